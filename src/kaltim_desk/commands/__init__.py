@@ -1,0 +1,1 @@
+"""Subcommands of `kaltim-desk`, one module per feature (see `kaltim_desk.cli.COMMAND_MODULES`)."""

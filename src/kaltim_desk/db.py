@@ -1,0 +1,166 @@
+"""Engine, sessions and migrations: the one place that knows how to talk to the database.
+
+Every SQLite connection gets foreign keys on, a busy timeout and a durable synchronous mode
+(RELIABILITY R2), and SQLAlchemy emits BEGIN itself so that a save, an import batch or a migration is
+one real transaction (R1; pysqlite's own implicit transactions are switched off).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from kaltim_desk.config import sqlite_path
+
+BUSY_TIMEOUT_MS = 10_000
+
+SessionFactory = Callable[[], Session]
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (R1)
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine for `url`, with SQLite's connection settings applied when it is SQLite."""
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+class Database:
+    """An engine with its session factory; one per open database."""
+
+    def __init__(self, url: str, *, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self.session_factory: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @contextlib.contextmanager
+    def session(self, actor: Any = None) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on any error. `actor` is who acts."""
+        session = self.session_factory()
+        if actor is not None:
+            session.info["actor"] = actor
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextlib.contextmanager
+    def read_session(self, actor: Any = None) -> Iterator[Session]:
+        """A session for reading only: whatever happens, it is rolled back."""
+        session = self.session_factory()
+        if actor is not None:
+            session.info["actor"] = actor
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def migrations_dir() -> Path:
+    return Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def needs_migration(engine: Engine) -> bool:
+    return current_revision(engine) != head_revision(engine)
+
+
+# Called with the engine before a migration changes an existing database (the backup service
+# registers itself here so that every migration is preceded by a verified backup, R7).
+before_migration_hooks: list[Callable[[Engine], None]] = []
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` (all of it in one transaction per step)."""
+    from alembic import command
+
+    if current_revision(engine) is not None and needs_migration(engine):
+        for hook in before_migration_hooks:
+            hook(engine)
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(alembic_config(engine), revision)
+
+
+def open_database(url: str, *, migrate_schema: bool = True) -> Database:
+    """Open (and by default migrate) the database at `url`."""
+    db = Database(url)
+    if migrate_schema:
+        migrate(db.engine)
+    return db
+
+
+def integrity_ok(engine: Engine, quick: bool = True) -> tuple[bool, str]:
+    """SQLite's own integrity check; other backends are trusted to keep themselves."""
+    if engine.dialect.name != "sqlite":
+        return True, "ok"
+    pragma = "quick_check" if quick else "integrity_check"
+    with engine.connect() as conn:
+        rows = [r[0] for r in conn.execute(text(f"PRAGMA {pragma}"))]
+    return rows == ["ok"], "; ".join(str(r) for r in rows[:5])

@@ -1,0 +1,1 @@
+"""Tables of the grant feature (filled in by that feature's work)."""

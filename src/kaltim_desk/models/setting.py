@@ -1,0 +1,15 @@
+"""Office-wide settings (office profile, signatories, number templates, rules) kept in the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kaltim_desk.models.base import Base
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)  # JSON

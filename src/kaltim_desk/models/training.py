@@ -1,0 +1,1 @@
+"""Tables of the training feature (filled in by that feature's work)."""

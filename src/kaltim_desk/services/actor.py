@@ -1,0 +1,28 @@
+"""Who is acting. A unit of work carries its actor in `session.info["actor"]`, so every service can
+check permissions and write the audit trail without a global "current user"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+ROLES = ("clerk", "trainer", "officer", "admin")
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: str  # one of ROLES
+    user_id: int | None = None
+    display_name: str = ""
+
+
+# The command line runs as the office administrator of the machine it is given to; the GUI runs as the
+# user who logged in.
+SYSTEM_ACTOR = Actor(username="system", role="admin", display_name="Sistem")
+
+
+def current_actor(session: Session) -> Actor:
+    actor = session.info.get("actor")
+    return actor if isinstance(actor, Actor) else SYSTEM_ACTOR

@@ -1,0 +1,109 @@
+"""Integrity checks run by `kaltim-desk check` and at start: the database file, foreign keys, the audit
+chain, and the programme's own rules over the stored records."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from kaltim_desk.domain.nik import check_nik
+from kaltim_desk.models.audit import AuditEntry
+from kaltim_desk.models.group import KubeGroup
+from kaltim_desk.models.person import Person
+from kaltim_desk.services import audit
+from kaltim_desk.services.groups import _rule_checks
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    message: str
+
+
+def check_database_file(session: Session) -> CheckResult:
+    if session.get_bind().dialect.name != "sqlite":
+        return CheckResult("Berkas basis data", True, "bukan SQLite; diperiksa oleh server")
+    rows = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
+    ok = rows == ["ok"]
+    return CheckResult("Berkas basis data", ok, "utuh" if ok else "rusak: " + "; ".join(map(str, rows[:5])))
+
+
+def check_foreign_keys(session: Session) -> CheckResult:
+    if session.get_bind().dialect.name != "sqlite":
+        return CheckResult("Relasi antartabel", True, "dijaga oleh server")
+    rows = session.execute(text("PRAGMA foreign_key_check")).all()
+    if not rows:
+        return CheckResult("Relasi antartabel", True, "semua rujukan sah")
+    return CheckResult(
+        "Relasi antartabel", False, f"{len(rows)} rujukan yatim, mis. tabel {rows[0][0]} baris {rows[0][1]}"
+    )
+
+
+def check_audit_chain(session: Session) -> CheckResult:
+    """Recompute every hash; name the first row whose content or link does not match."""
+    prev = audit.GENESIS
+    n = 0
+    for row in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
+        expected = audit.entry_hash(
+            prev, row.at, row.actor, row.action, row.entity, row.entity_id, row.detail
+        )
+        if row.prev_hash != prev or row.hash != expected:
+            return CheckResult(
+                "Jejak audit",
+                False,
+                f"rantai putus pada baris audit #{row.id} ({row.action}, {row.at:%Y-%m-%d %H:%M})",
+            )
+        prev = row.hash
+        n += 1
+    return CheckResult("Jejak audit", True, f"{n} catatan, rantai utuh")
+
+
+def check_people(session: Session) -> CheckResult:
+    bad = []
+    for pid, nik in session.execute(select(Person.id, Person.nik)).yield_per(5000):
+        if not check_nik(nik).ok:
+            bad.append(pid)
+    if bad:
+        return CheckResult("NIK penerima", False, f"{len(bad)} NIK tidak sah (mis. penerima #{bad[0]})")
+    return CheckResult("NIK penerima", True, "semua NIK sah dan unik")
+
+
+def check_groups(session: Session) -> CheckResult:
+    problems = []
+    for group in session.scalars(select(KubeGroup).where(KubeGroup.status == "active")):
+        unmet = [c for c in _rule_checks(session, group) if c.blocking and not c.ok]
+        if unmet:
+            problems.append(f"{group.name}: {unmet[0].message}")
+    members = Counter(
+        pid
+        for (pid,) in session.execute(
+            text(
+                "SELECT m.person_id FROM group_member m JOIN kube_group g ON g.id = m.group_id WHERE g.status = 'active'"
+            )
+        )
+    )
+    twice = [pid for pid, n in members.items() if n > 1]
+    if twice:
+        problems.append(f"{len(twice)} orang di lebih dari satu kelompok aktif")
+    if problems:
+        return CheckResult("Kelompok aktif", False, "; ".join(problems[:5]))
+    return CheckResult("Kelompok aktif", True, "semua kelompok aktif memenuhi syarat")
+
+
+# Features append their own checks here (aid ceilings, certificate register...).
+CHECKS: list[Callable[[Session], CheckResult]] = [
+    check_database_file,
+    check_foreign_keys,
+    check_audit_chain,
+    check_people,
+    check_groups,
+]
+
+
+def run_checks(session: Session) -> list[CheckResult]:
+    return [check(session) for check in CHECKS]

@@ -1,0 +1,487 @@
+"""Registering beneficiaries: validate, create, edit, search, deactivate (never hard-delete)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
+from kaltim_desk.domain.phone import PhoneError, normalize_phone
+from kaltim_desk.domain.text import TextError, clean_name, clean_text
+from kaltim_desk.models.base import utcnow
+from kaltim_desk.models.group import GroupMember, KubeGroup
+from kaltim_desk.models.person import Person
+from kaltim_desk.models.region import Region
+from kaltim_desk.services import audit, regions
+from kaltim_desk.services.dto import (
+    MARITAL_STATUSES,
+    VULNERABILITY_CATEGORIES,
+    WELFARE_SOURCES,
+    PageFilter,
+    PersonDTO,
+    PersonInput,
+)
+from kaltim_desk.services.errors import ConflictError, DomainError, NotFound, ValidationFailed
+from kaltim_desk.services.permissions import require
+from kaltim_desk.services.settings import registry_rules
+
+AUDITED_FIELDS = tuple(f.name for f in dataclasses.fields(PersonInput))
+MASKED_FIELDS = {"nik": mask_nik, "kk_number": mask_kk, "bank_account": lambda v: "****" + v[-3:] if v else v}
+
+
+def _masked(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in values.items():
+        if isinstance(v, str) and k in MASKED_FIELDS and v:
+            v = MASKED_FIELDS[k](v)
+        out[k] = v.isoformat() if isinstance(v, date) else v
+    return out
+
+
+def _digits_field(value: str, field: str, label: str, max_len: int) -> str | None:
+    v = normalize_nik(value) if value else ""
+    if not v:
+        return None
+    if not v.isdigit() or len(v) > max_len:
+        raise DomainError(
+            "bad_digits", f"{label} hanya boleh berisi angka (paling banyak {max_len}).", field=field
+        )
+    return v
+
+
+def validate_person(
+    session: Session, data: PersonInput, *, person_id: int | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """Clean and check a person's fields. Returns column values and warnings; raises ValidationFailed
+    with every field problem found (so a form can mark them all at once)."""
+    problems: list[DomainError] = []
+    warnings: list[str] = []
+    values: dict[str, Any] = {}
+
+    def guard(fn: Any) -> None:
+        try:
+            fn()
+        except DomainError as exc:
+            problems.append(exc)
+
+    def name() -> None:
+        try:
+            values["name"] = clean_name(data.name).upper()
+        except TextError as exc:
+            raise DomainError("name_required", "Nama wajib diisi.", field="name") from exc
+
+    def sex() -> None:
+        s = (data.sex or "").strip().upper()
+        if s not in ("P", "L"):
+            raise DomainError("bad_sex", "Jenis kelamin harus P (perempuan) atau L (laki-laki).", field="sex")
+        values["sex"] = s
+
+    guard(name)
+    guard(sex)
+
+    def nik() -> None:
+        res = check_nik(
+            data.nik,
+            known_regions=regions.known_nik_prefixes(session),
+            birth_date=data.birth_date,
+            sex=values.get("sex"),
+        )
+        if not res.ok:
+            first = res.errors[0]
+            raise DomainError(f"nik_{str(first.code).lower()}", first.message, field="nik")
+        rules = registry_rules(session)
+        for w in res.warnings:
+            if str(w.code).upper() == "MALE_NIK" and not rules.warn_male_nik:
+                continue
+            warnings.append(w.message)
+        values["nik"] = res.nik
+        holder = session.execute(select(Person.id, Person.name).where(Person.nik == res.nik)).first()
+        if holder is not None and holder.id != person_id:
+            group = _current_group(session, holder.id)
+            where = f" (kelompok {group[1]})" if group else ""
+            raise DomainError(
+                "nik_duplicate",
+                f"NIK {mask_nik(res.nik)} sudah terdaftar atas nama {holder.name}{where}.",
+                field="nik",
+            )
+
+    guard(nik)
+
+    def kk() -> None:
+        if not (data.kk_number or "").strip():
+            values["kk_number"] = None
+            return
+        res = check_kk(data.kk_number)
+        if not res.ok:
+            raise DomainError("kk_invalid", res.errors[0].message, field="kk_number")
+        values["kk_number"] = res.kk
+
+    guard(kk)
+
+    def phone() -> None:
+        if not (data.phone or "").strip():
+            values["phone"] = None
+            return
+        try:
+            values["phone"] = normalize_phone(data.phone)
+        except PhoneError as exc:
+            raise DomainError("phone_invalid", str(exc), field="phone") from exc
+
+    guard(phone)
+
+    def village() -> None:
+        code = (data.village_code or "").strip()
+        if not code:
+            values["village_code"] = None
+            return
+        region = session.get(Region, code)
+        if region is None or region.level != 4:
+            raise DomainError(
+                "village_unknown", f"Kode desa/kelurahan {code} tidak dikenal.", field="village_code"
+            )
+        values["village_code"] = code
+
+    guard(village)
+
+    def rt_rw() -> None:
+        for key, label in (("rt", "RT"), ("rw", "RW")):
+            raw = (getattr(data, key) or "").strip()
+            if raw and (not raw.isdigit() or len(raw) > 3):
+                raise DomainError("rt_rw_invalid", f"{label} harus angka 1-3 digit.", field=key)
+            values[key] = raw.zfill(3) if raw else None
+
+    guard(rt_rw)
+
+    def choices() -> None:
+        ws = (data.welfare_source or "NONE").strip().upper()
+        if ws not in WELFARE_SOURCES:
+            raise DomainError(
+                "welfare_source_invalid",
+                "Sumber data kesejahteraan harus DTSEN, DTKS, P3KE atau NONE.",
+                field="welfare_source",
+            )
+        values["welfare_source"] = ws
+        dec = data.welfare_decile
+        if dec is not None and not 1 <= int(dec) <= 10:
+            raise DomainError("decile_invalid", "Desil harus antara 1 dan 10.", field="welfare_decile")
+        values["welfare_decile"] = dec
+        ms = (data.marital_status or "").strip()
+        if ms and ms not in MARITAL_STATUSES:
+            raise DomainError(
+                "marital_invalid", f"Status perkawinan tidak dikenal: {ms}.", field="marital_status"
+            )
+        values["marital_status"] = ms or None
+        vc = (data.vulnerability or "").strip()
+        if vc and vc not in VULNERABILITY_CATEGORIES:
+            raise DomainError(
+                "vulnerability_invalid", f"Kategori kerentanan tidak dikenal: {vc}.", field="vulnerability"
+            )
+        values["vulnerability"] = vc or None
+
+    guard(choices)
+
+    def dates() -> None:
+        today = date.today()
+        if data.birth_date and not date(1900, 1, 1) <= data.birth_date <= today:
+            raise DomainError("birth_date_invalid", "Tanggal lahir tidak mungkin.", field="birth_date")
+        if data.welfare_checked_on and data.welfare_checked_on > today:
+            raise DomainError(
+                "checked_on_future", "Tanggal cek data tidak boleh di masa depan.", field="welfare_checked_on"
+            )
+        values["birth_date"] = data.birth_date
+        values["welfare_checked_on"] = data.welfare_checked_on
+
+    guard(dates)
+
+    def account() -> None:
+        values["bank_account"] = _digits_field(data.bank_account, "bank_account", "Nomor rekening", 30)
+
+    guard(account)
+
+    for key, limit in (
+        ("birth_place", 80),
+        ("street", 200),
+        ("business_type", 60),
+        ("bank_name", 60),
+        ("bank_holder", 150),
+        ("notes", 4000),
+    ):
+        text = clean_text(getattr(data, key) or "")
+        if len(text) > limit:
+            problems.append(
+                DomainError("too_long", f"Isian terlalu panjang (maks. {limit} karakter).", field=key)
+            )
+        values[key] = text or None
+    if values.get("birth_place"):
+        values["birth_place"] = values["birth_place"].upper()
+    values["is_household_head"] = bool(data.is_household_head)
+
+    if problems:
+        raise ValidationFailed(problems)
+    return values, warnings
+
+
+def register_person(session: Session, data: PersonInput, *, import_batch_id: int | None = None) -> PersonDTO:
+    """Register a new beneficiary; refuses a duplicate NIK naming the existing holder."""
+    require(session, "person.create")
+    values, warnings = validate_person(session, data)
+    person = Person(**values, import_batch_id=import_batch_id)
+    session.add(person)
+    session.flush()
+    audit.record(session, "person.create", "person", person.id, after=_masked(values))
+    return _dto(session, person, tuple(warnings))
+
+
+def update_person(session: Session, person_id: int, version: int, data: PersonInput) -> PersonDTO:
+    """Edit a person opened at `version`; a concurrent edit since then is a ConflictError."""
+    require(session, "person.edit")
+    person = _load(session, person_id)
+    if person.version != version:
+        raise ConflictError(f"Data penerima {person.name}")
+    values, warnings = validate_person(session, data, person_id=person_id)
+    before = {k: getattr(person, k) for k in values}
+    for k, v in values.items():
+        setattr(person, k, v)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(f"Data penerima {values['name']}") from exc
+    diff = audit.changes(_masked(before), _masked(values))
+    if diff:
+        audit.record(session, "person.edit", "person", person.id, changes=diff)
+    return _dto(session, person, tuple(warnings))
+
+
+def deactivate_person(session: Session, person_id: int, reason: str) -> PersonDTO:
+    """Mark a person inactive (moved away, deceased, duplicate...). Records stay; nothing is deleted."""
+    require(session, "person.deactivate")
+    reason = clean_text(reason or "")
+    if not reason:
+        raise DomainError("reason_required", "Alasan penonaktifan wajib diisi.", field="reason")
+    person = _load(session, person_id)
+    if not person.is_active:
+        raise DomainError("already_inactive", f"{person.name} sudah nonaktif.")
+    person.is_active = False
+    person.deactivated_reason = reason
+    person.deactivated_at = utcnow()
+    session.flush()
+    audit.record(session, "person.deactivate", "person", person.id, reason=reason)
+    return _dto(session, person)
+
+
+def reactivate_person(session: Session, person_id: int) -> PersonDTO:
+    require(session, "person.deactivate")
+    person = _load(session, person_id)
+    person.is_active = True
+    person.deactivated_reason = None
+    person.deactivated_at = None
+    session.flush()
+    audit.record(session, "person.reactivate", "person", person.id)
+    return _dto(session, person)
+
+
+def get_person(session: Session, person_id: int) -> PersonDTO:
+    require(session, "person.view")
+    return _dto(session, _load(session, person_id))
+
+
+def find_by_nik(session: Session, nik: str) -> PersonDTO | None:
+    require(session, "person.view")
+    person = session.scalar(select(Person).where(Person.nik == normalize_nik(nik)))
+    return _dto(session, person) if person else None
+
+
+# --- table paging (count + page), used by the people page and exports ------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    nik: str
+    name: str
+    birth_date: date | None
+    village_name: str
+    district_name: str
+    regency_name: str
+    group_name: str
+    business_type: str
+    is_active: bool
+
+
+SORT_COLUMNS = {
+    "name": Person.name,
+    "nik": Person.nik,
+    "birth_date": Person.birth_date,
+    "village": Person.village_code,
+    "business_type": Person.business_type,
+    "created": Person.id,
+}
+
+
+def prefix_range(column: Any, prefix: str, *, dotted: bool = False) -> Any:
+    """`column` starts with `prefix`, written as a range so that the column's index is used."""
+    if dotted:
+        return or_(column == prefix, and_(column >= prefix + ".", column < prefix + "/"))
+    return and_(column >= prefix, column < prefix + "\uffff")
+
+
+def text_condition(text: str) -> Any:
+    """Search by name (any word start) or by NIK (digits: a NIK prefix)."""
+    t = text.strip()
+    digits = normalize_nik(t)
+    if digits.isdigit() and len(digits) >= 2:
+        return prefix_range(Person.nik, digits)
+    pattern = "%" + t.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return Person.name.like(pattern, escape="\\")
+
+
+def _filtered(stmt: Select[Any], f: PageFilter) -> Select[Any]:
+    if f.text.strip():
+        stmt = stmt.where(text_condition(f.text))
+    if f.region_code:
+        if f.region_code.count(".") == 3:
+            stmt = stmt.where(Person.village_code == f.region_code)
+        else:
+            stmt = stmt.where(prefix_range(Person.village_code, f.region_code, dotted=True))
+    if f.status == "active":
+        stmt = stmt.where(Person.is_active.is_(True))
+    elif f.status == "inactive":
+        stmt = stmt.where(Person.is_active.is_(False))
+    return stmt
+
+
+def count_people(session: Session, f: PageFilter) -> int:
+    require(session, "person.view")
+    return int(session.scalar(_filtered(select(func.count()).select_from(Person), f)) or 0)
+
+
+def page_people(
+    session: Session,
+    f: PageFilter,
+    sort: str = "name",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[PersonRow]:
+    """One page of people rows, filtered and sorted in SQL."""
+    require(session, "person.view")
+    col = SORT_COLUMNS.get(sort, Person.name)
+    order = [col.desc() if descending else col.asc(), Person.id.desc() if descending else Person.id.asc()]
+    stmt = _filtered(
+        select(
+            Person.id,
+            Person.nik,
+            Person.name,
+            Person.birth_date,
+            Person.village_code,
+            Person.business_type,
+            Person.is_active,
+        ),
+        f,
+    )
+    rows = session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all()
+    names = region_names(session, {r.village_code for r in rows if r.village_code})
+    groups = current_groups(session, [r.id for r in rows])
+    out = []
+    for r in rows:
+        vc = r.village_code or ""
+        out.append(
+            PersonRow(
+                id=r.id,
+                nik=r.nik,
+                name=r.name,
+                birth_date=r.birth_date,
+                village_name=names.get(vc, ""),
+                district_name=names.get(vc[:8], ""),
+                regency_name=names.get(vc[:5], ""),
+                group_name=groups.get(r.id, ("", ""))[1] if r.id in groups else "",
+                business_type=r.business_type or "",
+                is_active=bool(r.is_active),
+            )
+        )
+    return out
+
+
+def region_names(session: Session, village_codes: set[str]) -> dict[str, str]:
+    """Names for villages and their sub-districts and regencies, in one query."""
+    codes: set[str] = set()
+    for c in village_codes:
+        codes.update((c, c[:8], c[:5]))
+    if not codes:
+        return {}
+    return dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all())  # type: ignore[arg-type]
+
+
+def current_groups(session: Session, person_ids: list[int]) -> dict[int, tuple[int, str, str]]:
+    """person id -> (group id, group name, role) of the group each person is in now (not inactive)."""
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(GroupMember.person_id, KubeGroup.id, KubeGroup.name, GroupMember.role, KubeGroup.status)
+        .join(KubeGroup, KubeGroup.id == GroupMember.group_id)
+        .where(GroupMember.person_id.in_(person_ids), KubeGroup.status != "inactive")
+        .order_by(KubeGroup.status)  # "active" sorts before "forming"
+    ).all()
+    out: dict[int, tuple[int, str, str]] = {}
+    for pid, gid, gname, role, _status in rows:
+        out.setdefault(pid, (gid, gname, role))
+    return out
+
+
+def _current_group(session: Session, person_id: int) -> tuple[int, str, str] | None:
+    return current_groups(session, [person_id]).get(person_id)
+
+
+def _load(session: Session, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("Penerima", person_id)
+    return person
+
+
+def _dto(session: Session, p: Person, warnings: tuple[str, ...] = ()) -> PersonDTO:
+    village, district, regency = regions.village_path(session, p.village_code)
+    group = _current_group(session, p.id)
+    return PersonDTO(
+        id=p.id,
+        nik=p.nik,
+        name=p.name,
+        sex=p.sex,
+        kk_number=p.kk_number,
+        birth_place=p.birth_place,
+        birth_date=p.birth_date,
+        village_code=p.village_code,
+        village_name=village,
+        district_name=district,
+        regency_name=regency,
+        rt=p.rt,
+        rw=p.rw,
+        street=p.street,
+        phone=p.phone,
+        marital_status=p.marital_status,
+        is_household_head=p.is_household_head,
+        vulnerability=p.vulnerability,
+        welfare_source=p.welfare_source,
+        welfare_decile=p.welfare_decile,
+        welfare_checked_on=p.welfare_checked_on,
+        business_type=p.business_type,
+        bank_name=p.bank_name,
+        bank_account=p.bank_account,
+        bank_holder=p.bank_holder,
+        notes=p.notes,
+        is_active=p.is_active,
+        deactivated_reason=p.deactivated_reason,
+        version=p.version,
+        created_at=p.created_at,
+        updated_at=p.updated_at,
+        group_id=group[0] if group else None,
+        group_name=group[1] if group else None,
+        group_role=group[2] if group else None,
+        warnings=warnings,
+    )

@@ -1,0 +1,54 @@
+"""Who may do what: the role x action table, in one place, enforced by the services.
+
+The GUI also reads it (through `allowed`) to hide what a role can not do, but hiding is a courtesy;
+the check that counts is `require` inside every service.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from kaltim_desk.services.actor import current_actor
+from kaltim_desk.services.errors import PermissionDenied
+
+CLERK, TRAINER, OFFICER, ADMIN = "clerk", "trainer", "officer", "admin"
+EVERYONE = frozenset({CLERK, TRAINER, OFFICER, ADMIN})
+
+# action -> roles allowed. Features add their actions here, next to the others.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # registry
+    "person.view": EVERYONE,
+    "person.create": frozenset({CLERK, OFFICER, ADMIN}),
+    "person.edit": frozenset({CLERK, OFFICER, ADMIN}),
+    "person.deactivate": frozenset({OFFICER, ADMIN}),
+    "person.view_full_id": frozenset({CLERK, OFFICER, ADMIN}),
+    "group.view": EVERYONE,
+    "group.create": frozenset({CLERK, OFFICER, ADMIN}),
+    "group.edit": frozenset({CLERK, OFFICER, ADMIN}),
+    "group.activate": frozenset({CLERK, OFFICER, ADMIN}),
+    "group.deactivate": frozenset({OFFICER, ADMIN}),
+    "region.update": frozenset({ADMIN}),
+    "settings.view": EVERYONE,
+    "settings.edit": frozenset({ADMIN}),
+    "demo.create": frozenset({ADMIN}),
+    "check.run": EVERYONE,
+    # pages of the other features (each feature adds its own actions below its view)
+    "grant.view": EVERYONE,
+    "training.view": EVERYONE,
+    "visit.view": EVERYONE,
+    "report.view": frozenset({OFFICER, ADMIN, CLERK}),
+    "audit.view": frozenset({OFFICER, ADMIN}),
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    return role in PERMISSIONS.get(action, frozenset())
+
+
+def require(session: Session, action: str) -> None:
+    """Raise PermissionDenied unless the session's actor may do `action`."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown action {action!r}: add it to PERMISSIONS")
+    actor = current_actor(session)
+    if not allowed(actor.role, action):
+        raise PermissionDenied(actor.role, action)

@@ -1,0 +1,123 @@
+"""Starting the GUI: the QApplication, the database (migrated, checked), the demo offer on an empty
+database, the user, and the main window. Anything unexpected becomes a plain message, never a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from types import TracebackType
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.config import database_url
+from kaltim_desk.db import Database
+from kaltim_desk.i18n import _, set_language
+from kaltim_desk.services.actor import SYSTEM_ACTOR, Actor
+from kaltim_desk.tasks import ThreadPoolTaskRunner
+from kaltim_desk.user_settings import UserSettings
+from kaltim_desk.views.prompts import Prompts, QtPrompts, describe_error
+
+log = logging.getLogger(__name__)
+
+
+def install_excepthook(prompts: Prompts) -> None:
+    """An exception that escapes a slot is logged and shown as a sentence; the app goes on."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unhandled exception", exc_info=(kind, exc, tb))
+        with contextlib.suppress(Exception):
+            prompts.error(QApplication.activeWindow(), _("Kaltim Desk"), describe_error(exc))
+
+    sys.excepthook = hook
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Kaltim Desk")
+    app.setOrganizationName("Dinas Sosial Provinsi Kalimantan Timur")
+    app.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    return app
+
+
+def offer_demo(ctx: AppContext, parent: QWidget | None = None) -> bool:
+    """On an empty database, offer to fill it with a demo office for training. True if created."""
+    from kaltim_desk.demo import create_demo_office
+    from kaltim_desk.services.bootstrap import is_empty
+
+    if not is_empty(ctx.db):
+        return False
+    if not ctx.prompts.confirm(
+        parent,
+        _("Basis data kosong"),
+        _(
+            "Basis data ini masih kosong. Buat kantor demo berisi data contoh (penerima, kelompok, bantuan, "
+            "pelatihan, kunjungan) untuk latihan?\n\nPilih 'No' untuk mulai dengan data kantor Anda sendiri."
+        ),
+    ):
+        return False
+    dialog = QProgressDialog(_("Membuat kantor demo…"), _("Batal"), 0, 5, parent)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(600)
+
+    def progress(done: int, total: int, label: str) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+        dialog.setLabelText(label)
+        QApplication.processEvents()
+
+    try:
+        create_demo_office(ctx.db, people=300, progress=progress, is_cancelled=dialog.wasCanceled)
+    except Exception as exc:
+        ctx.prompts.error(parent, _("Kantor demo"), describe_error(exc))
+        return False
+    finally:
+        dialog.close()
+    return True
+
+
+def login(ctx: AppContext) -> Actor | None:
+    """Who is using the app. Until users exist, the office administrator of this PC."""
+    return SYSTEM_ACTOR
+
+
+def run_gui(db_arg: str | None = None) -> int:
+    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.views.main_window import MainWindow
+
+    settings = UserSettings.load()
+    set_language(settings.language)
+    app = make_application()
+    QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+    prompts = QtPrompts()
+    install_excepthook(prompts)
+    url = database_url(db_arg)
+    try:
+        db = Database(url)
+        prepare(db)
+    except Exception as exc:
+        log.exception("could not open %s", url)
+        prompts.error(
+            None,
+            _("Kaltim Desk"),
+            _("Basis data tidak dapat dibuka: {detail}").format(detail=describe_error(exc)),
+        )
+        return 2
+    ctx = AppContext(db=db, tasks=ThreadPoolTaskRunner(), prompts=prompts, user_settings=settings)
+    if not settings.offered_demo:
+        offer_demo(ctx)
+        settings.offered_demo = True
+        settings.save()
+    actor = login(ctx)
+    if actor is None:
+        return 0
+    ctx.actor = actor
+    window = MainWindow(ctx)
+    window.show()
+    code = app.exec()
+    ctx.tasks.wait(5000)  # type: ignore[attr-defined]
+    db.dispose()
+    return int(code)

@@ -1,0 +1,300 @@
+"""The KUBE group editor: the group's details, its members and their roles, and the rules an active
+group must meet, each shown as met or not while the clerk works."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
+from kaltim_desk.domain.nik import mask_nik
+from kaltim_desk.i18n import _
+from kaltim_desk.services import groups, people
+from kaltim_desk.services.dto import BUSINESS_TYPES, GroupDTO, GroupInput, PageFilter
+from kaltim_desk.services.errors import DomainError, ValidationFailed
+from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.region_filter import RegionPicker
+
+
+def role_labels() -> dict[str, str]:
+    return {
+        "ketua": _("Ketua"),
+        "sekretaris": _("Sekretaris"),
+        "bendahara": _("Bendahara"),
+        "anggota": _("Anggota"),
+    }
+
+
+def status_labels() -> dict[str, str]:
+    return {"forming": _("Pembentukan"), "active": _("Aktif"), "inactive": _("Nonaktif")}
+
+
+class GroupEditor(QDialog):
+    def __init__(self, ctx: AppContext, group_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.group: GroupDTO | None = None
+        self.changed = False
+        self.setWindowTitle(_("Kelompok KUBE"))
+        self.resize(980, 620)
+
+        # details
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.region = RegionPicker(ctx)
+        self.business = QComboBox()
+        self.business.setObjectName("business_type")
+        self.business.setEditable(True)
+        self.business.addItems(["", *BUSINESS_TYPES])
+        self.formed_on = QLineEdit()
+        self.formed_on.setObjectName("formed_on")
+        self.formed_on.setPlaceholderText("dd-mm-yyyy")
+        self.bank = QLineEdit()
+        self.account = QLineEdit()
+        self.account.setObjectName("bank_account")
+        self.holder = QLineEdit()
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status")
+        details = QGroupBox(_("Data kelompok"))
+        form = QFormLayout(details)
+        form.addRow(_("Nama kelompok *"), self.name)
+        form.addRow(_("Wilayah"), self.region)
+        form.addRow(_("Jenis usaha"), self.business)
+        form.addRow(_("Tanggal pembentukan"), self.formed_on)
+        form.addRow(_("Bank"), self.bank)
+        form.addRow(_("No. rekening"), self.account)
+        form.addRow(_("Pemilik rekening"), self.holder)
+        form.addRow(_("Status"), self.status_label)
+        self.save_button = QPushButton(_("Simpan data kelompok"))
+        self.save_button.setObjectName("save")
+        self.save_button.clicked.connect(self.save_details)
+        form.addRow("", self.save_button)
+
+        # rules
+        self.rules = QListWidget()
+        self.rules.setObjectName("rules")
+        self.rules.setMaximumHeight(130)
+        self.activate_button = QPushButton(_("Aktifkan kelompok"))
+        self.activate_button.setObjectName("activate")
+        self.activate_button.clicked.connect(self.activate)
+        rules_box = QGroupBox(_("Syarat kelompok aktif"))
+        rl = QVBoxLayout(rules_box)
+        rl.addWidget(self.rules)
+        rl.addWidget(self.activate_button)
+
+        left = QVBoxLayout()
+        left.addWidget(details)
+        left.addWidget(rules_box)
+
+        # members
+        self.members = QTableWidget(0, 3)
+        self.members.setObjectName("members")
+        self.members.setHorizontalHeaderLabels([_("Nama"), _("NIK"), _("Jabatan")])
+        self.members.horizontalHeader().setStretchLastSection(True)
+        self.members.setColumnWidth(0, 220)
+        self.members.setColumnWidth(1, 140)
+        self.members.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.members.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.remove_button = QPushButton(_("Keluarkan anggota"))
+        self.remove_button.setObjectName("remove_member")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.search = QLineEdit()
+        self.search.setObjectName("member_search")
+        self.search.setPlaceholderText(_("Cari penerima (nama atau NIK) untuk ditambahkan…"))
+        self.results = QListWidget()
+        self.results.setObjectName("member_results")
+        self.results.setMaximumHeight(140)
+        self.results.itemActivated.connect(self._add_item)
+        self.add_button = QPushButton(_("Tambahkan sebagai anggota"))
+        self.add_button.setObjectName("add_member")
+        self.add_button.clicked.connect(lambda: self._add_item(self.results.currentItem()))
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        members_box = QGroupBox(_("Anggota"))
+        ml = QVBoxLayout(members_box)
+        ml.addWidget(self.members, 1)
+        ml.addWidget(self.remove_button)
+        ml.addWidget(self.search)
+        ml.addWidget(self.results)
+        ml.addWidget(self.add_button)
+        self.members_box = members_box
+
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addWidget(members_box, 1)
+        close = QPushButton(_("Tutup"))
+        close.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addLayout(bottom)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self._search)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+
+        if group_id is not None:
+            self._reload(group_id)
+        self._update_state()
+
+    # --- state ---------------------------------------------------------------------------------------
+    def _reload(self, group_id: int) -> None:
+        with self.ctx.read() as s:
+            self.group = groups.get_group(s, group_id)
+            checks = groups.rule_checks(s, group_id)
+        g = self.group
+        self.name.setText(g.name)
+        self.region.set_code(g.village_code)
+        self.business.setCurrentText(g.business_type or "")
+        self.formed_on.setText(g.formed_on.strftime("%d-%m-%Y") if g.formed_on else "")
+        self.bank.setText(g.bank_name or "")
+        self.account.setText(g.bank_account or "")
+        self.holder.setText(g.bank_holder or "")
+        self.status_label.setText(status_labels().get(g.status, g.status))
+        self.members.setRowCount(len(g.members))
+        for row, m in enumerate(g.members):
+            self.members.setItem(row, 0, QTableWidgetItem(m.name))
+            self.members.setItem(row, 1, QTableWidgetItem(m.nik_masked))
+            combo = QComboBox()
+            combo.setObjectName(f"role_{m.person_id}")
+            for value, label in role_labels().items():
+                combo.addItem(label, value)
+            combo.setCurrentIndex(combo.findData(m.role))
+            combo.currentIndexChanged.connect(lambda _i, pid=m.person_id, c=combo: self._set_role(pid, c))
+            self.members.setCellWidget(row, 2, combo)
+            self.members.item(row, 0).setData(Qt.ItemDataRole.UserRole, m.person_id)
+        self.rules.clear()
+        for c in checks:
+            mark = "✔" if c.ok else ("✘" if c.blocking else "!")
+            item = QListWidgetItem(f"{mark}  {c.message}")
+            item.setData(Qt.ItemDataRole.UserRole, c.code)
+            item.setForeground(
+                Qt.GlobalColor.darkGreen
+                if c.ok
+                else (Qt.GlobalColor.red if c.blocking else Qt.GlobalColor.darkYellow)
+            )
+            self.rules.addItem(item)
+        self.activate_button.setEnabled(g.status == "forming" and all(c.ok for c in checks if c.blocking))
+
+    def _update_state(self) -> None:
+        has = self.group is not None
+        self.members_box.setEnabled(has)
+        if not has:
+            self.status_label.setText(_("Baru (simpan dulu, lalu tambahkan anggota)"))
+            self.activate_button.setEnabled(False)
+
+    def rule_lines(self) -> list[str]:
+        return [self.rules.item(i).text() for i in range(self.rules.count())]
+
+    def _show(self, exc: BaseException) -> None:
+        self.message.setText(describe_error(exc))
+
+    # --- actions -------------------------------------------------------------------------------------
+    def save_details(self) -> None:
+        self.message.setText("")
+        formed = None
+        if self.formed_on.text().strip():
+            try:
+                formed = parse_date_flexible(self.formed_on.text())
+            except DateParseError as exc:
+                self.message.setText(str(exc))
+                return
+        if self.region.code() and not self.region.village.currentData():
+            self.message.setText(_("Pilih wilayah sampai tingkat desa/kelurahan."))
+            return
+        data = GroupInput(
+            name=self.name.text(),
+            village_code=self.region.village.currentData() or "",
+            business_type=self.business.currentText(),
+            formed_on=formed,
+            bank_name=self.bank.text(),
+            bank_account=self.account.text(),
+            bank_holder=self.holder.text(),
+        )
+        try:
+            with self.ctx.session() as s:
+                if self.group is None:
+                    dto = groups.create_group(s, data)
+                else:
+                    dto = groups.update_group(s, self.group.id, self.group.version, data)
+        except (ValidationFailed, DomainError) as exc:
+            self._show(exc)
+            return
+        except Exception as exc:
+            self._show(exc)
+            return
+        self.changed = True
+        self._reload(dto.id)
+        self._update_state()
+
+    def _search(self) -> None:
+        text = self.search.text().strip()
+        self.results.clear()
+        if len(text) < 2:
+            return
+        with self.ctx.read() as s:
+            rows = people.page_people(s, PageFilter(text=text, status="active"), "name", False, 0, 30)
+        for r in rows:
+            label = f"{r.name} — {mask_nik(r.nik)}" + (f" — {r.village_name}" if r.village_name else "")
+            if r.group_name:
+                label += " " + _("(anggota {group})").format(group=r.group_name)
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def _add_item(self, item: QListWidgetItem | None) -> None:
+        if item is None or self.group is None:
+            return
+        self._apply(lambda s: groups.add_member(s, self.group.id, int(item.data(Qt.ItemDataRole.UserRole))))  # type: ignore[union-attr]
+        self.search.clear()
+
+    def _set_role(self, person_id: int, combo: QComboBox) -> None:
+        if self.group is not None:
+            self._apply(lambda s: groups.set_role(s, self.group.id, person_id, combo.currentData()))  # type: ignore[union-attr]
+
+    def remove_selected(self) -> None:
+        rows = self.members.selectionModel().selectedRows()
+        if not rows or self.group is None:
+            return
+        pid = int(self.members.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+        self._apply(lambda s: groups.remove_member(s, self.group.id, pid))  # type: ignore[union-attr]
+
+    def activate(self) -> None:
+        if self.group is not None:
+            self._apply(lambda s: groups.activate_group(s, self.group.id))  # type: ignore[union-attr]
+
+    def _apply(self, op) -> None:  # type: ignore[no-untyped-def]
+        self.message.setText("")
+        assert self.group is not None
+        try:
+            with self.ctx.session() as s:
+                op(s)
+        except Exception as exc:
+            self._show(exc)
+        else:
+            self.changed = True
+        self._reload(self.group.id)

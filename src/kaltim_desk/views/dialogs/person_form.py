@@ -1,0 +1,345 @@
+"""The person form: every field with its own inline message, the NIK decoded while it is typed, and
+the service's verdict (duplicate NIK, bad KK, unknown village...) shown next to the field it concerns."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.domain.dates import DateParseError, format_date_id, parse_date_flexible
+from kaltim_desk.domain.nik import check_nik
+from kaltim_desk.i18n import _
+from kaltim_desk.services import people, regions
+from kaltim_desk.services.dto import BUSINESS_TYPES, PersonDTO, PersonInput
+from kaltim_desk.services.errors import DomainError, ValidationFailed
+from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.region_filter import RegionPicker
+
+ERROR_STYLE = "color: #b00020;"
+HINT_STYLE = "color: #37474f;"
+
+
+def vulnerability_labels() -> dict[str, str]:
+    return {
+        "": _("(belum diisi)"),
+        "janda_kepala_keluarga": _("Janda kepala keluarga"),
+        "perempuan_kepala_keluarga": _("Perempuan kepala keluarga"),
+        "istri_suami_sakit": _("Istri dengan suami sakit/disabilitas"),
+        "perempuan_rawan_lainnya": _("Perempuan rawan sosial ekonomi lainnya"),
+    }
+
+
+def marital_labels() -> dict[str, str]:
+    return {
+        "": _("(belum diisi)"),
+        "belum_kawin": _("Belum kawin"),
+        "kawin": _("Kawin"),
+        "cerai_hidup": _("Cerai hidup"),
+        "cerai_mati": _("Cerai mati"),
+    }
+
+
+class PersonForm(QDialog):
+    """Create (person=None) or edit a person. `saved` holds the DTO after a successful save."""
+
+    def __init__(
+        self, ctx: AppContext, person: PersonDTO | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.person = ctx, person
+        self.saved: PersonDTO | None = None
+        self.setWindowTitle(_("Ubah data penerima") if person else _("Penerima baru"))
+        self.resize(760, 640)
+        self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        with ctx.read() as s:
+            self.known_regions = regions.known_nik_prefixes(s)
+
+        body = QWidget()
+        grid = QGridLayout(body)
+        left, right = QFormLayout(), QFormLayout()
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+
+        self.nik = self._line(left, "nik", _("NIK *"), max_len=20)
+        self.nik_info = QLabel()
+        self.nik_info.setObjectName("nik_info")
+        self.nik_info.setStyleSheet(HINT_STYLE)
+        left.addRow("", self.nik_info)
+        self.name = self._line(left, "name", _("Nama lengkap *"), max_len=150)
+        self.sex = self._combo(left, "sex", _("Jenis kelamin"), {"P": _("Perempuan"), "L": _("Laki-laki")})
+        self.kk = self._line(left, "kk_number", _("No. KK"), max_len=20)
+        self.birth_place = self._line(left, "birth_place", _("Tempat lahir"), max_len=80)
+        self.birth_date = self._line(left, "birth_date", _("Tanggal lahir"), placeholder="dd-mm-yyyy")
+        self.region = RegionPicker(ctx)
+        self.region.setObjectName("village_code")
+        self._row(left, "village_code", _("Kab/Kota, Kec., Desa"), self.region)
+        self.rt = self._line(left, "rt", _("RT"), max_len=3)
+        self.rw = self._line(left, "rw", _("RW"), max_len=3)
+        self.street = self._line(left, "street", _("Alamat (jalan, no.)"), max_len=200)
+        self.phone = self._line(left, "phone", _("No. HP"), placeholder="0812-3456-7890")
+
+        self.marital = self._combo(right, "marital_status", _("Status perkawinan"), marital_labels())
+        self.head = QCheckBox(_("Kepala rumah tangga"))
+        self.head.setObjectName("is_household_head")
+        self._row(right, "is_household_head", "", self.head)
+        self.vulnerability = self._combo(
+            right, "vulnerability", _("Kategori kerentanan"), vulnerability_labels()
+        )
+        self.welfare = self._combo(
+            right,
+            "welfare_source",
+            _("Sumber data kesejahteraan"),
+            {"DTSEN": "DTSEN", "DTKS": "DTKS", "P3KE": "P3KE", "NONE": _("Tidak ada")},
+        )
+        self.decile = QSpinBox()
+        self.decile.setObjectName("welfare_decile")
+        self.decile.setRange(0, 10)
+        self.decile.setSpecialValueText(_("(tidak ada)"))
+        self._row(right, "welfare_decile", _("Desil"), self.decile)
+        self.checked_on = self._line(
+            right, "welfare_checked_on", _("Tanggal cek data"), placeholder="dd-mm-yyyy"
+        )
+        self.business = QComboBox()
+        self.business.setObjectName("business_type")
+        self.business.setEditable(True)
+        self.business.addItems(["", *BUSINESS_TYPES])
+        self._row(right, "business_type", _("Jenis usaha"), self.business)
+        self.bank = self._line(right, "bank_name", _("Bank"), max_len=60)
+        self.account = self._line(right, "bank_account", _("No. rekening"), max_len=30)
+        self.holder = self._line(right, "bank_holder", _("Nama pemilik rekening"), max_len=150)
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("notes")
+        self.notes.setFixedHeight(70)
+        self._row(right, "notes", _("Catatan"), self.notes)
+
+        self.general_error = QLabel()
+        self.general_error.setObjectName("general_error")
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.warnings_label = QLabel()
+        self.warnings_label.setObjectName("warnings")
+        self.warnings_label.setStyleSheet("color: #8a6d00;")
+        self.warnings_label.setWordWrap(True)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Simpan"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Batal"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.warnings_label)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+
+        self.nik.textChanged.connect(self._nik_changed)
+        if person is not None:
+            self._load(person)
+        self._nik_changed(self.nik.text())
+
+    # --- building ------------------------------------------------------------------------------------
+    def _row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(1)
+        box.addWidget(widget)
+        err = QLabel()
+        err.setObjectName(f"error_{key}")
+        err.setStyleSheet(ERROR_STYLE)
+        err.setWordWrap(True)
+        err.hide()
+        box.addWidget(err)
+        form.addRow(label, holder)
+        self.widgets[key] = widget
+        self.errors[key] = err
+
+    def _line(
+        self, form: QFormLayout, key: str, label: str, *, max_len: int = 40, placeholder: str = ""
+    ) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(key)
+        edit.setMaxLength(max_len)
+        if placeholder:
+            edit.setPlaceholderText(placeholder)
+        self._row(form, key, label, edit)
+        return edit
+
+    def _combo(self, form: QFormLayout, key: str, label: str, choices: dict[str, str]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(key)
+        for value, text in choices.items():
+            combo.addItem(text, value)
+        self._row(form, key, label, combo)
+        return combo
+
+    def _load(self, p: PersonDTO) -> None:
+        self.nik.setText(p.nik)
+        self.name.setText(p.name)
+        self.sex.setCurrentIndex(max(0, self.sex.findData(p.sex)))
+        self.kk.setText(p.kk_number or "")
+        self.birth_place.setText(p.birth_place or "")
+        self.birth_date.setText(p.birth_date.strftime("%d-%m-%Y") if p.birth_date else "")
+        self.region.set_code(p.village_code)
+        self.rt.setText(p.rt or "")
+        self.rw.setText(p.rw or "")
+        self.street.setText(p.street or "")
+        self.phone.setText(p.phone or "")
+        self.marital.setCurrentIndex(max(0, self.marital.findData(p.marital_status or "")))
+        self.head.setChecked(p.is_household_head)
+        self.vulnerability.setCurrentIndex(max(0, self.vulnerability.findData(p.vulnerability or "")))
+        self.welfare.setCurrentIndex(max(0, self.welfare.findData(p.welfare_source)))
+        self.decile.setValue(p.welfare_decile or 0)
+        self.checked_on.setText(p.welfare_checked_on.strftime("%d-%m-%Y") if p.welfare_checked_on else "")
+        self.business.setCurrentText(p.business_type or "")
+        self.bank.setText(p.bank_name or "")
+        self.account.setText(p.bank_account or "")
+        self.holder.setText(p.bank_holder or "")
+        self.notes.setPlainText(p.notes or "")
+
+    # --- behaviour -----------------------------------------------------------------------------------
+    def _nik_changed(self, text: str) -> None:
+        """Decode the NIK as it is typed: the clerk sees the birth date and region it carries."""
+        self._set_error("nik", "")
+        if not text.strip():
+            self.nik_info.setText("")
+            return
+        res = check_nik(text, known_regions=self.known_regions)
+        if res.ok and res.info is not None:
+            info = res.info
+            sex = _("perempuan") if info.sex == "P" else _("laki-laki")
+            self.nik_info.setText(
+                _("Lahir {date}, {sex}, kode kecamatan {code}").format(
+                    date=format_date_id(info.birth_date), sex=sex, code=info.district_code
+                )
+            )
+            if not self.birth_date.text().strip():
+                self.birth_date.setPlaceholderText(info.birth_date.strftime("%d-%m-%Y"))
+        elif len("".join(ch for ch in text if ch.isdigit())) >= 16 or (
+            not res.ok and res.errors and str(res.errors[0].code) not in ("WRONG_LENGTH", "EMPTY")
+        ):
+            self.nik_info.setText("")
+            self._set_error("nik", res.errors[0].message if res.errors else "")
+        else:
+            self.nik_info.setText(
+                _("{n} dari 16 digit").format(n=len("".join(c for c in text if c.isdigit())))
+            )
+
+    def _set_error(self, key: str, message: str) -> None:
+        label = self.errors.get(key)
+        if label is None:
+            self.general_error.setText(message)
+            return
+        label.setText(message)
+        label.setVisible(bool(message))
+
+    def _clear_errors(self) -> None:
+        for key in self.errors:
+            self._set_error(key, "")
+        self.general_error.setText("")
+
+    def _date(self, key: str, edit: QLineEdit) -> tuple[date | None, bool]:
+        text = edit.text().strip()
+        if not text:
+            return None, True
+        try:
+            return parse_date_flexible(text), True
+        except DateParseError as exc:
+            self._set_error(key, str(exc))
+            return None, False
+
+    def form_input(self) -> PersonInput | None:
+        ok = True
+        birth, good = self._date("birth_date", self.birth_date)
+        ok &= good
+        checked, good = self._date("welfare_checked_on", self.checked_on)
+        ok &= good
+        if not ok:
+            return None
+        return PersonInput(
+            nik=self.nik.text(),
+            name=self.name.text(),
+            sex=self.sex.currentData(),
+            kk_number=self.kk.text(),
+            birth_place=self.birth_place.text(),
+            birth_date=birth,
+            village_code=self.region.village.currentData() or "",
+            rt=self.rt.text(),
+            rw=self.rw.text(),
+            street=self.street.text(),
+            phone=self.phone.text(),
+            marital_status=self.marital.currentData() or "",
+            is_household_head=self.head.isChecked(),
+            vulnerability=self.vulnerability.currentData() or "",
+            welfare_source=self.welfare.currentData() or "NONE",
+            welfare_decile=self.decile.value() or None,
+            welfare_checked_on=checked,
+            business_type=self.business.currentText(),
+            bank_name=self.bank.text(),
+            bank_account=self.account.text(),
+            bank_holder=self.holder.text(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def save(self) -> None:
+        self._clear_errors()
+        data = self.form_input()
+        if data is None:
+            return
+        if self.region.code() and not self.region.village.currentData():
+            self._set_error(
+                "village_code", _("Pilih desa/kelurahan sampai tingkat desa, atau kosongkan wilayah.")
+            )
+            return
+        try:
+            with self.ctx.session() as s:
+                if self.person is None:
+                    result = people.register_person(s, data)
+                else:
+                    result = people.update_person(s, self.person.id, self.person.version, data)
+        except ValidationFailed as exc:
+            for problem in exc.problems:
+                self._set_error(problem.field or "", problem.message)
+            self._focus_first_error(exc.problems)
+            return
+        except DomainError as exc:
+            self._set_error(exc.field or "", exc.message)
+            return
+        except Exception as exc:
+            self.general_error.setText(describe_error(exc))
+            return
+        self.saved = result
+        if result.warnings:
+            self.ctx.prompts.info(self, _("Tersimpan dengan catatan"), "\n".join(result.warnings))
+        self.accept()
+
+    def _focus_first_error(self, problems: list[Any]) -> None:
+        for p in problems:
+            widget = self.widgets.get(p.field or "")
+            if widget is not None:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return

@@ -1,0 +1,176 @@
+"""The main window: navigation on the left, the current page on the right, a status bar below."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaltim_desk import __version__
+from kaltim_desk.app import AppContext
+from kaltim_desk.i18n import _
+from kaltim_desk.views.pages.registry import PageSpec, page_specs
+
+log = logging.getLogger(__name__)
+
+
+class PlaceholderPage(QWidget):
+    """Shown for a feature that is not part of this build yet."""
+
+    def __init__(self, spec: PageSpec) -> None:
+        super().__init__()
+        self.title = spec.title
+        layout = QVBoxLayout(self)
+        label = QLabel(_("Halaman {title} belum tersedia pada versi ini.").format(title=spec.title))
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(label)
+
+    def refresh(self) -> None:
+        pass
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(_("Kaltim Desk — Dinas Sosial Kalimantan Timur"))
+        self.setMinimumSize(1000, 620)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        self.specs: list[PageSpec] = [s for s in page_specs() if ctx.can(s.permission)]
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        for spec in self.specs:
+            item = QListWidgetItem(spec.title)
+            item.setToolTip(f"{spec.title} ({spec.shortcut})")
+            self.nav.addItem(item)
+            self.stack.addWidget(QWidget())  # built on first visit
+            act = QAction(spec.title, self)
+            act.setShortcut(QKeySequence(spec.shortcut))
+            act.triggered.connect(lambda _c=False, k=spec.key: self.show_page(k))
+            self.addAction(act)
+        self.nav.currentRowChanged.connect(self._on_nav)
+
+        self.user_label = QLabel()
+        self.db_label = QLabel()
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._update_status()
+        self._build_menu()
+
+        geometry = ctx.user_settings.window_geometry
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        else:
+            self.resize(1280, 720)
+        self.show_page(
+            ctx.user_settings.last_page if self._index(ctx.user_settings.last_page) >= 0 else "people"
+        )
+
+    # --- navigation ----------------------------------------------------------------------------------
+    def _index(self, key: str) -> int:
+        return next((i for i, s in enumerate(self.specs) if s.key == key), -1)
+
+    def show_page(self, key: str) -> QWidget | None:
+        i = self._index(key)
+        if i < 0:
+            return None
+        self.nav.setCurrentRow(i)
+        return self.page(key)
+
+    def page(self, key: str) -> QWidget | None:
+        return self.pages.get(key)
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        spec = self.specs[row]
+        if spec.key not in self.pages:
+            page = self._build_page(spec)
+            old = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.pages[spec.key] = page
+            page.refresh()  # type: ignore[attr-defined]
+        self.stack.setCurrentIndex(row)
+        self.ctx.user_settings.last_page = spec.key
+        self.statusBar().showMessage(spec.title, 2000)
+
+    def _build_page(self, spec: PageSpec) -> QWidget:
+        try:
+            module = importlib.import_module(spec.module)
+        except ModuleNotFoundError as exc:
+            if exc.name != spec.module:
+                raise
+            return PlaceholderPage(spec)
+        page: QWidget = module.Page(self.ctx)
+        page.setObjectName(f"page_{spec.key}")
+        return page
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(_("&Berkas"))
+        refresh = QAction(_("Muat ulang"), self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.refresh_current)
+        file_menu.addAction(refresh)
+        file_menu.addSeparator()
+        quit_action = QAction(_("&Keluar"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.file_menu = file_menu
+        help_menu = menu.addMenu(_("&Bantuan"))
+        about = QAction(_("Tentang Kaltim Desk"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+        self.help_menu = help_menu
+
+    def refresh_current(self) -> None:
+        row = self.nav.currentRow()
+        if 0 <= row < len(self.specs):
+            page = self.pages.get(self.specs[row].key)
+            if page is not None:
+                page.refresh()  # type: ignore[attr-defined]
+
+    def show_about(self) -> None:
+        from kaltim_desk.services import regions
+
+        text = _("Kaltim Desk versi {version}\nDinas Sosial Provinsi Kalimantan Timur\n\n").format(
+            version=__version__
+        )
+        self.ctx.prompts.info(self, _("Tentang Kaltim Desk"), text + regions.licence_text()[:1500])
+
+    def _update_status(self) -> None:
+        actor = self.ctx.actor
+        self.user_label.setText(
+            _("Pengguna: {name} ({role})").format(name=actor.display_name or actor.username, role=actor.role)
+        )
+        self.db_label.setText(str(self.ctx.db.path or self.ctx.db.url))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ctx.user_settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.ctx.user_settings.save()
+        super().closeEvent(event)

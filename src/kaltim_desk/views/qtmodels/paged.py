@@ -1,0 +1,150 @@
+"""A table model over a paging row source: it holds only the rows fetched so far, asks the source for
+the count and the first page in the background, and fetches further pages as the view scrolls
+(`canFetchMore`/`fetchMore`). Filtering and sorting happen in SQL, so 1,000,000 rows open instantly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.tasks import TaskRunner
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # attribute of the row object
+    header: str
+    sort_key: str | None = None  # the source's sort name, None: not sortable
+    fmt: Callable[[Any], str] | None = None
+    align_right: bool = False
+
+
+class RowSource:
+    """What a paged model reads: a count and a page, each opening its own read session."""
+
+    def count(self, f: PageFilter) -> int:
+        raise NotImplementedError
+
+    def page(self, f: PageFilter, sort: str, descending: bool, offset: int, limit: int) -> Sequence[Any]:
+        raise NotImplementedError
+
+
+class PagedTableModel(QAbstractTableModel):
+    loaded = Signal(int)  # total matching rows, after a (re)load
+    failed = Signal(object)
+
+    PAGE = 200
+
+    def __init__(
+        self, source: RowSource, columns: Sequence[Column], tasks: TaskRunner, default_sort: str
+    ) -> None:
+        super().__init__()
+        self.source, self.columns, self.tasks = source, list(columns), tasks
+        self.rows: list[Any] = []
+        self.total = 0
+        self.filter = PageFilter()
+        self.sort_key, self.descending = default_sort, False
+        self._generation = 0
+
+    # --- loading -------------------------------------------------------------------------------------
+    def reload(self, f: PageFilter | None = None) -> None:
+        """Count and fetch the first page in the background; a newer reload wins over an older one."""
+        if f is not None:
+            self.filter = f
+        self._generation += 1
+        gen, flt, sort, desc = self._generation, self.filter, self.sort_key, self.descending
+
+        def work(_state: Any) -> tuple[int, int, Sequence[Any]]:
+            return gen, self.source.count(flt), self.source.page(flt, sort, desc, 0, self.PAGE)
+
+        self.tasks.run(work, on_done=self._apply, on_error=self.failed.emit)
+
+    def _apply(self, result: tuple[int, int, Sequence[Any]]) -> None:
+        gen, total, rows = result
+        if gen != self._generation:
+            return  # a newer filter was typed meanwhile
+        self.beginResetModel()
+        self.total, self.rows = total, list(rows)
+        self.endResetModel()
+        self.loaded.emit(total)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or len(self.rows) >= self.total:
+            return
+        more = list(self.source.page(self.filter, self.sort_key, self.descending, len(self.rows), self.PAGE))
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    # --- the model -----------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        col = self.columns[index.column()]
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = getattr(row, col.key, None)
+            if col.fmt is not None:
+                return col.fmt(value)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return getattr(row, "id", None)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].header
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns) or self.columns[column].sort_key is None:
+            return
+        self.sort_key = self.columns[column].sort_key or self.sort_key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def row_at(self, row: int) -> Any:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+
+class SessionSource(RowSource):
+    """A row source over two service functions `count(session, f)` and `page(session, f, ...)`;
+    each call opens its own read session (safe on a worker thread)."""
+
+    def __init__(self, ctx: Any, count: Callable[..., int], page: Callable[..., Sequence[Any]]) -> None:
+        self.ctx, self._count, self._page = ctx, count, page
+
+    def count(self, f: PageFilter) -> int:
+        with self.ctx.read() as s:
+            return self._count(s, f)
+
+    def page(self, f: PageFilter, sort: str, descending: bool, offset: int, limit: int) -> Sequence[Any]:
+        with self.ctx.read() as s:
+            return self._page(s, f, sort, descending, offset, limit)
