@@ -173,6 +173,7 @@ NIK_ERROR_CASES: list[tuple[object, NikError]] = [
     # EMPTY
     ("", NikError.EMPTY),
     ("    ", NikError.EMPTY),
+    ("\u00a0\u200b", NikError.EMPTY),  # only invisible characters
     (None, NikError.EMPTY),
     # NOT_DIGITS
     ("64720557O8800001", NikError.NOT_DIGITS),

@@ -339,7 +339,7 @@ def _structural_errors(raw: object, label: str, length: int) -> tuple[str, list[
             return text, [_excel_number_issue(label)]
         return text, [_format_issue(label, NikError.NOT_DIGITS, detail="")]
     stripped = raw.strip()
-    if not stripped:
+    if not any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in stripped):
         return "", [_format_issue(label, NikError.EMPTY)]
     if _SCIENTIFIC.fullmatch(stripped) or _FLOAT_TEXT.fullmatch(stripped):
         return normalize_nik(raw), [_excel_number_issue(label)]
