@@ -147,8 +147,8 @@ def get(session: Session, code: str) -> RegionDTO | None:
 
 
 def known_nik_prefixes(session: Session) -> set[str]:
-    """4-digit regency and 6-digit sub-district codes as they appear in a NIK ("6472", "647205")."""
-    codes = session.scalars(select(Region.code).where(Region.level.in_((2, 3))))
+    """6-digit sub-district codes as they appear in a NIK ("647205"); an unknown one is a warning."""
+    codes = session.scalars(select(Region.code).where(Region.level == 3))
     return {c.replace(".", "") for c in codes}
 
 
