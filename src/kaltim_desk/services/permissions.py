@@ -51,6 +51,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "visit.view": EVERYONE,
     "report.view": frozenset({OFFICER, ADMIN, CLERK}),
     "audit.view": frozenset({OFFICER, ADMIN}),
+    # safety: accounts, backups (a backup holds every NIK: officers and admins only), the writer lock
+    "user.manage": frozenset({ADMIN}),
+    "backup.create": frozenset({OFFICER, ADMIN}),
+    "backup.restore": frozenset({ADMIN}),
+    "lock.takeover": EVERYONE,
 }
 
 
