@@ -48,7 +48,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "grant.cancel": frozenset({OFFICER, ADMIN}),
     "grant.print": frozenset({CLERK, OFFICER, ADMIN}),
     "training.view": EVERYONE,
+    # training: trainers run trainings, take attendance and print certificates; officers too; clerks
+    # only look. Revoking a certificate is an officer's (or admin's) decision.
+    "training.create": frozenset({TRAINER, OFFICER, ADMIN}),
+    "training.edit": frozenset({TRAINER, OFFICER, ADMIN}),
+    "training.attendance": frozenset({TRAINER, OFFICER, ADMIN}),
+    "certificate.issue": frozenset({TRAINER, OFFICER, ADMIN}),
+    "certificate.print": frozenset({TRAINER, OFFICER, ADMIN}),
+    "certificate.revoke": frozenset({OFFICER, ADMIN}),
+    "certificate.verify": EVERYONE,
     "visit.view": EVERYONE,
+    # monitoring: mentors are often trainers (pendamping)
+    "visit.create": frozenset({CLERK, TRAINER, OFFICER, ADMIN}),
+    "visit.edit": frozenset({CLERK, TRAINER, OFFICER, ADMIN}),
     "report.view": frozenset({OFFICER, ADMIN, CLERK}),
     "audit.view": frozenset({OFFICER, ADMIN}),
     # safety: accounts, backups (a backup holds every NIK: officers and admins only), the writer lock
