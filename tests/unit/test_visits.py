@@ -1,0 +1,146 @@
+"""Mentoring visits: saving, validation, listing, photos, and the second-tranche gate."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.factories import make_active_group, make_person
+from kaltim_desk.services import visits
+from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.services.errors import ConflictError, ValidationFailed
+from kaltim_desk.services.visits import VisitInput
+
+
+def visit_input(**kw: object) -> VisitInput:
+    values: dict[str, object] = {
+        "visited_on": date(2026, 3, 10),
+        "mentor_name": "Rina Pendamping",
+        "topics": ("financial_literacy", "business_management"),
+        "business_status": "running",
+        "monthly_revenue": 3_500_000,
+        "monthly_profit": 900_000,
+        "workers": 1,
+    }
+    values.update(kw)
+    return VisitInput(**values)  # type: ignore[arg-type]
+
+
+def test_record_and_read_back(session) -> None:
+    p = make_person(session, name="Siti Aminah")
+    v = visits.record_visit(session, visit_input(person_id=p.id, problems="Bahan baku mahal\nPembeli sepi"))
+    got = visits.get_visit(session, v.id)
+    assert got.recipient_name == "SITI AMINAH"
+    assert got.topics == ("business_management", "financial_literacy")  # stored in canonical order
+    assert got.monthly_revenue == 3_500_000
+    assert got.problems == "Bahan baku mahal\nPembeli sepi"
+
+
+def test_validation_names_every_wrong_field(session) -> None:
+    p = make_person(session)
+    g = make_active_group(session)
+    with pytest.raises(ValidationFailed) as err:
+        visits.record_visit(
+            session,
+            visit_input(
+                person_id=p.id,
+                group_id=g.id,
+                mentor_name="  ",
+                visited_on=date(2999, 1, 1),
+                monthly_revenue=-5,
+                business_status="booming",
+            ),
+        )
+    fields = {e.field for e in err.value.problems}
+    assert fields == {"recipient", "mentor_name", "visited_on", "monthly_revenue", "business_status"}
+    assert "masa depan" in str(err.value)
+
+
+def test_profit_above_revenue_is_refused(session) -> None:
+    p = make_person(session)
+    with pytest.raises(ValidationFailed, match="melebihi omzet"):
+        visits.record_visit(session, visit_input(person_id=p.id, monthly_revenue=1_000, monthly_profit=2_000))
+    # a loss is allowed
+    v = visits.record_visit(session, visit_input(person_id=p.id, monthly_revenue=1_000, monthly_profit=-500))
+    assert v.monthly_profit == -500
+
+
+def test_edit_with_stale_version_is_a_conflict(session) -> None:
+    p = make_person(session)
+    v = visits.record_visit(session, visit_input(person_id=p.id))
+    v2 = visits.update_visit(session, v.id, v.version, visit_input(person_id=p.id, business_status="paused"))
+    assert v2.business_status == "paused"
+    with pytest.raises(ConflictError):
+        visits.update_visit(session, v.id, v.version, visit_input(person_id=p.id, business_status="closed"))
+
+
+def test_gate_for_a_person(session) -> None:
+    p = make_person(session)
+    other = make_person(session, name="Orang Lain")
+    visits.record_visit(session, visit_input(person_id=p.id, visited_on=date(2026, 3, 10)))
+    visits.record_visit(session, visit_input(person_id=other.id, visited_on=date(2026, 5, 1)))
+    assert visits.visit_recorded_for_recipient(session, person_id=p.id, since=date(2026, 3, 10))
+    assert visits.visit_recorded_for_recipient(session, person_id=p.id, since=date(2026, 1, 1))
+    # a visit the day before the first tranche does not open the second one
+    assert not visits.visit_recorded_for_recipient(session, person_id=p.id, since=date(2026, 3, 11))
+
+
+def test_gate_for_a_group_counts_visits_to_members(session) -> None:
+    g = make_active_group(session, name="KUBE Melati")
+    other = make_active_group(session, name="KUBE Anggrek")
+    since = date(2026, 2, 1)
+    assert not visits.visit_recorded_for_recipient(session, group_id=g.id, since=since)
+    # a visit to another group's member does not count
+    visits.record_visit(session, visit_input(person_id=other.members[0].person_id))
+    assert not visits.visit_recorded_for_recipient(session, group_id=g.id, since=since)
+    # a visit to this group's treasurer counts for the group
+    treasurer = next(m for m in g.members if m.role == "bendahara")
+    visits.record_visit(session, visit_input(person_id=treasurer.person_id))
+    assert visits.visit_recorded_for_recipient(session, group_id=g.id, since=since)
+
+
+def test_gate_for_a_group_visited_as_a_group(session) -> None:
+    g = make_active_group(session)
+    visits.record_visit(session, visit_input(group_id=g.id, visited_on=date(2026, 1, 31)))
+    assert visits.visit_recorded_for_recipient(session, group_id=g.id, since=date(2026, 1, 31))
+    assert not visits.visit_recorded_for_recipient(session, group_id=g.id, since=date(2026, 2, 1))
+
+
+def test_list_filters_by_mentor_status_and_region(session) -> None:
+    p = make_person(session, name="Wati")
+    g = make_active_group(session, name="KUBE Kenanga")
+    visits.record_visit(session, visit_input(person_id=p.id, mentor_name="Budi"))
+    visits.record_visit(session, visit_input(group_id=g.id, mentor_name="Rina", business_status="closed"))
+    assert visits.count_visits(session, PageFilter()) == 2
+    assert [r.recipient_name for r in visits.page_visits(session, PageFilter(text="budi"))] == ["WATI"]
+    rows = visits.page_visits(session, PageFilter(status="closed"))
+    assert [(r.recipient_name, r.recipient_kind) for r in rows] == [("KUBE KENANGA", "Kelompok")]
+    assert "SAMARINDA" in rows[0].regency_name.upper()
+    assert visits.count_visits(session, PageFilter(region_code="64.72")) == 2
+    assert visits.count_visits(session, PageFilter(region_code="64.01")) == 0
+    assert visits.known_mentors(session) == ["Budi", "Rina"]
+
+
+def test_photo_is_copied_beside_the_database_and_verified(session, db, tmp_path: Path) -> None:
+    p = make_person(session)
+    v = visits.record_visit(session, visit_input(person_id=p.id))
+    src = tmp_path / "in" / "warung Bu Siti.jpg"
+    src.parent.mkdir()
+    src.write_bytes(b"\xff\xd8\xff fake jpeg bytes")
+    photo = visits.attach_photo(session, v.id, src, caption="Warung tampak depan")
+    stored = db.path.parent / "attachments" / photo.file_name
+    assert stored.is_file() and stored.read_bytes() == src.read_bytes()
+    assert photo.file_name.startswith(f"visits/{v.id}/")
+    assert [s for _p, s in visits.verify_photos(session, v.id)] == ["ok"]
+    with pytest.raises(Exception, match="sudah dilampirkan"):
+        visits.attach_photo(session, v.id, src)
+    stored.write_bytes(b"something else")
+    assert [s for _p, s in visits.verify_photos(session, v.id)] == ["changed"]
+    stored.unlink()
+    assert [s for _p, s in visits.verify_photos(session, v.id)] == ["missing"]
+    notes = tmp_path / "in" / "notes.txt"
+    notes.write_text("x")
+    with pytest.raises(Exception, match="JPG"):
+        visits.attach_photo(session, v.id, notes)
