@@ -331,19 +331,22 @@ def prefix_range(column: Any, prefix: str, *, dotted: bool = False) -> Any:
     return and_(column >= prefix, column < prefix + "\uffff")
 
 
-def text_condition(text: str) -> Any:
-    """Search by name (any word start) or by NIK (digits: a NIK prefix)."""
-    t = text.strip()
-    digits = normalize_nik(t)
-    if digits.isdigit() and len(digits) >= 2:
-        return prefix_range(Person.nik, digits)
-    pattern = "%" + t.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return Person.name.like(pattern, escape="\\")
+def text_condition(text: str, session: Session | None = None) -> Any:
+    """Search by name (every typed word starts a word of the name) or by NIK (digits: a NIK prefix).
+
+    With a session, the database's search index answers (`services/search.py`: FTS5 on SQLite,
+    pg_trgm on PostgreSQL); without one, the same rule as plain LIKEs."""
+    from kaltim_desk.services import search
+
+    if session is not None:
+        return search.condition_for_session(session, text)
+    return search.person_text_condition("", text)
 
 
-def _filtered(stmt: Select[Any], f: PageFilter) -> Select[Any]:
-    if f.text.strip():
-        stmt = stmt.where(text_condition(f.text))
+def _filtered(stmt: Select[Any], f: PageFilter, session: Session | None = None) -> Select[Any]:
+    cond = text_condition(f.text, session) if f.text.strip() else None
+    if cond is not None:
+        stmt = stmt.where(cond)
     if f.region_code:
         if f.region_code.count(".") == 3:
             stmt = stmt.where(Person.village_code == f.region_code)
@@ -358,7 +361,7 @@ def _filtered(stmt: Select[Any], f: PageFilter) -> Select[Any]:
 
 def count_people(session: Session, f: PageFilter) -> int:
     require(session, "person.view")
-    return int(session.scalar(_filtered(select(func.count()).select_from(Person), f)) or 0)
+    return int(session.scalar(_filtered(select(func.count()).select_from(Person), f, session)) or 0)
 
 
 def page_people(
@@ -384,6 +387,7 @@ def page_people(
             Person.is_active,
         ),
         f,
+        session,
     )
     rows = session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all()
     names = region_names(session, {r.village_code for r in rows if r.village_code})

@@ -1,13 +1,18 @@
-"""Schema of the search feature.
+"""search: a full-text index on person names (FTS5 on SQLite, pg_trgm on PostgreSQL)
 
-A reserved slot in the linear migration chain (each feature fills its own file, so parallel work never
-forks the history). Until the feature adds tables, it changes nothing.
+SQLite: the FTS5 table `person_fts` (external content over `person.name`), the three triggers that keep
+it in sync, and a rebuild that indexes the people already registered. PostgreSQL: the pg_trgm extension
+and a GIN index on `person.name`; where the server refuses `CREATE EXTENSION` (no privilege), nothing is
+added and search uses the btree name index from 0001 and a scan (same answers, slower). The statements
+live in `kaltim_desk.services.search` beside the queries that rely on them.
 
 Revision ID: 0007_search
 Revises: 0006_excel
 """
 
 from __future__ import annotations
+
+from alembic import op
 
 revision = "0007_search"
 down_revision = "0006_excel"
@@ -16,8 +21,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    from kaltim_desk.services import search
+
+    bind = op.get_bind()
+    search.create_index(bind, bind.dialect.name)
 
 
 def downgrade() -> None:
-    pass
+    from kaltim_desk.services import search
+
+    bind = op.get_bind()
+    search.drop_index(bind, bind.dialect.name)
