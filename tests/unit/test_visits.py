@@ -144,3 +144,49 @@ def test_photo_is_copied_beside_the_database_and_verified(session, db, tmp_path:
     notes.write_text("x")
     with pytest.raises(Exception, match="JPG"):
         visits.attach_photo(session, v.id, notes)
+
+
+# --- the gate as the aid feature calls it, with real grant rows ------------------------------------
+
+
+def _grant(session, *, person_id=None, group_id=None):  # type: ignore[no-untyped-def]
+    from kaltim_desk.models.grant import Grant, Programme
+
+    prog = Programme(name=f"Uji {person_id}-{group_id}", budget_year=2026, funding_source="APBD")
+    session.add(prog)
+    session.flush()
+    g = Grant(programme_id=prog.id, person_id=person_id, group_id=group_id, form="cash", amount=5_000_000)
+    session.add(g)
+    session.flush()
+    return g.id
+
+
+def test_visit_recorded_for_grant_person_and_group(session) -> None:
+    p = make_person(session, name="Penerima Perorangan")
+    grp = make_active_group(session, name="KUBE Teratai")
+    pg = _grant(session, person_id=p.id)
+    gg = _grant(session, group_id=grp.id)
+    paid = date(2026, 1, 15)
+    assert not visits.visit_recorded_for_grant(session, pg, paid)
+    assert not visits.visit_recorded_for_grant(session, gg, paid)
+    # a visit before the first tranche does not count
+    visits.record_visit(session, visit_input(person_id=p.id, visited_on=date(2026, 1, 14)))
+    assert not visits.visit_recorded_for_grant(session, pg, paid)
+    visits.record_visit(session, visit_input(person_id=p.id, visited_on=paid))
+    assert visits.visit_recorded_for_grant(session, pg, paid)
+    # the person's visit says nothing about the group's grant
+    assert not visits.visit_recorded_for_grant(session, gg, paid)
+    member = grp.members[-1].person_id
+    visits.record_visit(session, visit_input(person_id=member, visited_on=date(2026, 2, 2)))
+    assert visits.visit_recorded_for_grant(session, gg, paid)
+    assert not visits.visit_recorded_for_grant(session, gg, date(2026, 2, 3))
+
+
+def test_visit_must_name_a_grant_of_its_recipient(session) -> None:
+    p = make_person(session)
+    q = make_person(session, name="Lain")
+    pg = _grant(session, person_id=p.id)
+    with pytest.raises(ValidationFailed, match="bukan milik"):
+        visits.record_visit(session, visit_input(person_id=q.id, grant_id=pg))
+    v = visits.record_visit(session, visit_input(person_id=p.id, grant_id=pg))
+    assert v.grant_id == pg

@@ -51,9 +51,8 @@ class Visit(TimestampMixin, VersionedMixin, Base):
     mentor_name: Mapped[str] = mapped_column(String(150), nullable=False, index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("kube_group.id"), index=True)
-    # The grant this visit follows up, when the mentor knows it (not a foreign key: grants are another
-    # feature's table and a visit outlives a cancelled grant record).
-    grant_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The grant this visit follows up, when the mentor knows it.
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("aid_grant.id", ondelete="SET NULL"), index=True)
     topics: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     business_status: Mapped[str] = mapped_column(String(10), nullable=False, index=True)
     monthly_revenue: Mapped[int | None] = mapped_column(BigInteger)

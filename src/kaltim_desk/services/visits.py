@@ -27,6 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from kaltim_desk.config import data_dir, sqlite_path
 from kaltim_desk.domain.text import TextError, clean_name, clean_text
 from kaltim_desk.fileio import atomic_path
+from kaltim_desk.models.grant import Grant
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.monitoring import BUSINESS_STATUSES, VISIT_TOPICS, Visit, VisitPhoto
 from kaltim_desk.models.person import Person
@@ -194,6 +195,28 @@ def _validate(session: Session, data: VisitInput) -> dict[str, Any]:
             raise DomainError("visit_recipient", "Penerima tidak ditemukan.", field="recipient")
         if data.group_id is not None and session.get(KubeGroup, data.group_id) is None:
             raise DomainError("visit_recipient", "Kelompok tidak ditemukan.", field="recipient")
+        if data.grant_id is not None:
+            grant = session.get(Grant, data.grant_id)
+            if grant is None:
+                raise DomainError("visit_grant", "Bantuan yang dirujuk tidak ditemukan.", field="grant_id")
+            same = (data.person_id is not None and grant.person_id == data.person_id) or (
+                data.group_id is not None and grant.group_id == data.group_id
+            )
+            if not same and grant.group_id is not None and data.person_id is not None:
+                same = (
+                    session.scalar(
+                        select(func.count())
+                        .select_from(GroupMember)
+                        .where(
+                            GroupMember.group_id == grant.group_id, GroupMember.person_id == data.person_id
+                        )
+                    )
+                    or 0
+                ) > 0
+            if not same:
+                raise DomainError(
+                    "visit_grant", "Bantuan yang dirujuk bukan milik penerima ini.", field="grant_id"
+                )
         values["person_id"] = data.person_id
         values["group_id"] = data.group_id
         values["grant_id"] = data.grant_id
@@ -507,16 +530,14 @@ def visit_recorded_for_recipient(
 def visit_recorded_for_grant(session: Session, grant_id: int, since: date) -> bool:
     """The aid feature's second-tranche gate: has the grant's recipient (the person; or the group or any
     of its members) been visited on or after `since` (normally the first tranche's payment date)?"""
-    from kaltim_desk.models.grant import Grant  # type: ignore[attr-defined]  # the aid feature's table
-
     grant = session.get(Grant, grant_id)
     if grant is None:
         raise NotFound("Bantuan", grant_id)
     return visit_recorded_for_recipient(
         session,
         since=since,
-        person_id=getattr(grant, "person_id", None),
-        group_id=getattr(grant, "group_id", None),
+        person_id=grant.person_id,
+        group_id=grant.group_id,
         grant_id=grant_id,
     )
 

@@ -45,6 +45,9 @@ def upgrade() -> None:
         sa.CheckConstraint("workers IS NULL OR workers >= 0", name=op.f("ck_visit_workers")),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_visit_person_id_person")),
         sa.ForeignKeyConstraint(["group_id"], ["kube_group.id"], name=op.f("fk_visit_group_id_kube_group")),
+        sa.ForeignKeyConstraint(
+            ["grant_id"], ["aid_grant.id"], name=op.f("fk_visit_grant_id_aid_grant"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_visit")),
     )
     with op.batch_alter_table("visit", schema=None) as batch_op:
