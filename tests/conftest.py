@@ -1,11 +1,12 @@
 """Shared fixtures. Qt runs offscreen; every test gets its own database, settings and data folders.
 
 The backend is SQLite by default; `KALTIM_TEST_DATABASE_URL=postgresql+psycopg://...` runs the same
-tests against PostgreSQL (each test in a fresh schema).
+tests against PostgreSQL (each test in a fresh database on that server; docs/POSTGRES.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
@@ -30,17 +31,99 @@ ADMIN = Actor(username="admin.test", role="admin", display_name="Admin Uji")
 CLERK = Actor(username="clerk.test", role="clerk", display_name="Operator Uji")
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'test.db'}"
+# The backend under test: SQLite files by default; a PostgreSQL server when this names one (each test
+# then gets a fresh, empty database on it, dropped afterwards). See docs/POSTGRES.md.
+TEST_DATABASE_URL = os.environ.get("KALTIM_TEST_DATABASE_URL", "").strip()
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+NO_POSTGRES_REASON = (
+    "needs PostgreSQL: set KALTIM_TEST_DATABASE_URL=postgresql+psycopg://... "
+    "(.ci/scripts/postgres.sh starts a local test server and prints one)"
+)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if ON_POSTGRES:
+        from sqlalchemy.engine import make_url
+
+        return f"kaltim-desk backend: postgresql ({make_url(TEST_DATABASE_URL).render_as_string()})"
+    return "kaltim-desk backend: sqlite"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`sqlite_only` tests (crash loops on a file, the sqlite backup API, corrupt-file fixtures) skip on
+    PostgreSQL; `postgres` tests skip without a server."""
+    for item in items:
+        if ON_POSTGRES and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="SQLite-only (file database); backend is PostgreSQL"))
+        if not ON_POSTGRES and item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.skip(reason=NO_POSTGRES_REASON))
+
+
+def _pg_admin_engine() -> Any:
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    return create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+@contextlib.contextmanager
+def pg_test_database() -> Iterator[str]:
+    """A fresh empty database on the test server; its URL; dropped (connections and all) afterwards."""
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    name = f"kaltim_test_{uuid.uuid4().hex[:16]}"
+    admin = _pg_admin_engine()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\''))
+        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """The test's own empty database: a SQLite file, or a new database on the PostgreSQL test server."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    with pg_test_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def template_db_file() -> Path:
+    """One migrated database with the region table, made once per run and copied for each test
+    (migrating and loading 1,154 regions for every test would dominate the suite's time)."""
     from kaltim_desk.services.bootstrap import prepare
 
-    database = Database(db_url)
+    path = _run_dir / "template.db"
+    database = Database(f"sqlite:///{path}")
     prepare(database)
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def db(db_url: str, template_db_file: Path) -> Iterator[Database]:
+    import shutil
+
+    from kaltim_desk.config import sqlite_path
+    from kaltim_desk.services.bootstrap import prepare
+
+    target = sqlite_path(db_url)
+    database = Database(db_url)
+    if target is not None:
+        shutil.copyfile(template_db_file, target)  # already at head, regions loaded
+    else:
+        prepare(database)
     yield database
     database.dispose()
 

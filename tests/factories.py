@@ -10,8 +10,8 @@ from kaltim_desk.domain.nik import encode_nik
 from kaltim_desk.services import groups, people
 from kaltim_desk.services.dto import GroupDTO, GroupInput, PersonDTO, PersonInput
 
-VILLAGE = "64.72.05.1001"  # a kelurahan in Kota Samarinda
-DISTRICT = "647205"
+VILLAGE = "64.72.03.1001"  # Teluk Lerong Ilir, Samarinda Ulu, Kota Samarinda
+DISTRICT = "647203"
 _serial = itertools.count(1)
 
 
