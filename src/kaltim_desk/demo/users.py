@@ -1,12 +1,29 @@
-"""Demo records of the users feature (filled in by that feature's work)."""
+"""Demo accounts, one per role, with known passwords (documented in docs/SECURITY.md). They are marked
+`is_demo` and named "DEMO ..." so nobody mistakes them for real accounts; the login dialog warns when a
+demo account is used. Never use the demo office for real data."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kaltim_desk.services import users
+
 if TYPE_CHECKING:
     from kaltim_desk.demo import DemoContext
 
+# username, display name, role, password
+DEMO_ACCOUNTS = (
+    ("admin", "DEMO Admin Kantor", "admin", "demo-admin"),
+    ("pejabat", "DEMO Kepala Seksi", "officer", "demo-pejabat"),
+    ("operator", "DEMO Operator Kecamatan", "clerk", "demo-operator"),
+    ("pelatih", "DEMO Pelatih/Pendamping", "trainer", "demo-pelatih"),
+)
+
 
 def populate(ctx: DemoContext) -> None:
-    """Nothing yet: the users feature adds its demo records here."""
+    """Create the demo accounts that do not exist yet (an admin made on first start is kept)."""
+    from kaltim_desk.services.auth import find_user
+
+    for username, display, role, password in sorted(DEMO_ACCOUNTS, key=lambda a: a[2] != "admin"):
+        if find_user(ctx.session, username) is None:
+            users.create_user(ctx.session, username, display, role, password, is_demo=True)
