@@ -62,6 +62,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "visit.create": frozenset({CLERK, TRAINER, OFFICER, ADMIN}),
     "visit.edit": frozenset({CLERK, TRAINER, OFFICER, ADMIN}),
     "report.view": frozenset({OFFICER, ADMIN, CLERK}),
+    # excel: masked exports for clerks too; a full (unmasked, encrypted) export is an officer's decision
+    "export.masked": frozenset({CLERK, OFFICER, ADMIN}),
+    "export.full": frozenset({OFFICER, ADMIN}),
+    "import.run": frozenset({CLERK, OFFICER, ADMIN}),
+    "import.rollback": frozenset({OFFICER, ADMIN}),
+    "consolidate.run": frozenset({OFFICER, ADMIN}),
     "audit.view": frozenset({OFFICER, ADMIN}),
     # safety: accounts, backups (a backup holds every NIK: officers and admins only), the writer lock
     "user.manage": frozenset({ADMIN}),
