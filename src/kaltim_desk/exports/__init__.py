@@ -1,0 +1,1 @@
+"""Excel workbooks for upward reporting: sheet layouts, the streaming writer, the metadata sheet."""

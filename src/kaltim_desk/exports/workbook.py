@@ -1,0 +1,306 @@
+"""The report workbook writer: rows in (already shaped by a layout), one .xlsx out.
+
+What people expect of a report workbook, for every sheet: a title block (title, office, period, date
+printed), a frozen and repeated header row, an autofilter, a JUMLAH row of totals, rupiah and date
+formats, A4 landscape fitted to the page width; and a hidden `_META` sheet (see `metadata.py`).
+
+How it stays safe and fast:
+- openpyxl's write-only mode streams rows to disk, so 100,000 rows use little memory; most cells are
+  passed as plain values (the cheapest path), typed cells reuse one prepared style array per format.
+- User text is never a formula (R10): openpyxl would turn a string starting with "=" into a formula, so
+  every text that starts with ``= + - @``, tab, CR or LF is written as a string cell (data type "s")
+  with the quote prefix and the text number format; it reads back unchanged.
+- Identity numbers are strings (R12), never numbers.
+- The file is written to a temporary file and moved into place only when complete (R9); a full export is
+  encrypted with a password (msoffcrypto-tool, ECMA-376 agile encryption) before it is moved into place.
+- Long work reports `progress(done, total, text)` every 1,000 rows and checks `is_cancelled()`; a cancel
+  raises `ExportCancelled` and leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from kaltim_desk.domain.text import is_formula_like
+from kaltim_desk.exports.layouts import META_SHEET, SheetLayout
+from kaltim_desk.exports.metadata import RowHasher, meta_rows
+from kaltim_desk.fileio import atomic_path
+from kaltim_desk.services.errors import DomainError
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+
+HEADER_ROW = 6  # rows 1-4 title block, 5 blank, 6 header, data from 7
+_FORMULA_START_CHARS = frozenset("=+-@\t\r\n")
+_THIN = Side(style="thin", color="808080")
+
+
+class ExportCancelled(DomainError):
+    def __init__(self) -> None:
+        super().__init__("cancelled", "Ekspor dibatalkan; tidak ada berkas yang ditulis.")
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    office: str  # "DINAS SOSIAL KOTA SAMARINDA"
+    period: str  # "Tahun anggaran 2025" / "Semua tahun"
+    printed: str  # "29 November 2026"
+
+
+@dataclass
+class SheetData:
+    layout: SheetLayout
+    rows: Iterable[Sequence[Any]]  # values in the order of `layout.visible_columns(full)`
+    count: int = 0  # expected rows, for progress
+    full: bool = False
+
+
+@dataclass
+class WrittenWorkbook:
+    path: Path
+    checksum: str
+    row_counts: dict[str, int] = field(default_factory=dict)
+    encrypted: bool = False
+
+
+class _Styles:
+    """Prepared style arrays, copied onto cells (much cheaper than setting fonts/formats per cell)."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self._cache: dict[str, Any] = {}
+
+    def template(self, name: str, **attrs: Any) -> Any:
+        if name not in self._cache:
+            cell = WriteOnlyCell(self.ws)
+            for k, v in attrs.items():
+                setattr(cell, k, v)
+            self._cache[name] = cell._style
+        return self._cache[name]
+
+    def cell(self, value: Any, style: Any) -> WriteOnlyCell:
+        c = WriteOnlyCell(self.ws, value)
+        c._style = copy.copy(style)
+        return c
+
+    def text_cell(self, value: str, style: Any) -> WriteOnlyCell:
+        """A string cell whatever the text looks like (never a formula)."""
+        c = WriteOnlyCell(self.ws)
+        c._value = value
+        c.data_type = "s"
+        c._style = copy.copy(style)
+        return c
+
+
+def _converters(sheet: SheetData, styles: _Styles) -> list[Callable[[Any], Any]]:
+    quoted = styles.template("quoted", quotePrefix=True, number_format="@")
+
+    def text(v: Any) -> Any:
+        if v is None or v == "":
+            return None
+        if not isinstance(v, str):
+            v = str(v)
+        if v[0] in _FORMULA_START_CHARS and is_formula_like(v):
+            return styles.text_cell(v, quoted)
+        return v
+
+    out: list[Callable[[Any], Any]] = []
+    for col in sheet.layout.visible_columns(sheet.full):
+        fmt = col.number_format
+        if fmt is None:
+            out.append(text)
+        else:
+            style = styles.template(f"fmt:{fmt}", number_format=fmt)
+
+            def typed(v: Any, _style: Any = style) -> Any:
+                if v is None or v == "":
+                    return None
+                return styles.cell(v, _style)
+
+            out.append(typed)
+    return out
+
+
+def _write_sheet(
+    wb: Workbook,
+    sheet: SheetData,
+    title: TitleBlock,
+    hasher: RowHasher,
+    progress: Progress | None,
+    is_cancelled: Cancelled | None,
+    done_before: int,
+    grand_total: int,
+) -> int:
+    layout = sheet.layout
+    cols = layout.visible_columns(sheet.full)
+    ws = wb.create_sheet(layout.sheet_name[:31])
+    styles = _Styles(ws)
+    last_letter = get_column_letter(len(cols))
+    for i, col in enumerate(cols, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+
+    bold_big = styles.template("title", font=Font(bold=True, size=13))
+    bold = styles.template("bold", font=Font(bold=True))
+    header = styles.template(
+        "header",
+        font=Font(bold=True),
+        fill=PatternFill("solid", fgColor="D9E1F2"),
+        border=Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN),
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    )
+    ws.append([styles.text_cell(layout.title, bold_big)])
+    ws.append([styles.text_cell(title.office, bold)])
+    ws.append([styles.text_cell(f"Periode: {title.period}", bold)])
+    ws.append([styles.text_cell(f"Dicetak: {title.printed}", bold)])
+    ws.append([])
+    ws.append([styles.text_cell(c.header, header) for c in cols])
+
+    conv = _converters(sheet, styles)
+    totals = [0] * len(cols)
+    total_idx = [i for i, c in enumerate(cols) if c.total]
+    hasher.sheet(layout.sheet_name)
+    n = 0
+    append = ws.append
+    for row in sheet.rows:
+        hasher.row(row)
+        for i in total_idx:
+            v = row[i]
+            if isinstance(v, int | float):
+                totals[i] += v
+        append([f(v) for f, v in zip(conv, row, strict=True)])
+        n += 1
+        if n % 1000 == 0:
+            if is_cancelled is not None and is_cancelled():
+                raise ExportCancelled()
+            if progress is not None:
+                progress(done_before + n, grand_total, layout.sheet_name)
+    if total_idx:
+        total_row: list[Any] = []
+        for i, col in enumerate(cols):
+            if i in total_idx:
+                total_row.append(
+                    styles.cell(
+                        totals[i],
+                        styles.template(
+                            f"total:{col.number_format}",
+                            font=Font(bold=True),
+                            number_format=col.number_format,
+                        ),
+                    )
+                )
+            elif i == min(1, len(cols) - 1):
+                total_row.append(styles.text_cell(layout.totals_label, bold))
+            else:
+                total_row.append(None)
+        append(total_row)
+    last = HEADER_ROW + max(n, 1)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{last}"
+    return n
+
+
+def write_report(
+    target: Path | str,
+    sheets: Sequence[SheetData],
+    title: TitleBlock,
+    meta: dict[str, Any],
+    *,
+    password: str | None = None,
+    progress: Progress | None = None,
+    is_cancelled: Cancelled | None = None,
+) -> WrittenWorkbook:
+    """Write the sheets and the hidden metadata sheet to `target`, atomically; encrypt when a password is
+    given. `meta` holds the metadata values (office_code, sequence, kind, mode...); the row counts, header
+    row and checksum are added here."""
+    target = Path(target)
+    wb = Workbook(write_only=True)
+    hasher = RowHasher()
+    grand = sum(s.count for s in sheets) or 1
+    counts: dict[str, int] = {}
+    done = 0
+    for sheet in sheets:
+        n = _write_sheet(wb, sheet, title, hasher, progress, is_cancelled, done, grand)
+        counts[sheet.layout.sheet_name] = n
+        done += n
+    checksum = hasher.hexdigest()
+    values = dict(meta)
+    values["header_row"] = HEADER_ROW
+    values["checksum"] = checksum
+    values.setdefault("row_count", next(iter(counts.values()), 0))
+    ws = wb.create_sheet(META_SHEET)
+    ws.sheet_state = "hidden"
+    styles = _Styles(ws)
+    quoted = styles.template("quoted", quotePrefix=True, number_format="@")
+    for key, value in meta_rows(values, counts):
+        ws.append([styles.text_cell(key, quoted), styles.text_cell(value, quoted)])
+    if is_cancelled is not None and is_cancelled():
+        raise ExportCancelled()
+    if progress is not None:
+        progress(done, grand, "menyimpan")
+    with atomic_path(target, suffix=".xlsx.part") as tmp:
+        if password:
+            fd, plain_name = tempfile.mkstemp(dir=target.parent, prefix=".plain-", suffix=".xlsx")
+            os.close(fd)
+            plain = Path(plain_name)
+            try:
+                wb.save(plain)
+                encrypt_file(plain, tmp, password)
+            finally:
+                with contextlib.suppress(OSError):
+                    plain.unlink()
+        else:
+            wb.save(tmp)
+    return WrittenWorkbook(target, checksum, counts, encrypted=bool(password))
+
+
+def encrypt_file(plain: Path, out: Path, password: str) -> None:
+    """Encrypt an .xlsx with a password (Excel and LibreOffice ask for it when opening)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    if len(password) < 8:
+        raise DomainError("password_short", "Kata sandi berkas minimal 8 karakter.", field="password")
+    with open(plain, "rb") as src, open(out, "wb") as dst:
+        OOXMLFile(src).encrypt(password, dst)
+
+
+def write_simple(
+    target: Path | str, layout_rows: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
+) -> None:
+    """A plain workbook of (sheet name, headers, rows) with every text written safely (problem reports)."""
+    wb = Workbook(write_only=True)
+    for name, headers, rows in layout_rows:
+        ws = wb.create_sheet(name[:31])
+        styles = _Styles(ws)
+        quoted = styles.template("quoted", quotePrefix=True, number_format="@")
+        bold = styles.template("bold", font=Font(bold=True), fill=PatternFill("solid", fgColor="FCE4D6"))
+        ws.append([styles.text_cell(h, bold) for h in headers])
+        ws.freeze_panes = "A2"
+        for row in rows:
+            out: list[Any] = []
+            for v in row:
+                if isinstance(v, str) and v and v[0] in _FORMULA_START_CHARS:
+                    out.append(styles.text_cell(v, quoted))
+                else:
+                    out.append(v)
+            ws.append(out)
+    with atomic_path(target, suffix=".xlsx.part") as tmp:
+        wb.save(tmp)
