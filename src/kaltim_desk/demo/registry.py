@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from kaltim_desk.demo.names import BANKS, BIRTH_PLACES, FIRST_NAMES, GROUP_NAMES, LAST_NAMES, STREETS
-from kaltim_desk.domain.nik import encode_nik
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
@@ -45,7 +44,26 @@ DEMO_PROFILE = OfficeProfile(
 )
 
 
+def _nik(district6: str, born: date, serial: int) -> str:
+    """A woman's NIK (day + 40), the layout `domain.nik.encode_nik` checks; composed directly because
+    that check costs more than the rest of a demo row together (tests check these NIKs are valid)."""
+    return f"{district6}{born.day + 40:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+
+
 def populate(ctx: DemoContext) -> None:
+    from kaltim_desk.services import search
+
+    # Inserting 100,000 people: the name index is filled in one statement at the end (4x faster).
+    with search.bulk_indexing(ctx.session):
+        _people(ctx)
+    people = ctx.session.execute(
+        select(Person.id, Person.village_code, Person.business_type).order_by(Person.id)
+    ).all()
+    ctx.person_ids = [p.id for p in people]
+    _groups(ctx, people)
+
+
+def _people(ctx: DemoContext) -> None:
     import dataclasses
 
     s, rng = ctx.session, ctx.rng
@@ -67,7 +85,7 @@ def populate(ctx: DemoContext) -> None:
         born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 40))
         key = (district, born)
         serials[key] = serials.get(key, 0) + 1
-        nik = encode_nik(district.replace(".", ""), born, "P", serials[key])
+        nik = _nik(district.replace(".", ""), born, serials[key])
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         head = rng.random() < 0.8
         rows.append(
@@ -106,13 +124,11 @@ def populate(ctx: DemoContext) -> None:
             }
         )
         if len(rows) >= CHUNK:
-            ctx.session.execute(insert(Person), rows)
+            # Core insert on the table: a plain executemany (the ORM's bulk path costs twice as much).
+            ctx.session.execute(insert(Person.__table__), rows)
             rows = []
     if rows:
-        ctx.session.execute(insert(Person), rows)
-    people = s.execute(select(Person.id, Person.village_code, Person.business_type).order_by(Person.id)).all()
-    ctx.person_ids = [p.id for p in people]
-    _groups(ctx, people)
+        ctx.session.execute(insert(Person.__table__), rows)
 
 
 def _groups(ctx: DemoContext, people: list[Any]) -> None:
@@ -123,8 +139,14 @@ def _groups(ctx: DemoContext, people: list[Any]) -> None:
         by_district.setdefault(p.village_code[:8], []).append(p)
     n_groups = max(3, ctx.people // 20)
     made = 0
-    now = utcnow()
+    now, today = utcnow(), date.today()
     name_counts: dict[str, int] = {}
+    # Groups and members go in as two bulk inserts, not two statements a group: members name their
+    # group by position, and the ids the database gave (in insert order) replace the positions after.
+    before = s.scalar(select(func.max(KubeGroup.id))) or 0
+    group_rows: list[dict[str, Any]] = []
+    member_rows: list[dict[str, Any]] = []
+    statuses: list[str] = []
     for _district, members in sorted(by_district.items()):
         rng.shuffle(members)
         pos = 0
@@ -137,8 +159,8 @@ def _groups(ctx: DemoContext, people: list[Any]) -> None:
             name_counts[base] = name_counts.get(base, 0) + 1
             name = f"KUBE {base}" + (f" {name_counts[base]}" if name_counts[base] > 1 else "")
             status = "forming" if made % 7 == 6 else "active"
-            gid = s.execute(
-                insert(KubeGroup).returning(KubeGroup.id),
+            gid = len(group_rows)
+            group_rows.append(
                 {
                     "name": name.upper(),
                     "village_code": chosen[0].village_code,
@@ -151,19 +173,25 @@ def _groups(ctx: DemoContext, people: list[Any]) -> None:
                     "created_at": now,
                     "updated_at": now,
                     "version": 1,
-                },
-            ).scalar_one()
+                }
+            )
             roles = ["ketua", "sekretaris", "bendahara"] + ["anggota"] * (size - 3)
             if status == "forming":
                 roles[2] = "anggota"  # a group still forming: no treasurer chosen yet
-            s.execute(
-                insert(GroupMember),
-                [
-                    {"group_id": gid, "person_id": p.id, "role": r, "joined_on": date.today()}
-                    for p, r in zip(chosen, roles, strict=True)
-                ],
+            member_rows.extend(
+                {"group_id": gid, "person_id": p.id, "role": r, "joined_on": today}
+                for p, r in zip(chosen, roles, strict=True)
             )
-            (ctx.active_group_ids if status == "active" else ctx.forming_group_ids).append(gid)
+            statuses.append(status)
             made += 1
         if made >= n_groups:
             break
+    for i in range(0, len(group_rows), CHUNK):
+        s.execute(insert(KubeGroup.__table__), group_rows[i : i + CHUNK])
+    ids = list(s.scalars(select(KubeGroup.id).where(KubeGroup.id > before).order_by(KubeGroup.id)))
+    for gid, status in zip(ids, statuses, strict=True):
+        (ctx.active_group_ids if status == "active" else ctx.forming_group_ids).append(gid)
+    for m in member_rows:
+        m["group_id"] = ids[m["group_id"]]
+    for i in range(0, len(member_rows), CHUNK):
+        s.execute(insert(GroupMember.__table__), member_rows[i : i + CHUNK])
