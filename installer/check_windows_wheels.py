@@ -131,7 +131,9 @@ def check(lock_path: Path = LOCK, record_path: Path = RECORD) -> tuple[list[str]
                 problems.append(f"{pkg.name}: {wheel} does not install on win_amd64 CPython {python}")
             lines.append(f"OK {pkg.name:32} {pkg.version:14} {wheel}")
         elif status == "not-on-windows":
-            lines.append(f"-- {pkg.name:32} {pkg.version:14} not installed on Windows ({entry.get('marker')})")
+            lines.append(
+                f"-- {pkg.name:32} {pkg.version:14} not installed on Windows ({entry.get('marker')})"
+            )
         elif status == "source-only" and pkg.name in ALLOWED_SOURCE_ONLY and pkg.has_sdist:
             lines.append(f"!! {pkg.name:32} {pkg.version:14} source only: {ALLOWED_SOURCE_ONLY[pkg.name]}")
         else:
@@ -185,8 +187,19 @@ def refresh(python: str = PYTHON) -> dict[str, object]:
         req = Path(tmp) / "requirements.txt"
         req.write_text("".join(f"{n}=={v}\n" for n, v in sorted(binary.items())), "utf-8")
         resolved = subprocess.run(
-            ["uv", "pip", "compile", str(req), "--python-platform", PLATFORM, "--python-version", python]
-            + ["--only-binary", ":all:", "--no-deps", "--no-header", "--no-annotate", "-q"],
+            [
+                *(
+                    "uv",
+                    "pip",
+                    "compile",
+                    str(req),
+                    "--python-platform",
+                    PLATFORM,
+                    "--python-version",
+                    python,
+                ),
+                *("--only-binary", ":all:", "--no-deps", "--no-header", "--no-annotate", "-q"),
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -203,7 +216,9 @@ def refresh(python: str = PYTHON) -> dict[str, object]:
         else:
             wheel = best_wheel(pkg, python)
             if wheel is None:
-                raise SystemExit(f"{pkg.name} {pkg.version}: PyPI resolves it but uv.lock lists no fitting wheel")
+                raise SystemExit(
+                    f"{pkg.name} {pkg.version}: PyPI resolves it but uv.lock lists no fitting wheel"
+                )
             status = "pure-python" if is_pure(wheel) else "windows-wheel"
             packages[pkg.name] = {"version": pkg.version, "status": status, "wheel": wheel}
     from datetime import date

@@ -59,8 +59,7 @@ SHAPES: dict[str, str] = {
     "office": '<path d="M3 21h18M4 10h16M12 3l9 5H3z"/><path d="M6 10v9M10 10v9M14 10v9M18 10v9"/>',
     # print: a printer
     "print": (
-        '<path d="M7 9V3h10v6"/><rect x="3" y="9" width="18" height="8" rx="1.5"/>'
-        '<path d="M7 14h10v7H7z"/>'
+        '<path d="M7 9V3h10v6"/><rect x="3" y="9" width="18" height="8" rx="1.5"/><path d="M7 14h10v7H7z"/>'
     ),
     # export: a sheet with an arrow out
     "export": (

@@ -186,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         for lang in LANGUAGES:
             catalog = load_po(lang)
             known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
-            absent = [m.id for m in template if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in known]
+            absent = [
+                m.id for m in template if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in known
+            ]
             todo = untranslated(catalog) + [a if isinstance(a, str) else a[0] for a in absent]
             for text in todo:
                 print(f"[{lang}] belum diterjemahkan: {text!r}")

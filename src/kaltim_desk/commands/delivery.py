@@ -140,7 +140,7 @@ def check_defusedxml() -> str:
     """defusedxml must be importable and openpyxl must have picked it up (it reads untrusted files)."""
     try:
         import defusedxml
-        import defusedxml.ElementTree  # noqa: F401
+        import defusedxml.ElementTree
     except ImportError as exc:
         raise SelftestFailed("defusedxml tidak ada dalam build ini") from exc
     import openpyxl.xml
@@ -181,9 +181,7 @@ def check_workbook(path: Path, expected_rows: int = 0) -> int:
     try:
         ws = wb.worksheets[0]
         rows = [r for r in ws.iter_rows(values_only=True) if any(v not in (None, "") for v in r)]
-        numeric_ids = [
-            v for r in rows for v in r if isinstance(v, int | float) and len(str(int(v))) >= 15
-        ]
+        numeric_ids = [v for r in rows for v in r if isinstance(v, int | float) and len(str(int(v))) >= 15]
     finally:
         wb.close()
     if numeric_ids:

@@ -8,7 +8,7 @@ import logging
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from kaltim_desk.app import AppContext
@@ -35,12 +35,44 @@ def install_excepthook(prompts: Prompts) -> None:
 
 
 def make_application() -> QApplication:
+    if QApplication.instance() is None:
+        # High-DPI (Qt 6 scales by default): fractional scaling such as 125 %/150 % on office laptops must
+        # be set before the application object exists, or Qt ignores it.
+        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Kaltim Desk")
     app.setOrganizationName("Dinas Sosial Provinsi Kalimantan Timur")
-    app.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    from kaltim_desk.views.help import app_icon
+
+    app.setWindowIcon(app_icon())
     return app
+
+
+def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
+    """Translate Qt's own texts (standard buttons, wizard buttons, text-field menus) into `lang`.
+
+    English comes with PySide6 (`qtbase_en.qm`). Qt ships no Indonesian catalogue, so the app carries
+    its own small one, `resources/translations/qt/qtbase_id.ts` compiled to `.qm` by scripts/i18n.py:
+    the buttons and menus a clerk actually meets (OK/Batal/Ya/Tidak/Simpan/Tutup/Terapkan, Lanjut/Kembali
+    in wizards, Salin/Tempel in text fields)."""
+    from PySide6.QtCore import QLibraryInfo
+
+    from kaltim_desk.config import resource
+
+    for old in app.property("kd_translators") or []:
+        app.removeTranslator(old)
+    installed: list[QTranslator] = []
+    candidates = [(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    candidates.append((f"qtbase_{lang}", str(resource("translations", "qt"))))
+    for name, folder in candidates:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+            break
+    app.setProperty("kd_translators", installed)
+    return installed
 
 
 def offer_demo(ctx: AppContext, parent: QWidget | None = None) -> bool:
@@ -91,6 +123,7 @@ def run_gui(db_arg: str | None = None) -> int:
     settings = UserSettings.load()
     set_language(settings.language)
     app = make_application()
+    install_translators(app, settings.language)
     QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
     prompts = QtPrompts()
     install_excepthook(prompts)
@@ -107,8 +140,15 @@ def run_gui(db_arg: str | None = None) -> int:
         )
         return 2
     ctx = AppContext(db=db, tasks=ThreadPoolTaskRunner(), prompts=prompts, user_settings=settings)
-    if not settings.offered_demo:
-        offer_demo(ctx)
+    from kaltim_desk.views.dialogs.first_run_wizard import FirstRunWizard, needs_setup
+
+    if needs_setup(ctx):
+        # First start: set up the office (or a demo office) before anything else; cancel = quit, and
+        # the wizard comes back next time (nothing was saved).
+        wizard = FirstRunWizard(ctx)
+        if not wizard.exec():
+            db.dispose()
+            return 0
         settings.offered_demo = True
         settings.save()
     actor = login(ctx)

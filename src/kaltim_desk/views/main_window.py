@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kaltim_desk import __version__
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
+from kaltim_desk.views.help import icon
 from kaltim_desk.views.pages.registry import PageSpec, page_specs
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         for spec in self.specs:
-            item = QListWidgetItem(spec.title)
+            item = QListWidgetItem(icon(spec.key), spec.title)
             item.setToolTip(f"{spec.title} ({spec.shortcut})")
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())  # built on first visit
@@ -132,18 +132,29 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&Berkas"))
-        refresh = QAction(_("Muat ulang"), self)
+        refresh = QAction(icon("refresh"), _("Muat ulang"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.refresh_current)
         file_menu.addAction(refresh)
+        settings_action = QAction(icon("settings"), _("&Pengaturan…"), self)
+        settings_action.setObjectName("action_settings")
+        settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        settings_action.triggered.connect(self.show_settings)
+        file_menu.addAction(settings_action)
         file_menu.addSeparator()
-        quit_action = QAction(_("&Keluar"), self)
+        quit_action = QAction(icon("quit"), _("&Keluar"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.file_menu = file_menu
         help_menu = menu.addMenu(_("&Bantuan"))
-        about = QAction(_("Tentang Kaltim Desk"), self)
+        guide = QAction(icon("help"), _("&Panduan"), self)
+        guide.setObjectName("action_guide")
+        guide.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        guide.triggered.connect(self.show_help)
+        help_menu.addAction(guide)
+        about = QAction(icon("about"), _("Tentang Kaltim Desk"), self)
+        about.setObjectName("action_about")
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
         self.help_menu = help_menu
@@ -156,12 +167,26 @@ class MainWindow(QMainWindow):
                 page.refresh()  # type: ignore[attr-defined]
 
     def show_about(self) -> None:
-        from kaltim_desk.services import regions
+        from kaltim_desk.views.dialogs.about import AboutDialog
 
-        text = _("Kaltim Desk versi {version}\nDinas Sosial Provinsi Kalimantan Timur\n\n").format(
-            version=__version__
-        )
-        self.ctx.prompts.info(self, _("Tentang Kaltim Desk"), text + regions.licence_text()[:1500])
+        AboutDialog(self).exec()
+
+    def show_help(self) -> None:
+        """The guide in a window of its own, beside the main window (F1)."""
+        from kaltim_desk.views.help import HelpWindow
+
+        window = getattr(self, "help_window", None)
+        if window is None:
+            window = self.help_window = HelpWindow(self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def show_settings(self) -> None:
+        from kaltim_desk.views.dialogs.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.ctx, self).exec():
+            self.refresh_current()
 
     def _update_status(self) -> None:
         actor = self.ctx.actor

@@ -1,0 +1,461 @@
+"""Editors for the office-wide settings, shared by the first-run wizard and the Settings dialog, so what
+the wizard asks can be changed later in exactly the same form.
+
+Each editor loads a settings section (`load`), returns an updated copy (`apply` / `value`) and lists
+what is wrong in plain Indonesian (`problems`), shown inline next to the field it concerns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.config import data_dir
+from kaltim_desk.domain.nik import check_nip
+from kaltim_desk.i18n import _
+from kaltim_desk.services import regions
+from kaltim_desk.services.errors import DomainError
+from kaltim_desk.services.numbering import NumberTemplates, render
+from kaltim_desk.services.settings import OfficeProfile, RegistryRules
+
+ERROR_STYLE = "color: #b00020;"
+HINT_STYLE = "color: #37474f;"
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Seat of each regency/city government: a suggestion for the place printed beside the date of a letter.
+SEATS = {
+    "64": "Samarinda",
+    "64.01": "Tana Paser",
+    "64.02": "Tenggarong",
+    "64.03": "Tanjung Redeb",
+    "64.07": "Sendawar",
+    "64.08": "Sangatta",
+    "64.09": "Penajam",
+    "64.11": "Ujoh Bilang",
+    "64.71": "Balikpapan",
+    "64.72": "Samarinda",
+    "64.74": "Bontang",
+}
+
+
+def document_kinds() -> dict[str, str]:
+    return {
+        "agreement": _("Perjanjian"),
+        "handover": _("Berita acara serah terima"),
+        "receipt": _("Kuitansi"),
+        "certificate": _("Sertifikat pelatihan"),
+    }
+
+
+def signatory_roles() -> dict[str, str]:
+    return {"head": _("Kepala Dinas"), "section_head": _("Kepala Bidang / Seksi")}
+
+
+def _error_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _show(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def government_name(region_code: str, region_name: str) -> str:
+    """The first line of the letterhead for an office: "PEMERINTAH KOTA SAMARINDA"."""
+    if region_code == regions.PROVINCE_CODE:
+        return "PEMERINTAH PROVINSI KALIMANTAN TIMUR"
+    return f"PEMERINTAH {region_name.upper()}"
+
+
+class OfficeForm(QWidget):
+    """Which office this is (the province or one of the regencies/cities) and its letterhead."""
+
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.office = QComboBox()
+        self.office.setObjectName("office")
+        with ctx.read() as s:
+            province = regions.get(s, regions.PROVINCE_CODE)
+            self.office.addItem(
+                _("Provinsi {name}").format(name=province.name if province else "Kalimantan Timur"),
+                regions.PROVINCE_CODE,
+            )
+            for r in sorted(regions.regencies(s), key=lambda r: r.code):
+                self.office.addItem(r.name, r.code)
+        self.government = self._line("government_name", 120)
+        self.agency = self._line("agency_name", 120)
+        self.address = self._line("address", 200)
+        self.city = self._line("city", 60)
+        self.phone = self._line("phone", 40)
+        self.email = self._line("email", 80)
+        self.web = self._line("web", 80)
+        self.code = self._line("office_code", 30)
+        self.code.setToolTip(_("Kode unit yang muncul di nomor surat, misalnya DINSOS"))
+        self.logo = self._line("logo_path", 400)
+        self.logo.setPlaceholderText(_("(tanpa logo)"))
+        choose = QPushButton(_("Pilih…"))
+        choose.setObjectName("choose_logo")
+        choose.clicked.connect(self.choose_logo)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo, 1)
+        logo_row.addWidget(choose)
+        self.message = _error_label("office_message")
+
+        form = QFormLayout(self)
+        form.addRow(_("Kantor"), self.office)
+        form.addRow(_("Nama pemerintah *"), self.government)
+        form.addRow(_("Nama dinas *"), self.agency)
+        form.addRow(_("Alamat *"), self.address)
+        form.addRow(_("Kota (tempat surat)"), self.city)
+        form.addRow(_("Telepon"), self.phone)
+        form.addRow(_("Surel"), self.email)
+        form.addRow(_("Situs web"), self.web)
+        form.addRow(_("Kode kantor *"), self.code)
+        form.addRow(_("Logo"), logo_row)
+        form.addRow("", self.message)
+        self.office.currentIndexChanged.connect(self._office_changed)
+        self._loading = False
+
+    def _line(self, name: str, max_len: int) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setMaxLength(max_len)
+        edit.textChanged.connect(lambda _t: self.changed.emit())
+        return edit
+
+    def load(self, profile: OfficeProfile) -> None:
+        self._loading = True
+        i = self.office.findData(profile.region_code)
+        self.office.setCurrentIndex(max(i, 0))
+        self.government.setText(profile.government_name)
+        self.agency.setText(profile.agency_name)
+        self.address.setText(profile.address)
+        self.city.setText(profile.city)
+        self.phone.setText(profile.phone)
+        self.email.setText(profile.email)
+        self.web.setText(profile.web)
+        self.code.setText(profile.office_code)
+        self.logo.setText(profile.logo_path)
+        self._loading = False
+
+    def _office_changed(self, _index: int) -> None:
+        """Choosing another office suggests its letterhead's first line and the place of its letters."""
+        if self._loading:
+            return
+        code = self.office.currentData()
+        self.government.setText(government_name(code, self.office.currentText()))
+        self.city.setText(SEATS.get(code, self.city.text()))
+        self.changed.emit()
+
+    def choose_logo(self) -> None:
+        path = self.ctx.prompts.open_file(self, _("Pilih logo kantor"), _("Gambar (*.png *.jpg *.jpeg)"))
+        if path is not None:
+            self.logo.setText(str(path))
+
+    def problems(self) -> list[str]:
+        found = []
+        for edit, label in (
+            (self.government, _("Nama pemerintah")),
+            (self.agency, _("Nama dinas")),
+            (self.address, _("Alamat")),
+            (self.code, _("Kode kantor")),
+        ):
+            if not edit.text().strip():
+                found.append(_("{field} wajib diisi.").format(field=label))
+        email = self.email.text().strip()
+        if email and not EMAIL_RE.match(email):
+            found.append(_("Alamat surel tidak sah: {email}").format(email=email))
+        logo = self.logo.text().strip()
+        if logo and not Path(logo).is_file():
+            found.append(_("Berkas logo tidak ditemukan: {path}").format(path=logo))
+        _show(self.message, "\n".join(found))
+        return found
+
+    def apply(self, profile: OfficeProfile) -> OfficeProfile:
+        code = self.office.currentData() or regions.PROVINCE_CODE
+        return dataclasses.replace(
+            profile,
+            office_level="province" if code == regions.PROVINCE_CODE else "regency",
+            region_code=code,
+            government_name=self.government.text().strip(),
+            agency_name=self.agency.text().strip(),
+            address=self.address.text().strip(),
+            city=self.city.text().strip(),
+            phone=self.phone.text().strip(),
+            email=self.email.text().strip(),
+            web=self.web.text().strip(),
+            office_code=self.code.text().strip(),
+            logo_path=keep_logo(self.logo.text().strip()),
+        )
+
+
+def keep_logo(path: str) -> str:
+    """Copy a chosen logo into the data folder, so moving or deleting the original breaks no letter."""
+    if not path:
+        return ""
+    source = Path(path)
+    target_dir = data_dir() / "office"
+    if source.parent == target_dir or not source.is_file():
+        return path
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"logo{source.suffix.lower()}"
+    shutil.copyfile(source, target)
+    return str(target)
+
+
+class SignatoriesForm(QWidget):
+    """The officials who sign letters: name, position, rank and NIP (checked as it is typed)."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fields: dict[str, dict[str, QLineEdit]] = {}
+        self.nip_messages: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+        for role, title in signatory_roles().items():
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            edits = {}
+            for key, label, max_len in (
+                ("name", _("Nama lengkap dan gelar *"), 120),
+                ("position", _("Jabatan *"), 120),
+                ("rank", _("Pangkat/golongan"), 80),
+                ("nip", _("NIP"), 24),
+            ):
+                edit = QLineEdit()
+                edit.setObjectName(f"{role}_{key}")
+                edit.setMaxLength(max_len)
+                edit.textChanged.connect(lambda _t: self.changed.emit())
+                form.addRow(label, edit)
+                edits[key] = edit
+            edits["nip"].setPlaceholderText(_("18 digit, boleh dengan spasi"))
+            message = _error_label(f"{role}_nip_message")
+            form.addRow("", message)
+            edits["nip"].textChanged.connect(lambda _t, r=role: self._check_nip(r))
+            self.fields[role] = edits
+            self.nip_messages[role] = message
+            layout.addWidget(box)
+        layout.addStretch(1)
+
+    def load(self, profile: OfficeProfile) -> None:
+        for role, edits in self.fields.items():
+            data = profile.signatories.get(role, {})
+            for key, edit in edits.items():
+                edit.setText(data.get(key, ""))
+
+    def _check_nip(self, role: str) -> str:
+        raw = self.fields[role]["nip"].text()
+        message = ""
+        if raw.strip():
+            result = check_nip(raw)
+            if not result.ok:
+                message = _("NIP tidak sah: {reason}").format(
+                    reason="; ".join(i.message for i in result.errors)
+                )
+        _show(self.nip_messages[role], message)
+        return message
+
+    def problems(self) -> list[str]:
+        found = []
+        titles = signatory_roles()
+        for role, edits in self.fields.items():
+            for key, label in (("name", _("nama")), ("position", _("jabatan"))):
+                if not edits[key].text().strip():
+                    found.append(_("{who}: {field} wajib diisi.").format(who=titles[role], field=label))
+            nip = self._check_nip(role)
+            if nip:
+                found.append(f"{titles[role]}: {nip}")
+        return found
+
+    def apply(self, profile: OfficeProfile) -> OfficeProfile:
+        signatories = {role: dict(profile.signatories.get(role, {})) for role in profile.signatories}
+        for role, edits in self.fields.items():
+            data = {key: edit.text().strip() for key, edit in edits.items()}
+            if data["nip"]:
+                data["nip"] = check_nip(data["nip"]).nip or data["nip"]
+            signatories[role] = data
+        return dataclasses.replace(profile, signatories=signatories)
+
+
+class NumberingForm(QWidget):
+    """Letter and certificate number templates, with a live example of the next number."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.office_code = "DINSOS"
+        self.templates: dict[str, QLineEdit] = {}
+        self.codes: dict[str, QLineEdit] = {}
+        self.previews: dict[str, QLabel] = {}
+        hint = QLabel(
+            _(
+                "Bagian templat: {seq} nomor urut ({seq:03d} = 3 digit), {code} kode klasifikasi, "
+                "{office} kode kantor, {roman_month} bulan Romawi, {month} bulan, {year} tahun."
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        grid = QGridLayout()
+        for col, title in enumerate((_("Dokumen"), _("Templat nomor"), _("Kode klasifikasi"), _("Contoh"))):
+            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, col)
+        for row, (kind, label) in enumerate(document_kinds().items(), start=1):
+            template = QLineEdit()
+            template.setObjectName(f"template_{kind}")
+            code = QLineEdit()
+            code.setObjectName(f"code_{kind}")
+            code.setMaximumWidth(110)
+            preview = QLabel()
+            preview.setObjectName(f"preview_{kind}")
+            preview.setMinimumWidth(190)
+            for edit in (template, code):
+                edit.textChanged.connect(lambda _t: self._update())
+            grid.addWidget(QLabel(label), row, 0)
+            grid.addWidget(template, row, 1)
+            grid.addWidget(code, row, 2)
+            grid.addWidget(preview, row, 3)
+            self.templates[kind], self.codes[kind], self.previews[kind] = template, code, preview
+        grid.setColumnStretch(1, 1)
+        self.reset = QComboBox()
+        self.reset.setObjectName("reset")
+        self.reset.addItem(_("Mulai dari 1 setiap tahun"), "year")
+        self.reset.addItem(_("Tidak pernah diulang"), "never")
+        self.reset.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        reset_row = QFormLayout()
+        reset_row.addRow(_("Nomor urut"), self.reset)
+        self.message = _error_label("numbering_message")
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addLayout(grid)
+        layout.addLayout(reset_row)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+    def load(self, cfg: NumberTemplates, office_code: str) -> None:
+        self.office_code = office_code or "DINSOS"
+        for kind in document_kinds():
+            self.templates[kind].setText(cfg.templates.get(kind, ""))
+            self.codes[kind].setText(cfg.codes.get(kind, ""))
+        self.reset.setCurrentIndex(max(self.reset.findData(cfg.reset), 0))
+        self._update()
+
+    def set_office_code(self, code: str) -> None:
+        self.office_code = code or "DINSOS"
+        self._update()
+
+    def _preview(self, kind: str) -> tuple[str, str]:
+        try:
+            example = render(
+                self.templates[kind].text(),
+                seq=7,
+                code=self.codes[kind].text().strip(),
+                office=self.office_code,
+                when=date.today(),
+            )
+        except DomainError as exc:
+            return "", exc.message
+        if not self.templates[kind].text().strip() or "{seq" not in self.templates[kind].text():
+            return example, _("Templat harus memuat {seq} (nomor urut).")
+        return example, ""
+
+    def _update(self) -> None:
+        found = []
+        for kind, label in document_kinds().items():
+            example, problem = self._preview(kind)
+            self.previews[kind].setText(example)
+            if problem:
+                found.append(f"{label}: {problem}")
+        _show(self.message, "\n".join(found))
+        self.changed.emit()
+
+    def problems(self) -> list[str]:
+        return [f"{label}: {p}" for kind, label in document_kinds().items() if (p := self._preview(kind)[1])]
+
+    def value(self, cfg: NumberTemplates) -> NumberTemplates:
+        return dataclasses.replace(
+            cfg,
+            templates={**cfg.templates, **{k: e.text().strip() for k, e in self.templates.items()}},
+            codes={**cfg.codes, **{k: e.text().strip() for k, e in self.codes.items()}},
+            reset=self.reset.currentData(),
+        )
+
+
+class RulesForm(QWidget):
+    """Registry rules that differ by year and office: the group sizes, the male-NIK warning."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.minimum = self._spin("group_min_size")
+        self.target = self._spin("group_target_size")
+        self.maximum = self._spin("group_max_size")
+        self.warn_male = QCheckBox(
+            _("Peringatkan bila NIK berformat laki-laki (program ini untuk perempuan)")
+        )
+        self.warn_male.setObjectName("warn_male_nik")
+        self.message = _error_label("rules_message")
+        form = QFormLayout(self)
+        form.addRow(_("Anggota kelompok paling sedikit"), self.minimum)
+        form.addRow(_("Anggota kelompok yang dianjurkan"), self.target)
+        form.addRow(_("Anggota kelompok paling banyak"), self.maximum)
+        form.addRow("", self.warn_male)
+        form.addRow("", self.message)
+
+    def _spin(self, name: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setObjectName(name)
+        spin.setRange(1, 100)
+        spin.valueChanged.connect(lambda _v: (self.problems(), self.changed.emit()))
+        return spin
+
+    def load(self, rules: RegistryRules) -> None:
+        self.minimum.setValue(rules.group_min_size)
+        self.target.setValue(rules.group_target_size)
+        self.maximum.setValue(rules.group_max_size)
+        self.warn_male.setChecked(rules.warn_male_nik)
+
+    def problems(self) -> list[str]:
+        found = []
+        if not self.minimum.value() <= self.target.value() <= self.maximum.value():
+            found.append(_("Ukuran kelompok: paling sedikit ≤ dianjurkan ≤ paling banyak."))
+        _show(self.message, "\n".join(found))
+        return found
+
+    def value(self, rules: RegistryRules) -> RegistryRules:
+        return dataclasses.replace(
+            rules,
+            group_min_size=self.minimum.value(),
+            group_target_size=self.target.value(),
+            group_max_size=self.maximum.value(),
+            warn_male_nik=self.warn_male.isChecked(),
+        )

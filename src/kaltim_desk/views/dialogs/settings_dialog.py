@@ -1,0 +1,137 @@
+"""Settings (File -> Settings, Ctrl+,): everything the first-run wizard asked, changeable later.
+
+Office-wide settings (office and letterhead, signatories, number templates, registry rules) are stored
+in the database and need the `settings.edit` permission (admin); other roles see them read-only. The
+display language is a per-user preference (`UserSettings.language`) that anyone may change; it takes
+effect when Kaltim Desk is opened again, so no window is ever left half in one language.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.i18n import LANGUAGES, _
+from kaltim_desk.services.numbering import NumberTemplates
+from kaltim_desk.services.settings import OfficeProfile, RegistryRules, load_section, save_section
+from kaltim_desk.views.dialogs.office_forms import NumberingForm, OfficeForm, RulesForm, SignatoriesForm
+from kaltim_desk.views.help import icon
+from kaltim_desk.views.prompts import describe_error
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("settings_dialog")
+        self.setWindowTitle(_("Pengaturan"))
+        self.setWindowIcon(icon("settings"))
+        self.resize(780, 560)
+        with ctx.read() as s:
+            self.profile = load_section(s, OfficeProfile)
+            self.numbering = load_section(s, NumberTemplates)
+            self.rules = load_section(s, RegistryRules)
+        self.can_edit = ctx.can("settings.edit")
+
+        self.office_form = OfficeForm(ctx)
+        self.office_form.load(self.profile)
+        self.signatories_form = SignatoriesForm()
+        self.signatories_form.load(self.profile)
+        self.numbering_form = NumberingForm()
+        self.numbering_form.load(self.numbering, self.profile.office_code)
+        self.office_form.code.textChanged.connect(self.numbering_form.set_office_code)
+        self.rules_form = RulesForm()
+        self.rules_form.load(self.rules)
+
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(ctx.user_settings.language), 0))
+        language_page = QWidget()
+        language_form = QFormLayout(language_page)
+        language_form.addRow(_("Bahasa tampilan"), self.language)
+        note = QLabel(_("Bahasa baru dipakai setelah Kaltim Desk ditutup dan dibuka kembali."))
+        note.setWordWrap(True)
+        language_form.addRow("", note)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settings_tabs")
+        self.tabs.addTab(self.office_form, _("Kantor dan kop surat"))
+        self.tabs.addTab(self.signatories_form, _("Penanda tangan"))
+        self.tabs.addTab(self.numbering_form, _("Nomor surat"))
+        self.tabs.addTab(self.rules_form, _("Aturan pendataan"))
+        self.tabs.addTab(language_page, _("Bahasa"))
+        if not self.can_edit:
+            for form in (self.office_form, self.signatories_form, self.numbering_form, self.rules_form):
+                form.setEnabled(False)
+
+        self.read_only_note = QLabel(_("Hanya admin yang dapat mengubah pengaturan kantor."))
+        self.read_only_note.setObjectName("read_only_note")
+        self.read_only_note.setVisible(not self.can_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.setObjectName("buttons")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.read_only_note)
+        layout.addWidget(buttons)
+
+    def problems(self) -> list[tuple[int, str]]:
+        """(tab index, problem) for every editor; an empty list means the settings can be saved."""
+        found: list[tuple[int, str]] = []
+        if not self.can_edit:
+            return found
+        for index, form in enumerate(
+            (self.office_form, self.signatories_form, self.numbering_form, self.rules_form)
+        ):
+            found += [(index, p) for p in form.problems()]
+        return found
+
+    def save(self) -> None:
+        problems = self.problems()
+        if problems:
+            self.tabs.setCurrentIndex(problems[0][0])
+            self.ctx.prompts.error(self, _("Pengaturan"), "\n".join(p for _i, p in problems))
+            return
+        if self.can_edit:
+            profile = self.signatories_form.apply(self.office_form.apply(self.profile))
+            numbering = self.numbering_form.value(self.numbering)
+            rules = self.rules_form.value(self.rules)
+            try:
+                with self.ctx.session() as s:
+                    for before, after in (
+                        (self.profile, profile),
+                        (self.numbering, numbering),
+                        (self.rules, rules),
+                    ):
+                        if after != before:
+                            save_section(s, after)
+            except Exception as exc:
+                self.ctx.prompts.error(self, _("Pengaturan"), describe_error(exc))
+                return
+        lang = self.language.currentData()
+        if lang != self.ctx.user_settings.language:
+            self.ctx.user_settings.language = lang
+            self.ctx.user_settings.save()
+            self.ctx.prompts.info(
+                self,
+                _("Bahasa"),
+                _("Bahasa tampilan menjadi {language} setelah Kaltim Desk dibuka kembali.").format(
+                    language=LANGUAGES[lang]
+                ),
+            )
+        self.accept()
