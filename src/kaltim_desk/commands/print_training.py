@@ -1,0 +1,143 @@
+"""The `certificates` print kind: `kaltim-desk print certificates --db PATH --training ID --out FILE.pdf|DIR`.
+
+`print_certificates_job` is the one function the command line and the Pelatihan page share: read the
+certificates in one read session, render them (no session held while the PDF is made), then count the
+prints in a second short unit of work, so a reprint later comes out marked as a copy. With `--issue`
+the certificates still missing for participants who completed the training are issued first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kaltim_desk.db import Database
+from kaltim_desk.services.actor import Actor
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    files: tuple[Path, ...]
+    count: int
+    copies: int
+    issued: int = 0
+
+
+def print_certificates_job(
+    db: Database,
+    actor: Actor,
+    training_id: int,
+    out: Path,
+    *,
+    per_participant: bool = False,
+    certificate_ids: list[int] | None = None,
+    issue_missing: bool = False,
+    progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> PrintOutcome:
+    from kaltim_desk.documents.certificate import render_certificates
+    from kaltim_desk.documents.certificate_batch import render_per_participant
+    from kaltim_desk.services import certificates
+    from kaltim_desk.services.errors import DomainError
+
+    issued = 0
+    if issue_missing:
+        with db.session(actor) as s:
+            issued = len(certificates.issue_for_training(s, training_id).issued)
+    with db.read_session(actor) as s:
+        docs = certificates.documents_for_print(s, training_id, certificate_ids)
+        template = certificates.load_template(certificates.certificate_settings(s))
+    if not docs:
+        raise DomainError(
+            "no_certificates",
+            "Belum ada sertifikat yang dapat dicetak untuk pelatihan ini; terbitkan dulu sertifikat "
+            "bagi peserta yang lulus.",
+        )
+    if per_participant:
+        files = tuple(
+            render_per_participant(docs, template, out, progress=progress, is_cancelled=is_cancelled)
+        )
+    else:
+        files = (render_certificates(docs, template, out, progress=progress, is_cancelled=is_cancelled),)
+    with db.session(actor) as s:
+        certificates.mark_printed(s, [d.certificate_id for d in docs])
+    return PrintOutcome(files, len(docs), sum(1 for d in docs if d.is_copy), issued)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--training", type=int, required=True, metavar="ID", help="nomor (ID) pelatihan")
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE.pdf|DIR",
+        help="satu berkas PDF untuk semua sertifikat, atau folder: satu berkas per peserta",
+    )
+    parser.add_argument(
+        "--issue",
+        action="store_true",
+        help="terbitkan dulu sertifikat yang belum ada bagi peserta yang lulus",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import open_db
+
+    out = Path(args.out)
+    per_participant = out.suffix.lower() != ".pdf"
+    if per_participant:
+        if out.exists() and not out.is_dir():
+            raise CliError(f"{out} bukan folder; untuk satu berkas gunakan nama berakhiran .pdf.")
+        if not out.parent.exists():
+            raise CliError(f"Folder {out.parent} tidak ada.")
+    elif not out.parent.exists():
+        raise CliError(f"Folder {out.parent} tidak ada.")
+    db = open_db(args)
+
+    def progress(done: int, total: int, text: str) -> None:
+        print(f"\r[{done}/{total}] {text[:40]:<40}", end="", file=sys.stderr, flush=True)
+
+    try:
+        outcome = print_certificates_job(
+            db,
+            cli_actor(),
+            args.training,
+            out,
+            per_participant=per_participant,
+            issue_missing=args.issue,
+            progress=progress,
+        )
+    finally:
+        print(file=sys.stderr)
+        db.dispose()
+    if outcome.issued:
+        print(f"{outcome.issued} sertifikat baru diterbitkan.")
+    where = out if not per_participant else f"{len(outcome.files)} berkas di {out}"
+    copies = f" ({outcome.copies} salinan cetak ulang)" if outcome.copies else ""
+    print(f"{outcome.count} sertifikat dicetak ke {where}{copies}.")
+    return 0
+
+
+def _print_kind() -> Any:
+    """Our entry for the `print` dispatcher (commands/printing.py), in its PrintKind shape if present."""
+    try:
+        from kaltim_desk.commands.printing import PrintKind  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return PrintKind(  # type: ignore[call-arg]
+        help="sertifikat pelatihan (STTP) satu pelatihan",
+        add_arguments=add_arguments,
+        run=run,
+    )
+
+
+KINDS: dict[str, Any] = {}
+_kind = _print_kind()
+if _kind is not None:
+    KINDS["certificates"] = _kind
