@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from tests.factories import VILLAGE, make_active_group, make_person
 
 from kaltim_desk.services import groups, people
 from kaltim_desk.services.dto import GroupInput, PageFilter
 from kaltim_desk.services.errors import DomainError, ValidationFailed
 from kaltim_desk.services.settings import RegistryRules, save_section
-from tests.factories import VILLAGE, make_active_group, make_person
 
 
 def _group(session, name="KUBE Anggrek"):
@@ -25,7 +25,11 @@ def test_a_group_becomes_active_only_when_every_rule_is_met(session):
     for pid in ids:
         groups.add_member(session, g.id, pid)
     assert _checks(session, g.id) == {
-        "size": True, "has_ketua": False, "has_sekretaris": False, "has_bendahara": False, "same_district": True
+        "size": True,
+        "has_ketua": False,
+        "has_sekretaris": False,
+        "has_bendahara": False,
+        "same_district": True,
     }
     with pytest.raises(DomainError) as err:
         groups.activate_group(session, g.id)

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from tests.factories import make_active_group, make_person, new_nik, person_input
 
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.person import Person
 from kaltim_desk.services import people
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.services.errors import ConflictError, DomainError, ValidationFailed
-from tests.factories import make_active_group, make_person, new_nik, person_input
 
 
 def test_register_cleans_and_stores_the_person(session):
@@ -74,16 +74,15 @@ def test_each_bad_nik_has_its_own_code(session, nik, code):
 def test_all_field_problems_are_reported_at_once(session):
     with pytest.raises(ValidationFailed) as err:
         people.register_person(
-            session, person_input(name="  ", phone="12", village_code="64.72.03.9999", rt="abc", welfare_decile=11)
+            session,
+            person_input(name="  ", phone="12", village_code="64.72.03.9999", rt="abc", welfare_decile=11),
         )
     fields = {p.field for p in err.value.problems}
     assert {"name", "phone", "village_code", "rt", "welfare_decile"} <= fields
 
 
 def test_warnings_for_male_nik_and_mismatched_birth_date(session):
-    p = people.register_person(
-        session, person_input(nik=new_nik(sex="L"), birth_date=date(1979, 1, 1))
-    )
+    p = people.register_person(session, person_input(nik=new_nik(sex="L"), birth_date=date(1979, 1, 1)))
     text = " ".join(p.warnings).lower()
     assert "laki" in text
     assert "tanggal lahir" in text
@@ -143,8 +142,9 @@ def test_page_rows_carry_region_and_group_names(session):
 
 
 def test_a_clerk_can_register_but_not_deactivate(db):
-    from kaltim_desk.services.errors import PermissionDenied
     from tests.conftest import CLERK
+
+    from kaltim_desk.services.errors import PermissionDenied
 
     with db.session(CLERK) as s:
         p = make_person(s)
