@@ -62,8 +62,10 @@ class TablePage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("table")
         self.table.setModel(self.model)
+        default_col = next((i for i, c in enumerate(columns) if c.sort_key == default_sort), 0)
+        # The indicator is set before sorting is enabled, which sorts once by it (the model's default).
+        self.table.horizontalHeader().setSortIndicator(default_col, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
