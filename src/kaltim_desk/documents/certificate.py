@@ -173,7 +173,7 @@ def draw_certificate(c: Canvas, doc: CertificateDoc, tpl: CertificateTemplate) -
     c.setLineWidth(1.2)
     c.line(margin + 40, y, w - margin - 40, y)
     c.setStrokeColor(black)
-    y -= 38 if land else 50
+    y -= 38 if land else 90
 
     c.setFont(SERIF_BOLD, 24 if land else 21)
     c.setFillColor(border)
@@ -182,7 +182,7 @@ def draw_certificate(c: Canvas, doc: CertificateDoc, tpl: CertificateTemplate) -
     y -= 20
     c.setFont(SERIF, 12)
     c.drawCentredString(cx, y, tpl.subtitle.format(**fields))
-    y -= 32 if land else 44
+    y -= 32 if land else 60
     c.setFont(SERIF_ITALIC, 12)
     c.drawCentredString(cx, y, tpl.given_to.format(**fields))
     y -= 30
