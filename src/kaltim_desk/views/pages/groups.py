@@ -8,7 +8,7 @@ from kaltim_desk.services import groups
 from kaltim_desk.views.dialogs.group_editor import GroupEditor, status_labels
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
-from kaltim_desk.views.qtmodels.paged import Column, SessionSource
+from kaltim_desk.views.qtmodels.paged import Column, SessionSource, short_region
 
 
 class Page(TablePage):
@@ -25,7 +25,7 @@ class Page(TablePage):
                 Column("member_count", _("Anggota"), None, str, align_right=True),
                 Column("village_name", _("Desa/Kel."), "village"),
                 Column("district_name", _("Kecamatan")),
-                Column("regency_name", _("Kab/Kota")),
+                Column("regency_name", _("Kab/Kota"), None, short_region),
                 Column("business_type", _("Jenis usaha"), "business_type"),
                 Column("status", _("Status"), "status", lambda s: labels.get(s, s)),
             ],

@@ -12,7 +12,7 @@ from kaltim_desk.services import people
 from kaltim_desk.views.dialogs.person_form import PersonForm
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
-from kaltim_desk.views.qtmodels.paged import Column, SessionSource
+from kaltim_desk.views.qtmodels.paged import Column, SessionSource, short_region
 
 
 def people_columns(full_ids: bool) -> list[Column]:
@@ -22,7 +22,7 @@ def people_columns(full_ids: bool) -> list[Column]:
         Column("birth_date", _("Tgl lahir"), "birth_date", lambda d: format_date_id(d) if d else ""),
         Column("village_name", _("Desa/Kel."), "village"),
         Column("district_name", _("Kecamatan")),
-        Column("regency_name", _("Kab/Kota")),
+        Column("regency_name", _("Kab/Kota"), None, short_region),
         Column("group_name", _("Kelompok")),
         Column("business_type", _("Jenis usaha"), "business_type"),
         Column("is_active", _("Status"), None, lambda a: _("Aktif") if a else _("Nonaktif")),

@@ -17,6 +17,12 @@ from kaltim_desk.tasks import TaskRunner
 Index = QModelIndex | QPersistentModelIndex
 
 
+def short_region(name: str | None) -> str:
+    """"Kabupaten Kutai Kartanegara" -> "Kab. Kutai Kartanegara": the part that tells regencies apart
+    stays visible in a narrow column."""
+    return (name or "").replace("Kabupaten ", "Kab. ")
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # attribute of the row object
