@@ -19,6 +19,7 @@ class PageSpec:
 
 def page_specs() -> list[PageSpec]:
     return [
+        PageSpec("dashboard", _("Dasbor"), "kaltim_desk.views.pages.dashboard", "report.view", "Ctrl+0"),
         PageSpec("people", _("Penerima"), "kaltim_desk.views.pages.people", "person.view", "Ctrl+1"),
         PageSpec("groups", _("Kelompok"), "kaltim_desk.views.pages.groups", "group.view", "Ctrl+2"),
         PageSpec("aid", _("Bantuan"), "kaltim_desk.views.pages.aid", "grant.view", "Ctrl+3"),
