@@ -1,0 +1,1 @@
+"""Reading clerks' spreadsheets safely: reader (guards), mapping (header detection), validate, staging."""
