@@ -1,0 +1,54 @@
+"""Background tasks: results and progress come back on the GUI thread; cancel stops the work."""
+
+from __future__ import annotations
+
+import threading
+
+from kaltim_desk.tasks import SyncTaskRunner, TaskCancelled, ThreadPoolTaskRunner
+
+
+def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
+    runner = ThreadPoolTaskRunner()
+    main = threading.get_ident()
+    seen: dict[str, object] = {}
+
+    def work(state):
+        seen["worker"] = threading.get_ident()
+        state.progress(1, 2, "setengah")
+        return 42
+
+    def done(result):
+        seen["result"] = result
+        seen["done_thread"] = threading.get_ident()
+
+    runner.run(work, on_done=done, on_progress=lambda d, t, s: seen.setdefault("progress", (d, t, s)))
+    qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
+    assert seen["result"] == 42
+    assert seen["worker"] != main
+    assert seen["done_thread"] == main
+    assert seen["progress"] == (1, 2, "setengah")
+
+
+def test_a_failure_is_handed_to_on_error(qtbot):
+    runner = ThreadPoolTaskRunner()
+    errors: list[BaseException] = []
+
+    def work(state):
+        raise ValueError("rusak")
+
+    runner.run(work, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert str(errors[0]) == "rusak"
+
+
+def test_cancel_is_seen_by_the_task():
+    runner = SyncTaskRunner()
+    errors: list[BaseException] = []
+
+    def work(state):
+        state.cancel()
+        state.check()
+        return "tidak sampai"
+
+    runner.run(work, on_done=lambda r: errors.append(AssertionError(r)), on_error=errors.append)
+    assert len(errors) == 1 and isinstance(errors[0], TaskCancelled)
