@@ -1,0 +1,134 @@
+"""Cold start to a usable main window on n people: from launching Python to the main window shown
+with the people page's first rows painted.
+
+Each side runs in a fresh interpreter (`python -m bench.workloads.cold_start ours|baseline DB`), timed
+from the parent: interpreter start, imports, opening (and checking) the database, building the window,
+the first page. Ours follows `views.application.run_gui` (settings, QApplication, `prepare`, the main
+window) without entering the event loop for good. Baseline: PySide6 + sqlite3, a QMainWindow with a
+QTableView showing the same first page (count + 200 rows by name).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+READY = "COLD-START-READY"
+
+
+def _spawn(side: str, db: Path, workdir: Path) -> dict[str, Any]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["KALTIM_DESK_DATA_DIR"] = str(workdir / "data")
+    env["KALTIM_DESK_CONFIG_DIR"] = str(workdir / f"config-{side}")
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.workloads.cold_start", side, str(db)],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert proc.stdout is not None
+    seconds = None
+    info = ""
+    for line in proc.stdout:
+        if line.startswith(READY):
+            seconds = time.perf_counter() - t
+            info = line[len(READY) :].strip()
+    proc.wait(120)
+    if seconds is None or proc.returncode != 0:
+        raise RuntimeError(f"cold start ({side}) did not reach a usable window (exit {proc.returncode})")
+    rows, _, peak = info.partition(" ")
+    return {"seconds": seconds, "rows": int(rows), "child_peak_mb": float(peak)}
+
+
+def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
+    assert db is not None
+    return _spawn("ours", db, workdir)
+
+
+def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
+    assert db is not None
+    return _spawn("baseline", db, workdir)
+
+
+def _peak() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _ours_child(db: str) -> None:
+    # The steps of `views.application.run_gui` up to `app.exec()`, without the first-run wizard and the
+    # login dialog (a person would be typing there; the timer would measure them, not the app).
+    from PySide6.QtCore import QLocale
+
+    from kaltim_desk.app import AppContext
+    from kaltim_desk.config import database_url
+    from kaltim_desk.db import Database
+    from kaltim_desk.i18n import set_language
+    from kaltim_desk.services.actor import SYSTEM_ACTOR
+    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.tasks import ThreadPoolTaskRunner
+    from kaltim_desk.user_settings import UserSettings
+    from kaltim_desk.views import application
+    from kaltim_desk.views.main_window import MainWindow
+
+    settings = UserSettings.load()
+    set_language(settings.language)
+    app = application.make_application()
+    if hasattr(application, "install_translators"):
+        application.install_translators(app, settings.language)
+    QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+    prompts = application.QtPrompts()
+    application.install_excepthook(prompts)
+    database = Database(database_url(db))
+    prepare(database)
+    ctx = AppContext(
+        db=database, tasks=ThreadPoolTaskRunner(), prompts=prompts, user_settings=settings, actor=SYSTEM_ACTOR
+    )
+    window = MainWindow(ctx)
+    window.show()
+    page = window.page("people")
+    model = page.model  # type: ignore[union-attr]
+    if not model.rows:
+        from bench.workloads._qt import wait_for
+
+        wait_for(model.loaded)
+    window.grab()
+    print(READY, model.rowCount(), round(_peak(), 1), flush=True)
+    window.ctx.tasks.wait(5000)
+
+
+def _baseline_child(db: str) -> None:
+    import sqlite3
+
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    from bench.workloads._qt import BareModel
+
+    app = QApplication(sys.argv[:1])
+    con = sqlite3.connect(db)
+    total = con.execute("SELECT count(*) FROM person WHERE is_active = 1").fetchone()[0]
+    rows = con.execute(
+        "SELECT nik, name, birth_date, village_code, business_type FROM person WHERE is_active = 1 "
+        "ORDER BY name, id LIMIT 200"
+    ).fetchall()
+    window = QMainWindow()
+    view = QTableView()
+    view.setModel(BareModel.make(rows, ["NIK", "Nama", "Tgl lahir", "Desa", "Usaha"]))
+    window.setCentralWidget(view)
+    window.statusBar().showMessage(f"{total} data")
+    window.resize(1280, 720)
+    window.show()
+    app.processEvents()
+    window.grab()
+    print(READY, len(rows), round(_peak(), 1), flush=True)
+
+
+if __name__ == "__main__":
+    (_ours_child if sys.argv[1] == "ours" else _baseline_child)(sys.argv[2])
