@@ -12,40 +12,25 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from kaltim_desk import dialect
 from kaltim_desk.config import sqlite_path
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = dialect.LOCK_TIMEOUT_MS
 
 SessionFactory = Callable[[], Session]
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (R1)
-        cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
-
-
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for `url`, with SQLite's connection settings applied when it is SQLite."""
+    """Create an engine for `url` with its backend's connection settings (`kaltim_desk.dialect`:
+    SQLite's pragmas and explicit BEGIN; PostgreSQL's lock timeout and connection checks)."""
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **kwargs)
-    if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+    engine = create_engine(url, **{**dialect.engine_options(url), **kwargs})
+    dialect.configure_engine(engine)
     return engine
 
 
@@ -59,7 +44,7 @@ class Database:
 
     @property
     def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
+        return dialect.is_sqlite(self.engine)
 
     @property
     def path(self) -> Path | None:
@@ -157,10 +142,7 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
 
 
 def integrity_ok(engine: Engine, quick: bool = True) -> tuple[bool, str]:
-    """SQLite's own integrity check; other backends are trusted to keep themselves."""
-    if engine.dialect.name != "sqlite":
-        return True, "ok"
-    pragma = "quick_check" if quick else "integrity_check"
+    """The database's own integrity check (SQLite's PRAGMA; PostgreSQL's invalid indexes and
+    constraints): see `dialect.integrity_check`."""
     with engine.connect() as conn:
-        rows = [r[0] for r in conn.execute(text(f"PRAGMA {pragma}"))]
-    return rows == ["ok"], "; ".join(str(r) for r in rows[:5])
+        return dialect.integrity_check(conn, quick=quick)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaltim_desk import dialect
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.services.actor import current_actor
@@ -44,6 +45,9 @@ def record(
 ) -> AuditEntry:
     """Append one audit row for the session's actor. `detail` must already be masked."""
     actor = current_actor(session).username
+    # Each row links to the previous one: on a server, concurrent writers take turns from here to their
+    # commit, or two of them would both link to the same row and fork the chain.
+    dialect.serialize_writers(session, "audit_log")
     last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
     prev = last or GENESIS
     at = utcnow()

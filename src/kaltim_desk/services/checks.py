@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from kaltim_desk import dialect
 from kaltim_desk.domain.nik import check_nik
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.group import KubeGroup
@@ -26,17 +27,16 @@ class CheckResult:
 
 
 def check_database_file(session: Session) -> CheckResult:
-    if session.get_bind().dialect.name != "sqlite":
-        return CheckResult("Berkas basis data", True, "bukan SQLite; diperiksa oleh server")
-    rows = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
-    ok = rows == ["ok"]
-    return CheckResult("Berkas basis data", ok, "utuh" if ok else "rusak: " + "; ".join(map(str, rows[:5])))
+    ok, detail = dialect.integrity_check(session)
+    if dialect.is_sqlite(session):
+        return CheckResult("Berkas basis data", ok, "utuh" if ok else "rusak: " + detail)
+    return CheckResult("Basis data server", ok, "indeks dan batasan sah" if ok else "bermasalah: " + detail)
 
 
 def check_foreign_keys(session: Session) -> CheckResult:
-    if session.get_bind().dialect.name != "sqlite":
+    if not dialect.is_sqlite(session):
         return CheckResult("Relasi antartabel", True, "dijaga oleh server")
-    rows = session.execute(text("PRAGMA foreign_key_check")).all()
+    rows = dialect.foreign_key_violations(session)
     if not rows:
         return CheckResult("Relasi antartabel", True, "semua rujukan sah")
     return CheckResult(
