@@ -380,6 +380,30 @@ def search_recipients(session: Session, text: str, limit: int = 30) -> list[Reci
     return out[:limit]
 
 
+def recipient_grants(
+    session: Session, *, person_id: int | None = None, group_id: int | None = None
+) -> list[tuple[int, str]]:
+    """(grant id, label) of the recipient's grants, newest first, for the editor's "Bantuan" choice."""
+    from kaltim_desk.models.grant import Programme
+
+    conds = []
+    if person_id is not None:
+        conds.append(Grant.person_id == person_id)
+    if group_id is not None:
+        conds.append(Grant.group_id == group_id)
+    if not conds:
+        return []
+    rows = session.execute(
+        select(Grant.id, Grant.amount, Grant.status, Programme.name, Programme.budget_year)
+        .join(Programme, Programme.id == Grant.programme_id)
+        .where(or_(*conds), Grant.status.not_in(("rejected", "cancelled")))
+        .order_by(Programme.budget_year.desc(), Grant.id.desc())
+    ).all()
+    from kaltim_desk.domain.money import format_rupiah
+
+    return [(r.id, f"{r.name} ({r.budget_year}) - {format_rupiah(int(r.amount or 0))}") for r in rows]
+
+
 # --- the list page --------------------------------------------------------------------------------
 
 
