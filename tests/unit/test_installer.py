@@ -222,3 +222,14 @@ def test_the_windows_workflow_builds_with_the_python_the_wheels_were_checked_for
     assert re.search(rf"python-version:\s*['\"]?{re.escape(str(record['python']))}['\"]?", workflow)
     assert "makensis" in workflow and "pyinstaller" in workflow.lower()
     assert "check_windows_wheels.py" in workflow
+
+
+def test_spec_drops_catalogues_of_languages_the_app_does_not_speak(spec: dict[str, Any]) -> None:
+    keep = spec["ns"]["keep_data"]
+    assert keep("babel/locale-data/id.dat") and keep("babel/locale-data/en.dat")
+    assert keep("babel/locale-data/root.dat") and keep("babel/global.dat")
+    assert not keep("babel/locale-data/fr.dat") and not keep("babel/locale-data/zh_Hant_HK.dat")
+    assert keep("PySide6/Qt/translations/qtbase_en.qm")
+    assert not keep("PySide6/Qt/translations/qtbase_de.qm")
+    assert keep("resources/translations/qt/qtbase_id.qm")  # our own Indonesian Qt catalogue stays
+    assert keep("kaltim_desk/migrations/versions/0001_foundation.py")
