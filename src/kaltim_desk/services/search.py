@@ -44,6 +44,7 @@ PG_TRGM_INDEX = "ix_person_name_trgm"
 # Tokens: what FTS5's unicode61 tokenizer treats as a word (letters and digits; an apostrophe, a dot
 # or a hyphen separates words: "NUR'AINI" is "nur" + "aini").
 _WORD = re.compile(r"\w+", re.UNICODE)
+_SEPARATORS = (" ", "'", "-", ".", ",", "(", "/", "`")
 
 SQLITE_DDL = (
     # remove_diacritics 2: "Aisyah" finds "AISYAH" and "ÁISYAH"; prefix indexes for 1-3 letters make
@@ -142,13 +143,12 @@ def person_text_condition(
     if kind == "trgm":
         # \m: start of a word; the word is a literal (re-escaped). pg_trgm's GIN index serves ~*.
         return and_(*(Person.name.op("~*")(r"\m" + re.escape(w)) for w in ws))
-    # Word start without an index: at the start of the name or after a space.
+    # Word start without an index: at the start of the name or after a separator a name can hold.
     conds = []
     for w in ws:
         up = _like_escape(w.upper())
-        conds.append(
-            or_(Person.name.like(up + "%", escape="\\"), Person.name.like("% " + up + "%", escape="\\"))
-        )
+        starts = [up + "%"] + ["%" + sep + up + "%" for sep in _SEPARATORS]
+        conds.append(or_(*(Person.name.like(p, escape="\\") for p in starts)))
     return and_(*conds)
 
 
