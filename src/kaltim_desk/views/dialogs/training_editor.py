@@ -1,0 +1,267 @@
+"""The training editor: title, topics, organiser, place, dates, hours (JP), trainers and sessions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
+from kaltim_desk.i18n import _
+from kaltim_desk.services import trainings
+from kaltim_desk.services.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
+from kaltim_desk.views.prompts import describe_error
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "planned": _("Direncanakan"),
+        "running": _("Berlangsung"),
+        "finished": _("Selesai"),
+        "cancelled": _("Dibatalkan"),
+    }
+
+
+def topic_labels() -> dict[str, str]:
+    return {t: _(t) for t in trainings.TOPICS}
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class TrainingEditor(QDialog):
+    def __init__(
+        self, ctx: AppContext, training_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.training: TrainingDTO | None = None
+        self.saved: TrainingDTO | None = None
+        self.setWindowTitle(_("Data pelatihan"))
+        self.resize(900, 640)
+
+        self.title = QLineEdit()
+        self.title.setObjectName("title")
+        self.organiser = QLineEdit()
+        self.organiser.setObjectName("organiser")
+        self.place = QLineEdit()
+        self.place.setObjectName("place")
+        self.start = QDateEdit()
+        self.start.setObjectName("start_date")
+        self.end = QDateEdit()
+        self.end.setObjectName("end_date")
+        for w in (self.start, self.end):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("dd-MM-yyyy")
+            w.setDate(_qdate(date.today()))
+        self.hours = QSpinBox()
+        self.hours.setObjectName("hours")
+        self.hours.setRange(0, 1000)
+        self.hours.setSpecialValueText(_("otomatis (jumlah JP sesi)"))
+        self.status = QComboBox()
+        self.status.setObjectName("status")
+        for value, label in status_labels().items():
+            self.status.addItem(label, value)
+        self.topic_boxes: dict[str, QCheckBox] = {}
+        topics = QHBoxLayout()
+        for value, label in topic_labels().items():
+            box = QCheckBox(label)
+            box.setObjectName(f"topic_{value}")
+            self.topic_boxes[value] = box
+            topics.addWidget(box)
+        self.other_topic = QLineEdit()
+        self.other_topic.setObjectName("other_topic")
+        self.other_topic.setPlaceholderText(_("Topik lain"))
+        topics.addWidget(self.other_topic)
+
+        form = QFormLayout()
+        form.addRow(_("Judul pelatihan *"), self.title)
+        form.addRow(_("Topik"), topics)
+        form.addRow(_("Penyelenggara"), self.organiser)
+        form.addRow(_("Tempat"), self.place)
+        dates = QHBoxLayout()
+        dates.addWidget(self.start)
+        dates.addWidget(QLabel(_("s.d.")))
+        dates.addWidget(self.end)
+        dates.addStretch(1)
+        form.addRow(_("Tanggal *"), dates)
+        form.addRow(_("Jumlah JP"), self.hours)
+        form.addRow(_("Status"), self.status)
+
+        self.trainers = QTableWidget(0, 2)
+        self.trainers.setObjectName("trainers")
+        self.trainers.setHorizontalHeaderLabels([_("Nama pelatih"), _("Instansi")])
+        self.trainers.horizontalHeader().setStretchLastSection(True)
+        self.trainers.setColumnWidth(0, 260)
+        trainers_box = self._table_box(_("Pelatih"), self.trainers, "trainer")
+
+        self.sessions = QTableWidget(0, 3)
+        self.sessions.setObjectName("sessions")
+        self.sessions.setHorizontalHeaderLabels([_("Tanggal (dd-mm-yyyy)"), _("Materi"), _("JP")])
+        self.sessions.horizontalHeader().setStretchLastSection(False)
+        self.sessions.setColumnWidth(0, 150)
+        self.sessions.setColumnWidth(1, 420)
+        self.sessions.setColumnWidth(2, 60)
+        sessions_box = self._table_box(_("Sesi"), self.sessions, "session")
+
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        save = QPushButton(_("Simpan"))
+        save.setObjectName("save")
+        save.setDefault(True)
+        save.clicked.connect(self.save)
+        cancel = QPushButton(_("Batal"))
+        cancel.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(save)
+        bottom.addWidget(cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(trainers_box, 1)
+        layout.addWidget(sessions_box, 2)
+        layout.addLayout(bottom)
+
+        if training_id is not None:
+            with ctx.read() as s:
+                self.training = trainings.get_training(s, training_id)
+            self._fill(self.training)
+        else:
+            self.status.setEnabled(False)
+
+    def _table_box(self, title: str, table: QTableWidget, name: str) -> QGroupBox:
+        box = QGroupBox(title)
+        add = QPushButton(_("Tambah baris"))
+        add.setObjectName(f"add_{name}")
+        add.clicked.connect(lambda: self._add_row(table))
+        remove = QPushButton(_("Hapus baris"))
+        remove.setObjectName(f"remove_{name}")
+        remove.clicked.connect(
+            lambda: table.removeRow(table.currentRow()) if table.currentRow() >= 0 else None
+        )
+        buttons = QVBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        row = QHBoxLayout(box)
+        row.addWidget(table, 1)
+        row.addLayout(buttons)
+        return box
+
+    def _add_row(self, table: QTableWidget, values: tuple[str, ...] = (), data: object = None) -> int:
+        r = table.rowCount()
+        table.insertRow(r)
+        for c in range(table.columnCount()):
+            item = QTableWidgetItem(values[c] if c < len(values) else "")
+            if c == 0:
+                item.setData(Qt.ItemDataRole.UserRole, data)
+            table.setItem(r, c, item)
+        return r
+
+    def _fill(self, t: TrainingDTO) -> None:
+        self.title.setText(t.title)
+        self.organiser.setText(t.organiser)
+        self.place.setText(t.place)
+        self.start.setDate(_qdate(t.start_date))
+        self.end.setDate(_qdate(t.end_date))
+        self.hours.setValue(t.hours)
+        self.status.setCurrentIndex(self.status.findData(t.status))
+        others = []
+        for topic in t.topics:
+            if topic in self.topic_boxes:
+                self.topic_boxes[topic].setChecked(True)
+            else:
+                others.append(topic)
+        self.other_topic.setText("; ".join(others))
+        for tr in t.trainers:
+            self._add_row(self.trainers, (tr.name, tr.institution))
+        for s in t.sessions:
+            self._add_row(self.sessions, (s.session_date.strftime("%d-%m-%Y"), s.topic, str(s.hours)), s.id)
+
+    def _text(self, table: QTableWidget, r: int, c: int) -> str:
+        item = table.item(r, c)
+        return item.text().strip() if item else ""
+
+    def collect(self) -> TrainingInput:
+        """The form as a TrainingInput; a date or JP the service can not read raises DomainError."""
+        from kaltim_desk.services.errors import DomainError
+
+        topics = [v for v, box in self.topic_boxes.items() if box.isChecked()]
+        topics += [x.strip() for x in self.other_topic.text().split(";") if x.strip()]
+        trainers = tuple(
+            TrainerInput(self._text(self.trainers, r, 0), self._text(self.trainers, r, 1))
+            for r in range(self.trainers.rowCount())
+        )
+        sessions = []
+        for r in range(self.sessions.rowCount()):
+            raw_date, topic, raw_hours = (self._text(self.sessions, r, c) for c in range(3))
+            if not (raw_date or topic or raw_hours):
+                continue
+            try:
+                d = parse_date_flexible(raw_date) if raw_date else None
+            except DateParseError as exc:
+                raise DomainError(
+                    "session_date", _("Tanggal sesi {n}: {e}").format(n=r + 1, e=exc), field="sessions"
+                ) from exc
+            if raw_hours and not raw_hours.isdigit():
+                raise DomainError(
+                    "session_hours", _("JP sesi {n} harus angka 0-24.").format(n=r + 1), field="sessions"
+                )
+            item = self.sessions.item(r, 0)
+            sid = item.data(Qt.ItemDataRole.UserRole) if item else None
+            sessions.append(SessionInput(d, topic, int(raw_hours or 0), int(sid) if sid else None))
+        return TrainingInput(
+            title=self.title.text(),
+            start_date=_pydate(self.start.date()),
+            end_date=_pydate(self.end.date()),
+            topics=tuple(topics),
+            organiser=self.organiser.text(),
+            place=self.place.text(),
+            hours=self.hours.value() or None,
+            trainers=trainers,
+            sessions=tuple(sessions),
+        )
+
+    def save(self) -> None:
+        self.message.setText("")
+        try:
+            data = self.collect()
+            with self.ctx.session() as s:
+                if self.training is None:
+                    dto = trainings.create_training(s, data)
+                else:
+                    dto = trainings.update_training(s, self.training.id, self.training.version, data)
+                    status = self.status.currentData()
+                    if status != dto.status:
+                        dto = trainings.set_status(s, dto.id, status)
+        except Exception as exc:
+            self.message.setText(describe_error(exc))
+            return
+        self.saved = dto
+        self.accept()
