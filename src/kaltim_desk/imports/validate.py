@@ -111,6 +111,7 @@ _HINTS = {
     "village": "Periksa ejaan desa/kelurahan dan isi kolom kecamatan agar desa dapat dikenali.",
     "nik": "Periksa NIK pada KTP/KK: 16 digit angka.",
     "role": "Jabatan: Ketua, Sekretaris, Bendahara atau Anggota.",
+    "nik_masked": "Minta ekspor lengkap (terenkripsi, dengan kata sandi) dari kantor pengirim.",
     "duplicate": "Hapus baris ganda atau perbaiki NIK salah satunya.",
     "default": "Perbaiki isian ini pada berkas asli lalu impor lagi.",
 }
@@ -403,6 +404,14 @@ def validate_sheet(
             nik_text = ""
         else:
             nik_text = normalize_nik(_text(nik_raw))
+            if "*" in nik_text:
+                problem(
+                    "nik",
+                    "nik_masked",
+                    "NIK disamarkan (berisi *); berkas dengan NIK tersamar tidak dapat diimpor",
+                    "nik_masked",
+                )
+                nik_text = ""
         kk_raw = get("kk_number")
         if isinstance(kk_raw, int | float) and not isinstance(kk_raw, bool):
             res_kk = check_kk(kk_raw)
@@ -527,7 +536,7 @@ def validate_sheet(
         values["nik"] = nik_text
 
         exists_msg = ""
-        if nik_text or not any(p.rule == "nik_number" for p in res.problems):
+        if nik_text or not any(p.rule in ("nik_number", "nik_masked") for p in res.problems):
             try:
                 cleaned, warnings = validate_person(session, person)
                 res.warnings.extend(warnings)

@@ -1,0 +1,180 @@
+"""`export`, `import`, `import-rollback` and `consolidate`: the Excel feature without a screen."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kaltim_desk.commands.common import open_db, out_path
+
+PROBLEMS_SHOWN = 30
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.exports.layouts import REPORTS
+
+    exp = sub.add_parser(
+        "export",
+        help="ekspor laporan Excel (BNBA, rekap, pelatihan, keberlanjutan)",
+        description="Menulis buku kerja laporan ke atas. NIK/KK disamarkan kecuali --full (perlu --password "
+        "dan --reason; berkas dienkripsi dan ekspornya dicatat).",
+    )
+    exp.add_argument("kind", choices=sorted(REPORTS), help="jenis laporan")
+    add_db_argument(exp)
+    exp.add_argument("--out", required=True, metavar="FILE.xlsx", help="berkas keluaran")
+    exp.add_argument("--year", type=int, help="tahun anggaran (bawaan: semua tahun)")
+    exp.add_argument("--full", action="store_true", help="NIK/KK lengkap (berkas terenkripsi)")
+    exp.add_argument("--password", metavar="P", help="kata sandi berkas untuk --full (minimal 8 karakter)")
+    exp.add_argument("--reason", metavar="ALASAN", help="alasan ekspor lengkap (wajib untuk --full)")
+    exp.set_defaults(func=run_export)
+
+    imp = sub.add_parser(
+        "import",
+        help="impor penerima dari berkas Excel",
+        description="Membaca dan memeriksa setiap baris. Tanpa --commit tidak ada yang disimpan: hanya ringkasan "
+        "(baris dibaca, dapat diimpor, dilewati, ditolak) dan daftar masalah.",
+    )
+    imp.add_argument("file", metavar="FILE.xlsx")
+    add_db_argument(imp)
+    imp.add_argument("--sheet", metavar="S", help="nama lembar (bawaan: lembar pertama yang berjudul kolom)")
+    imp.add_argument("--preset", metavar="NAME", help="preset pemetaan kolom yang tersimpan")
+    imp.add_argument("--commit", action="store_true", help="simpan baris yang sah (satu transaksi)")
+    imp.add_argument("--report", metavar="FILE.xlsx", help="simpan laporan masalah sebagai buku kerja")
+    imp.add_argument("--password", metavar="P", help="kata sandi bila berkas terenkripsi")
+    imp.set_defaults(func=run_import)
+
+    rb = sub.add_parser("import-rollback", help="batalkan satu impor seluruhnya")
+    rb.add_argument("batch", type=int, metavar="BATCH", help="nomor impor (batch)")
+    add_db_argument(rb)
+    rb.add_argument("--reason", required=True, metavar="ALASAN")
+    rb.set_defaults(func=run_rollback)
+
+    con = sub.add_parser(
+        "consolidate",
+        help="gabungkan ekspor BNBA kabupaten/kota menjadi buku kerja provinsi",
+        description="Memeriksa metadata tiap berkas (urutan ekspor, checksum), menggabungkan, mencari NIK ganda "
+        "antarkantor/antarkelompok, dan menulis lembar konflik serta rekap provinsi.",
+    )
+    con.add_argument("inputs", nargs="+", metavar="DISTRICT.xlsx")
+    con.add_argument("--out", required=True, metavar="PROVINCE.xlsx")
+    add_db_argument(con)
+    con.add_argument("--password", metavar="P", help="kata sandi berkas ekspor lengkap (bila terenkripsi)")
+    con.set_defaults(func=run_consolidate)
+
+
+def _progress(done: int, total: int, label: str) -> None:
+    if total and done % 10000 == 0:
+        print(f"  {done}/{total} {label}", file=sys.stderr)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.services.exports import export_report
+
+    target = out_path(args.out)
+    if args.full and not args.password:
+        raise CliError("--full membutuhkan --password (berkas lengkap selalu dienkripsi).")
+    if args.full and not args.reason:
+        raise CliError("--full membutuhkan --reason: alasan ekspor lengkap dicatat di jejak audit.")
+    if args.password and not args.full:
+        raise CliError("--password hanya dipakai bersama --full.")
+    db = open_db(args)
+    with db.session(cli_actor()) as s:
+        res = export_report(
+            s,
+            args.kind,
+            target,
+            year=args.year,
+            full=args.full,
+            reason=args.reason or "",
+            password=args.password,
+            progress=_progress,
+        )
+    counts = ", ".join(f"{k}: {v}" for k, v in res.row_counts.items())
+    mode = "LENGKAP, terenkripsi" if res.full else "NIK disamarkan"
+    print(f"Ekspor #{res.sequence} ({mode}) ditulis ke {res.path}: {counts}.")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.services import imports
+
+    path = Path(args.file)
+    report = out_path(args.report) if args.report else None
+    db = open_db(args)
+    with db.session(cli_actor()) as s:
+        preview = imports.preview_import(
+            s, path, sheet=args.sheet, preset=args.preset, password=args.password, progress=_progress
+        )
+        c = preview.counts
+        print(f"Berkas {path.name}, lembar '{preview.sheet}', baris judul {preview.header_row + 1}.")
+        print(f"Baris dibaca   : {c['read']}")
+        print(f"Dapat diimpor  : {c['ok']}")
+        print(f"Sudah ada      : {c['exists']}")
+        print(f"Dilewati       : {c['skipped']}")
+        print(f"Ditolak        : {c['rejected']}")
+        for r in preview.rows:
+            if r.status == "skipped":
+                continue
+            if r.status == "exists":
+                print(f"  baris {r.row}: {r.reason}")
+        problems = preview.problems
+        for p in problems[:PROBLEMS_SHOWN]:
+            print(f"  baris {p.row}, kolom {p.column}, nilai '{p.value}': {p.message} [{p.rule}]")
+        if len(problems) > PROBLEMS_SHOWN:
+            print(f"  ... dan {len(problems) - PROBLEMS_SHOWN} masalah lain (lihat --report).")
+        if report is not None:
+            imports.write_problem_report(preview, report)
+            print(f"Laporan masalah disimpan di {report}.")
+        if args.commit:
+            result = imports.commit_import(s, preview)
+            print(result.message)
+            for row, msg in result.late_rejections + result.warnings:
+                print(f"  baris {row}: {msg}")
+        else:
+            print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
+    return 0
+
+
+def run_rollback(args: argparse.Namespace) -> int:
+    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.services import imports
+
+    db = open_db(args)
+    with db.session(cli_actor()) as s:
+        res = imports.rollback_import(s, args.batch, args.reason)
+    print(f"Impor #{args.batch} dibatalkan: {res['people']} penerima dan {res['groups']} kelompok dihapus.")
+    return 0
+
+
+def run_consolidate(args: argparse.Namespace) -> int:
+    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.consolidation import consolidate
+
+    target = out_path(args.out)
+    for p in args.inputs:
+        if Path(p).resolve() == target.resolve():
+            raise CliError("Berkas keluaran tidak boleh sama dengan salah satu berkas masukan.")
+    if args.db:
+        db = open_db(args)
+        with db.session(cli_actor()) as s:
+            result = consolidate(args.inputs, target, session=s, password=args.password)
+    else:
+        result = consolidate(args.inputs, target, password=args.password)
+    for src in result.sources:
+        line = f"{src.status:9} {src.file}"
+        if src.office:
+            line += f" (kantor {src.office}, ekspor #{src.sequence}, {src.rows} baris)"
+        if src.reason:
+            line += f": {src.reason}"
+        print(line)
+    if result.out is None:
+        print("Tidak ada berkas yang diterima; tidak ada yang ditulis.")
+        return 2
+    print(
+        f"Gabungan ditulis ke {result.out}: {result.rows} baris, {len(result.conflicts)} baris konflik NIK."
+    )
+    return 0 if not result.refused else 3
