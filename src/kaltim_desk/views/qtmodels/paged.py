@@ -58,6 +58,7 @@ class PagedTableModel(QAbstractTableModel):
         self.filter = PageFilter()
         self.sort_key, self.descending = default_sort, False
         self._generation = 0
+        self._display: dict[tuple[int, int], Any] = {}
 
     # --- loading -------------------------------------------------------------------------------------
     def reload(self, f: PageFilter | None = None) -> None:
@@ -77,6 +78,7 @@ class PagedTableModel(QAbstractTableModel):
         if gen != self._generation:
             return  # a newer filter was typed meanwhile
         self.beginResetModel()
+        self._display.clear()
         self.total, self.rows = total, list(rows)
         self.endResetModel()
         self.loaded.emit(total)
@@ -108,10 +110,15 @@ class PagedTableModel(QAbstractTableModel):
         col = self.columns[index.column()]
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = getattr(row, col.key, None)
-            if col.fmt is not None:
-                return col.fmt(value)
-            return "" if value is None else str(value)
+            # Qt asks for the same cell again on every repaint; formatting (dates through babel) is
+            # the costly part of painting, so each cell's text is made once per load.
+            cell = (index.row(), index.column())
+            text = self._display.get(cell)
+            if text is None:
+                value = getattr(row, col.key, None)
+                text = col.fmt(value) if col.fmt is not None else ("" if value is None else str(value))
+                self._display[cell] = text
+            return text
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -132,8 +139,13 @@ class PagedTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column].sort_key is None:
             return
-        self.sort_key = self.columns[column].sort_key or self.sort_key
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key = self.columns[column].sort_key or self.sort_key
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._generation == 0 and (key, descending) == (self.sort_key, self.descending):
+            # The view announcing the default sort while the page is built: the page's first
+            # refresh() loads it; a second query of a 1,000,000-row table for the same rows is waste.
+            return
+        self.sort_key, self.descending = key, descending
         self.reload()
 
     def row_at(self, row: int) -> Any:
