@@ -67,6 +67,9 @@ def test_visits_satisfy_the_window_they_fall_in() -> None:
         (12, "due", None),
     ]
     assert classify(paid, visits, date(2027, 10, 1))[2].status == "overdue"
+    # half a year after the due date the last visit is given up as missed (it leaves the to-do lists)
+    assert classify(paid, visits, date(2028, 2, 27))[2].status == "overdue"
+    assert classify(paid, visits, date(2028, 2, 28))[2].status == "missed"
     # a visit dated after "today" is not counted
     assert classify(paid, [date(2026, 11, 20)], date(2026, 11, 10))[0].status == "due"
 

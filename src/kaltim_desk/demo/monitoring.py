@@ -127,9 +127,13 @@ def populate(ctx: DemoContext) -> None:
             diligent = rng.random()  # some recipients are hard to reach, some mentors fall behind
             if rng.random() < 0.6:  # a baseline visit at the hand-over
                 rows.append(_row(rng, d.disbursed_on, mentor, "running", revenue, **who))
-            for due in due_schedule(d.disbursed_on, rules):
-                when = due.due_on + timedelta(days=rng.randrange(-20, 35))
-                if when > today or rng.random() > 0.55 + 0.4 * diligent:
+            for k, due in enumerate(due_schedule(d.disbursed_on, rules)):
+                # mentors aim at the due date; some come late (then the visit counts for the schedule but
+                # is after the survival horizon, so that horizon stays "unknown" for the business)
+                late = rng.random() < 0.15
+                when = due.due_on + timedelta(days=rng.randrange(5, 40) if late else rng.randrange(-28, 1))
+                # the first follow-up is rarely skipped; later ones more often (and by the same few)
+                if when > today or rng.random() < (0.05 + 0.12 * k) * (2 - 2 * diligent):
                     continue  # not yet, or never made: unknown in the survival table, overdue if recent
                 status = _pick(rng, TRANSITIONS[status])
                 revenue = _next_revenue(rng, revenue, status)

@@ -18,8 +18,10 @@ Decisions the issue left open, and why:
   date plus `grace_days` (30) still satisfies it, but counts as late.
 - **Status** of a due visit on a given day: `done` / `late` (satisfied on time or after the grace),
   `upcoming` (window not open yet), `due` (window open, grace not over), `overdue` (grace over, nobody
-  went, and the next window has not opened), `missed` (the next window opened: the chance is gone and
-  the next due visit is what matters now). Overdue lists show `overdue` only.
+  went, the next window has not opened and the due date is less than `overdue_for_days` (180) ago),
+  `missed` (the next window opened, or half a year went by: the chance is gone and the next due visit is
+  what matters now; a 2023 grant never visited should not sit on top of the 2026 to-do list for ever).
+  Overdue lists show `overdue` only.
 - **Who counts as visited** follows the second-tranche gate (`visits.recipient_condition`): for a group
   grant a visit to the group or any current member; for a person's grant a visit to her; a visit naming the
   grant always.
@@ -63,12 +65,20 @@ class MonitoringRules:
     visit_months: tuple[int, ...] = (3, 6, 12)
     window_before_days: int = 30
     grace_days: int = 30
+    # A due visit still not made this long after its due date is "missed": it leaves the overdue lists
+    # (the monitoring cycle of that grant is over; the survival table still shows it as unknown).
+    overdue_for_days: int = 180
 
 
 def monitoring_rules(session: Session) -> MonitoringRules:
     rules = load_section(session, MonitoringRules)
     months = tuple(sorted({int(m) for m in rules.visit_months if int(m) > 0})) or (3, 6, 12)
-    return MonitoringRules(months, max(0, rules.window_before_days), max(0, rules.grace_days))
+    return MonitoringRules(
+        months,
+        max(0, rules.window_before_days),
+        max(0, rules.grace_days),
+        max(rules.grace_days + 1, rules.overdue_for_days),
+    )
 
 
 # --- pure schedule arithmetic -----------------------------------------------------------------------
@@ -121,7 +131,9 @@ def classify(
             out.append(_with(d, "upcoming", None))
         elif today <= d.late_after:
             out.append(_with(d, "due", None))
-        elif d.closes_on is None or today < d.closes_on:
+        elif (d.closes_on is None or today < d.closes_on) and (
+            today <= d.due_on + timedelta(days=rules.overdue_for_days)
+        ):
             out.append(_with(d, "overdue", None))
         else:
             out.append(_with(d, "missed", None))
