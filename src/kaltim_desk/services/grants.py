@@ -1063,6 +1063,21 @@ class SignatoryDTO:
     nip: str = ""
 
 
+def _pick(signatories: tuple[tuple[str, SignatoryDTO], ...], key: str) -> SignatoryDTO:
+    """The signatory `key` of the office profile; the first one when the key is not set up."""
+    for k, s in signatories:
+        if k == key:
+            return s
+    return signatories[0][1] if signatories else SignatoryDTO("", "")
+
+
+def _signatories(profile: Any) -> tuple[tuple[str, SignatoryDTO], ...]:
+    return tuple(
+        (key, SignatoryDTO(d.get("name", ""), d.get("position", ""), d.get("rank", ""), d.get("nip", "")))
+        for key, d in profile.signatories.items()
+    )
+
+
 @dataclass(frozen=True)
 class PartyDTO:
     """PIHAK KEDUA: the woman, or the group represented by its chair."""
@@ -1099,9 +1114,8 @@ class AidDoc:
     amount: int
     amount_words: str
     status: str
-    party1: SignatoryDTO
+    signatories: tuple[tuple[str, SignatoryDTO], ...]  # the office profile's, by key ("head", ...)
     party2: PartyDTO
-    acknowledger: SignatoryDTO
     items: tuple[ItemDTO, ...]
     tranches: tuple[TrancheDTO, ...]
     members: tuple[MemberLine, ...]
@@ -1115,6 +1129,9 @@ class AidDoc:
     @property
     def needs_duty_stamp(self) -> bool:
         return self.amount > self.duty_stamp_threshold
+
+    def signatory(self, key: str) -> SignatoryDTO:
+        return _pick(self.signatories, key)
 
 
 @dataclass(frozen=True)
@@ -1131,8 +1148,11 @@ class GroupSummaryDoc:
     bank: str
     members: tuple[MemberLine, ...]
     grants: tuple[tuple[str, str, int, str], ...]  # programme, form, amount, status label
-    signatory: SignatoryDTO
+    signatories: tuple[tuple[str, SignatoryDTO], ...]
     printed_on: date
+
+    def signatory(self, key: str) -> SignatoryDTO:
+        return _pick(self.signatories, key)
 
 
 def _letterhead(session: Session) -> tuple[Letterhead, Any]:
@@ -1241,8 +1261,6 @@ def _base_doc(session: Session, grant: Grant) -> AidDoc:
     programme = session.get(Programme, grant.programme_id)
     assert programme is not None
     dto = _dto(session, grant)
-    head = profile.signatory("head")
-    section = profile.signatory("section_head")
     members = _members(session, grant.group_id, masked=False) if grant.group_id is not None else ()
     return AidDoc(
         grant_id=grant.id,
@@ -1255,9 +1273,8 @@ def _base_doc(session: Session, grant: Grant) -> AidDoc:
         amount=grant.amount,
         amount_words=terbilang_rupiah(grant.amount),
         status=grant.status,
-        party1=SignatoryDTO(head.name, head.position, head.rank, head.nip),
+        signatories=_signatories(profile),
         party2=_party(session, grant),
-        acknowledger=SignatoryDTO(section.name, section.position, section.rank, section.nip),
         items=dto.items,
         tranches=dto.tranches,
         members=members,
@@ -1365,7 +1382,6 @@ def group_summary_document(
         .where(Grant.group_id == group.id)
         .order_by(Grant.id)
     ).all()
-    section = profile.signatory("section_head")
     return GroupSummaryDoc(
         letterhead=letterhead,
         city=profile.city,
@@ -1381,7 +1397,7 @@ def group_summary_document(
         grants=tuple(
             (f"{r[0]} ({r[1]})", forms.get(r[2], r[2]), int(r[3]), labels.get(r[4], r[4])) for r in grant_rows
         ),
-        signatory=SignatoryDTO(section.name, section.position, section.rank, section.nip),
+        signatories=_signatories(profile),
         printed_on=date.today(),
     )
 

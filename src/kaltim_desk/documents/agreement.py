@@ -1,0 +1,304 @@
+"""The grant agreement (perjanjian): letterhead, title and number, the two parties, the amount in
+figures and words, the items or tranches, the articles and obligations from the office's template
+(`resources/templates/agreement.json`), a duty-stamp (meterai) box above Rp5.000.000, and signatures.
+
+Takes an `AidDoc` DTO (built by `services.grants.agreement_document`), never a session. The building
+blocks (parties, detail table, signature table, meterai box) are shared with the BAST and the receipt.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import cm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+
+from kaltim_desk.documents.fonts import SANS, SANS_BOLD
+from kaltim_desk.documents.letterhead import LetterheadFlowable
+from kaltim_desk.documents.styles import FRAME_WIDTH, GRID, SHADE, esc, styles, table_style, write_pdf
+from kaltim_desk.documents.templates import fill, load_template
+from kaltim_desk.domain.dates import date_in_words, format_date_id
+from kaltim_desk.domain.money import format_number, format_rupiah
+
+DETAIL_MARKER = "[[RINCIAN]]"
+CAPTION_LINES = 3
+
+
+class DutyStampBox(Flowable):
+    """The place for the Rp10.000 meterai: a dashed box the signature goes across."""
+
+    def __init__(self, width: float = 2.8 * cm, height: float = 1.7 * cm) -> None:
+        super().__init__()
+        self.width, self.height = width, height
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setDash(3, 2)
+        c.setStrokeColor(colors.HexColor("#777777"))
+        c.rect(0, 0, self.width, self.height)
+        c.setFont(SANS, 7)
+        c.setFillColor(colors.HexColor("#777777"))
+        c.drawCentredString(self.width / 2, self.height / 2 + 2, "METERAI")
+        c.drawCentredString(self.width / 2, self.height / 2 - 7, "Rp10.000")
+        c.restoreState()
+
+
+def template_values(doc: Any, when: date) -> dict[str, Any]:
+    """The fields every aid template may use, filled from the DTO."""
+    p2 = doc.party2
+    cash = doc.form == "cash"
+    shares = "/".join(f"{t.planned_share_pct}%" for t in doc.tranches)
+    bank = " ".join(x for x in (p2.bank_name, p2.bank_account) if x)
+    if p2.bank_holder:
+        bank = f"{bank} atas nama {p2.bank_holder}" if bank else p2.bank_holder
+    return {
+        "programme": doc.programme_name.upper(),
+        "programme_name": doc.programme_name,
+        "year": doc.budget_year,
+        "source": doc.funding_source,
+        "amount": format_rupiah(doc.amount),
+        "amount_words": doc.amount_words,
+        "form": "uang" if cash else "barang",
+        "form_upper": "UANG" if cash else "BARANG",
+        "form_goods_or_cash": "uang tunai" if cash else "barang",
+        "recipient": p2.name,
+        "group": p2.group_name,
+        "agency": doc.letterhead.agency_name,
+        "government": doc.letterhead.government_name,
+        "city": doc.city,
+        "number": doc.agreement_number,
+        "agreement_number": doc.agreement_number,
+        "date": format_date_id(when),
+        "date_words": date_in_words(when).sentence(),
+        "tranche_count": len(doc.tranches),
+        "tranche_plan": shares,
+        "bank": bank or "PIHAK KEDUA",
+        "duty_stamp": "",
+    }
+
+
+def _cell(text: object, style: str = "cell") -> Paragraph:
+    return Paragraph(esc(text), styles()[style])
+
+
+def detail_table(doc: Any, *, paid_only: bool = False) -> Table:
+    """Goods: no, description, quantity, unit, unit price, total. Cash: tranche, share, amount, paid."""
+    if doc.form == "goods":
+        rows: list[list[Any]] = [
+            [
+                _cell(h, "cell_bold")
+                for h in ("No", "Uraian barang", "Jumlah", "Satuan", "Harga satuan", "Nilai")
+            ]
+        ]
+        for n, item in enumerate(doc.items, start=1):
+            rows.append(
+                [
+                    _cell(n, "cell_center"),
+                    _cell(item.description),
+                    _cell(format_number(item.quantity), "cell_right"),
+                    _cell(item.unit),
+                    _cell(format_rupiah(item.unit_price), "cell_right"),
+                    _cell(format_rupiah(item.quantity * item.unit_price), "cell_right"),
+                ]
+            )
+        total = sum(i.quantity * i.unit_price for i in doc.items)
+        rows.append(["", _cell("Jumlah", "cell_bold"), "", "", "", _cell(format_rupiah(total), "cell_right")])
+        widths = [1.0 * cm, 6.1 * cm, 1.7 * cm, 1.8 * cm, 2.6 * cm, 2.9 * cm]
+    else:
+        rows = [
+            [_cell(h, "cell_bold") for h in ("Tahap", "Porsi", "Nilai", "Tanggal dibayar", "Referensi bank")]
+        ]
+        tranches = [t for t in doc.tranches if t.paid_on] if paid_only else list(doc.tranches)
+        for t in tranches:
+            amount = t.paid_amount if t.paid_amount is not None else t.planned_amount
+            rows.append(
+                [
+                    _cell(f"Tahap {t.seq}", "cell_center"),
+                    _cell(f"{t.planned_share_pct}%", "cell_center"),
+                    _cell(format_rupiah(amount), "cell_right"),
+                    _cell(format_date_id(t.paid_on) if t.paid_on else "-", "cell_center"),
+                    _cell(t.bank_reference or "-"),
+                ]
+            )
+        total = sum((t.paid_amount if t.paid_amount is not None else t.planned_amount) for t in tranches)
+        rows.append([_cell("Jumlah", "cell_bold"), "", _cell(format_rupiah(total), "cell_right"), "", ""])
+        widths = [2.2 * cm, 1.8 * cm, 3.6 * cm, 3.6 * cm, 4.9 * cm]
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="CENTER")
+    table.setStyle(
+        table_style(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
+                ("FONTNAME", (0, -1), (-1, -1), SANS_BOLD),
+            ]
+        )
+    )
+    return table
+
+
+def _kv_table(rows: list[tuple[str, str]], indent: float = 0.6 * cm, key_width: float = 3.0 * cm) -> Table:
+    st = styles()
+    data = [
+        [Paragraph(esc(k), st["left"]), Paragraph(":", st["left"]), Paragraph(esc(v), st["left"])]
+        for k, v in rows
+    ]
+    table = Table(
+        data,
+        colWidths=[indent + key_width, 0.4 * cm, FRAME_WIDTH - indent - key_width - 0.4 * cm],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        table_style(
+            [
+                ("LEFTPADDING", (0, 0), (0, -1), indent),
+                ("LEFTPADDING", (1, 0), (1, -1), 1),
+                ("RIGHTPADDING", (1, 0), (1, -1), 1),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
+
+
+def parties(doc: Any, tpl: dict[str, Any], values: dict[str, Any], name: str) -> list[Flowable]:
+    """The two parties: the office's signatory (name, NIP, position) and the recipient (name, NIK...)."""
+    st = styles()
+    p1 = doc.signatory(tpl["signatories"].get("party1", "head"))
+    p2 = doc.party2
+    role2 = tpl["party2_role_group"] if p2.group_name else tpl["party2_role_person"]
+    p1_rows = [
+        ("Nama", p1.name),
+        ("NIP", p1.nip or "-"),
+        ("Pangkat/Gol.", p1.rank or "-"),
+        ("Jabatan", p1.position),
+    ]
+    p2_rows = [("Nama", p2.name), ("NIK", p2.nik), ("Jabatan", p2.position), ("Alamat", p2.address or "-")]
+    return [
+        Paragraph("I.", st["left"]),
+        _kv_table(p1_rows),
+        Paragraph(esc(fill(tpl["party1_role"], values, template=name)), st["role"]),
+        Spacer(1, 4),
+        Paragraph("II.", st["left"]),
+        _kv_table(p2_rows),
+        Paragraph(esc(fill(role2, values, template=name)), st["role"]),
+        Spacer(1, 6),
+    ]
+
+
+def _sign_cell(caption: list[str], name: str, lines: list[str], *, stamp: bool) -> list[Flowable]:
+    st = styles()
+    # pad the captions at the top so that side-by-side signatures line up (names on one line)
+    caption = ["\u00a0"] * (CAPTION_LINES - len(caption)) + list(caption)
+    out: list[Flowable] = [Paragraph(esc(c), st["sign"]) for c in caption]
+    if stamp:
+        box = Table([[DutyStampBox()]], colWidths=[3.0 * cm], rowHeights=[2.0 * cm])
+        box.setStyle(
+            table_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+        )
+        out.append(box)
+    else:
+        out.append(Spacer(1, 2.0 * cm))
+    out.append(Paragraph(f"<b><u>{esc(name or '(..............................)')}</u></b>", st["sign"]))
+    out += [Paragraph(esc(line), st["sign"]) for line in lines if line]
+    return out
+
+
+def signatory_lines(s: Any) -> list[str]:
+    return [s.rank, f"NIP. {s.nip}" if s.nip else ""]
+
+
+def signature_table(
+    left: list[Flowable], right: list[Flowable], below: list[Flowable] | None = None
+) -> Flowable:
+    half = FRAME_WIDTH / 2
+    rows: list[list[Any]] = [[left, right]]
+    if below:
+        rows.append([below, ""])
+    table = Table(rows, colWidths=[half, half])
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+    ]
+    if below:
+        style.append(("SPAN", (0, 1), (1, 1)))
+    table.setStyle(table_style(style))
+    return KeepTogether([table])
+
+
+def agreement_story(
+    doc: Any, tpl: dict[str, Any] | None = None, *, when: date | None = None
+) -> list[Flowable]:
+    """The flowables of one agreement (a batch concatenates several with page breaks)."""
+    tpl = tpl or load_template("agreement")
+    st = styles()
+    when = when or doc.agreement_date or date.today()
+    values = template_values(doc, when)
+    if doc.needs_duty_stamp:
+        values["duty_stamp"] = tpl.get("duty_stamp_text", "")
+    name = "agreement"
+    story: list[Flowable] = [
+        LetterheadFlowable(doc.letterhead),
+        Spacer(1, 10),
+        Paragraph(esc(fill(tpl["title"], values, template=name)), st["title"]),
+        Paragraph(esc(fill(tpl["subtitle"], values, template=name)), st["subtitle"]),
+        Paragraph(f"Nomor: {esc(doc.agreement_number or '....................')}", st["number"]),
+        Paragraph(esc(fill(tpl["opening"], values, template=name)), st["body"]),
+        Spacer(1, 4),
+        *parties(doc, tpl, values, name),
+        Paragraph(esc(fill(tpl["preamble"], values, template=name)), st["body"]),
+    ]
+    for article in tpl["articles"]:
+        key = "paragraphs_cash" if doc.form == "cash" else "paragraphs_goods"
+        paragraphs = article.get(key, article.get("paragraphs", []))
+        block: list[Flowable] = [
+            Paragraph(esc(article.get("title", "")), st["article"]),
+            Paragraph(esc(article.get("heading", "")), st["subtitle"]),
+        ]
+        for text in paragraphs:
+            if text.strip() == DETAIL_MARKER:
+                block += [Spacer(1, 4), detail_table(doc), Spacer(1, 4)]
+                continue
+            filled = fill(text, values, template=name)
+            style = st["indent"] if filled[:2].rstrip(".").isdigit() else st["body"]
+            block.append(Paragraph(esc(filled), style))
+        story.append(KeepTogether(block[:3]) if len(block) > 3 else KeepTogether(block))
+        story += block[3:]
+    story += [CondPageBreak(6.5 * cm), Spacer(1, 10)]
+    p1 = doc.signatory(tpl["signatories"].get("party1", "head"))
+    p2 = doc.party2
+    left = _sign_cell(["PIHAK KEDUA,", p2.position], p2.name, [], stamp=doc.needs_duty_stamp)
+    right = _sign_cell(
+        [f"{doc.city}, {format_date_id(when)}", "PIHAK PERTAMA,", p1.position],
+        p1.name,
+        signatory_lines(p1),
+        stamp=False,
+    )
+    below = None
+    if tpl.get("show_acknowledger"):
+        ack = doc.signatory(tpl["signatories"].get("acknowledger", "section_head"))
+        below = _sign_cell(["Mengetahui,", ack.position], ack.name, signatory_lines(ack), stamp=False)
+    story.append(signature_table(left, right, below))
+    return story
+
+
+def render_agreement(doc: Any, target: Path | str, *, tpl: dict[str, Any] | None = None) -> Path:
+    """Write one agreement to `target` (atomically)."""
+    return write_pdf(
+        target,
+        agreement_story(doc, tpl),
+        title=f"Perjanjian {doc.agreement_number}",
+        author=doc.letterhead.agency_name,
+        footer=f"Perjanjian {doc.agreement_number} — {doc.party2.group_name or doc.party2.name}",
+    )
