@@ -94,13 +94,11 @@ class StartPage(QWizardPage):
         layout.addSpacing(12)
         layout.addWidget(explain)
         layout.addStretch(1)
-        self.demo.toggled.connect(lambda _c: self.completeChanged.emit())
+        # Choosing the demo office makes this the last page: Finish replaces Next.
+        self.demo.toggled.connect(self.setFinalPage)
 
     def nextId(self) -> int:
         return -1 if self.demo.isChecked() else OFFICE
-
-    def isFinalPage(self) -> bool:
-        return self.demo.isChecked()
 
 
 class FormPage(QWizardPage):

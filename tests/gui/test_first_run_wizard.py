@@ -1,0 +1,196 @@
+"""The first-run wizard: an office set up from scratch, or a demo office for training."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWizard
+
+from kaltim_desk.i18n import set_language
+from kaltim_desk.services.numbering import NumberTemplates
+from kaltim_desk.services.settings import OfficeProfile, get_raw, load_section
+from kaltim_desk.views.application import install_translators
+from kaltim_desk.views.dialogs.first_run_wizard import (
+    ADMIN,
+    NUMBERING,
+    OFFICE,
+    SIGNATORIES,
+    START,
+    FirstRunWizard,
+    needs_setup,
+)
+
+GOOD_NIP = "197403182000031002"
+
+
+@pytest.fixture
+def wizard(ctx: Any, qtbot: Any) -> FirstRunWizard:
+    w = FirstRunWizard(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def language() -> Iterator[Any]:
+    """Switch the app (and Qt's own buttons) to a language for one test, back to Indonesian after."""
+    app = QApplication.instance()
+
+    def use(lang: str) -> None:
+        set_language(lang)
+        install_translators(app, lang)  # type: ignore[arg-type]
+
+    yield use
+    set_language("id")
+    install_translators(app, "none")  # type: ignore[arg-type]
+
+
+def _next(wizard: FirstRunWizard, qtbot: Any) -> None:
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+
+
+def _fill_office(wizard: FirstRunWizard, qtbot: Any) -> None:
+    form = wizard.office_form
+    form.office.setCurrentIndex(form.office.findData("64.72"))
+    form.agency.setText("DINAS SOSIAL")
+    form.address.setText("Jl. Dahlia No. 81, Samarinda")
+    form.email.setText("dinsos@samarindakota.go.id")
+    form.code.setText("DINSOS-SMD")
+
+
+def _fill_signatories(wizard: FirstRunWizard) -> None:
+    f = wizard.signatories_form.fields
+    f["head"]["name"].setText("Drs. ANDI HARUN, M.Si")
+    f["head"]["nip"].setText("1968 0512 1993 03 2 004")
+    f["section_head"]["name"].setText("SITI RAHMAH, S.Sos")
+    f["section_head"]["nip"].setText(GOOD_NIP)
+
+
+def test_first_start_needs_the_wizard_and_a_demo_office_does_not(ctx: Any) -> None:
+    assert needs_setup(ctx)
+    with ctx.session() as s:
+        from kaltim_desk.services.settings import save_section
+
+        save_section(s, OfficeProfile())
+    assert not needs_setup(ctx)
+
+
+def test_an_office_is_set_up_and_everything_is_saved_on_finish(
+    wizard: FirstRunWizard, ctx: Any, qtbot: Any
+) -> None:
+    assert wizard.currentId() == START
+    _next(wizard, qtbot)
+    assert wizard.currentId() == OFFICE
+    _fill_office(wizard, qtbot)
+    # Choosing Kota Samarinda suggests its letterhead's first line.
+    assert wizard.office_form.government.text() == "PEMERINTAH KOTA SAMARINDA"
+    _next(wizard, qtbot)
+    assert wizard.currentId() == SIGNATORIES
+    _fill_signatories(wizard)
+    _next(wizard, qtbot)
+    assert wizard.currentId() == NUMBERING
+    wizard.numbering_form.templates["agreement"].setText("{seq:03d}/{code}/{office}/{year}")
+    assert wizard.numbering_form.previews["agreement"].text().startswith("007/400.9.2/DINSOS-SMD/")
+    if wizard.asks_admin:
+        _next(wizard, qtbot)
+        assert wizard.currentId() == ADMIN
+        page = wizard.admin_page
+        assert page is not None
+        page.username.setText("admin.smd")
+        page.display_name.setText("Admin Dinsos Samarinda")
+        page.password.setText("kantor-samarinda-2026")
+        page.repeat.setText("kantor-samarinda-2026")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    assert wizard.choice == "office"
+    with ctx.read() as s:
+        profile = load_section(s, OfficeProfile)
+        numbering = load_section(s, NumberTemplates)
+    assert profile.region_code == "64.72" and profile.office_level == "regency"
+    assert profile.government_name == "PEMERINTAH KOTA SAMARINDA"
+    assert profile.office_code == "DINSOS-SMD"
+    assert profile.signatory("head").nip == "196805121993032004"  # spaces taken out
+    assert profile.signatory("section_head").name == "SITI RAHMAH, S.Sos"
+    assert numbering.templates["agreement"] == "{seq:03d}/{code}/{office}/{year}"
+    assert not needs_setup(ctx)
+    if wizard.asks_admin:
+        from kaltim_desk.services import users
+
+        with ctx.read() as s:
+            accounts = users.list_users(s)
+        assert [(u.username, u.role) for u in accounts] == [("admin.smd", "admin")]
+
+
+def test_a_bad_nip_keeps_the_wizard_on_the_signatories_page(wizard: FirstRunWizard, qtbot: Any) -> None:
+    _next(wizard, qtbot)
+    _fill_office(wizard, qtbot)
+    _next(wizard, qtbot)
+    _fill_signatories(wizard)
+    wizard.signatories_form.fields["head"]["nip"].setText("12345")
+    message = wizard.signatories_form.nip_messages["head"]
+    assert message.isVisible() and message.text().startswith("NIP tidak sah")
+    _next(wizard, qtbot)
+    assert wizard.currentId() == SIGNATORIES
+    wizard.signatories_form.fields["head"]["nip"].setText(GOOD_NIP)
+    assert not message.isVisible()
+    _next(wizard, qtbot)
+    assert wizard.currentId() == NUMBERING
+
+
+def test_a_missing_address_and_a_bad_template_are_refused(wizard: FirstRunWizard, qtbot: Any) -> None:
+    _next(wizard, qtbot)
+    _fill_office(wizard, qtbot)
+    wizard.office_form.address.setText("")
+    _next(wizard, qtbot)
+    assert wizard.currentId() == OFFICE
+    assert "Alamat wajib diisi." in wizard.office_form.message.text()
+    wizard.office_form.address.setText("Jl. Dahlia No. 81")
+    _next(wizard, qtbot)
+    _fill_signatories(wizard)
+    _next(wizard, qtbot)
+    wizard.numbering_form.templates["receipt"].setText("{nomor}/{year}")
+    assert "Kuitansi" in wizard.numbering_form.message.text()
+    wizard.numbering_form.templates["receipt"].setText("KW/{year}")  # no sequence number
+    assert "harus memuat {seq}" in wizard.numbering_form.message.text()
+    assert wizard.numbering_form.problems()
+
+
+def test_a_demo_office_can_be_chosen_instead(wizard: FirstRunWizard, ctx: Any, qtbot: Any) -> None:
+    wizard.demo_people = 20
+    demo = wizard.start.demo
+    qtbot.mouseClick(demo, Qt.MouseButton.LeftButton, pos=QPoint(8, demo.height() // 2))  # on the circle
+    assert wizard.start.isFinalPage()
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert finish.isVisible()
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    assert wizard.choice == "demo"
+    with ctx.read() as s:
+        profile = load_section(s, OfficeProfile)
+        assert get_raw(s, OfficeProfile.SECTION) is not None
+    assert profile.is_demo
+    assert not needs_setup(ctx)
+
+
+def test_the_wizard_speaks_english_buttons_included(ctx: Any, qtbot: Any, language: Any) -> None:
+    language("en")
+    wizard = FirstRunWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.windowTitle() == "Kaltim Desk setup"
+    assert wizard.start.title() == "Welcome to Kaltim Desk"
+    assert wizard.button(QWizard.WizardButton.CancelButton).text() == "Cancel"
+
+
+def test_qt_buttons_of_the_wizard_are_indonesian(ctx: Any, qtbot: Any, language: Any) -> None:
+    language("id")
+    wizard = FirstRunWizard(ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.button(QWizard.WizardButton.CancelButton).text() == "Batal"
+    assert wizard.button(QWizard.WizardButton.NextButton).text().replace("&", "").startswith("Lanjut")
+    wizard.next()
+    assert wizard.button(QWizard.WizardButton.BackButton).text().replace("&", "") == "< Kembali"
