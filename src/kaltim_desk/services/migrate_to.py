@@ -23,6 +23,7 @@ data model in `models/` is what both share, so the copy goes through it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -253,11 +254,19 @@ def _conflict_text(table: Table, uk: tuple[str, ...], source: dict[str, Any], ho
     return f"tabel {table.name}: {shown} di server sudah dipakai baris lain"
 
 
-def _differs_text(table: Table, key: tuple[Any, ...], source: dict[str, Any], target_row: Any) -> str:
+def _differs_text(dst: Connection, table: Table, key: tuple[Any, ...], source: dict[str, Any]) -> str:
+    target_row = dst.execute(
+        select(table).where(*(c == source[c.name] for c in table.primary_key.columns))
+    ).one()
     changed = [
         c.name for c in table.columns if canonical(source[c.name]) != canonical(target_row._mapping[c])
     ]
-    who = f" ({source.get('name')})" if table.name == "person" and source.get("name") else ""
+    if table.name == "person":
+        return (
+            f"penerima #{source.get('id')} di server {target_row._mapping['name']}, di berkas kantor "
+            f"{source.get('name')} (kolom berbeda: {', '.join(changed[:4])})"
+        )
+    who = f" ({source.get('name')})" if source.get("name") else ""
     return (
         f"tabel {table.name}, {_describe_key(table, key)}{who}: isinya berbeda "
         f"(kolom {', '.join(changed[:4])})"
@@ -305,8 +314,15 @@ def migrate_database(
     # One read transaction on the source (a consistent snapshot of the file), one write transaction on
     # the target (all or nothing).
     with source.engine.connect() as src, target.engine.begin() as dst:
-        conflicts: list[str] = []
+        conflicts: list[tuple[int, str]] = []  # (0 for people, who are shown first; text)
         n_conflicts = 0
+
+        def conflict(table: Table, describe: Callable[[], str]) -> None:
+            nonlocal n_conflicts
+            n_conflicts += 1
+            if len(conflicts) < 50:
+                conflicts.append((0 if table.name == "person" else 1, describe()))
+
         plans: list[tuple[Table, list[dict[str, Any]], list[bytes], int, set[tuple[Any, ...]]]] = []
         for table in tables:
             tick(f"memeriksa {table.name}")
@@ -325,14 +341,6 @@ def migrate_database(
                 have = target_rows.get(key)
                 if have == digest:
                     continue  # already copied
-                if have is not None:
-                    n_conflicts += 1
-                    if len(conflicts) < MAX_CONFLICTS_SHOWN:
-                        tgt = dst.execute(
-                            select(table).where(*(c == values[c.name] for c in table.primary_key.columns))
-                        ).one()
-                        conflicts.append(_differs_text(table, key, values, tgt))
-                    continue
                 clash = None
                 for uk in ukeys:
                     val = tuple(canonical(values[c]) for c in uk)
@@ -341,9 +349,10 @@ def migrate_database(
                         clash = _conflict_text(table, uk, values, held[1])
                         break
                 if clash is not None:
-                    n_conflicts += 1
-                    if len(conflicts) < MAX_CONFLICTS_SHOWN:
-                        conflicts.append(clash)
+                    conflict(table, functools.partial(str, clash))
+                    continue
+                if have is not None:
+                    conflict(table, functools.partial(_differs_text, dst, table, key, values))
                     continue
                 if dialect.is_postgresql(dst):
                     problems: list[str] = []
@@ -358,7 +367,8 @@ def migrate_database(
                 to_insert.append(values)
             plans.append((table, to_insert, digests, len(target_rows), keys))
         if conflicts:
-            raise MigrationConflict(conflicts, n_conflicts)
+            shown = [text for _prio, text in sorted(conflicts, key=lambda c: c[0])][:MAX_CONFLICTS_SHOWN]
+            raise MigrationConflict(shown, n_conflicts)
 
         for table, to_insert, digests, before, _keys in plans:
             tick(f"menyalin {table.name}")
