@@ -182,7 +182,7 @@ def test_rollback_removes_a_batch_nothing_refers_to(session, tmp_path):
 
 
 def test_rollback_is_refused_when_something_outside_the_batch_uses_its_people(session, tmp_path):
-    path, _e, niks = ec.clerk_workbook(tmp_path)
+    path, _e, _niks = ec.clerk_workbook(tmp_path)
     result = imports.commit_import(session, imports.preview_import(session, path))
     group = session.scalar(select(KubeGroup).where(KubeGroup.name == "KUBE MAWAR"))
     outsider = make_person(session, name="Orang Lain")
