@@ -84,7 +84,10 @@ def logo_reader(path: str) -> ImageReader | None:
 
 def qr_png(payload: str) -> bytes:
     """The QR code as a small black-and-white PNG (medium error correction survives a stamp or a fold)."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=4, border=1)
+    # A fixed mask pattern: every mask is valid QR, and choosing "the best" one makes qrcode build the
+    # symbol nine times (~80% of a page's time). Our payload is upper case and digits, so qrcode picks
+    # the compact alphanumeric mode; two pixels a module keep the PNG tiny (drawn unsmoothed).
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=2, border=1, mask_pattern=2)
     qr.add_data(payload)
     qr.make(fit=True)
     buf = io.BytesIO()
