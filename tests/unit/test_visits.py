@@ -190,3 +190,18 @@ def test_visit_must_name_a_grant_of_its_recipient(session) -> None:
         visits.record_visit(session, visit_input(person_id=q.id, grant_id=pg))
     v = visits.record_visit(session, visit_input(person_id=p.id, grant_id=pg))
     assert v.grant_id == pg
+
+
+def test_integrity_check_reports_a_missing_photo(session, tmp_path: Path) -> None:
+    from kaltim_desk.services.checks import check_visit_photos, run_checks
+
+    p = make_person(session)
+    v = visits.record_visit(session, visit_input(person_id=p.id))
+    src = tmp_path / "foto.png"
+    src.write_bytes(b"\x89PNG fake")
+    photo = visits.attach_photo(session, v.id, src)
+    assert check_visit_photos(session).ok
+    assert any(r.name == "Foto kunjungan" for r in run_checks(session))
+    visits.photo_path(session, photo).unlink()
+    result = check_visit_photos(session)
+    assert not result.ok and "hilang" in result.message

@@ -95,6 +95,16 @@ def check_groups(session: Session) -> CheckResult:
     return CheckResult("Kelompok aktif", True, "semua kelompok aktif memenuhi syarat")
 
 
+def check_visit_photos(session: Session) -> CheckResult:
+    """Monitoring: every recorded visit photo is still beside the database, unchanged in size."""
+    from kaltim_desk.services.visits import photo_file_problems
+
+    n, problems = photo_file_problems(session)
+    if problems:
+        return CheckResult("Foto kunjungan", False, f"{len(problems)} dari {n} foto bermasalah: {problems[0]}")
+    return CheckResult("Foto kunjungan", True, f"{n} foto, semua ada")
+
+
 # Features append their own checks here (aid ceilings, certificate register...).
 CHECKS: list[Callable[[Session], CheckResult]] = [
     check_database_file,
@@ -102,6 +112,7 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
     check_audit_chain,
     check_people,
     check_groups,
+    check_visit_photos,
 ]
 
 

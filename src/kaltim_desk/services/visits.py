@@ -652,3 +652,21 @@ def verify_photos(session: Session, visit_id: int) -> list[tuple[PhotoDTO, str]]
 
 def photo_path(session: Session, photo: PhotoDTO) -> Path:
     return attachments_root(session) / photo.file_name
+
+
+def photo_file_problems(session: Session) -> tuple[int, list[str]]:
+    """(photos recorded, problems) for the integrity check: each recorded photo's file must exist with
+    its recorded size. Cheap enough for every start; the full SHA-256 is checked when a visit is opened
+    (`verify_photos`)."""
+    root = attachments_root(session)
+    n, problems = 0, []
+    for vid, name, size in session.execute(
+        select(VisitPhoto.visit_id, VisitPhoto.file_name, VisitPhoto.size_bytes)
+    ).yield_per(2000):
+        n += 1
+        path = root / name
+        if not path.is_file():
+            problems.append(f"foto kunjungan #{vid} hilang: {name}")
+        elif path.stat().st_size != size:
+            problems.append(f"foto kunjungan #{vid} berubah: {name}")
+    return n, problems
