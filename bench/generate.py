@@ -40,14 +40,21 @@ def cache_dir() -> Path:
 
 
 def _head() -> str:
-    """The schema's identity: a hash of the migration files (their slots fill in over time)."""
+    """The schema's identity: a hash of the models' DDL and the search index's (not of the migration
+    files, whose comments and other features' slots change all day without touching these tables)."""
     import hashlib
 
-    from kaltim_desk.db import migrations_dir
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateTable
+
+    import kaltim_desk.models  # noqa: F401  registers every table
+    from kaltim_desk.models.base import Base
+    from kaltim_desk.services import search
 
     h = hashlib.sha256()
-    for f in sorted((migrations_dir() / "versions").glob("*.py")):
-        h.update(f.read_bytes())
+    for name in sorted(Base.metadata.tables):
+        h.update(str(CreateTable(Base.metadata.tables[name]).compile(dialect=sqlite.dialect())).encode())
+    h.update("".join(search.SQLITE_DDL).encode())
     return h.hexdigest()[:10]
 
 
