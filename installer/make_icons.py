@@ -18,6 +18,16 @@ ACCENT = "#e0a100"
 
 # name -> SVG body on a 24x24 grid (stroke icons, 2 px, round caps).
 SHAPES: dict[str, str] = {
+    # dashboard: four tiles
+    "dashboard": (
+        '<rect x="3" y="3" width="8" height="10" rx="1"/><rect x="13" y="3" width="8" height="6" rx="1"/>'
+        '<rect x="13" y="11" width="8" height="10" rx="1"/><rect x="3" y="15" width="8" height="6" rx="1"/>'
+    ),
+    # any other page: a sheet with lines
+    "page": (
+        '<path d="M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8z"/><path d="M14 3v5h5"/>'
+        '<path d="M8.5 13h7M8.5 17h7"/>'
+    ),
     # a person: head and shoulders
     "people": '<circle cx="12" cy="8" r="4"/><path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7"/>',
     # a group: three heads

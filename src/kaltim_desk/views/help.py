@@ -24,8 +24,11 @@ def guide_path(lang: str | None = None) -> Path:
 
 
 def icon(name: str) -> QIcon:
-    """One of the app's icons (`resources/icons/<name>.svg`); an empty icon if it is missing."""
+    """One of the app's icons (`resources/icons/<name>.svg`); a plain page icon for a name without one,
+    so a new page never leaves a gap in the navigation."""
     path = resource("icons", f"{name}.svg")
+    if not path.exists():
+        path = resource("icons", "page.svg")
     return QIcon(str(path)) if path.exists() else QIcon()
 
 
