@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from kaltim_desk.commands.printing import PrintKind
 from kaltim_desk.db import Database
 from kaltim_desk.services.actor import Actor
 
@@ -124,20 +124,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_kind() -> Any:
-    """Our entry for the `print` dispatcher (commands/printing.py), in its PrintKind shape if present."""
-    try:
-        from kaltim_desk.commands.printing import PrintKind  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return PrintKind(  # type: ignore[call-arg]
-        help="sertifikat pelatihan (STTP) satu pelatihan",
+KINDS: dict[str, PrintKind] = {
+    "certificates": PrintKind(
+        help="sertifikat pelatihan (STTP) satu pelatihan: satu PDF atau satu berkas per peserta",
         add_arguments=add_arguments,
         run=run,
+        description="Mencetak sertifikat (STTP) yang sudah diterbitkan untuk satu pelatihan. --out berakhiran "
+        ".pdf: satu berkas untuk printer; selain itu: folder berisi satu PDF per peserta. Sertifikat yang "
+        "pernah dicetak keluar bertanda SALINAN dengan nomor yang sama; yang dicabut tidak dicetak.",
     )
-
-
-KINDS: dict[str, Any] = {}
-_kind = _print_kind()
-if _kind is not None:
-    KINDS["certificates"] = _kind
+}
