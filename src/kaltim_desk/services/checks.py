@@ -101,8 +101,19 @@ def check_visit_photos(session: Session) -> CheckResult:
 
     n, problems = photo_file_problems(session)
     if problems:
-        return CheckResult("Foto kunjungan", False, f"{len(problems)} dari {n} foto bermasalah: {problems[0]}")
+        return CheckResult(
+            "Foto kunjungan", False, f"{len(problems)} dari {n} foto bermasalah: {problems[0]}"
+        )
     return CheckResult("Foto kunjungan", True, f"{n} foto, semua ada")
+
+
+def check_certificates(session: Session) -> CheckResult:
+    """Training: every certificate number is in the number register and every verification code still
+    matches its record (a record edited behind the app's back shows here)."""
+    from kaltim_desk.services.certificates import check_register
+
+    ok, message = check_register(session)
+    return CheckResult("Register sertifikat", ok, message)
 
 
 # Features append their own checks here (aid ceilings, certificate register...).
@@ -113,6 +124,7 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
     check_people,
     check_groups,
     check_visit_photos,
+    check_certificates,
 ]
 
 
