@@ -432,9 +432,18 @@ class AttendanceDialog(QDialog):
         self.model.set_grid(grid)
         self.heading.setText(f"<h3>{grid.title}</h3>")
         self.view.setColumnWidth(0, 210)
-        self.view.setColumnWidth(1, 135)
+        self.view.setColumnWidth(1, 130)
         for i in range(len(grid.sessions)):
             self.view.setColumnWidth(FIXED + i, 52)
+        m = self.model
+        for col, width in (
+            (m.col_percent, 70),
+            (m.col_done, 80),
+            (m.col_pre, 50),
+            (m.col_post, 50),
+            (m.col_cert, 200),
+        ):
+            self.view.setColumnWidth(col, width)
         if not self.view.currentIndex().isValid() and self.model.rowCount() and self.model.sessions:
             self.view.setCurrentIndex(self.model.index(0, FIXED))
         self._update_summary()

@@ -57,7 +57,7 @@ class Page(TablePage):
             _("Cetak per peserta"), self.print_folder, name="print_folder", permission="certificate.print"
         )
         self.add_button(_("Verifikasi"), self.verify, name="verify", permission="certificate.verify")
-        for col, width in ((0, 330), (1, 120), (2, 120), (3, 200), (4, 50), (5, 50), (6, 70), (7, 80)):
+        for col, width in ((0, 330), (1, 135), (2, 135), (3, 200), (4, 50), (5, 50), (6, 70), (7, 80)):
             self.table.setColumnWidth(col, width)
         self.last_outcome: Any = None
 
