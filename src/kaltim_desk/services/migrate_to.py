@@ -202,7 +202,7 @@ def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, A
     ordered: list[dict[str, Any]] = []
     pending = rows
     while pending:
-        rest = []
+        rest: list[dict[str, Any]] = []
         for row in pending:
             ready = all(row[child] is None or (parent, row[child]) in placed for child, parent in links)
             (ordered if ready else rest).append(row)
