@@ -143,7 +143,7 @@ def populate(ctx: DemoContext) -> None:
     else:
         _without_grants(ctx, rows, today)
     for i in range(0, len(rows), CHUNK):
-        s.execute(insert(Visit.__table__), rows[i : i + CHUNK])
+        s.execute(insert(Visit.__table__), rows[i : i + CHUNK])  # type: ignore[arg-type]
 
 
 def _without_grants(ctx: DemoContext, rows: list[dict[str, Any]], today: date) -> None:

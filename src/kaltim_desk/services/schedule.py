@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select, union
+from sqlalchemy import case, func, literal, select, union
 from sqlalchemy.orm import Session
 
 from kaltim_desk.domain.dates import add_months
@@ -177,7 +177,7 @@ def disbursed_on_expr() -> Any:
 def disbursements(session: Session, year: int | None = None) -> list[Disbursement]:
     """Every grant that has been disbursed (optionally of one intake year), oldest first."""
     when = disbursed_on_expr().label("disbursed_on")
-    stmt: Select[Any] = (
+    stmt: Any = (
         select(
             Grant.id,
             Grant.programme_id,

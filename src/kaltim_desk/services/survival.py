@@ -123,7 +123,7 @@ def compute_survival(
     rows = []
     for (year, regency, m), c in counts.items():
         total = sum(c.values())
-        rev = revenue.get((year, regency, m), [0, 0, 0])
+        acc = revenue.get((year, regency, m), [0, 0, 0])
         rows.append(
             SurvivalRow(
                 intake_year=year,
@@ -137,9 +137,9 @@ def compute_survival(
                 total=total,
                 share_running=c["running"] / total if total else 0.0,
                 regency_code=regency,
-                revenue_n=rev[0],
-                revenue_baseline=rev[1],
-                revenue_latest=rev[2],
+                revenue_n=acc[0],
+                revenue_baseline=acc[1],
+                revenue_latest=acc[2],
             )
         )
     rows.sort(key=lambda r: (r.intake_year, r.regency_code or "~", r.months))

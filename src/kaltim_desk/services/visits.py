@@ -473,7 +473,10 @@ def page_visits(
 ) -> list[VisitRow]:
     require(session, "visit.view")
     col = VISIT_SORT.get(sort, Visit.visited_on)
-    order = [col.desc() if descending else col.asc(), Visit.id.desc() if descending else Visit.id.asc()]
+    order: list[Any] = [
+        col.desc() if descending else col.asc(),
+        Visit.id.desc() if descending else Visit.id.asc(),
+    ]
     village = func.coalesce(Person.village_code, KubeGroup.village_code).label("village_code")
     photo_count = select(func.count(VisitPhoto.id)).where(VisitPhoto.visit_id == Visit.id).scalar_subquery()
     stmt = _visit_query(
