@@ -226,36 +226,48 @@ def write_workbook(db: object, folder: Path) -> Produced:
 
 
 def _feature_document(db: object, folder: Path) -> Produced | None:
-    from kaltim_desk.services.actor import SYSTEM_ACTOR
-
-    render = _feature("kaltim_desk.documents.agreement", "render_agreement", "write_agreement")
-    data = _feature("kaltim_desk.services.grants", "agreement_data", "agreement_document")
-    if render is None or data is None:
+    """The aid agreement of the first printable demo grant, through the same code as `print agreement`."""
+    print_grant_document = _feature("kaltim_desk.commands.print_aid", "print_grant_document")
+    rules = _feature_module("kaltim_desk.services.aid_rules")
+    if print_grant_document is None or rules is None:
         return None
     from sqlalchemy import select
 
     from kaltim_desk.models.grant import Grant
+    from kaltim_desk.services.actor import SYSTEM_ACTOR
 
+    with db.read_session(SYSTEM_ACTOR) as session:  # type: ignore[attr-defined]
+        grant_id = session.scalar(
+            select(Grant.id).where(Grant.status.in_(rules.PRINTABLE_STATUSES)).order_by(Grant.id).limit(1)
+        )
+    if grant_id is None:
+        return None
     target = folder / "perjanjian.pdf"
-    with db.session(SYSTEM_ACTOR) as session:  # type: ignore[attr-defined]
-        grant_id = session.scalar(select(Grant.id).order_by(Grant.id).limit(1))
-        if grant_id is None:
-            return None
-        dto = data(session, grant_id)
-    render(dto, target)
-    return Produced(target, "fitur bantuan: naskah perjanjian")
+    print_grant_document(db, SYSTEM_ACTOR, "agreement", grant_id, target)
+    return Produced(target, f"fitur bantuan: naskah perjanjian bantuan #{grant_id}")
 
 
 def _feature_workbook(db: object, folder: Path) -> Produced | None:
+    """The BNBA export (NIK masked), through the same code as `export bnba`."""
+    export_report = _feature("kaltim_desk.services.exports", "export_report")
+    if export_report is None:
+        return None
     from kaltim_desk.services.actor import SYSTEM_ACTOR
 
-    export = _feature("kaltim_desk.exports.bnba", "export_bnba", "write_bnba")
-    if export is None:
-        return None
     target = folder / "bnba.xlsx"
     with db.session(SYSTEM_ACTOR) as session:  # type: ignore[attr-defined]
-        export(session, target)
-    return Produced(target, "fitur Excel: ekspor BNBA")
+        result = export_report(session, "bnba", target)
+    counts = getattr(result, "row_counts", {}) or {}
+    return Produced(target, "fitur Excel: ekspor BNBA " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+def _feature_module(module: str) -> object | None:
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
 
 
 def _demo_rows(db: object, limit: int = 500) -> list[object]:
