@@ -237,10 +237,14 @@ def write_report(
     grand = sum(s.count for s in sheets) or 1
     counts: dict[str, int] = {}
     done = 0
-    for sheet in sheets:
-        n = _write_sheet(wb, sheet, title, hasher, progress, is_cancelled, done, grand)
-        counts[sheet.layout.sheet_name] = n
-        done += n
+    try:
+        for sheet in sheets:
+            n = _write_sheet(wb, sheet, title, hasher, progress, is_cancelled, done, grand)
+            counts[sheet.layout.sheet_name] = n
+            done += n
+    except BaseException:
+        _abandon(wb)
+        raise
     checksum = hasher.hexdigest()
     values = dict(meta)
     values["header_row"] = HEADER_ROW
@@ -253,6 +257,7 @@ def write_report(
     for key, value in meta_rows(values, counts):
         ws.append([styles.text_cell(key, quoted), styles.text_cell(value, quoted)])
     if is_cancelled is not None and is_cancelled():
+        _abandon(wb)
         raise ExportCancelled()
     if progress is not None:
         progress(done, grand, "menyimpan")
@@ -270,6 +275,24 @@ def write_report(
         else:
             wb.save(tmp)
     return WrittenWorkbook(target, checksum, counts, encrypted=bool(password))
+
+
+def _abandon(wb: Workbook) -> None:
+    """Close the streaming sheets of a workbook that will not be saved (cancel or error), quietly."""
+    for ws in wb.worksheets:
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            with contextlib.suppress(Exception):
+                rows.close()
+            ws._rows = None
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.xf.close()
+            with contextlib.suppress(Exception):
+                writer.out.close() if hasattr(writer.out, "close") else None
+            with contextlib.suppress(OSError, AttributeError, TypeError):
+                os.unlink(writer.out)
 
 
 def encrypt_file(plain: Path, out: Path, password: str) -> None:
