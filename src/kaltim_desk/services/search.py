@@ -215,6 +215,7 @@ def create_index(op_or_conn: Any, dialect_name: str) -> str:
         for stmt in SQLITE_DDL:
             execute(stmt)
         execute(SQLITE_REBUILD)
+        write_shape_statistics(op_or_conn)
         return "fts5"
     if kind == "trgm":
         # CREATE EXTENSION may need a privileged role; a savepoint keeps the migration's transaction
@@ -229,6 +230,41 @@ def create_index(op_or_conn: Any, dialect_name: str) -> str:
         execute("RELEASE SAVEPOINT search_trgm")
         return "trgm"
     return "btree"
+
+
+# How many rows of `person` share one value of each indexed column, in a province-scale database
+# (1,000,000 people). Without statistics SQLite guesses that an equality on any index is selective,
+# so it answers "active people sorted by name" through the is_active index and sorts the whole table
+# (seconds at 1,000,000) instead of walking the name index (milliseconds). Nothing in the app runs
+# ANALYZE, so 0007 writes these shape statistics once; a later ANALYZE replaces them with real ones.
+PERSON_SHAPE_ROWS = 1_000_000
+PERSON_SHAPE = {
+    "nik": 1,
+    "name": 3,
+    "kk_number": 2,
+    "village_code": 1_000,
+    "business_type": 100_000,
+    "is_active": 500_000,
+    "import_batch_id": 10_000,
+}
+
+
+def write_shape_statistics(op_or_conn: Any) -> int:
+    """Give SQLite's planner province-scale statistics for `person`'s single-column indexes, unless it
+    already has statistics for the table. Returns how many index rows were written."""
+    execute = _executor(op_or_conn)
+    execute("ANALYZE sqlite_schema")  # creates sqlite_stat1 if missing, analyses nothing big
+    if execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'person'").scalar():
+        return 0
+    written = 0
+    for _seq, index, *_rest in execute("PRAGMA index_list(person)").all():
+        cols = [r[2] for r in execute(f"PRAGMA index_info({index})").all()]
+        if len(cols) == 1 and cols[0] in PERSON_SHAPE:
+            name, stat = index.replace("'", ""), f"{PERSON_SHAPE_ROWS} {PERSON_SHAPE[cols[0]]}"
+            execute(f"INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('person', '{name}', '{stat}')")
+            written += 1
+    execute("ANALYZE sqlite_schema")  # makes SQLite read the statistics again
+    return written
 
 
 def drop_index(op_or_conn: Any, dialect_name: str) -> None:
