@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     from kaltim_desk.app import AppContext
     from kaltim_desk.config import sqlite_url
     from kaltim_desk.db import Database
+    from kaltim_desk.i18n import set_language
     from kaltim_desk.services.bootstrap import prepare
     from kaltim_desk.tasks import SyncTaskRunner
     from kaltim_desk.user_settings import UserSettings
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     app = make_application()
     settings = UserSettings.load(tmp / "config" / "settings.json")
     settings.language = args.lang
+    set_language(args.lang)
     install_translators(app, args.lang)
     only = set(args.only or ("wizard", "main"))
     args.out.mkdir(parents=True, exist_ok=True)
