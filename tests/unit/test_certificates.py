@@ -311,3 +311,20 @@ def test_issued_certificate_rows_match_numbers_register(session: Any) -> None:
     register = set(session.scalars(select(IssuedNumber.number).where(IssuedNumber.purpose == "certificate")))
     assert numbers == register
     assert certificates.check_register(session) == (True, "3 sertifikat, register utuh")
+
+
+def test_settings_change_keeps_the_secret_and_a_lost_secret_is_not_replaced(session: Any) -> None:
+    tid, _ = setup_training(session, 1, 0)
+    (c,) = certificates.issue_for_training(session, tid).issued
+    secret = certificates.office_secret(session)
+    cfg = certificates.save_certificate_settings(session, template="certificate_portrait", signatory="section_head")
+    assert cfg.template == "certificate_portrait" and certificates.office_secret(session) == secret
+    assert certificates.verify(session, c.verification_code).ok
+    with pytest.raises(DomainError, match="tidak ada di profil kantor") as err:
+        certificates.save_certificate_settings(session, signatory="bendahara")
+    assert err.value.field == "signatory"
+    (doc,) = certificates.documents_for_print(session, tid)
+    assert doc.signatory.position == "Kepala Bidang Pemberdayaan Sosial"
+    set_raw(session, "certificate", {"template": "certificate"})  # the secret wiped behind the app's back
+    with pytest.raises(DomainError, match="Kunci verifikasi sertifikat kantor hilang"):
+        certificates.office_secret(session)

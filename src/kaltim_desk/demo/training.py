@@ -105,9 +105,7 @@ def populate(ctx: DemoContext) -> None:
             ),
         ),
     )
-    in_groups = set()
-    for gid in groups:
-        in_groups.update(p.person_id for p in attendance.attendance_grid(s, t1.id).participants)
+    in_groups: set[int] = {p.person_id for p in attendance.attendance_grid(s, t1.id).participants}
     singles = [pid for pid in ctx.person_ids if pid not in in_groups]
     trainings.enroll_people(s, t2.id, rng.sample(singles, min(18, len(singles))))
     _attend(ctx, t2.id, present=0.8, excused=0.08)

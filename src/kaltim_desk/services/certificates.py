@@ -24,6 +24,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -210,7 +211,7 @@ def load_template(
             "template_invalid", f"Templat sertifikat {source.name} harus berupa objek JSON.", field="template"
         )
     names = {f.name: f for f in dataclasses.fields(CertificateTemplate)}
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         if key.startswith("_") or key not in names:
             continue  # comments and keys of newer versions
@@ -260,10 +261,53 @@ def office_secret(session: Session) -> bytes:
     stored = get_raw(session, CertificateSettings.SECTION, {}) or {}
     secret = stored.get("secret") or ""
     if not secret:
+        if session.scalar(select(func.count()).select_from(Certificate)):
+            # A new secret would make every certificate already printed fail verification.
+            raise DomainError(
+                "secret_missing",
+                "Kunci verifikasi sertifikat kantor hilang dari pengaturan, padahal sudah ada sertifikat. "
+                "Pulihkan basis data dari cadangan; kunci baru akan membuat semua sertifikat lama tidak sah.",
+            )
         secret = secrets.token_hex(32)
         set_raw(session, CertificateSettings.SECTION, {**stored, "secret": secret})
         audit.record(session, "certificate.secret", "setting", CertificateSettings.SECTION, created=True)
     return bytes.fromhex(secret)
+
+
+def save_certificate_settings(
+    session: Session,
+    *,
+    template: str | None = None,
+    template_path: str | None = None,
+    signatory: str | None = None,
+) -> CertificateSettings:
+    """Change which template and signatory the certificates use (admin). The secret is kept as it is
+    and never written to the audit trail; the new template is loaded once to refuse a bad one."""
+    require(session, "settings.edit")
+    stored = dict(get_raw(session, CertificateSettings.SECTION, {}) or {})
+    before = {k: stored.get(k, "") for k in ("template", "template_path", "signatory")}
+    for key, value in (("template", template), ("template_path", template_path), ("signatory", signatory)):
+        if value is not None:
+            stored[key] = value.strip()
+    cfg = load_section_from(stored)
+    load_template(cfg)
+    if cfg.signatory and cfg.signatory not in office_profile(session).signatories:
+        raise DomainError(
+            "signatory_unknown",
+            f"Penandatangan '{cfg.signatory}' tidak ada di profil kantor.",
+            field="signatory",
+        )
+    set_raw(session, CertificateSettings.SECTION, stored)
+    after = {k: stored.get(k, "") for k in before}
+    audit.record(
+        session, "settings.edit", "setting", CertificateSettings.SECTION, changes=audit.changes(before, after)
+    )
+    return cfg
+
+
+def load_section_from(stored: dict[str, Any]) -> CertificateSettings:
+    names = {f.name for f in dataclasses.fields(CertificateSettings)}
+    return CertificateSettings(**{k: v for k, v in stored.items() if k in names})
 
 
 def canonical_fields(

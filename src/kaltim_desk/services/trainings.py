@@ -238,6 +238,7 @@ def update_training(session: Session, training_id: int, version: int, data: Trai
     for s in sessions:
         if s.id is not None and s.id in existing:
             row = existing[s.id]
+            assert s.session_date is not None  # _validate dropped sessions without a date
             row.session_date, row.topic, row.hours = s.session_date, s.topic, s.hours
         else:
             t.sessions.append(TrainingSession(session_date=s.session_date, topic=s.topic, hours=s.hours))

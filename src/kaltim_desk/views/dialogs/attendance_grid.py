@@ -40,7 +40,7 @@ from kaltim_desk.views.prompts import describe_error
 Index = QModelIndex | QPersistentModelIndex
 
 CYCLE = (None, "present", "excused", "absent")
-KEY_STATUS = {
+KEY_STATUS: dict[Any, str] = {
     Qt.Key.Key_H: "present",
     Qt.Key.Key_1: "present",
     Qt.Key.Key_I: "excused",
@@ -414,8 +414,8 @@ class AttendanceDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.save)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)

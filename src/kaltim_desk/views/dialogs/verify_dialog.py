@@ -27,7 +27,7 @@ class VerifyDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.result: VerifyResult | None = None
+        self.last_result: VerifyResult | None = None
         self.setWindowTitle(_("Verifikasi sertifikat"))
         self.resize(560, 320)
         self.code = QLineEdit()
@@ -62,7 +62,7 @@ class VerifyDialog(QDialog):
             self.status.setText("")
             self.details.setText(describe_error(exc))
             return
-        self.result = result
+        self.last_result = result
         color = COLORS.get(result.status, "#000000")
         self.status.setText(
             f"<span style='font-size:18pt; color:{color}; font-weight:bold'>"
