@@ -1,0 +1,164 @@
+"""Bantuan: the grants table (filtered by programme, status, region and recipient name), the grant
+editor, the programme dialog, and batch printing of a programme's agreements in the background with a
+progress bar and cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressDialog
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.domain.money import format_rupiah
+from kaltim_desk.i18n import _
+from kaltim_desk.services import aid_rules as R
+from kaltim_desk.services import grants, programmes
+from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.views.dialogs.grant_editor import GrantEditor
+from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
+from kaltim_desk.views.pages.table_page import TablePage
+from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.qtmodels.paged import Column, SessionSource
+
+
+def grant_columns() -> list[Column]:
+    labels, forms = R.status_labels(), R.form_labels()
+    return [
+        Column("id", _("No."), "id", str, align_right=True),
+        Column("recipient_name", _("Penerima"), None),
+        Column(
+            "recipient_kind", _("Jenis"), None, lambda k: _("Kelompok") if k == "group" else _("Perorangan")
+        ),
+        Column("programme_name", _("Program"), "programme"),
+        Column("form", _("Bentuk"), None, lambda f: forms.get(f, f)),
+        Column("amount", _("Nilai"), "amount", format_rupiah, align_right=True),
+        Column("paid", _("Tersalur"), None, format_rupiah, align_right=True),
+        Column("status", _("Status"), "status", lambda s: labels.get(s, s)),
+        Column("agreement_number", _("No. perjanjian"), "agreement"),
+    ]
+
+
+class Page(TablePage):
+    def __init__(self, ctx: AppContext) -> None:
+        self.title = _("Bantuan")
+        self.search_placeholder = _("Cari penerima atau nomor perjanjian…")
+        labels = R.status_labels()
+        super().__init__(
+            ctx,
+            SessionSource(ctx, grants.count_grants, grants.page_grants),
+            grant_columns(),
+            "id",
+            [("", _("Semua status")), *((s, labels[s]) for s in R.STATUSES)],
+        )
+        self.programme = QComboBox()
+        self.programme.setObjectName("programme_filter")
+        filters = self.layout().itemAt(1).layout()
+        assert isinstance(filters, QHBoxLayout)
+        filters.insertWidget(1, self.programme, 2)
+        self.reload_programmes()
+        self.programme.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.add_button(_("Usulan baru"), self.add, name="add", permission="grant.create", shortcut="Ctrl+N")
+        self.add_button(_("Buka"), self.edit, name="edit", shortcut="Ctrl+E")
+        self.add_button(_("Program…"), self.edit_programme, name="programme", permission="programme.edit")
+        self.add_button(
+            _("Cetak semua perjanjian…"), self.print_all, name="print_all", permission="grant.print"
+        )
+        for col, width in ((0, 50), (1, 220), (2, 90), (3, 200), (4, 70), (5, 120), (6, 120), (7, 170)):
+            self.table.setColumnWidth(col, width)
+        self._progress: QProgressDialog | None = None
+
+    def reload_programmes(self) -> None:
+        current = self.programme.currentData()
+        self.programme.blockSignals(True)
+        self.programme.clear()
+        self.programme.addItem(_("Semua program"), None)
+        with self.ctx.read() as s:
+            for p in programmes.list_programmes(s):
+                self.programme.addItem(p.label, p.id)
+        idx = self.programme.findData(current)
+        self.programme.setCurrentIndex(max(idx, 0))
+        self.programme.blockSignals(False)
+
+    def current_filter(self) -> PageFilter:
+        base = super().current_filter()
+        pid = self.programme.currentData()
+        extra = (("programme_id", str(pid)),) if pid else ()
+        return PageFilter(text=base.text, region_code=base.region_code, status=base.status, extra=extra)
+
+    # --- actions -------------------------------------------------------------------------------------
+    def add(self) -> None:
+        editor = GrantEditor(self.ctx, None, self)
+        editor.exec()
+        if editor.changed:
+            self.refresh()
+
+    def edit(self) -> None:
+        gid = self.selected_id()
+        if gid is not None:
+            self.open_item(gid)
+
+    def open_item(self, item_id: int) -> None:
+        editor = GrantEditor(self.ctx, item_id, self)
+        editor.exec()
+        if editor.changed:
+            self.refresh()
+
+    def edit_programme(self) -> None:
+        dialog = ProgrammeDialog(self.ctx, self.programme.currentData(), self)
+        if dialog.exec() and dialog.saved is not None:
+            self.reload_programmes()
+            self.programme.setCurrentIndex(self.programme.findData(dialog.saved.id))
+            self.refresh()
+
+    def print_all(self) -> None:
+        """All agreements of the selected programme into one PDF, in the background."""
+        from kaltim_desk.commands.print_aid import print_programme_agreements
+        from kaltim_desk.documents.batch import BatchCancelled
+
+        pid = self.programme.currentData()
+        if not pid:
+            self.ctx.prompts.error(self, self.title, _("Pilih dulu programnya pada saringan Program."))
+            return
+        target = self.ctx.prompts.save_file(
+            self, _("Simpan semua perjanjian"), f"perjanjian-program-{pid}.pdf", "PDF (*.pdf)"
+        )
+        if target is None:
+            return
+        target = target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
+        progress = QProgressDialog(_("Menyiapkan perjanjian…"), _("Batal"), 0, 100, self)
+        progress.setObjectName("batch_progress")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(600)  # appears only when the work takes a while
+        self._progress = progress
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def work(state: Any) -> list[Path]:
+            return print_programme_agreements(
+                db, actor, pid, target, progress=state.progress, is_cancelled=state.is_cancelled
+            )
+
+        def on_progress(done: int, total: int, text: str) -> None:
+            progress.setMaximum(max(total, 1))
+            progress.setValue(done)
+            progress.setLabelText(
+                _("Perjanjian {done} dari {total}: {text}").format(done=done, total=total, text=text)
+            )
+
+        def done(files: list[Path]) -> None:
+            progress.close()
+            self.refresh()
+            self.ctx.prompts.info(self, self.title, _("Perjanjian disimpan ke {path}").format(path=files[0]))
+
+        def failed(exc: BaseException) -> None:
+            progress.close()
+            if isinstance(exc, BatchCancelled):
+                self.ctx.prompts.info(
+                    self, self.title, _("Pencetakan dibatalkan; tidak ada berkas yang ditulis.")
+                )
+            else:
+                self.ctx.prompts.error(self, self.title, describe_error(exc))
+
+        state = self.ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=on_progress)
+        progress.canceled.connect(state.cancel)
