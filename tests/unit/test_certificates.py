@@ -317,7 +317,9 @@ def test_settings_change_keeps_the_secret_and_a_lost_secret_is_not_replaced(sess
     tid, _ = setup_training(session, 1, 0)
     (c,) = certificates.issue_for_training(session, tid).issued
     secret = certificates.office_secret(session)
-    cfg = certificates.save_certificate_settings(session, template="certificate_portrait", signatory="section_head")
+    cfg = certificates.save_certificate_settings(
+        session, template="certificate_portrait", signatory="section_head"
+    )
     assert cfg.template == "certificate_portrait" and certificates.office_secret(session) == secret
     assert certificates.verify(session, c.verification_code).ok
     with pytest.raises(DomainError, match="tidak ada di profil kantor") as err:
@@ -328,3 +330,15 @@ def test_settings_change_keeps_the_secret_and_a_lost_secret_is_not_replaced(sess
     set_raw(session, "certificate", {"template": "certificate"})  # the secret wiped behind the app's back
     with pytest.raises(DomainError, match="Kunci verifikasi sertifikat kantor hilang"):
         certificates.office_secret(session)
+
+
+def test_check_flags_a_certificate_whose_holder_no_longer_completes(session: Any) -> None:
+    tid, pids = setup_training(session, 2, 0)
+    c1, _c2 = certificates.issue_for_training(session, tid).issued
+    assert certificates.check_register(session)[0]
+    holder = next(p for p in pids if p == c1.participant_id)
+    mark(session, tid, holder, SHORT)  # attendance corrected after the certificate was issued
+    ok, message = certificates.check_register(session)
+    assert not ok and f"mis. {c1.number}" in message and "tidak memenuhi syarat" in message
+    certificates.revoke(session, c1.id, "Kehadiran dikoreksi")
+    assert certificates.check_register(session)[0]

@@ -706,9 +706,49 @@ def check_register(session: Session) -> tuple[bool, str]:
                 bad.append(cert.number)
         if bad:
             problems.append(f"{len(bad)} sertifikat datanya berubah sejak terbit (mis. {bad[0]})")
+    lapsed = _lapsed_certificates(session)
+    if lapsed:
+        problems.append(
+            f"{len(lapsed)} sertifikat aktif milik peserta yang kini tidak memenuhi syarat kelulusan "
+            f"(kehadiran diubah setelah terbit; mis. {lapsed[0]}): periksa lalu cabut bila perlu"
+        )
     if problems:
         return False, "; ".join(problems)
     return True, f"{n} sertifikat, register utuh"
+
+
+def _lapsed_certificates(session: Session) -> list[str]:
+    """Numbers of unrevoked certificates whose holder no longer meets the completion rule."""
+    from kaltim_desk.models.training import TrainingSession
+
+    rows = session.execute(
+        select(Certificate.number, Participant.id, Participant.training_id, Participant.post_score)
+        .join(Participant, Participant.id == Certificate.participant_id)
+        .where(Certificate.revoked_at.is_(None))
+    ).all()
+    if not rows:
+        return []
+    tids = {r.training_id for r in rows}
+    sessions: dict[int, list[int]] = {}
+    for sid, tid in session.execute(
+        select(TrainingSession.id, TrainingSession.training_id).where(TrainingSession.training_id.in_(tids))
+    ):
+        sessions.setdefault(tid, []).append(sid)
+    marks: dict[tuple[int, int], str] = {}
+    for pid, sid, st in session.execute(
+        select(Attendance.participant_id, Attendance.session_id, Attendance.status).where(
+            Attendance.participant_id.in_([r.id for r in rows])
+        )
+    ):
+        marks[(pid, sid)] = st
+    rules = training_rules(session)
+    return [
+        r.number
+        for r in rows
+        if not compute_completion(
+            [marks.get((r.id, sid)) for sid in sessions.get(r.training_id, [])], rules, r.post_score
+        ).completed
+    ]
 
 
 # --- helpers ---------------------------------------------------------------------------------------
