@@ -168,11 +168,11 @@ def consolidate(
     taken: set[tuple[str, int]] = set()
     key_id: str | None = None
     for src, df in files:
-        seen, sums = _seen_max(session, df.office)
-        if df.meta.get("checksum") in sums or (session is not None and df.sequence <= seen):
+        seen, _sums = _seen_max(session, df.office)
+        if session is not None and df.sequence <= seen:
             src.reason = (
                 f"ekspor #{df.sequence} kantor {df.office} sudah pernah digabung (ulangan)"
-                if df.meta.get("checksum") in sums or df.sequence == seen
+                if df.sequence == seen
                 else f"ekspor #{df.sequence} lebih lama dari ekspor #{seen} kantor {df.office} yang sudah digabung"
             )
             continue
