@@ -21,6 +21,7 @@ from kaltim_desk.models.monitoring import Visit
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
 from kaltim_desk.services import schedule, survival
+from kaltim_desk.services.people import region_names
 from kaltim_desk.services.permissions import require
 from kaltim_desk.services.schedule import OverdueCount
 from kaltim_desk.services.survival import SurvivalRow
@@ -165,11 +166,16 @@ def dashboard_data(session: Session, today: date | None = None, progress: Any = 
     ).one()
 
     step(4, "Menghitung kelangsungan usaha")
-    surv = survival.survival_rows(session, today=today)
+    # grants and their visits are fetched once for both survival and the overdue visits
+    rules = schedule.monitoring_rules(session)
+    items = schedule.disbursements(session)
+    facts = schedule.grant_visits(session) if items else {}
+    village_names = region_names(session, {d.village_code for d in items if d.village_code})
+    surv = survival.compute_survival(items, facts, rules.visit_months, today, village_names)
     totals = survival.survival_totals(surv)
 
     step(5, "Mencari kunjungan yang terlambat")
-    overdue = schedule.overdue_visits(session, today)
+    overdue = schedule.scheduled_from(items, facts, village_names, today, rules, ("overdue",))
     step(6, "Selesai")
     return DashboardData(
         as_of=today,

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, union
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from kaltim_desk.domain.dates import add_months
@@ -232,42 +232,65 @@ class VisitFact:
 
 
 def grant_visits(session: Session, grant_ids: list[int] | None = None) -> dict[int, list[VisitFact]]:
-    """grant id -> the visits that count for it (see the module docs), oldest first; one query."""
-    g = Grant
-    direct_person = select(g.id.label("gid"), Visit.id.label("vid"), literal(1).label("direct")).join(
-        Visit, Visit.person_id == g.person_id
-    )
-    direct_group = select(g.id, Visit.id, literal(1)).join(Visit, Visit.group_id == g.group_id)
-    named = select(g.id, Visit.id, literal(1)).join(Visit, Visit.grant_id == g.id)
-    via_member = (
-        select(g.id, Visit.id, literal(0))
-        .join(GroupMember, GroupMember.group_id == g.group_id)
-        .join(Visit, Visit.person_id == GroupMember.person_id)
-    )
-    parts = [direct_person, direct_group, named, via_member]
+    """grant id -> the visits that count for it (see the module docs), oldest first.
+
+    Three narrow queries (the grants' recipients, the visits, and which visited people belong to which
+    group) matched in Python with dictionaries: at 100,000 people this is several times faster than one
+    UNION of four joins grouped in SQL.
+    """
+    gstmt = select(Grant.id, Grant.person_id, Grant.group_id)
     if grant_ids is not None:
-        parts = [p.where(g.id.in_(grant_ids)) for p in parts]
-    pairs = union(*parts).subquery()
-    stmt = (
+        gstmt = gstmt.where(Grant.id.in_(grant_ids)) if len(grant_ids) < 900 else gstmt
+    grants = session.execute(gstmt).all()
+    wanted = set(grant_ids) if grant_ids is not None else None
+    facts: dict[int, VisitFact] = {}
+    by_person: dict[int, list[int]] = defaultdict(list)
+    by_group: dict[int, list[int]] = defaultdict(list)
+    by_grant: dict[int, list[int]] = defaultdict(list)
+    for r in session.execute(
         select(
-            pairs.c.gid,
-            func.max(pairs.c.direct).label("direct"),
             Visit.id,
             Visit.visited_on,
             Visit.mentor_name,
             Visit.business_status,
             Visit.monthly_revenue,
-        )
-        .join(Visit, Visit.id == pairs.c.vid)
-        .group_by(pairs.c.gid, Visit.id)
-        .order_by(pairs.c.gid, Visit.visited_on, Visit.id)
-    )
-    out: dict[int, list[VisitFact]] = defaultdict(list)
-    for r in session.execute(stmt).all():
-        out[r.gid].append(
-            VisitFact(r.id, r.visited_on, r.mentor_name, r.business_status, r.monthly_revenue, bool(r.direct))
-        )
-    return dict(out)
+            Visit.person_id,
+            Visit.group_id,
+            Visit.grant_id,
+        ).order_by(Visit.visited_on, Visit.id)
+    ):
+        facts[r.id] = VisitFact(r.id, r.visited_on, r.mentor_name, r.business_status, r.monthly_revenue, True)
+        if r.person_id is not None:
+            by_person[r.person_id].append(r.id)
+        if r.group_id is not None:
+            by_group[r.group_id].append(r.id)
+        if r.grant_id is not None:
+            by_grant[r.grant_id].append(r.id)
+    # visits to people, with the groups those people are members of
+    by_member_group: dict[int, list[int]] = defaultdict(list)
+    for gid, vid in session.execute(
+        select(GroupMember.group_id, Visit.id).join(Visit, Visit.person_id == GroupMember.person_id)
+    ):
+        by_member_group[gid].append(vid)
+    out: dict[int, list[VisitFact]] = {}
+    for gid, pid, grp in grants:
+        if wanted is not None and gid not in wanted:
+            continue
+        direct = set(by_grant.get(gid, ()))
+        if pid is not None:
+            direct.update(by_person.get(pid, ()))
+        if grp is not None:
+            direct.update(by_group.get(grp, ()))
+        via_member = set(by_member_group.get(grp, ())) - direct if grp is not None else set()
+        if not direct and not via_member:
+            continue
+        rows = [facts[v] for v in direct] + [
+            VisitFact(f.visit_id, f.visited_on, f.mentor_name, f.business_status, f.monthly_revenue, False)
+            for f in (facts[v] for v in via_member)
+        ]
+        rows.sort(key=lambda f: (f.visited_on, f.visit_id))
+        out[gid] = rows
+    return out
 
 
 # --- overdue lists -------------------------------------------------------------------------------
@@ -301,10 +324,20 @@ def schedule_rows(
     overdue first."""
     require(session, "visit.view")
     today = today or date.today()
-    rules = monitoring_rules(session)
     disb = disbursements(session)
-    facts = grant_visits(session)
     names = region_names(session, {d.village_code for d in disb if d.village_code})
+    return scheduled_from(disb, grant_visits(session), names, today, monitoring_rules(session), statuses)
+
+
+def scheduled_from(
+    disb: list[Disbursement],
+    facts: dict[int, list[VisitFact]],
+    names: dict[str, str],
+    today: date,
+    rules: MonitoringRules,
+    statuses: tuple[str, ...] | None = ("overdue",),
+) -> list[ScheduledVisit]:
+    """`schedule_rows` from rows already fetched (the dashboard fetches them once for several figures)."""
     out = []
     for d in disb:
         vs = facts.get(d.grant_id, [])
