@@ -154,3 +154,35 @@ def test_clerk_sees_trainings_but_no_certificate_buttons(qtbot: Any, ctx: Any) -
     }
     assert {"attendance", "verify"} <= visible
     assert not visible & {"add", "edit", "issue", "print_pdf", "print_folder"}
+
+
+def test_settings_dialog_changes_the_rule_and_the_template(
+    qtbot: Any, ctx: Any, db: Any, tmp_path: Path
+) -> None:
+    from tests.unit.test_training import make_training, mark
+
+    from kaltim_desk.services import attendance
+    from kaltim_desk.views.dialogs.training_editor import TrainingSettingsDialog
+
+    with db.session(ADMIN) as s:
+        t, pids = make_training(s, 5, 1)
+        mark(s, t.id, pids[0], ["present", "present", "present", "absent", "absent"])
+    dlg = TrainingSettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    assert dlg.min_percent.value() == 80
+    dlg.min_percent.setValue(60)
+    dlg.template.setCurrentIndex(dlg.template.findData("certificate_portrait"))
+    dlg.save()
+    with db.read_session(ADMIN) as s:
+        assert attendance.attendance_grid(s, t.id).participants[0].completion.completed
+        assert certificates.certificate_settings(s).template == "certificate_portrait"
+    # an office's own template that is broken: refused, field named, nothing saved
+    bad = tmp_path / "kantor.json"
+    bad.write_text('{"orientation": "miring"}', "utf-8")
+    dlg2 = TrainingSettingsDialog(ctx)
+    qtbot.addWidget(dlg2)
+    dlg2.template_path.setText(str(bad))
+    dlg2.save()
+    assert dlg2.message.text() == "Templat sertifikat: 'orientation' harus landscape atau portrait."
+    with db.read_session(ADMIN) as s:
+        assert certificates.certificate_settings(s).template_path == ""

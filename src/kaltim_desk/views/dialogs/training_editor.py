@@ -265,3 +265,107 @@ class TrainingEditor(QDialog):
             return
         self.saved = dto
         self.accept()
+
+
+class TrainingSettingsDialog(QDialog):
+    """Office settings of the training feature (admin): the completion rule and the certificate's
+    template and signatory. The verification secret is never shown."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        from kaltim_desk.services import certificates
+        from kaltim_desk.services.settings import office_profile
+        from kaltim_desk.services.training_rules import training_rules
+
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Pengaturan pelatihan dan sertifikat"))
+        with ctx.read() as s:
+            rules = training_rules(s)
+            cfg = certificates.certificate_settings(s)
+            office = office_profile(s)
+        self.min_percent = QSpinBox()
+        self.min_percent.setObjectName("min_percent")
+        self.min_percent.setRange(1, 100)
+        self.min_percent.setSuffix(" %")
+        self.min_percent.setValue(rules.min_attendance_percent)
+        self.excused = QCheckBox(_("Izin dihitung sebagai hadir"))
+        self.excused.setObjectName("excused_counts")
+        self.excused.setChecked(rules.excused_counts_as_present)
+        self.min_post = QSpinBox()
+        self.min_post.setObjectName("min_post_score")
+        self.min_post.setRange(0, 100)
+        self.min_post.setSpecialValueText(_("tidak disyaratkan"))
+        self.min_post.setValue(rules.min_post_score or 0)
+        self.template = QComboBox()
+        self.template.setObjectName("template")
+        self.template.addItem(_("Lanskap (bawaan)"), "certificate")
+        self.template.addItem(_("Potret (bawaan)"), "certificate_portrait")
+        self.template.setCurrentIndex(max(0, self.template.findData(cfg.template)))
+        self.template_path = QLineEdit(cfg.template_path)
+        self.template_path.setObjectName("template_path")
+        self.template_path.setPlaceholderText(
+            _("Berkas templat JSON kantor sendiri (kosong: templat bawaan)")
+        )
+        browse = QPushButton(_("Pilih…"))
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.template_path, 1)
+        path_row.addWidget(browse)
+        self.signatory = QComboBox()
+        self.signatory.setObjectName("signatory")
+        self.signatory.addItem(_("(sesuai templat)"), "")
+        for key, sig in office.signatories.items():
+            self.signatory.addItem(f"{sig.get('position', key)} — {sig.get('name', '')}", key)
+        self.signatory.setCurrentIndex(max(0, self.signatory.findData(cfg.signatory)))
+        form = QFormLayout()
+        form.addRow(_("Kehadiran minimal untuk lulus"), self.min_percent)
+        form.addRow("", self.excused)
+        form.addRow(_("Nilai post-test minimal"), self.min_post)
+        form.addRow(_("Templat sertifikat"), self.template)
+        form.addRow(_("Templat sendiri"), path_row)
+        form.addRow(_("Penandatangan"), self.signatory)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        save = QPushButton(_("Simpan"))
+        save.setObjectName("save")
+        save.clicked.connect(self.save)
+        cancel = QPushButton(_("Batal"))
+        cancel.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(save)
+        bottom.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(bottom)
+
+    def _browse(self) -> None:
+        path = self.ctx.prompts.open_file(self, _("Templat sertifikat"), _("Templat JSON (*.json)"))
+        if path is not None:
+            self.template_path.setText(str(path))
+
+    def save(self) -> None:
+        from kaltim_desk.services import certificates
+        from kaltim_desk.services.settings import save_section
+        from kaltim_desk.services.training_rules import TrainingRules
+
+        rules = TrainingRules(
+            min_attendance_percent=self.min_percent.value(),
+            excused_counts_as_present=self.excused.isChecked(),
+            min_post_score=self.min_post.value() or None,
+        )
+        try:
+            with self.ctx.session() as s:
+                save_section(s, rules)
+                certificates.save_certificate_settings(
+                    s,
+                    template=self.template.currentData(),
+                    template_path=self.template_path.text(),
+                    signatory=self.signatory.currentData(),
+                )
+        except Exception as exc:
+            self.message.setText(describe_error(exc))
+            return
+        self.accept()

@@ -13,7 +13,7 @@ from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.i18n import _
 from kaltim_desk.services import certificates, trainings
 from kaltim_desk.views.dialogs.attendance_grid import AttendanceDialog
-from kaltim_desk.views.dialogs.training_editor import TrainingEditor, status_labels
+from kaltim_desk.views.dialogs.training_editor import TrainingEditor, TrainingSettingsDialog, status_labels
 from kaltim_desk.views.dialogs.verify_dialog import VerifyDialog
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
@@ -57,6 +57,7 @@ class Page(TablePage):
             _("Cetak per peserta"), self.print_folder, name="print_folder", permission="certificate.print"
         )
         self.add_button(_("Verifikasi"), self.verify, name="verify", permission="certificate.verify")
+        self.add_button(_("Pengaturan…"), self.settings, name="settings", permission="settings.edit")
         for col, width in ((0, 330), (1, 135), (2, 135), (3, 200), (4, 50), (5, 50), (6, 70), (7, 80)):
             self.table.setColumnWidth(col, width)
         self.last_outcome: Any = None
@@ -203,3 +204,6 @@ class Page(TablePage):
 
     def verify(self) -> None:
         VerifyDialog(self.ctx, self).exec()
+
+    def settings(self) -> None:
+        TrainingSettingsDialog(self.ctx, self).exec()
