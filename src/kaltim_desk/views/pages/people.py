@@ -43,6 +43,7 @@ class Page(TablePage):
         self.add_button(_("Tambah"), self.add, name="add", permission="person.create", shortcut="Ctrl+N")
         self.add_button(_("Ubah"), self.edit, name="edit", permission="person.edit", shortcut="Ctrl+E")
         self.add_button(_("Nonaktifkan"), self.deactivate, name="deactivate", permission="person.deactivate")
+        self.add_button(_("Impor dari Excel…"), self.import_excel, name="import_excel", permission="import.run")
         for col, width in ((0, 140), (1, 220), (2, 120), (3, 150), (4, 130), (5, 150), (6, 150)):
             self.table.setColumnWidth(col, width)
 
@@ -67,6 +68,14 @@ class Page(TablePage):
             return
         form = PersonForm(self.ctx, person, self)
         if form.exec() == QDialog.DialogCode.Accepted:
+            self.refresh()
+
+    def import_excel(self) -> None:
+        from kaltim_desk.views.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self)
+        wizard.exec()
+        if wizard.result is not None:
             self.refresh()
 
     def deactivate(self) -> None:

@@ -1,0 +1,427 @@
+"""The import wizard: pick a file -> choose the sheet -> confirm or correct the header row and the column
+mapping (presets) -> preview every row with its problems -> import only the rows kept ticked.
+
+Reading, validating and committing run through `ctx.tasks` (a background thread in the app, at once in
+tests); nothing is stored before "Impor" is pressed, and the import is one transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.domain.nik import mask_nik
+from kaltim_desk.i18n import _
+from kaltim_desk.imports import mapping as mp
+from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
+from kaltim_desk.services import imports
+from kaltim_desk.views.prompts import describe_error
+
+IGNORE = ""
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "ok": _("Siap diimpor"),
+        "exists": _("Sudah ada"),
+        "skipped": _("Dilewati"),
+        "rejected": _("Ditolak"),
+    }
+
+
+def field_choices() -> list[tuple[str, str]]:
+    return [(IGNORE, _("(abaikan)"))] + [(k, _(label)) for k, (label, _s) in mp.FIELDS.items()]
+
+
+class ImportWizard(QDialog):
+    STEP_FILE, STEP_MAPPING, STEP_PREVIEW = 0, 1, 2
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.workbook: OpenedWorkbook | None = None
+        self.grid: SheetGrid | None = None
+        self.preview: imports.ImportPreview | None = None
+        self.result: Any = None
+        self.setWindowTitle(_("Impor penerima dari Excel"))
+        self.resize(1000, 640)
+
+        # step 1: file
+        self.path = QLineEdit()
+        self.path.setObjectName("path")
+        self.path.setReadOnly(True)
+        self.browse = QPushButton(_("Pilih berkas…"))
+        self.browse.setObjectName("browse")
+        self.browse.clicked.connect(self.choose_file)
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(_("hanya bila berkas dilindungi kata sandi"))
+        file_page = QWidget()
+        form = QFormLayout(file_page)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(self.browse)
+        form.addRow(_("Berkas Excel (.xlsx)"), row)
+        form.addRow(_("Kata sandi berkas"), self.password)
+        form.addRow(
+            QLabel(_("Berkas dibaca dan diperiksa dulu; belum ada yang disimpan sampai Anda menekan Impor."))
+        )
+
+        # step 2: sheet, header row, mapping
+        self.sheet = QComboBox()
+        self.sheet.setObjectName("sheet")
+        self.header_row = QSpinBox()
+        self.header_row.setObjectName("header_row")
+        self.header_row.setRange(1, 30)
+        self.preset = QComboBox()
+        self.preset.setObjectName("preset")
+        self.save_preset_button = QPushButton(_("Simpan sebagai preset…"))
+        self.save_preset_button.setObjectName("save_preset")
+        self.save_preset_button.clicked.connect(self.save_preset)
+        self.mapping_table = QTableWidget(0, 3)
+        self.mapping_table.setObjectName("mapping")
+        self.mapping_table.setHorizontalHeaderLabels([_("Kolom"), _("Judul di berkas"), _("Dipetakan ke")])
+        self.mapping_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        map_page = QWidget()
+        ml = QVBoxLayout(map_page)
+        top = QFormLayout()
+        top.addRow(_("Lembar"), self.sheet)
+        top.addRow(_("Baris judul kolom"), self.header_row)
+        prow = QHBoxLayout()
+        prow.addWidget(self.preset, 1)
+        prow.addWidget(self.save_preset_button)
+        top.addRow(_("Preset"), prow)
+        ml.addLayout(top)
+        ml.addWidget(QLabel(_("Periksa pemetaan kolom; ubah bila ada yang keliru. NIK dan Nama wajib.")))
+        ml.addWidget(self.mapping_table, 1)
+        self.sheet.currentIndexChanged.connect(lambda _i: self._load_sheet())
+        self.preset.currentIndexChanged.connect(lambda _i: self._detect())
+        self.header_row.valueChanged.connect(lambda _v: self._fill_mapping_from_row())
+
+        # step 3: preview
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.rows_table = QTableWidget(0, 5)
+        self.rows_table.setObjectName("rows")
+        self.rows_table.setHorizontalHeaderLabels(
+            [_("Baris"), _("Status"), _("Nama"), _("NIK"), _("Keterangan")]
+        )
+        self.rows_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.report_button = QPushButton(_("Simpan laporan masalah…"))
+        self.report_button.setObjectName("save_report")
+        self.report_button.clicked.connect(self.save_report)
+        prev_page = QWidget()
+        pl = QVBoxLayout(prev_page)
+        pl.addWidget(self.summary)
+        pl.addWidget(self.rows_table, 1)
+        pl.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.stack = QStackedWidget()
+        for w in (file_page, map_page, prev_page):
+            self.stack.addWidget(w)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.hide()
+        self.back_button = QPushButton(_("Kembali"))
+        self.back_button.setObjectName("back")
+        self.next_button = QPushButton(_("Lanjut"))
+        self.next_button.setObjectName("next")
+        self.import_button = QPushButton(_("Impor"))
+        self.import_button.setObjectName("import")
+        self.close_button = QPushButton(_("Tutup"))
+        self.close_button.setObjectName("close")
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.import_button.clicked.connect(self.commit)
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 1)
+        for b in (self.back_button, self.next_button, self.import_button, self.close_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    # --- navigation ----------------------------------------------------------------------------------
+    def _update_buttons(self) -> None:
+        step = self.stack.currentIndex()
+        self.back_button.setEnabled(step > 0)
+        self.next_button.setVisible(step < self.STEP_PREVIEW)
+        self.next_button.setEnabled(step != self.STEP_FILE or bool(self.path.text()))
+        ok = bool(self.preview and self.preview.counts["ok"]) and self.result is None
+        self.import_button.setVisible(step == self.STEP_PREVIEW)
+        self.import_button.setEnabled(ok)
+
+    def back(self) -> None:
+        self.stack.setCurrentIndex(max(0, self.stack.currentIndex() - 1))
+        self._update_buttons()
+
+    def next(self) -> None:
+        step = self.stack.currentIndex()
+        if step == self.STEP_FILE:
+            self.open_workbook()
+        elif step == self.STEP_MAPPING:
+            self.run_preview()
+
+    def _fail(self, exc: BaseException) -> None:
+        self.progress.hide()
+        self.ctx.prompts.error(self, _("Impor"), describe_error(exc))
+
+    def _on_progress(self, done: int, total: int, _text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    # --- step 1 --------------------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        path = self.ctx.prompts.open_file(self, _("Pilih berkas Excel"), _("Buku kerja Excel (*.xlsx)"))
+        if path:
+            self.path.setText(str(path))
+        self._update_buttons()
+
+    def open_workbook(self) -> None:
+        path, password = Path(self.path.text()), self.password.text() or None
+
+        def work(_state: Any) -> OpenedWorkbook:
+            return imports.open_file(path, password)
+
+        self.ctx.tasks.run(work, on_done=self._opened, on_error=self._fail)
+
+    def _opened(self, wb: OpenedWorkbook) -> None:
+        self.workbook = wb
+        self.preset.blockSignals(True)
+        self.preset.clear()
+        self.preset.addItem(_("(deteksi otomatis)"), "")
+        with self.ctx.read() as s:
+            for name in sorted(imports.load_presets(s)):
+                self.preset.addItem(name, name)
+        self.preset.blockSignals(False)
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        for name in wb.sheet_names:
+            if name != "_META":
+                self.sheet.addItem(name, name)
+        try:
+            first = imports.choose_sheet(wb, None)
+        except Exception:
+            first = wb.sheet_names[0]
+        self.sheet.setCurrentIndex(max(0, self.sheet.findData(first)))
+        self.sheet.blockSignals(False)
+        self.stack.setCurrentIndex(self.STEP_MAPPING)
+        self._load_sheet()
+        self._update_buttons()
+
+    # --- step 2 --------------------------------------------------------------------------------------
+    def _load_sheet(self) -> None:
+        if self.workbook is None or not self.sheet.currentData():
+            return
+        try:
+            self.grid = self.workbook.sheet(self.sheet.currentData())
+        except Exception as exc:
+            self._fail(exc)
+            return
+        self._detect()
+
+    def _detect(self) -> None:
+        if self.grid is None:
+            return
+        preset = None
+        if self.preset.currentData():
+            with self.ctx.read() as s:
+                preset = imports.load_presets(s).get(self.preset.currentData())
+        guess = imports.guess_mapping(self.grid, preset)
+        self.header_row.blockSignals(True)
+        self.header_row.setValue((guess.row if guess else 0) + 1)
+        self.header_row.blockSignals(False)
+        self._fill_mapping(guess)
+
+    def _fill_mapping_from_row(self) -> None:
+        if self.grid is None:
+            return
+        r = self.header_row.value() - 1
+        row = self.grid.rows[r] if r < len(self.grid.rows) else []
+        m, headers = mp.map_row(row)
+        self._fill_mapping(mp.HeaderGuess(r, m, headers))
+
+    def _fill_mapping(self, guess: mp.HeaderGuess | None) -> None:
+        assert self.grid is not None
+        r = guess.row if guess else self.header_row.value() - 1
+        row = self.grid.rows[r] if r < len(self.grid.rows) else []
+        width = max(len(row), max(guess.mapping, default=-1) + 1 if guess else 0)
+        self.mapping_table.setRowCount(width)
+        choices = field_choices()
+        for c in range(width):
+            self.mapping_table.setItem(c, 0, QTableWidgetItem(col_letter(c)))
+            text = row[c] if c < len(row) else ""
+            self.mapping_table.setItem(c, 1, QTableWidgetItem("" if text is None else str(text)))
+            combo = QComboBox()
+            for key, label in choices:
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(0, combo.findData(guess.mapping.get(c, IGNORE) if guess else IGNORE)))
+            self.mapping_table.setCellWidget(c, 2, combo)
+
+    def current_mapping(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for c in range(self.mapping_table.rowCount()):
+            combo = self.mapping_table.cellWidget(c, 2)
+            if isinstance(combo, QComboBox) and combo.currentData():
+                out[c] = combo.currentData()
+        return out
+
+    def set_field(self, column: int, field: str) -> None:
+        """Map `column` to `field` (what a user does with the combo box in that row)."""
+        combo = self.mapping_table.cellWidget(column, 2)
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(combo.findData(field))
+
+    def save_preset(self) -> None:
+        name = self.ctx.prompts.ask_text(self, _("Simpan preset"), _("Nama preset:"))
+        if not name:
+            return
+        headers = {}
+        for c, f in self.current_mapping().items():
+            item = self.mapping_table.item(c, 1)
+            headers[(item.text() if item else "") or col_letter(c)] = f
+        try:
+            with self.ctx.session() as s:
+                imports.save_preset(s, name, headers, header_row=self.header_row.value() - 1)
+        except Exception as exc:
+            self._fail(exc)
+            return
+        if self.preset.findData(name) < 0:
+            self.preset.addItem(name, name)
+        self.ctx.prompts.info(self, _("Preset"), _("Preset '{name}' disimpan.").format(name=name))
+
+    # --- step 3 --------------------------------------------------------------------------------------
+    def run_preview(self) -> None:
+        if self.workbook is None:
+            return
+        wb, sheet = self.workbook, self.sheet.currentData()
+        mapping, header_row = self.current_mapping(), self.header_row.value() - 1
+        ctx = self.ctx
+
+        def work(state: Any) -> imports.ImportPreview:
+            with ctx.db.read_session(ctx.actor) as s:
+                return imports.preview_import(
+                    s,
+                    wb.path,
+                    sheet=sheet,
+                    mapping=mapping,
+                    header_row=header_row,
+                    workbook=wb,
+                    progress=state.progress,
+                    is_cancelled=state.is_cancelled,
+                )
+
+        self.progress.show()
+        self.ctx.tasks.run(work, on_done=self._previewed, on_error=self._fail, on_progress=self._on_progress)
+
+    def _previewed(self, preview: imports.ImportPreview) -> None:
+        self.progress.hide()
+        self.preview = preview
+        self.result = None
+        c = preview.counts
+        self.summary.setText(
+            _(
+                "{read} baris dibaca: {ok} siap diimpor, {exists} sudah ada, {skipped} dilewati, {rejected} ditolak."
+            ).format(**{k: v for k, v in c.items()})
+        )
+        labels = status_labels()
+        self.rows_table.setRowCount(len(preview.rows))
+        for i, r in enumerate(preview.rows):
+            item = QTableWidgetItem(str(r.row))
+            if r.status == "ok":
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+            self.rows_table.setItem(i, 0, item)
+            self.rows_table.setItem(i, 1, QTableWidgetItem(labels[r.status]))
+            self.rows_table.setItem(i, 2, QTableWidgetItem(r.person.name if r.person else ""))
+            self.rows_table.setItem(
+                i, 3, QTableWidgetItem(mask_nik(r.person.nik) if r.person and r.person.nik else "")
+            )
+            detail = r.reason if r.status != "ok" else "; ".join(r.warnings)
+            self.rows_table.setItem(i, 4, QTableWidgetItem(detail))
+        self.stack.setCurrentIndex(self.STEP_PREVIEW)
+        self._update_buttons()
+
+    def selected_rows(self) -> set[int]:
+        out = set()
+        for i in range(self.rows_table.rowCount()):
+            item = self.rows_table.item(i, 0)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                out.add(int(item.text()))
+        return out
+
+    def save_report(self) -> None:
+        if self.preview is None:
+            return
+        target = self.ctx.prompts.save_file(
+            self,
+            _("Simpan laporan masalah"),
+            f"masalah-{self.preview.file.stem}.xlsx",
+            _("Buku kerja Excel (*.xlsx)"),
+        )
+        if not target:
+            return
+        try:
+            imports.write_problem_report(self.preview, target)
+        except Exception as exc:
+            self._fail(exc)
+            return
+        self.ctx.prompts.info(
+            self, _("Laporan masalah"), _("Laporan disimpan di {path}.").format(path=target)
+        )
+
+    def commit(self) -> None:
+        if self.preview is None:
+            return
+        selected = self.selected_rows()
+        if not selected:
+            self.ctx.prompts.error(self, _("Impor"), _("Tidak ada baris yang dipilih untuk diimpor."))
+            return
+        if not self.ctx.prompts.confirm(
+            self,
+            _("Impor"),
+            _("Impor {n} baris yang dipilih? Semuanya disimpan sekaligus.").format(n=len(selected)),
+        ):
+            return
+        preview, ctx = self.preview, self.ctx
+
+        def work(_state: Any) -> Any:
+            with ctx.db.session(ctx.actor) as s:
+                return imports.commit_import(s, preview, selected)
+
+        self.ctx.tasks.run(work, on_done=self._committed, on_error=self._fail)
+
+    def _committed(self, result: Any) -> None:
+        self.result = result
+        text = result.message
+        extra = result.late_rejections + result.warnings
+        if extra:
+            text += "\n" + "\n".join(_("Baris {row}: {msg}").format(row=r, msg=m) for r, m in extra[:20])
+        self.summary.setText(text)
+        self.ctx.prompts.info(self, _("Impor selesai"), text)
+        self._update_buttons()
+        self.accept()

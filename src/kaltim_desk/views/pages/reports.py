@@ -1,0 +1,272 @@
+"""Laporan: export the upward-reporting workbooks (masked by default; a full export needs the role, a
+reason and a password), watch the progress and cancel; see and roll back import batches; consolidate
+district exports (province office)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.exports.layouts import REPORT_TITLES
+from kaltim_desk.exports.workbook import ExportCancelled
+from kaltim_desk.i18n import _
+from kaltim_desk.services import exports, imports
+from kaltim_desk.tasks import TaskCancelled, TaskState
+from kaltim_desk.views.prompts import describe_error
+
+
+class Page(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.title = _("Laporan")
+        self.state: TaskState | None = None
+        self.last_result: exports.ExportResult | None = None
+
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        for key, label in REPORT_TITLES.items():
+            self.kind.addItem(_(label), key)
+        self.year = QComboBox()
+        self.year.setObjectName("year")
+        self.year.addItem(_("Semua tahun"), None)
+        for y in range(date.today().year + 1, 2019, -1):
+            self.year.addItem(str(y), y)
+        self.masked = QRadioButton(_("NIK/KK disamarkan (untuk dikirim)"))
+        self.masked.setObjectName("masked")
+        self.full = QRadioButton(_("Lengkap: NIK/KK utuh, berkas terenkripsi"))
+        self.full.setObjectName("full")
+        self.masked.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.masked)
+        group.addButton(self.full)
+        self.full.setVisible(ctx.can("export.full"))
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText(_("mis. permintaan Dinsos Provinsi untuk verifikasi"))
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit()
+        self.password2.setObjectName("password2")
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.save_button = QPushButton(_("Simpan laporan…"))
+        self.save_button.setObjectName("save")
+        self.cancel_button = QPushButton(_("Batal"))
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.full.toggled.connect(self._mode_changed)
+
+        export_box = QGroupBox(_("Ekspor laporan ke Excel"))
+        form = QFormLayout(export_box)
+        form.addRow(_("Laporan"), self.kind)
+        form.addRow(_("Tahun anggaran"), self.year)
+        form.addRow(self.masked)
+        form.addRow(self.full)
+        self.reason_label = QLabel(_("Alasan ekspor lengkap"))
+        self.password_label = QLabel(_("Kata sandi berkas"))
+        self.password2_label = QLabel(_("Ulangi kata sandi"))
+        form.addRow(self.reason_label, self.reason)
+        form.addRow(self.password_label, self.password)
+        form.addRow(self.password2_label, self.password2)
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.save_button)
+        row.addWidget(self.cancel_button)
+        form.addRow(row)
+        form.addRow(self.status)
+
+        # import batches
+        self.batches = QTableWidget(0, 6)
+        self.batches.setObjectName("batches")
+        self.batches.setHorizontalHeaderLabels(
+            [_("No."), _("Berkas"), _("Waktu"), _("Oleh"), _("Penerima"), _("Status")]
+        )
+        self.batches.horizontalHeader().setStretchLastSection(True)
+        self.rollback_button = QPushButton(_("Batalkan impor terpilih…"))
+        self.rollback_button.setObjectName("rollback")
+        self.rollback_button.setVisible(ctx.can("import.rollback"))
+        self.rollback_button.clicked.connect(self.rollback)
+        batch_box = QGroupBox(_("Riwayat impor"))
+        bl = QVBoxLayout(batch_box)
+        bl.addWidget(self.batches)
+        bl.addWidget(self.rollback_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{self.title}</h2>"))
+        layout.addWidget(export_box)
+        layout.addWidget(batch_box, 1)
+        self.consolidation = None
+        if ctx.can("consolidate.run"):
+            from kaltim_desk.views.pages.consolidation import ConsolidationPanel
+
+            self.consolidation = ConsolidationPanel(ctx, self)
+            layout.addWidget(self.consolidation, 1)
+        self._mode_changed()
+
+    def refresh(self) -> None:
+        try:
+            with self.ctx.read() as s:
+                rows = imports.list_batches(s)
+        except Exception as exc:
+            self.ctx.prompts.error(self, self.title, describe_error(exc))
+            return
+        labels = {"committed": _("Tersimpan"), "rolled_back": _("Dibatalkan")}
+        self.batches.setRowCount(len(rows))
+        for i, b in enumerate(rows):
+            values = [
+                str(b.id),
+                f"{b.file_name} ({b.sheet})",
+                b.committed_at.strftime("%d-%m-%Y %H:%M"),
+                b.actor,
+                str(b.imported),
+                labels.get(b.status, b.status),
+            ]
+            for c, v in enumerate(values):
+                self.batches.setItem(i, c, QTableWidgetItem(v))
+
+    def _mode_changed(self) -> None:
+        full = self.full.isChecked()
+        for w in (
+            self.reason,
+            self.password,
+            self.password2,
+            self.reason_label,
+            self.password_label,
+            self.password2_label,
+        ):
+            w.setVisible(full)
+
+    # --- export ----------------------------------------------------------------------------------------
+    def save(self) -> None:
+        kind, year, full = self.kind.currentData(), self.year.currentData(), self.full.isChecked()
+        reason, password = self.reason.text().strip(), self.password.text()
+        if full:
+            if not reason:
+                self.ctx.prompts.error(self, self.title, _("Isi alasan ekspor lengkap; alasan ini dicatat."))
+                return
+            if len(password) < 8:
+                self.ctx.prompts.error(self, self.title, _("Kata sandi berkas minimal 8 karakter."))
+                return
+            if password != self.password2.text():
+                self.ctx.prompts.error(self, self.title, _("Kedua kata sandi tidak sama."))
+                return
+        suggested = f"{kind}-{year or 'semua'}{'-lengkap' if full else ''}.xlsx"
+        target = self.ctx.prompts.save_file(
+            self, _("Simpan laporan"), suggested, _("Buku kerja Excel (*.xlsx)")
+        )
+        if not target:
+            return
+        ctx = self.ctx
+
+        def work(state: TaskState) -> exports.ExportResult:
+            with ctx.db.session(ctx.actor) as s:
+                return exports.export_report(
+                    s,
+                    kind,
+                    Path(target),
+                    year=year,
+                    full=full,
+                    reason=reason,
+                    password=password if full else None,
+                    progress=state.progress,
+                    is_cancelled=state.is_cancelled,
+                )
+
+        self.save_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.status.setText(_("Menyusun laporan…"))
+        self.state = self.ctx.tasks.run(
+            work, on_done=self._done, on_error=self._failed, on_progress=self._progress
+        )
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        self.status.setText(
+            _("Menulis {sheet}: {done} dari {total} baris…").format(sheet=text, done=done, total=total)
+        )
+
+    def cancel(self) -> None:
+        if self.state is not None:
+            self.state.cancel()
+            self.status.setText(_("Membatalkan…"))
+
+    def _finish(self) -> None:
+        self.save_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.state = None
+
+    def _done(self, result: exports.ExportResult) -> None:
+        self._finish()
+        self.last_result = result
+        mode = _("lengkap, terenkripsi") if result.full else _("NIK disamarkan")
+        text = _("Ekspor #{seq} ({mode}) disimpan di {path}: {rows} baris.").format(
+            seq=result.sequence, mode=mode, path=result.path, rows=result.rows
+        )
+        self.status.setText(text)
+        self.progress.setValue(self.progress.maximum())
+        self.ctx.prompts.info(self, self.title, text)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        if isinstance(exc, ExportCancelled | TaskCancelled):
+            self.status.setText(_("Ekspor dibatalkan; tidak ada berkas yang ditulis."))
+            return
+        self.status.setText(describe_error(exc))
+        self.ctx.prompts.error(self, self.title, describe_error(exc))
+
+    # --- import batches ----------------------------------------------------------------------------------
+    def rollback(self) -> None:
+        rows = self.batches.selectionModel().selectedRows() if self.batches.selectionModel() else []
+        row = rows[0].row() if rows else self.batches.currentRow()
+        if row < 0 or self.batches.item(row, 0) is None:
+            self.ctx.prompts.error(self, self.title, _("Pilih dulu impor yang akan dibatalkan."))
+            return
+        batch_id = int(self.batches.item(row, 0).text())
+        reason = self.ctx.prompts.ask_text(
+            self, _("Batalkan impor"), _("Alasan membatalkan impor #{n}:").format(n=batch_id)
+        )
+        if not reason:
+            return
+        try:
+            with self.ctx.session() as s:
+                res: Any = imports.rollback_import(s, batch_id, reason)
+        except Exception as exc:
+            self.ctx.prompts.error(self, self.title, describe_error(exc))
+            return
+        self.ctx.prompts.info(
+            self,
+            self.title,
+            _("Impor #{n} dibatalkan: {p} penerima dan {g} kelompok dihapus.").format(
+                n=batch_id, p=res["people"], g=res["groups"]
+            ),
+        )
+        self.refresh()
