@@ -93,7 +93,7 @@ def test_an_office_is_set_up_and_everything_is_saved_on_finish(
     _next(wizard, qtbot)
     assert wizard.currentId() == NUMBERING
     wizard.numbering_form.templates["agreement"].setText("{seq:03d}/{code}/{office}/{year}")
-    assert wizard.numbering_form.previews["agreement"].text().startswith("007/400.9.2/DINSOS-SMD/")
+    assert wizard.numbering_form.previews["agreement"].text().startswith("Contoh: 007/400.9.2/DINSOS-SMD/")
     if wizard.asks_admin:
         _next(wizard, qtbot)
         assert wizard.currentId() == ADMIN
@@ -123,6 +123,17 @@ def test_an_office_is_set_up_and_everything_is_saved_on_finish(
         with ctx.read() as s:
             accounts = users.list_users(s)
         assert [(u.username, u.role) for u in accounts] == [("admin.smd", "admin")]
+
+
+def test_placeholder_names_of_the_defaults_must_be_replaced(wizard: FirstRunWizard, qtbot: Any) -> None:
+    _next(wizard, qtbot)
+    _fill_office(wizard, qtbot)
+    _next(wizard, qtbot)
+    head = wizard.signatories_form.fields["head"]["name"]
+    assert head.text() == "" and head.placeholderText() == "(nama Kepala Dinas)"
+    _next(wizard, qtbot)
+    assert wizard.currentId() == SIGNATORIES
+    assert "Kepala Dinas: nama wajib diisi." in wizard.signatories_form.problems()
 
 
 def test_a_bad_nip_keeps_the_wizard_on_the_signatories_page(wizard: FirstRunWizard, qtbot: Any) -> None:

@@ -236,8 +236,11 @@ class SignatoriesForm(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, require_names: bool = True) -> None:
         super().__init__(parent)
+        # The wizard insists on real names; Settings lets an office keep the stand-ins for now.
+        self.require_names = require_names
+        self.standins: dict[tuple[str, str], str] = {}
         self.fields: dict[str, dict[str, QLineEdit]] = {}
         self.nip_messages: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
@@ -270,7 +273,13 @@ class SignatoriesForm(QWidget):
         for role, edits in self.fields.items():
             data = profile.signatories.get(role, {})
             for key, edit in edits.items():
-                edit.setText(data.get(key, ""))
+                value = data.get(key, "")
+                if value.startswith("(") and value.endswith(")"):
+                    # A stand-in of the defaults such as "(nama Kepala Dinas)": a hint, never a name to print.
+                    edit.setPlaceholderText(value)
+                    self.standins[(role, key)] = value
+                    value = ""
+                edit.setText(value)
 
     def _check_nip(self, role: str) -> str:
         raw = self.fields[role]["nip"].text()
@@ -289,7 +298,8 @@ class SignatoriesForm(QWidget):
         titles = signatory_roles()
         for role, edits in self.fields.items():
             for key, label in (("name", _("nama")), ("position", _("jabatan"))):
-                if not edits[key].text().strip():
+                waived = not self.require_names and (role, key) in self.standins
+                if not edits[key].text().strip() and not waived:
                     found.append(_("{who}: {field} wajib diisi.").format(who=titles[role], field=label))
             nip = self._check_nip(role)
             if nip:
@@ -299,7 +309,9 @@ class SignatoriesForm(QWidget):
     def apply(self, profile: OfficeProfile) -> OfficeProfile:
         signatories = {role: dict(profile.signatories.get(role, {})) for role in profile.signatories}
         for role, edits in self.fields.items():
-            data = {key: edit.text().strip() for key, edit in edits.items()}
+            data = {
+                key: edit.text().strip() or self.standins.get((role, key), "") for key, edit in edits.items()
+            }
             if data["nip"]:
                 data["nip"] = check_nip(data["nip"]).nip or data["nip"]
             signatories[role] = data
@@ -326,23 +338,24 @@ class NumberingForm(QWidget):
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         grid = QGridLayout()
-        for col, title in enumerate((_("Dokumen"), _("Templat nomor"), _("Kode klasifikasi"), _("Contoh"))):
+        for col, title in enumerate((_("Dokumen"), _("Templat nomor"), _("Kode klasifikasi"))):
             grid.addWidget(QLabel(f"<b>{title}</b>"), 0, col)
-        for row, (kind, label) in enumerate(document_kinds().items(), start=1):
+        for i, (kind, label) in enumerate(document_kinds().items()):
+            row = 1 + 2 * i
             template = QLineEdit()
             template.setObjectName(f"template_{kind}")
             code = QLineEdit()
             code.setObjectName(f"code_{kind}")
-            code.setMaximumWidth(110)
-            preview = QLabel()
+            code.setMaximumWidth(120)
+            preview = QLabel()  # the example number, right under its template
             preview.setObjectName(f"preview_{kind}")
-            preview.setMinimumWidth(190)
+            preview.setStyleSheet(HINT_STYLE)
             for edit in (template, code):
                 edit.textChanged.connect(lambda _t: self._update())
             grid.addWidget(QLabel(label), row, 0)
             grid.addWidget(template, row, 1)
             grid.addWidget(code, row, 2)
-            grid.addWidget(preview, row, 3)
+            grid.addWidget(preview, row + 1, 1, 1, 2)
             self.templates[kind], self.codes[kind], self.previews[kind] = template, code, preview
         grid.setColumnStretch(1, 1)
         self.reset = QComboBox()
@@ -391,7 +404,7 @@ class NumberingForm(QWidget):
         found = []
         for kind, label in document_kinds().items():
             example, problem = self._preview(kind)
-            self.previews[kind].setText(example)
+            self.previews[kind].setText(_("Contoh: {number}").format(number=example) if example else "")
             if problem:
                 found.append(f"{label}: {problem}")
         _show(self.message, "\n".join(found))

@@ -44,7 +44,7 @@ class SettingsDialog(QDialog):
 
         self.office_form = OfficeForm(ctx)
         self.office_form.load(self.profile)
-        self.signatories_form = SignatoriesForm()
+        self.signatories_form = SignatoriesForm(require_names=False)
         self.signatories_form.load(self.profile)
         self.numbering_form = NumberingForm()
         self.numbering_form.load(self.numbering, self.profile.office_code)
