@@ -63,6 +63,26 @@ def check_audit_chain(session: Session) -> CheckResult:
     return CheckResult("Jejak audit", True, f"{n} catatan, rantai utuh")
 
 
+def check_audit_guard(session: Session) -> CheckResult:
+    """The database's own refusal to change or delete audit rows (migration 0002) is still in place."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        names = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+        missing = {"audit_log_no_update", "audit_log_no_delete"} - names
+    elif dialect == "postgresql":
+        names = set(session.scalars(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")))
+        missing = {"audit_log_no_update"} - names
+    else:
+        return CheckResult("Perlindungan jejak audit", True, "tidak diperiksa pada basis data ini")
+    if missing:
+        return CheckResult(
+            "Perlindungan jejak audit",
+            False,
+            "pemicu penolak ubah/hapus audit telah dihapus: " + ", ".join(sorted(missing)),
+        )
+    return CheckResult("Perlindungan jejak audit", True, "catatan audit tidak dapat diubah atau dihapus")
+
+
 def check_people(session: Session) -> CheckResult:
     bad = []
     for pid, nik in session.execute(select(Person.id, Person.nik)).yield_per(5000):
@@ -121,6 +141,7 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
     check_database_file,
     check_foreign_keys,
     check_audit_chain,
+    check_audit_guard,
     check_people,
     check_groups,
     check_visit_photos,

@@ -1,0 +1,125 @@
+"""The import wizard, driven as a clerk would: pick the file, check the mapping, read the preview,
+untick a row, import; and the people page's button that opens it."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QPushButton
+from sqlalchemy import func, select
+from tests.fixtures import excel_corpus as ec
+
+from kaltim_desk.models.person import Person
+from kaltim_desk.views.dialogs.import_wizard import ImportWizard
+
+
+def _wizard(qtbot, ctx):
+    w = ImportWizard(ctx)
+    qtbot.addWidget(w)
+    return w
+
+
+def test_clerk_imports_the_messy_workbook_step_by_step(qtbot, ctx, prompts, tmp_path):
+    path, _expected, niks = ec.clerk_workbook(tmp_path)
+    w = _wizard(qtbot, ctx)
+    assert not w.findChild(QPushButton, "next").isEnabled()  # no file yet
+    prompts.file_answer = path
+    qtbot.mouseClick(w.findChild(QPushButton, "browse"), Qt.MouseButton.LeftButton)
+    assert w.path.text() == str(path)
+    qtbot.mouseClick(w.findChild(QPushButton, "next"), Qt.MouseButton.LeftButton)
+    # step 2: the data sheet and its header row were found; the mapping is shown for checking
+    assert w.sheet.currentText() == "Data KUBE 2024"
+    assert w.header_row.value() == 4
+    shown = {
+        w.mapping_table.item(r, 1).text(): w.mapping_table.cellWidget(r, 2).currentText()
+        for r in range(w.mapping_table.rowCount())
+    }
+    assert shown["NIK"] == "NIK" and shown["TTL"] == "Tempat, tanggal lahir" and shown["KEC"] == "Kecamatan"
+    assert shown["NAMA KUBE"] == "Nama KUBE" and shown["JABATAN"] == "Jabatan"
+    qtbot.mouseClick(w.findChild(QPushButton, "next"), Qt.MouseButton.LeftButton)
+    # step 3: the preview says what will happen to every row
+    assert w.summary.text() == "18 baris dibaca: 3 siap diimpor, 0 sudah ada, 8 dilewati, 7 ditolak."
+    statuses = {
+        w.rows_table.item(i, 0).text(): w.rows_table.item(i, 1).text() for i in range(w.rows_table.rowCount())
+    }
+    assert statuses["6"] == "Siap diimpor" and statuses["9"] == "Ditolak" and statuses["17"] == "Dilewati"
+    row9 = next(i for i in range(w.rows_table.rowCount()) if w.rows_table.item(i, 0).text() == "9")
+    assert "digit terakhirnya sudah hilang" in w.rows_table.item(row9, 4).text()
+    # the clerk unticks row 8 and imports the other two
+    row8 = next(i for i in range(w.rows_table.rowCount()) if w.rows_table.item(i, 0).text() == "8")
+    w.rows_table.item(row8, 0).setCheckState(Qt.CheckState.Unchecked)
+    qtbot.mouseClick(w.findChild(QPushButton, "import"), Qt.MouseButton.LeftButton)
+    assert prompts.messages[-1][0] == "info" and "2 penerima diimpor" in prompts.messages[-1][2]
+    with ctx.read() as s:
+        stored = set(s.scalars(select(Person.nik)))
+    assert stored == {niks["ketua"], niks["sekr"]}
+
+
+def test_user_corrects_the_mapping_and_saves_a_preset(qtbot, ctx, prompts, tmp_path):
+    n = ec.nik()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ID PENDUDUK", "NAMA IBU", "KAMPUNG"])
+    ws.append([n, "Siti Mapping", "Lempake"])
+    path = tmp_path / "odd.xlsx"
+    wb.save(path)
+    w = _wizard(qtbot, ctx)
+    w.path.setText(str(path))
+    w._update_buttons()
+    qtbot.mouseClick(w.findChild(QPushButton, "next"), Qt.MouseButton.LeftButton)
+    assert w.current_mapping() == {}  # nothing recognised: the user maps the columns
+    w.set_field(0, "nik")
+    w.set_field(1, "name")
+    w.set_field(2, "village")
+    prompts.text_answer = "Format kampung"
+    qtbot.mouseClick(w.findChild(QPushButton, "save_preset"), Qt.MouseButton.LeftButton)
+    assert w.preset.findData("Format kampung") >= 0
+    qtbot.mouseClick(w.findChild(QPushButton, "next"), Qt.MouseButton.LeftButton)
+    assert "1 siap diimpor" in w.summary.text()
+    # a second wizard maps the same file by choosing the preset
+    w2 = _wizard(qtbot, ctx)
+    w2.path.setText(str(path))
+    w2.open_workbook()
+    w2.preset.setCurrentIndex(w2.preset.findData("Format kampung"))
+    assert w2.current_mapping() == {0: "nik", 1: "name", 2: "village"}
+
+
+def test_hostile_file_is_a_message_not_a_crash(qtbot, ctx, prompts, tmp_path):
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000)
+    w = _wizard(qtbot, ctx)
+    w.path.setText(str(path))
+    w.open_workbook()
+    kind, _title, text = prompts.messages[-1]
+    assert kind == "error" and ".xls" in text and "Simpan Sebagai" in text
+    assert w.stack.currentIndex() == w.STEP_FILE
+
+
+def test_problem_report_is_saved_from_the_preview(qtbot, ctx, prompts, tmp_path):
+    path, _e, _n = ec.clerk_workbook(tmp_path)
+    w = _wizard(qtbot, ctx)
+    w.path.setText(str(path))
+    w.open_workbook()
+    w.run_preview()
+    prompts.file_answer = tmp_path / "laporan.xlsx"
+    qtbot.mouseClick(w.findChild(QPushButton, "save_report"), Qt.MouseButton.LeftButton)
+    assert (tmp_path / "laporan.xlsx").exists()
+    assert "laporan.xlsx" in prompts.messages[-1][2]
+    with ctx.read() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) == 0  # a preview stores nothing
+
+
+def test_people_page_has_an_import_button_for_clerks(qtbot, ctx, monkeypatch):
+    from kaltim_desk.views.pages import people as people_page
+
+    opened = []
+    monkeypatch.setattr(
+        "kaltim_desk.views.dialogs.import_wizard.ImportWizard.exec", lambda self: opened.append(self) or 0
+    )
+    page = people_page.Page(ctx)
+    qtbot.addWidget(page)
+    button = page.findChild(QPushButton, "import_excel")
+    assert button is not None and button.text() == "Impor dari Excel…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and isinstance(opened[0], ImportWizard)
+    assert isinstance(opened[0].findChild(QComboBox, "sheet"), QComboBox)
