@@ -153,7 +153,7 @@ def dashboard_data(session: Session, today: date | None = None, progress: Any = 
                 Amount(r or "", names.get(r or "", "") or survival.NO_REGION, int(n), int(a or 0))
                 for r, n, a in rows
             ),
-            key=lambda x: (x.key == "", x.key),
+            key=lambda x: (x.key == "", -x.amount, x.key),
         )
     )
 

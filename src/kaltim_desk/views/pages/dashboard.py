@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
@@ -22,7 +21,7 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -117,6 +116,9 @@ class ChartBox(QWidget):
         self.chart = QChart()
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart.setMargins(QMargins(4, 4, 4, 4))
+        # decimal comma on bar labels and axes ("53,6"), as Indonesian readers expect
+        self.chart.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+        self.chart.setLocalizeNumbers(True)
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.view = QChartView(self.chart)
         self.view.setObjectName(name)
@@ -221,6 +223,10 @@ class Page(QWidget):
         sl.setContentsMargins(0, 0, 0, 0)
         sl.addWidget(self.survival, 1)
         sl.addWidget(self.survival_note)
+        self.survival_table = QLabel()
+        self.survival_table.setObjectName("survival_table")
+        self.survival_table.setTextFormat(Qt.TextFormat.RichText)
+        sl.insertWidget(1, self.survival_table)
         grid.addWidget(surv_box, 0, 0)
         grid.addWidget(self.by_status, 0, 1)
         grid.addWidget(self.by_type, 1, 0)
@@ -337,12 +343,39 @@ class Page(QWidget):
             out.setdefault(r.intake_year, []).append(r)
         return {y: sorted(v, key=lambda r: r.months) for y, v in sorted(out.items())}
 
+    def _survival_table(self, series_by_year: dict[int, list[SurvivalRow]]) -> str:
+        """The curve's figures as a small table: share running and unknowns per intake and horizon."""
+        months = sorted({r.months for rows in series_by_year.values() for r in rows})
+        head = "".join(f"<th align='right'>&nbsp;{_('{m} bln').format(m=m)}&nbsp;</th>" for m in months)
+        body = []
+        for year, rows in series_by_year.items():
+            by_m = {r.months: r for r in rows}
+            cells = []
+            for m in months:
+                r = by_m.get(m)
+                if r is None:
+                    cells.append("<td align='right'>–</td>")
+                    continue
+                share = f"{100 * r.share_running:.1f}%".replace(".", ",")
+                cells.append(
+                    f"<td align='right'>&nbsp;{share} <span style='color:#90a4ae'>"
+                    f"({_('{n} tak diketahui').format(n=format_number(r.unknown))})</span>&nbsp;</td>"
+                )
+            body.append(f"<tr><td>{_('Angkatan {year}').format(year=year)}</td>{''.join(cells)}</tr>")
+        return (
+            f"<table cellspacing='0' cellpadding='1'><tr><th align='left'>{_('Berjalan')}</th>{head}</tr>"
+            + "".join(body)
+            + "</table>"
+        )
+
     def _draw_survival(self) -> None:
         box = self.survival
         series_by_year = self.survival_series()
         if not series_by_year:
             box.reset(_("Belum ada usaha yang cukup umur untuk dihitung"))
+            self.survival_table.setText("")
             return
+        self.survival_table.setText(self._survival_table(series_by_year))
         box.reset()
         months = sorted({r.months for rows in series_by_year.values() for r in rows})
         ax = QValueAxis()
@@ -373,7 +406,7 @@ class Page(QWidget):
             pen = QPen(colour)
             pen.setWidth(3)
             line.setPen(pen)
-            dots.setPointLabelsVisible(True)
+            dots.setPointLabelsVisible(len(series_by_year) <= 2)
             dots.setPointLabelsFormat("@yPoint%")
             dots.setPointLabelsClipping(False)
             dots.setPointLabelsColor(colour)
@@ -391,11 +424,13 @@ class Page(QWidget):
             return
         box.reset()
         items = list(items)[:12]
-        bar = QBarSet(_("Nilai bantuan (juta Rp)"))
+        big = max(a.amount for a in items) >= 10_000_000_000
+        unit, divisor = (_("miliar rupiah"), 1_000_000_000) if big else (_("juta rupiah"), 1_000_000)
+        bar = QBarSet(_("Nilai bantuan"))
         bar.setColor(QColor(PALETTE[0]))
         cats = []
-        for a in reversed(items):  # the largest on top
-            bar.append(a.amount / 1_000_000)
+        for a in reversed(items):  # the first on top
+            bar.append(round(a.amount / divisor, 1))
             cats.append(f"{_short(a.label)} ({format_number(a.count)})")
         series = QHorizontalBarSeries()
         series.append(bar)
@@ -408,11 +443,11 @@ class Page(QWidget):
         ay = QBarCategoryAxis()
         ay.append(cats)
         ax = QValueAxis()
-        top = max(a.amount for a in items) / 1_000_000
+        top = max(a.amount for a in items) / divisor
         ax.setRange(0, top * 1.15 if top else 1)
         ax.applyNiceNumbers()
         ax.setLabelFormat("%.0f")
-        ax.setTitleText(_("juta rupiah"))
+        ax.setTitleText(unit)
         box.chart.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
         box.chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(ay)
@@ -423,7 +458,7 @@ class Page(QWidget):
         ay.setLabelsFont(font)
 
     def _counts(self, box: ChartBox, items: Sequence[tuple[str, int]], empty: str) -> None:
-        """Vertical bars of counts, the ten largest."""
+        """Horizontal bars of counts, the ten largest on top."""
         if not items:
             box.reset(empty)
             return
@@ -431,31 +466,31 @@ class Page(QWidget):
         items = list(items)[:10]
         bar = QBarSet(_("Kunjungan terlambat"))
         bar.setColor(QColor("#c23b3b"))
-        for _label, n in items:
+        bar.setLabelColor(QColor("white"))
+        for _label, n in reversed(items):
             bar.append(n)
-        series = QBarSeries()
+        series = QHorizontalBarSeries()
         series.append(bar)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
-        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsInsideEnd)
-        bar.setLabelColor(QColor("white"))
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsInsideEnd)
         box.chart.addSeries(series)
-        ax = QBarCategoryAxis()
-        ax.append([_short(label, 18) for label, _n in items])
-        ay = QValueAxis()
+        ay = QBarCategoryAxis()
+        ay.append([_short(label, 28) for label, _n in reversed(items)])
+        ax = QValueAxis()
         top = max(n for _l, n in items)
         if top <= 10:
-            ay.setRange(0, top + 1)
-            ay.setTickCount(top + 2)  # one tick per whole visit
+            ax.setRange(0, top + 1)
+            ax.setTickCount(top + 2)  # one tick per whole visit
         else:
-            ay.setRange(0, top * 1.1)
-            ay.applyNiceNumbers()
-        ay.setLabelFormat("%d")
-        box.chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
+            ax.setRange(0, top * 1.1)
+            ax.applyNiceNumbers()
+        ax.setLabelFormat("%d")
         box.chart.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(ax)
+        box.chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(ay)
+        series.attachAxis(ax)
         box.chart.legend().setVisible(False)
         font = QFont()
         font.setPointSize(8)
-        ax.setLabelsFont(font)
+        ay.setLabelsFont(font)
