@@ -342,3 +342,24 @@ def test_check_flags_a_certificate_whose_holder_no_longer_completes(session: Any
     assert not ok and f"mis. {c1.number}" in message and "tidak memenuhi syarat" in message
     certificates.revoke(session, c1.id, "Kehadiran dikoreksi")
     assert certificates.check_register(session)[0]
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(
+    secret=st.binary(min_size=16, max_size=64),
+    fields=st.text(max_size=200),
+    sep=st.sampled_from(["-", " ", ""]),
+)
+def test_codes_survive_sloppy_typing_and_never_collide_with_a_one_character_change(
+    secret: bytes, fields: str, sep: str
+) -> None:
+    code = compute_code(secret, fields)
+    assert len(code) == 19 and code.count("-") == 3
+    typed = sep.join(code.split("-")).lower()
+    assert normalize_code(typed) == code
+    assert normalize_code(certificates.QR_PREFIX + typed) == code
+    other = compute_code(secret, fields + "x")
+    assert other != code  # a changed field gives another code (80 bits: a clash is 2^-80)

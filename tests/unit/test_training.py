@@ -140,7 +140,9 @@ def test_update_keeps_session_ids_and_refuses_removing_marked_session(session: A
     t = trainings.get_training(session, t.id)
     data = t.to_input()
     renamed = (SessionInput(t.sessions[0].session_date, "Pembukaan", 2, t.sessions[0].id), *data.sessions[1:])
-    t2 = trainings.update_training(session, t.id, t.version, TrainingInput(**{**data.__dict__, "sessions": renamed, "hours": None}))
+    t2 = trainings.update_training(
+        session, t.id, t.version, TrainingInput(**{**data.__dict__, "sessions": renamed, "hours": None})
+    )
     assert t2.sessions[0].id == t.sessions[0].id and t2.sessions[0].topic == "Pembukaan"
     assert t2.hours == 10 and t2.version == t.version + 1
     with pytest.raises(ConflictError):
@@ -214,3 +216,25 @@ def test_clerk_can_view_but_not_take_attendance(db: Any) -> None:
             attendance.set_marks(s, t.id, {(pids[0], sid): "present"})
     with db.session(Actor("t", "trainer")) as s:
         assert attendance.set_marks(s, t.id, {(pids[0], sid): "present"}) == 1
+
+
+# --- properties ------------------------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(
+    marks=st.lists(st.sampled_from(["present", "excused", "absent", None]), max_size=40),
+    percent=st.integers(1, 100),
+    excused_ok=st.booleans(),
+)
+def test_completion_is_exactly_the_integer_rule(
+    marks: list[str | None], percent: int, excused_ok: bool
+) -> None:
+    rules = TrainingRules(min_attendance_percent=percent, excused_counts_as_present=excused_ok)
+    c = compute_completion(marks, rules)
+    attended = sum(1 for m in marks if m == "present" or (excused_ok and m == "excused"))
+    assert c.completed == (bool(marks) and attended * 100 >= percent * len(marks))
+    assert c.present + c.excused + c.absent == c.total == len(marks)
+    assert (c.reason == "") == c.completed
