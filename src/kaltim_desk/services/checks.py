@@ -136,6 +136,14 @@ def check_certificates(session: Session) -> CheckResult:
     return CheckResult("Register sertifikat", ok, message)
 
 
+def check_aid(session: Session) -> CheckResult:
+    """Aid: ceilings per group/person and one grant per person per programme hold for every live grant."""
+    from kaltim_desk.services.grants import check_aid as check
+
+    result: CheckResult = check(session)
+    return result
+
+
 # Features append their own checks here (aid ceilings, certificate register...).
 CHECKS: list[Callable[[Session], CheckResult]] = [
     check_database_file,
@@ -146,6 +154,7 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
     check_groups,
     check_visit_photos,
     check_certificates,
+    check_aid,
 ]
 
 

@@ -1409,3 +1409,32 @@ def agreement_documents(session: Session, programme_id: int) -> list[AidDoc]:
     for gid in grant_ids_of_programme(session, programme_id):
         out.append(agreement_document(session, gid))
     return out
+
+
+# --- integrity check (services/checks.py CHECKS) -----------------------------------------------------
+
+
+def check_aid(session: Session) -> Any:
+    """The aid rules over the stored grants: ceilings per recipient and one grant per person per
+    programme (a group grant counting for each member), and paid tranches never above the amount."""
+    from kaltim_desk.services.checks import CheckResult
+
+    problems: list[str] = []
+    live = Grant.status.not_in(R.DEAD_STATUSES)
+    for grant in session.scalars(select(Grant).where(live).order_by(Grant.id)):
+        programme = session.get(Programme, grant.programme_id)
+        assert programme is not None
+        over = _ceiling_problems(session, grant, programme)
+        if over:
+            problems.append(f"bantuan #{grant.id}: {over[0]}")
+        twice = _conflicts(session, grant)
+        if twice:
+            problems.append(f"bantuan #{grant.id}: {twice[0]}")
+        paid = sum(t.paid_amount or 0 for t in grant.tranches)
+        if paid > grant.amount:
+            problems.append(f"bantuan #{grant.id}: tersalur {_rp(paid)} melebihi nilai {_rp(grant.amount)}")
+        if len(problems) >= 5:
+            break
+    if problems:
+        return CheckResult("Aturan bantuan", False, "; ".join(problems[:5]))
+    return CheckResult("Aturan bantuan", True, "pagu dan satu bantuan per orang per program terpenuhi")
