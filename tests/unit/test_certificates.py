@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from tests.conftest import ADMIN
 from tests.unit.test_training import make_training, mark
@@ -342,10 +344,6 @@ def test_check_flags_a_certificate_whose_holder_no_longer_completes(session: Any
     assert not ok and f"mis. {c1.number}" in message and "tidak memenuhi syarat" in message
     certificates.revoke(session, c1.id, "Kehadiran dikoreksi")
     assert certificates.check_register(session)[0]
-
-
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @given(

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.factories import make_active_group, make_person
 
 from kaltim_desk.services import attendance, trainings
@@ -219,9 +221,6 @@ def test_clerk_can_view_but_not_take_attendance(db: Any) -> None:
 
 
 # --- properties ------------------------------------------------------------------------------------
-
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @given(
