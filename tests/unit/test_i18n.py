@@ -75,6 +75,7 @@ def _needs_translation(text: str) -> bool:
     if re.fullmatch(r"[dmyDMYhs/.:\- ]*", text):  # a date format hint such as dd-mm-yyyy
         return False
     text = re.sub(r"\{[^{}]*\}", "", text)
+    text = re.sub(r"Rp ?[\d.,]+", "", text)  # an amount such as Rp5.000.000 reads the same in English
     for noun in PROPER_NOUNS:
         text = text.replace(noun, "")
     return bool(re.search(r"[^\W\d_]{2,}", text))
@@ -161,6 +162,7 @@ def test_the_scanner_catches_a_bare_string_and_allows_marked_or_wordless_ones() 
         "self.ctx.prompts.error(self, 'Galat', _('Gagal'))\n"
         "header.setHorizontalHeaderLabels([_('Nama'), 'NIK', 'Jabatan'])\n"
         "count.setText(_('{n} data').format(n=3))\n"
+        "value.setPlaceholderText('Rp5.000.000')\n"
     )
     found = untranslatable_strings(source, "x.py")
     assert found == [
