@@ -122,3 +122,31 @@ def test_a_failure_is_shown_not_raised(qtbot, ctx, monkeypatch) -> None:
     page.refresh()
     assert page.status.text() == "Basis data sedang dipakai."
     assert page.reload_button.isEnabled()
+
+
+def test_figures_are_computed_off_the_gui_thread(qtbot, ctx, monkeypatch) -> None:
+    """With the real thread pool the page returns at once and fills in when the worker is done."""
+    import threading
+
+    import kaltim_desk.views.pages.dashboard as mod
+    from kaltim_desk.tasks import ThreadPoolTaskRunner
+
+    _office(ctx)
+    ctx.tasks = ThreadPoolTaskRunner()
+    threads: list[str] = []
+    real = mod.dashboard_data
+
+    def spy(*a, **k):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real(*a, **k)
+
+    monkeypatch.setattr(mod, "dashboard_data", spy)
+    try:
+        page = Page(ctx)
+        qtbot.addWidget(page)
+        page.refresh()
+        assert page.status.text() == "Menghitung…"
+        qtbot.waitUntil(lambda: page.cards["groups"].value.text() == "4", timeout=20_000)
+    finally:
+        ctx.tasks.wait()
+    assert threads and threads[0] != threading.main_thread().name
