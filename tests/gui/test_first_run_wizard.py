@@ -205,3 +205,27 @@ def test_qt_buttons_of_the_wizard_are_indonesian(ctx: Any, qtbot: Any, language:
     assert wizard.button(QWizard.WizardButton.NextButton).text().replace("&", "").startswith("Lanjut")
     wizard.next()
     assert wizard.button(QWizard.WizardButton.BackButton).text().replace("&", "") == "< Kembali"
+
+
+def test_first_start_shows_the_wizard_and_cancel_quits_without_saving(
+    tmp_path: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    import sys
+
+    from kaltim_desk.db import Database
+    from kaltim_desk.services.actor import SYSTEM_ACTOR
+    from kaltim_desk.views import application
+
+    shown: list[FirstRunWizard] = []
+    monkeypatch.setattr(FirstRunWizard, "exec", lambda self: shown.append(self) or 0)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own; undone after
+    db_url = f"sqlite:///{tmp_path / 'first.db'}"
+    try:
+        assert application.run_gui(db_url) == 0
+    finally:
+        install_translators(QApplication.instance(), "none")  # type: ignore[arg-type]
+    assert len(shown) == 1 and shown[0].windowTitle() == "Penyiapan Kaltim Desk"
+    db = Database(db_url)
+    with db.read_session(SYSTEM_ACTOR) as s:
+        assert get_raw(s, OfficeProfile.SECTION) is None  # so the wizard comes back next time
+    db.dispose()
