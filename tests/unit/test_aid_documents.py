@@ -8,7 +8,7 @@ import json
 import shutil
 import subprocess
 import threading
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -278,7 +278,6 @@ def _print_worker(url: str, grant_ids: list[int], results: list[str], errors: li
                 try:
                     with database.session(ADMIN) as s:
                         results.append(grants.agreement_document(s, gid).agreement_number)
-                        grants.receipt_document  # noqa: B018 - imported for symmetry; agreements only here
                     break
                 except OperationalError:  # "database is locked": the clerk presses Print again
                     continue
@@ -329,7 +328,3 @@ def test_a_personal_grant_has_no_group_summary(session):
     g = grants.create_grant(session, grants.GrantInput(prog.id, person_id=p.id, amount=1_000_000))
     with pytest.raises(DomainError, match="bantuan perorangan, bukan kelompok"):
         grants.group_summary_document(session, grant_id=g.id)
-
-
-def test_today_is_used_when_unsigned(session):
-    assert TODAY - timedelta(days=1) < TODAY

@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from kaltim_desk.documents.fonts import SANS, SANS_BOLD
+from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF
 from kaltim_desk.documents.letterhead import LetterheadFlowable
 from kaltim_desk.documents.styles import FRAME_WIDTH, GRID, SHADE, esc, styles, table_style, write_pdf
 from kaltim_desk.documents.templates import fill, load_template
@@ -89,47 +89,53 @@ def _cell(text: object, style: str = "cell") -> Paragraph:
 
 
 def detail_table(doc: Any, *, paid_only: bool = False) -> Table:
-    """Goods: no, description, quantity, unit, unit price, total. Cash: tranche, share, amount, paid."""
+    """Goods: no, description, quantity, unit, unit price, total. Cash: tranche, share, amount, paid.
+
+    Short cells are plain strings (no paragraph parsing: batches of hundreds stay fast); only text that
+    may wrap (an item's description, a bank reference) is a Paragraph."""
     if doc.form == "goods":
-        rows: list[list[Any]] = [
-            [
-                _cell(h, "cell_bold")
-                for h in ("No", "Uraian barang", "Jumlah", "Satuan", "Harga satuan", "Nilai")
-            ]
-        ]
+        rows: list[list[Any]] = [["No", "Uraian barang", "Jumlah", "Satuan", "Harga satuan", "Nilai"]]
         for n, item in enumerate(doc.items, start=1):
             rows.append(
                 [
-                    _cell(n, "cell_center"),
+                    str(n),
                     _cell(item.description),
-                    _cell(format_number(item.quantity), "cell_right"),
-                    _cell(item.unit),
-                    _cell(format_rupiah(item.unit_price), "cell_right"),
-                    _cell(format_rupiah(item.quantity * item.unit_price), "cell_right"),
+                    format_number(item.quantity),
+                    item.unit,
+                    format_rupiah(item.unit_price),
+                    format_rupiah(item.quantity * item.unit_price),
                 ]
             )
         total = sum(i.quantity * i.unit_price for i in doc.items)
-        rows.append(["", _cell("Jumlah", "cell_bold"), "", "", "", _cell(format_rupiah(total), "cell_right")])
+        rows.append(["", "Jumlah", "", "", "", format_rupiah(total)])
         widths = [1.0 * cm, 6.1 * cm, 1.7 * cm, 1.8 * cm, 2.6 * cm, 2.9 * cm]
-    else:
-        rows = [
-            [_cell(h, "cell_bold") for h in ("Tahap", "Porsi", "Nilai", "Tanggal dibayar", "Referensi bank")]
+        align = [
+            ("ALIGN", (0, 0), (0, -1), "CENTER"),
+            ("ALIGN", (2, 1), (2, -1), "RIGHT"),
+            ("ALIGN", (4, 1), (5, -1), "RIGHT"),
         ]
+    else:
+        rows = [["Tahap", "Porsi", "Nilai", "Tanggal dibayar", "Referensi bank"]]
         tranches = [t for t in doc.tranches if t.paid_on] if paid_only else list(doc.tranches)
         for t in tranches:
             amount = t.paid_amount if t.paid_amount is not None else t.planned_amount
             rows.append(
                 [
-                    _cell(f"Tahap {t.seq}", "cell_center"),
-                    _cell(f"{t.planned_share_pct}%", "cell_center"),
-                    _cell(format_rupiah(amount), "cell_right"),
-                    _cell(format_date_id(t.paid_on) if t.paid_on else "-", "cell_center"),
+                    f"Tahap {t.seq}",
+                    f"{t.planned_share_pct}%",
+                    format_rupiah(amount),
+                    format_date_id(t.paid_on) if t.paid_on else "-",
                     _cell(t.bank_reference or "-"),
                 ]
             )
         total = sum((t.paid_amount if t.paid_amount is not None else t.planned_amount) for t in tranches)
-        rows.append([_cell("Jumlah", "cell_bold"), "", _cell(format_rupiah(total), "cell_right"), "", ""])
+        rows.append(["Jumlah", "", format_rupiah(total), "", ""])
         widths = [2.2 * cm, 1.8 * cm, 3.6 * cm, 3.6 * cm, 4.9 * cm]
+        align = [
+            ("ALIGN", (0, 1), (1, -2), "CENTER"),
+            ("ALIGN", (2, 1), (2, -1), "RIGHT"),
+            ("ALIGN", (3, 1), (3, -1), "CENTER"),
+        ]
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="CENTER")
     table.setStyle(
         table_style(
@@ -137,8 +143,11 @@ def detail_table(doc: Any, *, paid_only: bool = False) -> Table:
                 ("GRID", (0, 0), (-1, -1), 0.5, GRID),
                 ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("FONTNAME", (0, 0), (-1, -1), SANS),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("LEADING", (0, 0), (-1, -1), 11),
+                ("FONTNAME", (0, 0), (-1, 0), SANS_BOLD),
                 ("FONTNAME", (0, -1), (-1, -1), SANS_BOLD),
+                *align,
             ]
         )
     )
@@ -147,10 +156,7 @@ def detail_table(doc: Any, *, paid_only: bool = False) -> Table:
 
 def _kv_table(rows: list[tuple[str, str]], indent: float = 0.6 * cm, key_width: float = 3.0 * cm) -> Table:
     st = styles()
-    data = [
-        [Paragraph(esc(k), st["left"]), Paragraph(":", st["left"]), Paragraph(esc(v), st["left"])]
-        for k, v in rows
-    ]
+    data = [[k, ":", Paragraph(esc(v), st["left"])] for k, v in rows]
     table = Table(
         data,
         colWidths=[indent + key_width, 0.4 * cm, FRAME_WIDTH - indent - key_width - 0.4 * cm],
@@ -159,6 +165,9 @@ def _kv_table(rows: list[tuple[str, str]], indent: float = 0.6 * cm, key_width: 
     table.setStyle(
         table_style(
             [
+                ("FONTNAME", (0, 0), (1, -1), SERIF),
+                ("FONTSIZE", (0, 0), (1, -1), 11),
+                ("LEADING", (0, 0), (1, -1), 15),
                 ("LEFTPADDING", (0, 0), (0, -1), indent),
                 ("LEFTPADDING", (1, 0), (1, -1), 1),
                 ("RIGHTPADDING", (1, 0), (1, -1), 1),
