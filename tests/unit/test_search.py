@@ -156,3 +156,43 @@ def test_migration_0007_builds_the_index_over_existing_people_and_drops_it(tmp_p
         assert names(s, "amin") == ["SITI AMINAH"]  # indexed by the migration's rebuild
         fts_ok(s)
     db.dispose()
+
+
+def test_many_matches_walk_the_sort_order_and_find_the_same_page(session, monkeypatch):
+    """With thousands of matches the page walks the name index instead of sorting every match; the
+    rows and counts must be the same either way (here "many" is forced down to 1)."""
+    for name in ("Siti Aminah", "Aminah Siti", "Sri Wahyuni", "Nur Siti", "Rusmini Baso"):
+        make_person(session, name=name)
+    typed = ["sit", "ami", "s", "siti ami", "64", "6472", "zzz"]
+
+    def snapshot():
+        return {
+            t: (
+                [r.id for r in people.page_people(session, PageFilter(text=t))],
+                [r.id for r in people.page_people(session, PageFilter(text=t), sort="nik", descending=True)],
+                people.count_people(session, PageFilter(text=t, status="active")),
+            )
+            for t in typed
+        }
+
+    few = snapshot()
+    assert few["sit"][2] == 3 and few["64"][2] == 5 and few["zzz"] == ([], [], 0)
+    monkeypatch.setattr(people, "MANY_MATCHES", {"name": 1, "nik": 1})
+    monkeypatch.setattr(people, "COUNT_SCAN_MATCHES", 1)
+    assert search.many_matches(session, "sit", 1)
+    assert snapshot() == few
+
+
+def test_a_new_database_plans_the_people_page_as_a_full_one_would(session):
+    """Shape statistics (0007): active people sorted by name walk the name index, never sort the table."""
+    if not is_sqlite(session):
+        pytest.skip("SQLite's planner statistics")
+    stats = dict(session.execute(text("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'person'")).all())
+    assert stats["ix_person_is_active"].split()[0] == "1000000"
+    plan = " ".join(
+        str(r[-1])
+        for r in session.execute(
+            text("EXPLAIN QUERY PLAN SELECT id FROM person WHERE is_active = 1 ORDER BY name, id LIMIT 200")
+        )
+    )
+    assert "ix_person_name" in plan and "TEMP B-TREE" not in plan
