@@ -277,7 +277,8 @@ def _print_worker(url: str, grant_ids: list[int], results: list[str], errors: li
             for _attempt in range(50):
                 try:
                     with database.session(ADMIN) as s:
-                        results.append(grants.agreement_document(s, gid).agreement_number)
+                        number = grants.agreement_document(s, gid).agreement_number
+                    results.append(number)  # committed: the number is now the grant's
                     break
                 except OperationalError:  # "database is locked": the clerk presses Print again
                     continue
