@@ -278,7 +278,7 @@ def _conflicts(session: Session, grant: Grant) -> list[str]:
     ).all()
     for name, gid in rows:
         out.append(f"{name} sudah menerima bantuan perorangan #{gid} dalam program ini")
-    rows = session.execute(
+    group_rows = session.execute(
         select(Person.name, KubeGroup.name, Grant.id)
         .join(GroupMember, GroupMember.person_id == Person.id)
         .join(KubeGroup, KubeGroup.id == GroupMember.group_id)
@@ -286,7 +286,7 @@ def _conflicts(session: Session, grant: Grant) -> list[str]:
         .where(live, or_(Person.id.in_(people), KubeGroup.id == (grant.group_id or -1)))
     ).all()
     seen: set[int] = set()
-    for person_name, group_name, gid in rows:
+    for person_name, group_name, gid in group_rows:
         if gid in seen:
             continue
         seen.add(gid)
@@ -1014,7 +1014,7 @@ def page_grants(
     )
     out = []
     for r in rows:
-        paid_amount = int(paid.get(r.id, 0))
+        paid_amount = int(paid.get(r.id) or 0)
         if r.form == "goods" and r.status in (R.DISBURSED, R.ACCOUNTABILITY, R.CLOSED):
             paid_amount = r.amount
         out.append(
