@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from kaltim_desk.models.audit import AuditEntry
@@ -166,7 +166,7 @@ def distinct_values(session: Session, column: str) -> list[str]:
     """The actors, actions or entities present, for the filter drop-downs."""
     require(session, "audit.view")
     col = {"actor": AuditEntry.actor, "action": AuditEntry.action, "entity": AuditEntry.entity}[column]
-    return [v for (v,) in session.execute(select(distinct(col)).order_by(col)) if v]
+    return [v for (v,) in session.execute(select(col).distinct().order_by(col)) if v]
 
 
 def verify_chain(session: Session) -> tuple[bool, str]:
