@@ -125,6 +125,9 @@ def populate(ctx: DemoContext) -> None:
             revenue = rng.randrange(15, 80) * 100_000
             status = "running"
             diligent = rng.random()  # some recipients are hard to reach, some mentors fall behind
+            # about one in five is never followed up after the hand-over: unknown in the survival table
+            # and, once the grace is over, on the overdue lists
+            unreachable = rng.random() < 0.2
             if rng.random() < 0.6:  # a baseline visit at the hand-over
                 rows.append(_row(rng, d.disbursed_on, mentor, "running", revenue, **who))
             for k, due in enumerate(due_schedule(d.disbursed_on, rules)):
@@ -133,7 +136,7 @@ def populate(ctx: DemoContext) -> None:
                 late = rng.random() < 0.15
                 when = due.due_on + timedelta(days=rng.randrange(5, 40) if late else rng.randrange(-28, 1))
                 # the first follow-up is rarely skipped; later ones more often (and by the same few)
-                if when > today or rng.random() < (0.05 + 0.12 * k) * (2 - 2 * diligent):
+                if when > today or unreachable or rng.random() < (0.05 + 0.12 * k) * (2 - 2 * diligent):
                     continue  # not yet, or never made: unknown in the survival table, overdue if recent
                 status = _pick(rng, TRANSITIONS[status])
                 revenue = _next_revenue(rng, revenue, status)

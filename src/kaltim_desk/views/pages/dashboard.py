@@ -359,7 +359,8 @@ class Page(QWidget):
                 share = f"{100 * r.share_running:.1f}%".replace(".", ",")
                 cells.append(
                     f"<td align='right'>&nbsp;{share} <span style='color:#90a4ae'>"
-                    f"({_('{n} tak diketahui').format(n=format_number(r.unknown))})</span>&nbsp;</td>"
+                    f"({_('{run}/{total}, {n} tak diketahui').format(run=format_number(r.running), total=format_number(r.total), n=format_number(r.unknown))})"
+                    "</span>&nbsp;</td>"
                 )
             body.append(f"<tr><td>{_('Angkatan {year}').format(year=year)}</td>{''.join(cells)}</tr>")
         return (
@@ -381,11 +382,11 @@ class Page(QWidget):
         ax = QValueAxis()
         ax.setRange(0, max(months) if months else 12)
         ax.setTickCount(len(range(0, (max(months) if months else 12) + 1, 3)) or 5)
-        ax.setLabelFormat("%d")
+        ax.setLabelFormat("%.0f")
         ax.setTitleText(_("bulan setelah penyaluran"))
         ay = QValueAxis()
         ay.setRange(0, 100)
-        ay.setLabelFormat("%d%%")
+        ay.setLabelFormat("%.0f%")  # localized numbers: "%" is literal here
         ay.setTickCount(6)
         box.chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
         box.chart.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
@@ -485,7 +486,7 @@ class Page(QWidget):
         else:
             ax.setRange(0, top * 1.1)
             ax.applyNiceNumbers()
-        ax.setLabelFormat("%d")
+        ax.setLabelFormat("%.0f")
         box.chart.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
         box.chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(ay)
