@@ -101,6 +101,7 @@ class TablePage(QWidget):
         if self.region is not None:
             self.region.changed.connect(lambda _c: self.refresh())
         self.model.loaded.connect(self._loaded)
+        self.model.rows_ready.connect(self._rows_ready)
         self.model.failed.connect(lambda e: self.ctx.prompts.error(self, self.title, describe_error(e)))
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
 
@@ -128,6 +129,10 @@ class TablePage(QWidget):
     def refresh(self) -> None:
         self._timer.stop()
         self.model.reload(self.current_filter())
+
+    def _rows_ready(self) -> None:
+        if self.model.counting:  # the rows are shown; the count of a big table follows
+            self.count_label.setText(_("Menghitung…"))
 
     def _loaded(self, total: int) -> None:
         self.count_label.setText(_("{n} data ditemukan").format(n=f"{total:,}".replace(",", ".")))

@@ -44,6 +44,7 @@ class RowSource:
 
 class PagedTableModel(QAbstractTableModel):
     loaded = Signal(int)  # total matching rows, after a (re)load
+    rows_ready = Signal()  # the first page is in (the count may still be coming)
     failed = Signal(object)
 
     PAGE = 200
@@ -55,32 +56,79 @@ class PagedTableModel(QAbstractTableModel):
         self.source, self.columns, self.tasks = source, list(columns), tasks
         self.rows: list[Any] = []
         self.total = 0
+        self.counting = False  # True between rows_ready and loaded
         self.filter = PageFilter()
         self.sort_key, self.descending = default_sort, False
         self._generation = 0
         self._display: dict[tuple[int, int], Any] = {}
+        self._counted: tuple[int, int] | None = None  # (generation, total) when the count came first
+        self._rows_gen = -1  # the reload whose rows are shown
 
     # --- loading -------------------------------------------------------------------------------------
     def reload(self, f: PageFilter | None = None) -> None:
-        """Count and fetch the first page in the background; a newer reload wins over an older one."""
+        """Fetch the first page and count the matches, as two background tasks; a newer reload wins
+        over an older one.
+
+        Why two: at 1,000,000 people the first page takes milliseconds (an index walk) while the exact
+        count reads every matching index entry (~0.1-0.5 s). The rows are shown as soon as they
+        arrive (`rows_ready`); the count follows (`loaded`). A count whose reload is already stale by
+        the time a worker picks it up is skipped, so fast typing does not queue counts.
+        """
         if f is not None:
             self.filter = f
         self._generation += 1
         gen, flt, sort, desc = self._generation, self.filter, self.sort_key, self.descending
 
-        def work(_state: Any) -> tuple[int, int, Sequence[Any]]:
-            return gen, self.source.count(flt), self.source.page(flt, sort, desc, 0, self.PAGE)
+        def first_page(_state: Any) -> tuple[int, Sequence[Any]]:
+            return gen, self.source.page(flt, sort, desc, 0, self.PAGE)
 
-        self.tasks.run(work, on_done=self._apply, on_error=self.failed.emit)
+        def count(_state: Any) -> tuple[int, int | None]:
+            if gen != self._generation:
+                return gen, None
+            return gen, self.source.count(flt)
 
-    def _apply(self, result: tuple[int, int, Sequence[Any]]) -> None:
-        gen, total, rows = result
+        self.counting = True
+        self.tasks.run(first_page, on_done=self._apply_rows, on_error=self._failed(gen))
+        self.tasks.run(count, on_done=self._apply_count, on_error=self._failed(gen))
+
+    def _failed(self, gen: int) -> Any:
+        def report(exc: BaseException) -> None:
+            if gen == self._generation:
+                self.failed.emit(exc)
+
+        return report
+
+    def _apply_rows(self, result: tuple[int, Sequence[Any]]) -> None:
+        gen, rows = result
         if gen != self._generation:
             return  # a newer filter was typed meanwhile
         self.beginResetModel()
         self._display.clear()
-        self.total, self.rows = total, list(rows)
+        self.rows = list(rows)
+        self._rows_gen = gen
+        counted = self._counted
+        if counted is not None and counted[0] == gen:
+            self.total = max(counted[1], len(self.rows))
+        else:  # until the count comes: one more than shown if the page was full (canFetchMore)
+            self.total = len(self.rows) + (1 if len(self.rows) >= self.PAGE else 0)
         self.endResetModel()
+        self.rows_ready.emit()
+        if counted is not None and counted[0] == gen:
+            self._finish_count(counted[1])
+
+    def _apply_count(self, result: tuple[int, int | None]) -> None:
+        gen, total = result
+        if gen != self._generation or total is None:
+            return
+        if self._rows_gen != gen:
+            self._counted = (gen, total)  # the rows come later; _apply_rows finishes
+            return
+        self.total = max(total, len(self.rows))
+        self._finish_count(total)
+
+    def _finish_count(self, total: int) -> None:
+        self._counted = None
+        self.counting = False
         self.loaded.emit(total)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
