@@ -1,0 +1,218 @@
+"""Excel export and import beside the bare libraries doing the same I/O.
+
+- `measure_export(n, workdir)`: our BNBA export of an office with n people (database read, masking, the
+  keyed NIK column, recaps, title blocks, styles, checksum, metadata sheet, atomic write), against bare
+  openpyxl write-only mode writing the same BNBA cells (values collected beforehand, no styles).
+- `measure_import(n, workdir)`: our validate + preview of an n-row messy clerk sheet (title rows, a
+  numbered row, merged title, total and signature rows; guard pass, calamine read, header detection,
+  per-row validation with region resolution and duplicate checks) against bare python-calamine reading
+  the same sheet.
+
+Each returns {"ours_s", "baseline_s", ...}; `python bench/bench_excel.py` prints n=100,000 export and
+n=10,000 import with their ratios (target for the export: at most 1.25x).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from random import Random
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+ADMIN_NAME = "bench"
+
+
+def _actor() -> Any:
+    from kaltim_desk.services.actor import Actor
+
+    return Actor(ADMIN_NAME, "admin")
+
+
+def _office_db(n: int, workdir: Path) -> Any:
+    """A private copy of the cached benchmark database with n people (the export writes its log)."""
+    from bench.generate import cached_database
+    from kaltim_desk.config import sqlite_url
+    from kaltim_desk.db import Database
+
+    src = cached_database(n, log=lambda _m: None)
+    dst = workdir / f"office-{n}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dst) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(src, dst)
+    return Database(sqlite_url(dst))
+
+
+def _bare_openpyxl(rows: list[list[Any]], headers: list[str], target: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("BNBA")
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    wb.save(target)
+
+
+def measure_export(n: int, workdir: Path) -> dict[str, float]:
+    from kaltim_desk.exports import layouts
+    from kaltim_desk.services import exports
+
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = _office_db(n, workdir)
+    try:
+        with db.read_session(_actor()) as s:
+            data = exports._Dataset(s, None)
+            rows = [list(r) for r in data.people(False)]
+        headers = [c.header for c in layouts.BNBA.visible_columns(False)]
+        best_ours = best_base = float("inf")
+        for _ in range(2 if n <= 20_000 else 1):
+            t0 = time.perf_counter()
+            with db.session(_actor()) as s:
+                res = exports.export_report(s, "bnba", workdir / "ours.xlsx")
+            best_ours = min(best_ours, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            _bare_openpyxl(rows, headers, workdir / "baseline.xlsx")
+            best_base = min(best_base, time.perf_counter() - t0)
+        assert res.rows == len(rows)
+    finally:
+        db.dispose()
+    return {"ours_s": best_ours, "baseline_s": best_base, "n": float(n), "rows": float(len(rows))}
+
+
+def make_messy_sheet(n: int, target: Path, seed: int = 7) -> Path:
+    """An n-row clerk sheet: title block, merged title, numbered row, real Samarinda villages by name,
+    "TTL" cells, amounts as text, a KUBE every ten rows, then a blank, a total and a signature block."""
+    from openpyxl import Workbook
+
+    from kaltim_desk.domain.nik import encode_nik
+
+    rng = Random(seed)
+    villages = [
+        ("Sempaja Selatan", "Samarinda Utara", "647205"),
+        ("Lempake", "Samarinda Utara", "647205"),
+        ("Sidodadi", "Samarinda Ulu", "647203"),
+    ]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("DATA")
+    ws.append(["DAFTAR PENERIMA BANTUAN"])
+    ws.append(["DINAS SOSIAL KOTA SAMARINDA"])
+    ws.append([])
+    ws.append(
+        [
+            "NO",
+            "NIK",
+            "NO. KK",
+            "NAMA LENGKAP",
+            "TTL",
+            "DESA/KEL",
+            "KEC",
+            "RT/RW",
+            "NO HP",
+            "JENIS USAHA",
+            "NILAI BANTUAN",
+            "NAMA KUBE",
+            "JABATAN",
+            "KETERANGAN",
+            "DESIL",
+        ]
+    )
+    ws.append(list(range(1, 16)))
+    serials: dict[tuple[str, date], int] = {}
+    roles = ["Ketua", "Sekretaris", "Bendahara"] + ["Anggota"] * 7
+    for i in range(n):
+        v, d, code = villages[i % 3]
+        born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 40))
+        serials[(code, born)] = serials.get((code, born), 0) + 1
+        nik = encode_nik(code, born, "P", serials[(code, born)])
+        ws.append(
+            [
+                i + 1,
+                nik,
+                code + "0101010001",
+                f"IBU NOMOR {i}",
+                f"Samarinda, {born:%d-%m-%Y}",
+                v,
+                d,
+                f"{rng.randrange(1, 30):03d}/{rng.randrange(1, 10):03d}",
+                f"0812{rng.randrange(10**7, 10**8)}",
+                "Kuliner",
+                "Rp 5.000.000",
+                f"KUBE BENCH {i // 10}",
+                roles[i % 10],
+                "",
+                rng.randrange(1, 5),
+            ]
+        )
+    ws.append([])
+    ws.append(
+        [
+            None,
+            "JUMLAH",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            f"Rp {5_000_000 * n:,}".replace(",", "."),
+        ]
+    )
+    ws.append([None, None, None, None, "Samarinda, 12 Januari 2025"])
+    ws.append([None, None, None, None, "Kepala Dinas Sosial"])
+    wb.save(target)
+    return target
+
+
+def measure_import(n: int, workdir: Path) -> dict[str, float]:
+    from python_calamine import CalamineWorkbook
+
+    from bench.generate import fresh_database
+    from kaltim_desk.services import imports
+
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    sheet = make_messy_sheet(n, workdir / f"messy-{n}.xlsx")
+    dbfile = workdir / "import-target.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dbfile) + suffix).unlink(missing_ok=True)
+    db = fresh_database(dbfile)
+    try:
+        best_ours = best_base = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            with db.read_session(_actor()) as s:
+                preview = imports.preview_import(s, sheet)
+            best_ours = min(best_ours, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            rows = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("DATA").to_python()
+            best_base = min(best_base, time.perf_counter() - t0)
+        assert preview.counts["ok"] == n, preview.summary()
+        assert len(rows) >= n
+    finally:
+        db.dispose()
+    return {"ours_s": best_ours, "baseline_s": best_base, "n": float(n)}
+
+
+def _line(label: str, r: dict[str, float]) -> str:
+    ratio = r["ours_s"] / r["baseline_s"] if r["baseline_s"] else float("nan")
+    return f"{label}: ours {r['ours_s']:.2f} s, baseline {r['baseline_s']:.2f} s, ratio {ratio:.2f}x"
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    work = Path(tempfile.mkdtemp(prefix="bench-excel-"))
+    n_export = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    n_import = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+    print(_line(f"export BNBA n={n_export} (target <= 1.25x)", measure_export(n_export, work)))
+    print(_line(f"import validate+preview n={n_import}", measure_import(n_import, work)))
