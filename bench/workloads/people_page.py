@@ -1,9 +1,10 @@
 """Opening the people page on n people: from the click to a ready model with its first rows painted.
 
-Ours: `views.pages.people.Page` as the main window builds it (region filter, paged model, background
-count and first page on the app's thread pool), shown and painted offscreen.
-Baseline: the same reads with sqlite3 (count of active people, the first 200 by name with their
-region names and groups) shown in a bare QTableView over a list of tuples.
+Ours: `views.pages.people.Page` as the main window builds it (region filter, paged model, first page
+and count as background tasks on the app's thread pool), shown and painted offscreen. Timed to the
+first rows painted; "count_s" is when the count of matches arrived too (it shows "Menghitung…" until).
+Baseline: the same reads with sqlite3 (the first 200 active people by name with their region names
+and groups) shown in a bare QTableView over a list of tuples; then the count, timed the same way.
 """
 
 from __future__ import annotations
@@ -46,13 +47,17 @@ def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     page = people.Page(ctx)
     page.resize(1280, 720)
     page.refresh()
-    wait_for(page.model.loaded)
+    if not page.model.rows:
+        wait_for(page.model.rows_ready)
     paint(page)
     seconds = time.perf_counter() - t
+    if page.model.counting:
+        wait_for(page.model.loaded)
+    count_s = time.perf_counter() - t
     rows, total = page.model.rowCount(), page.model.total
     ctx.tasks.wait(5000)  # type: ignore[attr-defined]
     app.processEvents()
-    return {"seconds": seconds, "rows": rows, "total": total}
+    return {"seconds": seconds, "count_s": count_s, "rows": rows, "total": total}
 
 
 def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
@@ -63,7 +68,6 @@ def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     con = sqlite3.connect(db)
     con.execute("SELECT 1")
     t = time.perf_counter()
-    total = con.execute("SELECT count(*) FROM person WHERE is_active = 1").fetchone()[0]
     rows = con.execute(PAGE_SQL).fetchall()
     codes = {c for r in rows if r[4] for c in (r[4], r[4][:8], r[4][:5])}
     names = dict(
@@ -102,4 +106,6 @@ def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     view.resize(1280, 720)
     paint(view)
     seconds = time.perf_counter() - t
-    return {"seconds": seconds, "rows": len(table_rows), "total": total}
+    total = con.execute("SELECT count(*) FROM person WHERE is_active = 1").fetchone()[0]
+    count_s = time.perf_counter() - t
+    return {"seconds": seconds, "count_s": count_s, "rows": len(table_rows), "total": total}
