@@ -216,7 +216,7 @@ def _as_domain_error(exc: sqlite3.DatabaseError) -> DomainError:
 
 def _stale_parts(folder: Path) -> Iterable[Path]:
     if folder.is_dir():
-        yield from (p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(PART_SUFFIX))
+        yield from (p for p in folder.iterdir() if p.name.startswith(".") and PART_SUFFIX in p.name)
 
 
 def make_backup(
@@ -236,9 +236,9 @@ def make_backup(
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in _stale_parts(folder):  # left by a backup that was killed
+    for stale in _stale_parts(folder):  # left by a backup that was killed (not one still running)
         with contextlib.suppress(OSError):
-            if stale.stat().st_mtime < clock().timestamp() - 3600 or auto:
+            if stale.stat().st_mtime < clock().timestamp() - 3600:
                 stale.unlink()
     now = clock()
     stamp = now.strftime("%Y%m%d-%H%M%S")
