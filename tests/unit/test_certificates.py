@@ -361,3 +361,29 @@ def test_codes_survive_sloppy_typing_and_never_collide_with_a_one_character_chan
     assert normalize_code(certificates.QR_PREFIX + typed) == code
     other = compute_code(secret, fields + "x")
     assert other != code  # a changed field gives another code (80 bits: a clash is 2^-80)
+
+
+def test_after_revocation_a_new_certificate_with_a_new_number_never_two_valid(session: Any) -> None:
+    tid, pids = setup_training(session, 1, 0)
+    (old,) = certificates.issue_for_training(session, tid).issued
+    certificates.revoke(session, old.id, "Salah tulis nama")
+    session.execute(
+        text("UPDATE person SET name = 'PESERTA NOL' WHERE id = :id"), {"id": genuine_person(session, old)}
+    )
+    (new,) = certificates.issue_for_training(session, tid).issued
+    assert new.number != old.number and new.participant_id == old.participant_id
+    assert certificates.issue_for_training(session, tid).already == 1  # not a third one
+    assert certificates.verify(session, new.verification_code).name == "PESERTA NOL"
+    assert certificates.verify(session, old.verification_code).status in ("revoked", "invalid")
+    with pytest.raises(Exception, match="UNIQUE"):  # the schema itself refuses a second valid one
+        session.execute(
+            text(
+                "INSERT INTO training_certificate (participant_id, number, issued_at, issued_on, "
+                "verification_code, print_count) VALUES (:p, 'X-2', '2026-01-01', '2026-01-01', 'BBBB', 0)"
+            ),
+            {"p": pids[0]},
+        )
+    from kaltim_desk.services import attendance
+
+    row = attendance.attendance_grid(session, tid).participants[0]
+    assert (row.certificate_number, row.certificate_revoked) == (new.number, False)

@@ -237,3 +237,15 @@ def test_completion_is_exactly_the_integer_rule(
     assert c.completed == (bool(marks) and attended * 100 >= percent * len(marks))
     assert c.present + c.excused + c.absent == c.total == len(marks)
     assert (c.reason == "") == c.completed
+
+
+def test_an_edit_moves_the_version_once_even_when_collections_load_midway(session: Any) -> None:
+    t = trainings.create_training(session, training_input(2))
+    session.flush()
+    session.expunge_all()  # as after garbage collection: the next load starts with nothing cached
+    data = t.to_input()
+    t2 = trainings.update_training(session, t.id, t.version, TrainingInput(**{**data.__dict__, "hours": 5}))
+    assert t2.version == t.version + 1
+    session.expunge_all()
+    t3 = trainings.update_training(session, t.id, t2.version, TrainingInput(**{**data.__dict__, "hours": 6}))
+    assert (t3.version, t3.hours) == (t2.version + 1, 6)

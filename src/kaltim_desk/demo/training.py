@@ -78,10 +78,11 @@ def populate(ctx: DemoContext) -> None:
     _attend(ctx, t1.id, present=0.88, excused=0.06)
     trainings.set_status(s, t1.id, "finished")
     issued1 = certificates.issue_for_training(s, t1.id, issued_on=start1 + timedelta(days=7)).issued
-    if len(issued1) > 1:
+    if len(issued1) > 1:  # a misspelt name: revoked, the name corrected, a new certificate issued
         certificates.revoke(
             s, issued1[-1].id, "Salah tulis nama peserta; diterbitkan ulang setelah data diperbaiki"
         )
+        certificates.issue_for_training(s, t1.id, issued_on=start1 + timedelta(days=9))
 
     start2 = today - timedelta(days=25)
     t2 = trainings.create_training(

@@ -2,8 +2,8 @@
 session, and the register of training certificates (STTP).
 
 The schema carries the invariants: one enrolment per person per training, one attendance mark per
-participant per session, one certificate per participant (so never two numbers for the same person in
-the same training) and every certificate number and verification code unique.
+participant per session, at most one valid (unrevoked) certificate per participant (so never two
+numbers for the same person in the same training), every certificate number and code unique.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -122,13 +124,24 @@ class Attendance(Base):
 
 
 class Certificate(Base):
-    """One row of the certificate register. Never deleted: a wrong one is revoked with a reason."""
+    """One row of the certificate register. Never deleted: a wrong one is revoked with a reason, and
+    only then may the participant receive a new one (with a new number). The partial unique index
+    keeps at most one unrevoked certificate per participant."""
 
     __tablename__ = "training_certificate"
+    __table_args__ = (
+        Index(
+            "uq_training_certificate_valid",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("training_participant.id"), nullable=False, unique=True
+        ForeignKey("training_participant.id"), nullable=False, index=True
     )
     number: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)

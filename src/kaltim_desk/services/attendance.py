@@ -70,16 +70,26 @@ def attendance_grid(session: Session, training_id: int) -> AttendanceGrid:
         for s in sorted(t.sessions, key=lambda s: (s.session_date, s.id))
     )
     rows = session.execute(
-        select(Participant, Person.name, Person.nik, KubeGroup.name, Certificate)
+        select(Participant, Person.name, Person.nik, KubeGroup.name)
         .join(Person, Person.id == Participant.person_id)
         .outerjoin(KubeGroup, KubeGroup.id == Participant.group_id)
-        .outerjoin(Certificate, Certificate.participant_id == Participant.id)
         .where(Participant.training_id == training_id)
         .order_by(Person.name, Participant.id)
     ).all()
     marks = _marks(session, [r[0].id for r in rows])
+    # the certificate shown: the valid one, else the latest revoked one
+    certs: dict[int, Certificate] = {}
+    for c in session.scalars(
+        select(Certificate)
+        .join(Participant, Participant.id == Certificate.participant_id)
+        .where(Participant.training_id == training_id)
+        .order_by(Certificate.id)
+    ):
+        if c.participant_id not in certs or certs[c.participant_id].revoked_at is not None:
+            certs[c.participant_id] = c
     out = []
-    for p, name, nik, group_name, cert in rows:
+    for p, name, nik, group_name in rows:
+        cert = certs.get(p.id)
         ms = tuple(marks.get((p.id, s.id)) for s in sessions)
         out.append(
             ParticipantRow(

@@ -1,10 +1,13 @@
 """The register of training certificates (STTP): issuing, reprinting, revoking and verifying.
 
-- One certificate per participant (unique in the schema), so a person never holds two numbers for the
-  same training; issuing again returns the certificate she already has.
+- At most one valid certificate per participant (a partial unique index in the schema), so a person
+  never holds two numbers for the same training; issuing again returns the one she already has.
+- A wrong certificate is never deleted: it is revoked with a reason, and verification then says so.
+  Only after a revocation may the participant (if she still completes the training) receive a new
+  certificate, with a new number: the way to correct, say, a misspelt name (a record edited after
+  issue no longer matches its code, so the old paper must not stay valid).
 - Numbers come from the office's number template (`numbering.issue_number(..., "certificate")`).
 - A reprint keeps the number; every print after the first is marked "SALINAN" (copy).
-- A wrong certificate is never deleted: it is revoked with a reason, and verification then says so.
 - Verification code: HMAC-SHA256 over the certificate's canonical fields (number, NIK, name, training,
   dates, hours, date of issue) with an office secret kept in the settings (`CertificateSettings`,
   generated with `secrets` on first use). The first 80 bits are written as 16 base32 characters in four
@@ -403,9 +406,11 @@ def issue_for_training(
     if participant_ids is not None:
         stmt = stmt.where(Participant.id.in_(participant_ids))
     rows = session.execute(stmt).all()
-    have = set(
+    have = set(  # a valid certificate; a revoked one may be followed by a new one
         session.scalars(
-            select(Certificate.participant_id).where(Certificate.participant_id.in_([p.id for p, _ in rows]))
+            select(Certificate.participant_id).where(
+                Certificate.participant_id.in_([p.id for p, _ in rows]), Certificate.revoked_at.is_(None)
+            )
         )
     )
     marks: dict[tuple[int, int], str] = {}
@@ -482,7 +487,11 @@ def issue_certificate(session: Session, participant_id: int) -> CertificateDTO:
         return res.issued[0]
     if res.not_completed:
         raise DomainError("not_completed", "Belum memenuhi syarat sertifikat: " + res.not_completed[0])
-    existing = session.scalar(select(Certificate).where(Certificate.participant_id == participant_id))
+    existing = session.scalar(
+        select(Certificate).where(
+            Certificate.participant_id == participant_id, Certificate.revoked_at.is_(None)
+        )
+    )
     assert existing is not None
     person = session.get(Person, p.person_id)
     assert person is not None

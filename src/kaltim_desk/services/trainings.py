@@ -219,30 +219,34 @@ def update_training(session: Session, training_id: int, version: int, data: Trai
     if t.version != version:
         raise ConflictError(f"Data pelatihan {t.title}")
     values, trainers, sessions = _validate(data)
-    before = {k: str(getattr(t, k)) for k in values}
-    for k, v in values.items():
-        setattr(t, k, v)
-    t.trainers = [Trainer(name=n, institution=i or None) for n, i in trainers]
     keep = {s.id for s in sessions if s.id is not None}
     existing = {s.id: s for s in t.sessions}
-    for sid, row in existing.items():
-        if sid not in keep:
-            marks = session.scalar(select(func.count()).where(Attendance.session_id == sid))
-            if marks:
-                raise DomainError(
-                    "session_has_attendance",
-                    f"Sesi {row.topic} sudah berisi {marks} catatan kehadiran dan tidak dapat dihapus.",
-                    field="sessions",
-                )
+    dropped = [row for sid, row in existing.items() if sid not in keep]
+    for row in dropped:  # checked before anything changes, so a refusal leaves the training as it was
+        marks = session.scalar(select(func.count()).where(Attendance.session_id == row.id))
+        if marks:
+            raise DomainError(
+                "session_has_attendance",
+                f"Sesi {row.topic} sudah berisi {marks} catatan kehadiran dan tidak dapat dihapus.",
+                field="sessions",
+            )
+    # One flush for the whole edit: an autoflush halfway (loading a collection) would move the version
+    # twice and make the next save of the same form look like someone else's change.
+    with session.no_autoflush:
+        before = {k: str(getattr(t, k)) for k in values}
+        for k, v in values.items():
+            setattr(t, k, v)
+        t.trainers = [Trainer(name=n, institution=i or None) for n, i in trainers]
+        for row in dropped:
             t.sessions.remove(row)
-    for s in sessions:
-        if s.id is not None and s.id in existing:
-            row = existing[s.id]
-            assert s.session_date is not None  # _validate dropped sessions without a date
-            row.session_date, row.topic, row.hours = s.session_date, s.topic, s.hours
-        else:
-            t.sessions.append(TrainingSession(session_date=s.session_date, topic=s.topic, hours=s.hours))
-    t.updated_at = utcnow()  # dirty the row: its version moves even when only sessions changed
+        for s in sessions:
+            if s.id is not None and s.id in existing:
+                row = existing[s.id]
+                assert s.session_date is not None  # _validate dropped sessions without a date
+                row.session_date, row.topic, row.hours = s.session_date, s.topic, s.hours
+            else:
+                t.sessions.append(TrainingSession(session_date=s.session_date, topic=s.topic, hours=s.hours))
+        t.updated_at = utcnow()  # dirty the row: its version moves even when only sessions changed
     try:
         session.flush()
     except StaleDataError as exc:

@@ -164,12 +164,27 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_training_certificate")),
         sa.UniqueConstraint("number", name=op.f("uq_training_certificate_number")),
-        sa.UniqueConstraint("participant_id", name=op.f("uq_training_certificate_participant_id")),
         sa.UniqueConstraint("verification_code", name=op.f("uq_training_certificate_verification_code")),
     )
+    with op.batch_alter_table("training_certificate", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_training_certificate_participant_id"), ["participant_id"], unique=False
+        )
+        # at most one valid (unrevoked) certificate per participant
+        batch_op.create_index(
+            "uq_training_certificate_valid",
+            ["participant_id"],
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL"),
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("training_certificate", schema=None) as batch_op:
+        batch_op.drop_index("uq_training_certificate_valid")
+        batch_op.drop_index(batch_op.f("ix_training_certificate_participant_id"))
+
     op.drop_table("training_certificate")
     with op.batch_alter_table("training_attendance", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_training_attendance_session_id"))
