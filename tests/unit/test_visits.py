@@ -205,3 +205,38 @@ def test_integrity_check_reports_a_missing_photo(session, tmp_path: Path) -> Non
     visits.photo_path(session, photo).unlink()
     result = check_visit_photos(session)
     assert not result.ok and "hilang" in result.message
+
+
+def test_a_members_visit_opens_the_second_tranche_through_the_aid_service(session) -> None:
+    """End to end with the aid feature's own services: tranche 2 is refused until a visit is recorded."""
+    from datetime import timedelta
+
+    from kaltim_desk.services import grants, programmes
+    from kaltim_desk.services.errors import DomainError
+
+    today = date.today()
+    paid_1 = today - timedelta(days=80)
+    prog = programmes.create_programme(
+        session,
+        programmes.ProgrammeInput(
+            name="Bantuan KUBE Gerbang",
+            budget_year=today.year,
+            funding_source="APBD",
+            ceiling_per_group=20_000_000,
+            ceiling_per_person=5_000_000,
+            tranche_plan="50,50",
+        ),
+    )
+    grp = make_active_group(session, name="KUBE Gerbang")
+    g = grants.create_grant(session, grants.GrantInput(prog.id, group_id=grp.id, amount=10_000_000))
+    grants.verify_grant(session, g.id)
+    grants.approve_grant(session, g.id)
+    grants.sign_agreement(session, g.id, paid_1 - timedelta(days=10))
+    grants.pay_tranche(session, g.id, 1, paid_on=paid_1)
+    # a visit before the first payment does not count
+    member = next(m for m in grp.members if m.role == "anggota").person_id
+    visits.record_visit(session, visit_input(person_id=member, visited_on=paid_1 - timedelta(days=1)))
+    with pytest.raises(DomainError, match="menunggu kunjungan"):
+        grants.pay_tranche(session, g.id, 2, paid_on=today)
+    visits.record_visit(session, visit_input(person_id=member, visited_on=paid_1 + timedelta(days=60)))
+    assert grants.pay_tranche(session, g.id, 2, paid_on=today).status == "disbursed"
