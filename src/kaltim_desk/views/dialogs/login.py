@@ -1,0 +1,417 @@
+"""Logging in, the first admin, the idle lock, and the start-up guards of the database (R4, R5, R8, R18).
+
+`LoginDialog` asks for a username and password and shows the service's one message for every refusal.
+`FirstAdminDialog` creates the office administrator when no account exists yet (normally the first-run
+wizard does that). `IdleLock` watches the whole application for input and locks the window after the
+office's idle minutes: the window is hidden and the same person must type the password again.
+`check_before_open` and `start_guards` are what `views/application.run_gui` calls around the login.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.i18n import _
+from kaltim_desk.services import auth, users
+from kaltim_desk.services.actor import Actor
+from kaltim_desk.views.prompts import Prompts, describe_error
+
+log = logging.getLogger(__name__)
+
+
+class LoginDialog(QDialog):
+    """Username + password. With `locked_actor` it is the idle-lock screen: the name is fixed."""
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, locked_actor: Actor | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor: Actor | None = None
+        self.must_change_password = False
+        self.locked_actor = locked_actor
+        self.setWindowTitle(_("Layar terkunci") if locked_actor else _("Masuk ke Kaltim Desk"))
+        self.setMinimumWidth(380)
+        heading = QLabel(
+            _("Layar dikunci karena tidak ada kegiatan. Masukkan kata sandi {name}.").format(
+                name=locked_actor.display_name or locked_actor.username
+            )
+            if locked_actor
+            else _("Masukkan nama pengguna dan kata sandi Anda.")
+        )
+        heading.setWordWrap(True)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        form = QFormLayout()
+        form.addRow(_("Nama pengguna"), self.username)
+        form.addRow(_("Kata sandi"), self.password)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(_("Buka") if locked_actor else _("Masuk"))
+        ok.setObjectName("login_button")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            _("Keluar") if locked_actor else _("Batal")
+        )
+        self.buttons.accepted.connect(self.try_login)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        if locked_actor:
+            self.username.setText(locked_actor.username)
+            self.username.setReadOnly(True)
+            self.password.setFocus()
+        else:
+            self.username.setFocus()
+
+    def try_login(self) -> None:
+        name, password = self.username.text(), self.password.text()
+        if not name.strip() or not password:
+            self.message.setText(_("Isi nama pengguna dan kata sandi."))
+            return
+        try:
+            with self.ctx.db.session() as s:
+                result = auth.login(s, name, password)
+        except Exception as exc:
+            self.message.setText(describe_error(exc))
+            return
+        self.password.clear()
+        if not result.ok:
+            self.message.setText(_(result.message))
+            self.password.setFocus()
+            return
+        self.actor = result.actor
+        self.must_change_password = result.must_change_password
+        self.accept()
+
+
+class FirstAdminDialog(QDialog):
+    """No account exists yet: create the office administrator (and log in as them)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor: Actor | None = None
+        self.setWindowTitle(_("Akun admin pertama"))
+        intro = QLabel(
+            _(
+                "Belum ada akun pengguna. Buat akun admin kantor; admin kemudian membuat akun operator, "
+                "pelatih dan pejabat. Kata sandi paling sedikit {n} karakter."
+            ).format(n=users.MIN_PASSWORD_LENGTH)
+        )
+        intro.setWordWrap(True)
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("display_name")
+        self.username = QLineEdit("admin")
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit()
+        self.password2.setObjectName("password2")
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        form = QFormLayout()
+        form.addRow(_("Nama lengkap"), self.display_name)
+        form.addRow(_("Nama pengguna"), self.username)
+        form.addRow(_("Kata sandi"), self.password)
+        form.addRow(_("Ulangi kata sandi"), self.password2)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("create_button")
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def create(self) -> None:
+        if self.password.text() != self.password2.text():
+            self.message.setText(_("Kedua kata sandi tidak sama."))
+            return
+        try:
+            with self.ctx.db.session() as s:
+                users.create_user(
+                    s, self.username.text(), self.display_name.text(), "admin", self.password.text()
+                )
+            with self.ctx.db.session() as s:
+                result = auth.login(s, self.username.text(), self.password.text())
+        except Exception as exc:
+            self.message.setText(describe_error(exc))
+            return
+        self.actor = result.actor
+        self.accept()
+
+
+def login(ctx: AppContext, parent: QWidget | None = None) -> Actor | None:
+    """The whole login: the first admin when there is no account, else the login dialog, then a forced
+    password change when an admin reset it. None when the person cancelled."""
+    with ctx.read() as s:
+        any_user = users.users_exist(s)
+    if not any_user:
+        first = FirstAdminDialog(ctx, parent)
+        return first.actor if first.exec() == QDialog.DialogCode.Accepted else None
+    dialog = LoginDialog(ctx, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+        return None
+    if dialog.must_change_password:
+        from kaltim_desk.views.dialogs.change_password import ChangePasswordDialog
+
+        change = ChangePasswordDialog(ctx, dialog.actor, parent, forced=True)
+        if change.exec() != QDialog.DialogCode.Accepted:
+            return None
+    return dialog.actor
+
+
+class IdleLock(QObject):
+    """Locks after `minutes` without keyboard or mouse input anywhere in the application."""
+
+    locked = Signal()
+    INPUT_EVENTS = frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+            QEvent.Type.TouchBegin,
+        }
+    )
+
+    def __init__(self, minutes: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(max(1, int(minutes * 60_000)))
+        self.timer.timeout.connect(self.locked.emit)
+        self.active = minutes > 0
+        app = QApplication.instance()
+        if app is not None and self.active:
+            app.installEventFilter(self)
+            self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.INPUT_EVENTS and self.timer.isActive():
+            self.timer.start()  # restart the countdown
+        return False
+
+    def pause(self) -> None:
+        self.timer.stop()
+
+    def resume(self) -> None:
+        if self.active:
+            self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+def lock_window(ctx: AppContext, window: QWidget, idle: IdleLock | None = None) -> bool:
+    """Hide the window (no personal data left on screen) until the same person logs in again.
+    Returns False when they chose to quit instead."""
+    if idle:
+        idle.pause()
+    window.hide()
+    dialog = LoginDialog(ctx, None, locked_actor=ctx.actor)
+    ok = dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None
+    if ok:
+        window.show()
+        if idle:
+            idle.resume()
+    return ok
+
+
+def install_idle_lock(ctx: AppContext, window: QWidget, minutes: float | None = None) -> IdleLock:
+    """Start the idle lock for `window` (minutes: the office setting, else the user's preference)."""
+    if minutes is None:
+        minutes = float(ctx.user_settings.idle_lock_minutes or 0)
+        try:
+            from kaltim_desk.services.settings import load_section
+            from kaltim_desk.services.startup import SafetySettings
+
+            with ctx.read() as s:
+                minutes = float(load_section(s, SafetySettings).idle_lock_minutes or minutes)
+        except Exception:
+            log.exception("idle lock minutes")
+    idle = IdleLock(minutes, window)
+
+    def on_locked() -> None:
+        if not lock_window(ctx, window, idle):
+            window.close()
+
+    idle.locked.connect(on_locked)
+    window.idle_lock = idle  # type: ignore[attr-defined]
+    return idle
+
+
+# --- start-up guards --------------------------------------------------------------------------------
+
+
+def check_before_open(url: str, prompts: Prompts) -> tuple[bool, bool]:
+    """Before the database is opened: a damaged file is set aside and the newest good backup offered;
+    a network or synced location opens read-only unless the office chose single-user mode (checked
+    after opening). Returns (go on, remote location)."""
+    from kaltim_desk.config import sqlite_path
+    from kaltim_desk.services import startup
+
+    path = sqlite_path(url)
+    if path is None:
+        return True, False
+    health = startup.check_file(path)
+    if not health.ok:
+        offer = startup.candidate_backup(path)
+        if offer is None:
+            prompts.error(
+                None,
+                _("Basis data rusak"),
+                _(
+                    "{problem}\n\nTidak ada cadangan yang utuh di {folder}. Aplikasi tidak menulis apa pun ke "
+                    "berkas ini; hubungi petugas TI dan bawa berkas {file}."
+                ).format(problem=health.message, folder=path.parent / "backups", file=path),
+            )
+            return False, False
+        if not prompts.confirm(
+            None,
+            _("Basis data rusak"),
+            _(
+                "{problem}\n\nBerkas yang rusak akan disisihkan (tidak dihapus) dan basis data dipulihkan "
+                "dari cadangan terbaru yang utuh: {backup} ({when}). Perubahan sesudah cadangan itu hilang. "
+                "Pulihkan sekarang?"
+            ).format(problem=health.message, backup=offer.path.name, when=f"{offer.created:%d-%m-%Y %H:%M}"),
+        ):
+            return False, False
+        try:
+            result = startup.recover(path, offer)
+        except Exception as exc:
+            prompts.error(None, _("Basis data rusak"), describe_error(exc))
+            return False, False
+        prompts.info(
+            None,
+            _("Basis data dipulihkan"),
+            _("Basis data dipulihkan dari {backup}. Berkas rusak disimpan sebagai {damaged}.").format(
+                backup=offer.path.name, damaged=result.damaged.name
+            ),
+        )
+    where = startup.locate(path)
+    return True, where.remote
+
+
+def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
+    """After login: network refusal, the one-writer lock (with heartbeat), the daily backup, idle lock."""
+    from kaltim_desk.services import backup, dblock, startup
+    from kaltim_desk.services.settings import load_section
+
+    read_only = False
+    if remote and ctx.db.path is not None:
+        with ctx.read() as s:
+            single_user = load_section(s, startup.SafetySettings).allow_network_single_user
+        if not single_user:
+            where = startup.locate(ctx.db.path)
+            ctx.prompts.error(
+                window, _("Basis data di jaringan"), _(startup.NETWORK_REFUSED).format(where=where.message)
+            )
+            read_only = True
+    lock = dblock.WriterLock(ctx.db, ctx.actor.username)
+    if not read_only:
+        holder = lock.acquire()
+        if holder is not None:
+            if holder.stale and ctx.prompts.confirm(
+                window,
+                _("Basis data terkunci"),
+                _(
+                    "Basis data tercatat sedang dipakai oleh {holder}, tetapi sudah lama tidak aktif (mungkin "
+                    "komputer itu mati mendadak). Ambil alih? Pengambilalihan dicatat di jejak audit."
+                ).format(holder=holder.describe()),
+            ):
+                lock.take_over(ctx.actor)
+            else:
+                ctx.prompts.info(
+                    window,
+                    _("Basis data dipakai"),
+                    _("Basis data sedang dipakai untuk menulis oleh {holder}. Dibuka hanya-baca.").format(
+                        holder=holder.describe()
+                    ),
+                )
+                read_only = True
+    if read_only:
+        dblock.make_read_only(ctx.db)
+        ctx.extras["read_only"] = True
+        window.setWindowTitle(window.windowTitle() + " " + _("[hanya-baca]"))
+    else:
+        timer = QTimer(window)
+        timer.setInterval(dblock.HEARTBEAT_SECONDS * 1000)
+
+        def beat() -> None:
+            try:
+                alive = lock.heartbeat()
+            except Exception:
+                log.exception("heartbeat")
+                return
+            if not alive:
+                timer.stop()
+                dblock.make_read_only(ctx.db)
+                ctx.extras["read_only"] = True
+                ctx.prompts.error(
+                    window,
+                    _("Kunci diambil alih"),
+                    _("Komputer lain mengambil alih basis data. Jendela ini sekarang hanya-baca."),
+                )
+
+        timer.timeout.connect(beat)
+        timer.start()
+        ctx.extras["writer_lock"] = lock
+        try:
+            backup.daily_backup_if_due(ctx.db)
+        except Exception as exc:
+            log.exception("daily backup")
+            ctx.prompts.error(window, _("Cadangan harian"), describe_error(exc))
+    install_idle_lock(ctx, window)
+
+
+def stop_guards(ctx: AppContext) -> None:
+    lock: Any = ctx.extras.pop("writer_lock", None)
+    if lock is not None:
+        try:
+            lock.release()
+        except Exception:
+            log.exception("release lock")
+
+
+def backups_folder(ctx: AppContext) -> Path | None:
+    from kaltim_desk.services.backup import default_backup_dir
+
+    return default_backup_dir(ctx.db.path) if ctx.db.path else None
