@@ -15,7 +15,7 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.config import database_url
 from kaltim_desk.db import Database
 from kaltim_desk.i18n import _, set_language
-from kaltim_desk.services.actor import SYSTEM_ACTOR, Actor
+from kaltim_desk.services.actor import Actor
 from kaltim_desk.tasks import ThreadPoolTaskRunner
 from kaltim_desk.user_settings import UserSettings
 from kaltim_desk.views.prompts import Prompts, QtPrompts, describe_error
@@ -112,8 +112,10 @@ def offer_demo(ctx: AppContext, parent: QWidget | None = None) -> bool:
 
 
 def login(ctx: AppContext) -> Actor | None:
-    """Who is using the app. Until users exist, the office administrator of this PC."""
-    return SYSTEM_ACTOR
+    """Who is using the app: the login dialog (or the first admin's account when none exists yet)."""
+    from kaltim_desk.views.dialogs.login import login as login_dialog
+
+    return login_dialog(ctx)
 
 
 def run_gui(db_arg: str | None = None) -> int:
@@ -128,6 +130,11 @@ def run_gui(db_arg: str | None = None) -> int:
     prompts = QtPrompts()
     install_excepthook(prompts)
     url = database_url(db_arg)
+    from kaltim_desk.views.dialogs.login import check_before_open, start_guards, stop_guards
+
+    go_on, remote = check_before_open(url, prompts)  # damaged file: set aside, newest good backup offered
+    if not go_on:
+        return 2
     try:
         db = Database(url)
         prepare(db)
@@ -157,7 +164,9 @@ def run_gui(db_arg: str | None = None) -> int:
     ctx.actor = actor
     window = MainWindow(ctx)
     window.show()
+    start_guards(ctx, window, remote=remote)  # network refusal, one writer, daily backup, idle lock
     code = app.exec()
+    stop_guards(ctx)
     ctx.tasks.wait(5000)  # type: ignore[attr-defined]
     db.dispose()
     return int(code)
