@@ -8,7 +8,8 @@ dicts the service produces; `kind` decides the cell type and number format:
 - ``text``: user-typed text, always written as a string cell (a value that starts with ``= + - @`` or a
   line break gets the quote prefix, RELIABILITY R10);
 - ``id``: identity numbers (NIK, No. KK, phone, account): string cells, never numbers (R12);
-- ``int`` / ``money`` / ``percent`` / ``date``: typed cells with the number format below.
+- ``int`` / ``money`` / ``percent`` / ``date``: typed cells with the number format below; ``plain``: a
+  number in the General format (row numbers), the cheapest cell to write.
 
 `total` columns are summed into a JUMLAH row under the data (written as values, not formulas, so that
 every reader, including our own importer, sees the number). `full_only` columns appear only in a full
@@ -36,7 +37,7 @@ class Col:
     key: str
     header: str
     width: float = 14
-    kind: str = "text"  # text | id | int | money | percent | date
+    kind: str = "text"  # text | id | plain | int | money | percent | date
     total: bool = False
     full_only: bool = False
 
@@ -62,7 +63,7 @@ BNBA = SheetLayout(
     sheet_name="BNBA",
     title="DAFTAR PENERIMA BANTUAN BY NAME BY ADDRESS (BNBA)",
     columns=(
-        Col("no", "NO", 6, "int"),
+        Col("no", "NO", 6, "plain"),
         Col("nik", "NIK", 20, "id"),
         Col("kk_number", "NO. KK", 20, "id"),
         Col("name", "NAMA", 28),
@@ -101,7 +102,7 @@ RECAP_REGENCY = SheetLayout(
     key="recap_regency",
     sheet_name="Rekap Kab-Kota",
     title="REKAPITULASI PER KABUPATEN/KOTA",
-    columns=(Col("no", "NO", 6, "int"), Col("regency", "KABUPATEN/KOTA", 26), *_RECAP_MEASURES),
+    columns=(Col("no", "NO", 6, "plain"), Col("regency", "KABUPATEN/KOTA", 26), *_RECAP_MEASURES),
 )
 
 RECAP_DISTRICT = SheetLayout(
@@ -109,7 +110,7 @@ RECAP_DISTRICT = SheetLayout(
     sheet_name="Rekap Kecamatan",
     title="REKAPITULASI PER KECAMATAN",
     columns=(
-        Col("no", "NO", 6, "int"),
+        Col("no", "NO", 6, "plain"),
         Col("regency", "KABUPATEN/KOTA", 24),
         Col("district", "KECAMATAN", 24),
         *_RECAP_MEASURES,
@@ -121,7 +122,7 @@ BUSINESS = SheetLayout(
     sheet_name="Jenis Usaha",
     title="BANTUAN MENURUT JENIS USAHA",
     columns=(
-        Col("no", "NO", 6, "int"),
+        Col("no", "NO", 6, "plain"),
         Col("business_type", "JENIS USAHA", 26),
         Col("groups", "JUMLAH KUBE", 12, "int", total=True),
         Col("recipients", "JUMLAH PENERIMA", 12, "int", total=True),
@@ -134,7 +135,7 @@ TRAINING = SheetLayout(
     sheet_name="Pelatihan",
     title="PELATIHAN DAN SERTIFIKAT",
     columns=(
-        Col("no", "NO", 6, "int"),
+        Col("no", "NO", 6, "plain"),
         Col("title", "NAMA PELATIHAN", 32),
         Col("place", "TEMPAT", 20),
         Col("start_date", "TANGGAL MULAI", 13, "date"),
@@ -152,7 +153,7 @@ SURVIVAL = SheetLayout(
     sheet_name="Keberlanjutan",
     title="KEBERLANJUTAN USAHA PENERIMA",
     columns=(
-        Col("no", "NO", 6, "int"),
+        Col("no", "NO", 6, "plain"),
         Col("intake_year", "TAHUN ANGKATAN", 10, "int"),
         Col("regency", "KABUPATEN/KOTA", 24),
         Col("months", "BULAN SETELAH BANTUAN", 12, "int"),
@@ -171,7 +172,7 @@ CONFLICTS = SheetLayout(
     sheet_name="Konflik",
     title="NIK GANDA ANTARKANTOR / ANTARKELOMPOK",
     columns=(
-        Col("no", "NO", 6, "int"),
+        Col("no", "NO", 6, "plain"),
         Col("nik", "NIK", 20, "id"),
         Col("nik_key", "KUNCI NIK", 24, "id"),
         Col("kind", "JENIS KONFLIK", 22),
@@ -188,7 +189,7 @@ SOURCES = SheetLayout(
     sheet_name="Sumber",
     title="BERKAS KABUPATEN/KOTA YANG DIGABUNG",
     columns=(
-        Col("no", "NO", 6, "int"),
+        Col("no", "NO", 6, "plain"),
         Col("file", "BERKAS", 30),
         Col("office", "KANTOR", 14),
         Col("sequence", "NO. URUT EKSPOR", 10, "int"),

@@ -104,6 +104,10 @@ class _Styles:
         return c
 
 
+def _plain(v: Any) -> Any:
+    return None if v == "" else v
+
+
 def _converters(sheet: SheetData, styles: _Styles) -> list[Callable[[Any], Any]]:
     quoted = styles.template("quoted", quotePrefix=True, number_format="@")
 
@@ -119,7 +123,9 @@ def _converters(sheet: SheetData, styles: _Styles) -> list[Callable[[Any], Any]]
     out: list[Callable[[Any], Any]] = []
     for col in sheet.layout.visible_columns(sheet.full):
         fmt = col.number_format
-        if fmt is None:
+        if col.kind == "plain":
+            out.append(_plain)
+        elif fmt is None:
             out.append(text)
         else:
             style = styles.template(f"fmt:{fmt}", number_format=fmt)
