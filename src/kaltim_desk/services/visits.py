@@ -401,7 +401,11 @@ def recipient_grants(
     ).all()
     from kaltim_desk.domain.money import format_rupiah
 
-    return [(r.id, f"{r.name} ({r.budget_year}) - {format_rupiah(int(r.amount or 0))}") for r in rows]
+    out = []
+    for r in rows:
+        name = r.name if str(r.budget_year) in r.name else f"{r.name} ({r.budget_year})"
+        out.append((r.id, f"{name} - {format_rupiah(int(r.amount or 0))}"))
+    return out
 
 
 # --- the list page --------------------------------------------------------------------------------

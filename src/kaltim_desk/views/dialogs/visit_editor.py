@@ -105,7 +105,7 @@ class VisitEditor(QDialog):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.mentor.setCompleter(completer)
         if mentors and visit is None:
-            self.mentor.setPlaceholderText(mentors[0])
+            self.mentor.setPlaceholderText(_("mis. {name}").format(name=mentors[0]))
         self._row(left, "mentor_name", _("Pendamping *"), self.mentor)
 
         self.recipient_search = QLineEdit()
