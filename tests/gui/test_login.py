@@ -1,0 +1,144 @@
+"""The login dialog as a person uses it: typed names and passwords, a click on Masuk (R18)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QWidget
+
+from kaltim_desk.services import auth, users
+from kaltim_desk.views.dialogs.change_password import ChangePasswordDialog
+from kaltim_desk.views.dialogs.login import FirstAdminDialog, IdleLock, LoginDialog
+
+
+@pytest.fixture(autouse=True)
+def cheap_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(auth, "_DUMMY_HASH", None)
+    auth.reset_unknown_failures()
+
+
+@pytest.fixture
+def office(ctx: Any) -> Any:
+    with ctx.db.session() as s:
+        users.create_user(s, "admin", "Admin Kantor", "admin", "kantor-dinsos-2026")
+        users.create_user(s, "siti", "Siti Aminah", "clerk", "kopi-susu-42")
+    return ctx
+
+
+def _attempt(qtbot: Any, dialog: LoginDialog, name: str, password: str) -> str:
+    dialog.username.clear()
+    qtbot.keyClicks(dialog.username, name)
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.mouseClick(dialog.findChild(QWidget, "login_button"), Qt.MouseButton.LeftButton)
+    return dialog.message.text()
+
+
+def test_right_password_logs_in(office: Any, qtbot: Any) -> None:
+    dialog = LoginDialog(office)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _attempt(qtbot, dialog, "siti", "kopi-susu-42")
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert (
+        dialog.actor is not None
+        and dialog.actor.role == "clerk"
+        and dialog.actor.display_name == "Siti Aminah"
+    )
+
+
+def test_wrong_password_and_unknown_user_read_the_same(office: Any, qtbot: Any) -> None:
+    dialog = LoginDialog(office)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wrong = _attempt(qtbot, dialog, "siti", "salah-sekali")
+    assert dialog.password.text() == ""  # cleared for the next try
+    unknown = _attempt(qtbot, dialog, "tidak.ada", "salah-sekali")
+    assert wrong == unknown == "Nama pengguna atau kata sandi salah."
+    assert dialog.isVisible() and dialog.actor is None
+
+
+def test_lockout_after_five_failures_is_shown_and_holds(office: Any, qtbot: Any) -> None:
+    dialog = LoginDialog(office)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for i in range(auth.MAX_FAILURES):
+        text = _attempt(qtbot, dialog, "siti", f"tebakan-{i}-xyz")
+    assert "dikunci sementara" in text and "15 menit" in text
+    assert "dikunci sementara" in _attempt(qtbot, dialog, "siti", "kopi-susu-42")
+    assert dialog.actor is None
+
+
+def test_empty_fields_are_asked_for(office: Any, qtbot: Any) -> None:
+    dialog = LoginDialog(office)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.findChild(QWidget, "login_button"), Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Isi nama pengguna dan kata sandi."
+
+
+def test_first_start_creates_the_admin_and_logs_in(ctx: Any, qtbot: Any) -> None:
+    dialog = FirstAdminDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.display_name, "Kepala Tata Usaha")
+    qtbot.keyClicks(dialog.password, "pendek")
+    qtbot.keyClicks(dialog.password2, "pendek")
+    qtbot.mouseClick(dialog.findChild(QWidget, "create_button"), Qt.MouseButton.LeftButton)
+    assert "paling sedikit 8" in dialog.message.text()
+    dialog.password.clear()
+    dialog.password2.clear()
+    qtbot.keyClicks(dialog.password, "kantor-dinsos-2026")
+    qtbot.keyClicks(dialog.password2, "kantor-dinsos-2026")
+    qtbot.mouseClick(dialog.findChild(QWidget, "create_button"), Qt.MouseButton.LeftButton)
+    assert dialog.actor is not None and dialog.actor.role == "admin" and dialog.actor.username == "admin"
+
+
+def test_forced_password_change(office: Any, qtbot: Any) -> None:
+    with office.db.session() as s:
+        siti = auth.find_user(s, "siti")
+        users.reset_password(s, siti.id, "sementara-2026")
+    login = LoginDialog(office)
+    qtbot.addWidget(login)
+    _attempt(qtbot, login, "siti", "sementara-2026")
+    assert login.must_change_password
+    change = ChangePasswordDialog(office, login.actor, forced=True)
+    qtbot.addWidget(change)
+    qtbot.keyClicks(change.old, "sementara-2026")
+    qtbot.keyClicks(change.new, "teh-manis-2026")
+    qtbot.keyClicks(change.new2, "teh-manis-2026")
+    qtbot.mouseClick(change.findChild(QWidget, "save_button"), Qt.MouseButton.LeftButton)
+    assert change.result() == QDialog.DialogCode.Accepted
+    again = LoginDialog(office)
+    qtbot.addWidget(again)
+    _attempt(qtbot, again, "siti", "teh-manis-2026")
+    assert again.actor is not None and not again.must_change_password
+
+
+def test_idle_lock_fires_without_input_and_input_postpones_it(qtbot: Any) -> None:
+    idle = IdleLock(minutes=0.005)  # 300 ms
+    try:
+        widget = QWidget()
+        qtbot.addWidget(widget)
+        widget.show()
+        with qtbot.waitSignal(idle.locked, timeout=2000):
+            pass
+        idle.resume()
+        remaining_before = idle.timer.remainingTime()
+        qtbot.wait(150)
+        qtbot.keyClick(widget, Qt.Key.Key_A)
+        assert idle.timer.remainingTime() > remaining_before - 150 + 50  # restarted by the key press
+    finally:
+        idle.stop()
+
+
+def test_lock_screen_fixes_the_name(office: Any, qtbot: Any) -> None:
+    with office.db.session() as s:
+        actor = auth.login(s, "siti", "kopi-susu-42").actor
+    dialog = LoginDialog(office, locked_actor=actor)
+    qtbot.addWidget(dialog)
+    assert dialog.username.text() == "siti" and dialog.username.isReadOnly()
+    qtbot.keyClicks(dialog.password, "kopi-susu-42")
+    qtbot.mouseClick(dialog.findChild(QWidget, "login_button"), Qt.MouseButton.LeftButton)
+    assert dialog.actor is not None and dialog.actor.username == "siti"
