@@ -120,6 +120,11 @@ _HINTS = {
 }
 
 
+class ImportCancelled(DomainError):
+    def __init__(self) -> None:
+        super().__init__("cancelled", "Pemeriksaan berkas dibatalkan; tidak ada yang disimpan.")
+
+
 @dataclass(frozen=True)
 class Problem:
     sheet: str
@@ -367,9 +372,7 @@ def _validate_sheet(
         done = r - guess.row
         if done % 500 == 0:
             if is_cancelled is not None and is_cancelled():
-                from kaltim_desk.exports.workbook import ExportCancelled
-
-                raise ExportCancelled()
+                raise ImportCancelled()
             if progress is not None:
                 progress(done, total, sheet)
         cells = list(grid.rows[r])

@@ -129,6 +129,9 @@ class ImportWizard(QDialog):
             [_("Baris"), _("Status"), _("Nama"), _("NIK"), _("Keterangan")]
         )
         self.rows_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.rows_table.verticalHeader().hide()
+        for col, width in ((0, 70), (1, 100), (2, 200), (3, 150)):
+            self.rows_table.setColumnWidth(col, width)
         self.report_button = QPushButton(_("Simpan laporan masalah…"))
         self.report_button.setObjectName("save_report")
         self.report_button.clicked.connect(self.save_report)
