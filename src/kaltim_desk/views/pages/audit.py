@@ -1,0 +1,160 @@
+"""Audit: who did what and when, filtered by actor, action, entity and dates, newest first, with the
+hash-chain check (RELIABILITY R19). Officers and admins only (`audit.view`, checked by the services)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.i18n import _
+from kaltim_desk.services import audit_query
+from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.views.pages.table_page import TablePage
+from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.qtmodels.paged import Column, SessionSource
+
+ENTITY_LABELS = {
+    "person": _("Penerima"),
+    "group": _("Kelompok"),
+    "user": _("Pengguna"),
+    "database": _("Basis data"),
+    "setting": _("Pengaturan"),
+    "grant": _("Bantuan"),
+    "training": _("Pelatihan"),
+}
+
+
+def audit_columns() -> list[Column]:
+    return [
+        Column("id", _("No."), "at", str, align_right=True),
+        Column("at", _("Waktu (UTC)"), "at", lambda d: d.strftime("%d-%m-%Y %H:%M:%S") if d else ""),
+        Column("actor", _("Pengguna"), "actor"),
+        Column("action_label", _("Tindakan"), "action"),
+        Column("entity", _("Data"), "entity", lambda e: ENTITY_LABELS.get(e, e or "")),
+        Column("entity_id", _("ID")),
+        Column("summary", _("Rincian")),
+    ]
+
+
+class Page(TablePage):
+    def __init__(self, ctx: AppContext) -> None:
+        self.title = _("Audit")
+        self.search_placeholder = _("Cari dalam rincian atau ID…")
+        super().__init__(
+            ctx,
+            SessionSource(ctx, audit_query.count_entries, audit_query.page_entries),
+            audit_columns(),
+            "at",
+            [("", _("Semua"))],
+            with_region=False,
+        )
+        self.model.descending = True
+        self.status.hide()
+        self.actor = QComboBox()
+        self.actor.setObjectName("actor_filter")
+        self.action = QComboBox()
+        self.action.setObjectName("action_filter")
+        self.entity = QComboBox()
+        self.entity.setObjectName("entity_filter")
+        self.use_dates = QCheckBox(_("Tanggal"))
+        self.use_dates.setObjectName("use_dates")
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-30))
+        self.date_from.setObjectName("date_from")
+        self.date_to = QDateEdit(today)
+        self.date_to.setObjectName("date_to")
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("dd-MM-yyyy")
+            d.setEnabled(False)
+        self.chain_label = QLabel()
+        self.chain_label.setObjectName("chain_label")
+        self.chain_button = QPushButton(_("Periksa rantai audit"))
+        self.chain_button.setObjectName("chain_button")
+        self.chain_button.clicked.connect(self.check_chain)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Pengguna")))
+        row.addWidget(self.actor, 1)
+        row.addWidget(QLabel(_("Tindakan")))
+        row.addWidget(self.action, 1)
+        row.addWidget(QLabel(_("Data")))
+        row.addWidget(self.entity, 1)
+        row.addWidget(self.use_dates)
+        row.addWidget(self.date_from)
+        row.addWidget(QLabel("–"))
+        row.addWidget(self.date_to)
+        chain = QHBoxLayout()
+        chain.addWidget(self.chain_label, 1)
+        chain.addWidget(self.chain_button)
+        layout = self.layout()
+        layout.insertLayout(2, row)  # type: ignore[attr-defined]
+        layout.addLayout(chain)  # type: ignore[attr-defined]
+        self._fill_choices()
+        for combo in (self.actor, self.action, self.entity):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.use_dates.toggled.connect(self._dates_toggled)
+        self.date_from.dateChanged.connect(lambda _d: self.refresh())
+        self.date_to.dateChanged.connect(lambda _d: self.refresh())
+        for col, width in ((0, 60), (1, 150), (2, 120), (3, 170), (4, 100), (5, 60)):
+            self.table.setColumnWidth(col, width)
+        self.check_chain()
+
+    def _fill_choices(self) -> None:
+        try:
+            with self.ctx.read() as s:
+                actors = audit_query.distinct_values(s, "actor")
+                actions = audit_query.distinct_values(s, "action")
+                entities = audit_query.distinct_values(s, "entity")
+        except Exception as exc:
+            self.ctx.prompts.error(self, self.title, describe_error(exc))
+            return
+        self.actor.addItem(_("Semua pengguna"), "")
+        for a in actors:
+            self.actor.addItem(a, a)
+        self.action.addItem(_("Semua tindakan"), "")
+        for prefix in sorted({a.split(".")[0] + "." for a in actions if "." in a}):
+            self.action.addItem(_("{kind}: semua").format(kind=prefix[:-1]), prefix)
+        for a in actions:
+            self.action.addItem(audit_query.ACTION_LABELS.get(a, a), a)
+        self.entity.addItem(_("Semua data"), "")
+        for e in entities:
+            self.entity.addItem(ENTITY_LABELS.get(e, e), e)
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.refresh()
+
+    def current_filter(self) -> PageFilter:
+        extra: list[tuple[str, str]] = []
+        for key, combo in (("actor", self.actor), ("action", self.action), ("entity", self.entity)):
+            value = combo.currentData() if hasattr(self, key) else ""
+            if value:
+                extra.append((key, value))
+        if getattr(self, "use_dates", None) is not None and self.use_dates.isChecked():
+            extra.append(("date_from", _iso(self.date_from.date())))
+            extra.append(("date_to", _iso(self.date_to.date())))
+        return PageFilter(text=self.search.text(), extra=tuple(extra))
+
+    def check_chain(self) -> None:
+        try:
+            with self.ctx.read() as s:
+                ok, message = audit_query.verify_chain(s)
+        except Exception as exc:
+            self.ctx.prompts.error(self, self.title, describe_error(exc))
+            return
+        if ok:
+            self.chain_label.setText(_("Rantai audit utuh: {detail}").format(detail=message))
+            self.chain_label.setStyleSheet("color: #1b5e20;")
+        else:
+            self.chain_label.setText(
+                _("PERINGATAN: jejak audit telah diubah di luar aplikasi: {detail}").format(detail=message)
+            )
+            self.chain_label.setStyleSheet("color: #b00020; font-weight: bold;")
+
+
+def _iso(d: QDate) -> str:
+    return date(d.year(), d.month(), d.day()).isoformat()
