@@ -127,6 +127,15 @@ def test_recording_a_visit_with_a_photo_clears_the_overdue_visit(qtbot, ctx, pro
     assert page.visits.model.rowCount() == 1
     assert page.overdue.summary.text() == "Tidak ada kunjungan yang terlambat."
 
+    # reopened later: the photo is listed; once its file is gone the editor says so
+    stored.unlink()
+    again = VisitEditor(ctx, editor.saved)
+    qtbot.addWidget(again)
+    item = again.photos.item(0)
+    assert item.text().endswith("(berkas hilang)")
+    again.photos.itemDoubleClicked.emit(item)
+    assert "tidak ditemukan" in again.errors["photos"].text()
+
 
 def test_editing_loads_the_visit(qtbot, ctx) -> None:
     with ctx.session() as s:

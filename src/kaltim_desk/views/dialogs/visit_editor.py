@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -168,6 +170,8 @@ class VisitEditor(QDialog):
         self.photos = QListWidget()
         self.photos.setObjectName("photos")
         self.photos.setFixedHeight(80)
+        self.photos.setToolTip(_("Klik dua kali untuk membuka foto"))
+        self.photos.itemDoubleClicked.connect(self._open_photo)
         add_photo = QPushButton(_("Tambah foto…"))
         add_photo.setObjectName("add_photo")
         add_photo.clicked.connect(self.add_photo)
@@ -249,9 +253,10 @@ class VisitEditor(QDialog):
         self.follow_up.setPlainText(v.follow_up)
         with self.ctx.read() as s:
             checked = visits.verify_photos(s, v.id)
+            root = visits.attachments_root(s)
         state = {"ok": "", "missing": _(" (berkas hilang)"), "changed": _(" (berkas berubah!)")}
         for photo, status in checked:
-            self.photos.addItem(Path(photo.file_name).name + state[status])
+            self._add_photo_item(Path(photo.file_name).name + state[status], root / photo.file_name)
 
     # --- behaviour -----------------------------------------------------------------------------------
     def _search(self) -> None:
@@ -298,7 +303,7 @@ class VisitEditor(QDialog):
             return
         if self.visit is None:
             self.pending_photos.append(Path(path))
-            self.photos.addItem(Path(path).name + _(" (disalin saat disimpan)"))
+            self._add_photo_item(Path(path).name + _(" (disalin saat disimpan)"), Path(path))
             return
         try:
             with self.ctx.session() as s:
@@ -307,7 +312,21 @@ class VisitEditor(QDialog):
             self._set_error("photos", describe_error(exc))
             return
         self._set_error("photos", "")
-        self.photos.addItem(Path(photo.file_name).name)
+        with self.ctx.read() as s:
+            stored = visits.photo_path(s, photo)
+        self._add_photo_item(Path(photo.file_name).name, stored)
+
+    def _add_photo_item(self, text: str, path: Path) -> None:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, str(path))
+        self.photos.addItem(item)
+
+    def _open_photo(self, item: QListWidgetItem) -> None:
+        path = Path(item.data(Qt.ItemDataRole.UserRole) or "")
+        if not path.is_file():
+            self._set_error("photos", _("Berkas foto tidak ditemukan: {name}").format(name=path.name))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def _set_error(self, key: str, message: str) -> None:
         label = self.errors.get(key)
