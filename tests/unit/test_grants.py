@@ -345,6 +345,24 @@ def test_the_second_tranche_waits_for_a_monitoring_visit(session, monkeypatch):
     assert grants.pay_tranche(session, g.id, 2, paid_on=TODAY).status == "disbursed"
 
 
+def test_a_three_tranche_grant_shows_each_payment_as_its_next_step(session, monkeypatch):
+    calls = open_visit_gate(monkeypatch, value=True)
+    prog = make_programme(session, tranche_plan="40,30,30")
+    g = bring_to(session, group_grant(session, prog.id, amount=10_000_000).id, R.SIGNED)
+    labels = []
+    for seq, expected in ((1, "disbursing"), (2, "disbursing"), (3, "disbursed")):
+        steps = grants.step_checks(session, g.id)
+        assert [(c.label, c.target, c.ok) for c in steps] == [
+            (f"Catat pembayaran tahap {seq}", expected, True)
+        ]
+        labels.append(steps[0].label)
+        g = grants.pay_tranche(session, g.id, seq, paid_on=TODAY)
+        assert g.status == expected
+    # tranches 2 and 3 each asked for a visit after the previous payment: when listed and when paid
+    assert [c[1] for c in calls] == [TODAY] * 4
+    assert grants.get_grant(session, g.id).paid_total == 10_000_000
+
+
 def test_the_visit_gate_can_be_switched_off(session, monkeypatch):
     open_visit_gate(monkeypatch, value=False)
     save_section(session, R.AidRules(second_tranche_requires_visit=False))

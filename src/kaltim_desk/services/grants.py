@@ -818,7 +818,7 @@ def step_checks(session: Session, grant_id: int) -> list[StepCheck]:
     grant = _load(session, grant_id)
     out: list[StepCheck] = []
     for t in R.transitions_from(grant.status, grant.form):
-        if t.target in (R.REJECTED, R.CANCELLED) or (t.source == t.target):
+        if t.target in (R.REJECTED, R.CANCELLED):
             continue
         reasons: list[str] = []
         if t.target in (R.VERIFIED, R.APPROVED, R.SIGNED):

@@ -234,6 +234,7 @@ class GrantEditor(QDialog):
         left.addWidget(self.proposal)
         left.addWidget(self.summary)
         left.addWidget(steps_box)
+        left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.items_box, 1)
         right.addWidget(self.tranches_box, 1)
@@ -385,7 +386,7 @@ class GrantEditor(QDialog):
             return
         blocked = {c.target: c for c in self.checks}
         for t in R.allowed_transitions(self.ctx.actor.role, g.status, g.form):
-            if t.source == t.target or t.target in self.step_buttons:
+            if t.target in self.step_buttons:
                 continue
             check = blocked.get(t.target)
             if t.action == "grant.disburse" and g.form == "cash":
