@@ -260,3 +260,17 @@ def test_header_detection_and_normalisation_units():
     assert g.mapping == {0: "no", 1: "name", 2: "nik", 3: "village", 4: "district"}
     assert is_column_number_row([1, 2, 3, 4, 5]) and is_column_number_row(["(1)", "(2)", "(3)"])
     assert not is_column_number_row([1, 2, 5]) and not is_column_number_row(["1", "x", "3"])
+
+
+def test_integrity_check_sees_import_data_whose_batch_is_gone(session, tmp_path):
+    from sqlalchemy import text
+
+    from kaltim_desk.services.checks import check_import_batches
+
+    path, _e, _n = ec.clerk_workbook(tmp_path)
+    result = imports.commit_import(session, imports.preview_import(session, path))
+    ok = check_import_batches(session)
+    assert ok.ok and ok.message == "1 impor tercatat, semua data impor utuh"
+    session.execute(text("UPDATE import_batch SET status = 'rolled_back' WHERE id = :i"), {"i": result.batch_id})
+    bad = check_import_batches(session)
+    assert not bad.ok and bad.message.startswith("3 penerima dan 1 kelompok")

@@ -231,3 +231,27 @@ def rollback_batch(session: Session, batch_id: int, reason: str) -> dict[str, in
         groups=len(group_ids),
     )
     return {"people": len(person_ids), "groups": len(group_ids)}
+
+
+def check_import_batches(session: Session) -> tuple[bool, str]:
+    """Integrity: every person and group marked with an import batch belongs to a committed batch (a
+    rolled-back batch leaves nothing behind; a batch id without its record means a change behind the
+    app's back)."""
+    live = select(ImportBatch.id).where(ImportBatch.status == "committed")
+    people_n = session.scalar(
+        select(func.count())
+        .select_from(Person)
+        .where(Person.import_batch_id.is_not(None), Person.import_batch_id.not_in(live))
+    )
+    groups_n = session.scalar(
+        select(func.count())
+        .select_from(KubeGroup)
+        .where(KubeGroup.import_batch_id.is_not(None), KubeGroup.import_batch_id.not_in(live))
+    )
+    batches = session.scalar(select(func.count()).select_from(ImportBatch)) or 0
+    if people_n or groups_n:
+        return (
+            False,
+            f"{people_n} penerima dan {groups_n} kelompok menunjuk impor yang tidak ada atau sudah dibatalkan",
+        )
+    return True, f"{batches} impor tercatat, semua data impor utuh"

@@ -144,6 +144,14 @@ def check_aid(session: Session) -> CheckResult:
     return result
 
 
+def check_import_batches(session: Session) -> CheckResult:
+    """Excel: people and groups marked with an import batch belong to a committed batch."""
+    from kaltim_desk.imports.staging import check_import_batches as check
+
+    ok, message = check(session)
+    return CheckResult("Data impor Excel", ok, message)
+
+
 # Features append their own checks here (aid ceilings, certificate register...).
 CHECKS: list[Callable[[Session], CheckResult]] = [
     check_database_file,
@@ -155,6 +163,7 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
     check_visit_photos,
     check_certificates,
     check_aid,
+    check_import_batches,
 ]
 
 
