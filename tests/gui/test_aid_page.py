@@ -169,6 +169,13 @@ def test_batch_printing_from_the_page(qtbot, ctx, data, tmp_path):
     page.print_all()
     assert (tmp_path / "semua.pdf").read_bytes().startswith(b"%PDF")
     assert ctx.prompts.messages[-1][2] == f"Perjanjian disimpan ke {tmp_path / 'semua.pdf'}"
+    ctx.prompts.confirm_answer = False  # one file per recipient, in a folder
+    ctx.prompts.folder_answer = tmp_path / "folder"
+    page.print_all()
+    assert [p.name for p in (tmp_path / "folder").iterdir()] == [
+        f"perjanjian-{data['paying'].id:05d}-kube-bakung.pdf"
+    ]
+    assert ctx.prompts.messages[-1][2] == f"Perjanjian disimpan ke 1 berkas di {tmp_path / 'folder'}"
 
 
 def test_the_programme_dialog_names_the_bad_field(qtbot, ctx):
@@ -185,3 +192,31 @@ def test_the_programme_dialog_names_the_bad_field(qtbot, ctx):
     dialog.save()
     assert dialog.saved is not None and dialog.saved.ceiling_per_group == 20_000_000
     assert dialog.saved.tranche_plan == "60,40"
+
+
+def test_goods_items_are_edited_in_the_editor(qtbot, ctx):
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    with ctx.session() as s:
+        prog = make_programme(s, name="Peralatan Layar", aid_form="goods", ceiling_per_group=10_000_000)
+        group = make_active_group(s, name="KUBE Jahit Layar")
+        g = grants.create_grant(s, grants.GrantInput(prog.id, group_id=group.id, form="goods"))
+    editor = GrantEditor(ctx, g.id)
+    qtbot.addWidget(editor)
+    assert editor.items_box.isVisibleTo(editor) and not editor.tranches_box.isVisibleTo(editor)
+    assert "✘ Verifikasi: Daftar barang masih kosong" in editor.blocker_lines()
+    for row, values in enumerate(
+        (("Mesin jahit", "2", "unit", "Rp2.750.000"), ("Kain katun", "40", "meter", "45000"))
+    ):
+        qtbot.mouseClick(editor.add_item, Qt.MouseButton.LeftButton)
+        for col, value in enumerate(values):
+            editor.items.setItem(row, col, QTableWidgetItem(value))
+    qtbot.mouseClick(editor.save_items, Qt.MouseButton.LeftButton)
+    assert editor.message.text() == ""
+    assert editor.amount.text() == "Rp7.300.000"
+    assert editor.items.item(1, 4).text() == "Rp1.800.000"
+    assert "✔ Verifikasi: dapat dilakukan" in editor.blocker_lines()
+    editor.items.setItem(0, 1, QTableWidgetItem("5"))
+    qtbot.mouseClick(editor.save_items, Qt.MouseButton.LeftButton)
+    assert "melebihi pagu per kelompok" in editor.message.text()
+    assert editor.amount.text() == "Rp7.300.000"  # nothing saved

@@ -121,12 +121,25 @@ class Page(TablePage):
         if not pid:
             self.ctx.prompts.error(self, self.title, _("Pilih dulu programnya pada saringan Program."))
             return
-        target = self.ctx.prompts.save_file(
-            self, _("Simpan semua perjanjian"), f"perjanjian-program-{pid}.pdf", "PDF (*.pdf)"
+        one_file = self.ctx.prompts.confirm(
+            self,
+            _("Cetak semua perjanjian"),
+            _(
+                "Gabungkan semua perjanjian dalam satu berkas PDF?\n(Tidak: satu berkas per penerima dalam satu folder.)"
+            ),
         )
-        if target is None:
-            return
-        target = target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
+        if one_file:
+            chosen = self.ctx.prompts.save_file(
+                self, _("Simpan semua perjanjian"), f"perjanjian-program-{pid}.pdf", "PDF (*.pdf)"
+            )
+            if chosen is None:
+                return
+            target = chosen if chosen.suffix.lower() == ".pdf" else chosen.with_suffix(".pdf")
+        else:
+            folder = self.ctx.prompts.choose_folder(self, _("Folder perjanjian"))
+            if folder is None:
+                return
+            target = folder
         progress = QProgressDialog(_("Menyiapkan perjanjian…"), _("Batal"), 0, 100, self)
         progress.setObjectName("batch_progress")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -136,7 +149,13 @@ class Page(TablePage):
 
         def work(state: Any) -> list[Path]:
             return print_programme_agreements(
-                db, actor, pid, target, progress=state.progress, is_cancelled=state.is_cancelled
+                db,
+                actor,
+                pid,
+                target,
+                one_file=one_file,
+                progress=state.progress,
+                is_cancelled=state.is_cancelled,
             )
 
         def on_progress(done: int, total: int, text: str) -> None:
@@ -149,7 +168,8 @@ class Page(TablePage):
         def done(files: list[Path]) -> None:
             progress.close()
             self.refresh()
-            self.ctx.prompts.info(self, self.title, _("Perjanjian disimpan ke {path}").format(path=files[0]))
+            where = files[0] if one_file else _("{n} berkas di {folder}").format(n=len(files), folder=target)
+            self.ctx.prompts.info(self, self.title, _("Perjanjian disimpan ke {path}").format(path=where))
 
         def failed(exc: BaseException) -> None:
             progress.close()
