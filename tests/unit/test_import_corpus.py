@@ -271,6 +271,30 @@ def test_integrity_check_sees_import_data_whose_batch_is_gone(session, tmp_path)
     result = imports.commit_import(session, imports.preview_import(session, path))
     ok = check_import_batches(session)
     assert ok.ok and ok.message == "1 impor tercatat, semua data impor utuh"
-    session.execute(text("UPDATE import_batch SET status = 'rolled_back' WHERE id = :i"), {"i": result.batch_id})
+    session.execute(
+        text("UPDATE import_batch SET status = 'rolled_back' WHERE id = :i"), {"i": result.batch_id}
+    )
     bad = check_import_batches(session)
     assert not bad.ok and bad.message.startswith("3 penerima dan 1 kelompok")
+
+
+def test_cli_import_validates_then_commits_then_adds_nothing(db, db_url, tmp_path, capsys):
+    from kaltim_desk.cli import main as cli_main
+
+    path, _e, _n = ec.clerk_workbook(tmp_path)
+    dbfile = db_url.removeprefix("sqlite:///")
+    report = tmp_path / "masalah.xlsx"
+    assert cli_main(["import", str(path), "--db", dbfile, "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "Baris dibaca   : 18" in out and "Dapat diimpor  : 3" in out
+    assert "Dilewati       : 8" in out and "Ditolak        : 7" in out
+    assert "baris 9, kolom B (NIK), nilai '(angka)'" in out
+    assert "Belum ada yang disimpan" in out and report.exists()
+    with db.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) == 0
+    assert cli_main(["import", str(path), "--db", dbfile, "--commit"]) == 0
+    assert "3 penerima diimpor (batch #1), 1 kelompok baru" in capsys.readouterr().out
+    assert cli_main(["import", str(path), "--db", dbfile, "--commit"]) == 0
+    assert "Tidak ada baris baru" in capsys.readouterr().out
+    assert cli_main(["import-rollback", "1", "--db", dbfile, "--reason", "uji"]) == 0
+    assert "3 penerima dan 1 kelompok dihapus" in capsys.readouterr().out
