@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
         self.help_menu = help_menu
+        from kaltim_desk.views.dialogs.backup_dialog import install_safety_menu
+
+        install_safety_menu(self)  # Keamanan: backup/restore, users, password, lock screen
 
     def refresh_current(self) -> None:
         row = self.nav.currentRow()
