@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from kaltim_desk.documents.agreement import DETAIL_MARKER, template_values
 from kaltim_desk.documents.batch import render_agreements
-from kaltim_desk.documents.fonts import SANS, SERIF, SERIF_BOLD, register_fonts
+from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, register_fonts
 from kaltim_desk.documents.styles import FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_TOP
 from kaltim_desk.documents.templates import fill, load_template
 from kaltim_desk.domain.dates import format_date_id
@@ -99,79 +100,117 @@ def make_docs(n: int) -> list[AidDoc]:
     return docs
 
 
-def _lines(doc: AidDoc, tpl: dict[str, Any]) -> list[tuple[str, float, str, bool]]:
-    """The same texts our agreement prints, as (font, size, text, centred) before wrapping."""
+TABLE_WIDTHS_CM = (2.2, 1.8, 3.6, 3.6, 4.9)  # the cash detail table of documents/agreement.py
+
+
+def _lines(doc: AidDoc, tpl: dict[str, Any]) -> list[tuple[str, float, str, str]]:
+    """The same texts our agreement prints, as (font, size, text, kind) before wrapping; kind is
+    "c" (centred), "l" (left), "row" (a table row, cells separated by tabs), "rule" (the kop's double
+    line), "stamp" (the meterai box)."""
     v = template_values(doc, SIGNED_ON)
     v["duty_stamp"] = tpl.get("duty_stamp_text", "") if doc.needs_duty_stamp else ""
     lh, p2 = doc.letterhead, doc.party2
     p1 = doc.signatory(tpl["signatories"].get("party1", "head"))
-    out: list[tuple[str, float, str, bool]] = [
-        (SERIF_BOLD, 13, lh.government_name, True),
-        (SERIF_BOLD, 15, lh.agency_name, True),
-        (SERIF, 9, lh.address, True),
-        (SERIF, 9, f"Telepon {lh.phone}   Pos-el {lh.email}   Laman {lh.web}", True),
-        (SERIF_BOLD, 13, fill(tpl["title"], v), True),
-        (SERIF_BOLD, 11, fill(tpl["subtitle"], v), True),
-        (SERIF, 11, f"Nomor: {doc.agreement_number}", True),
-        (SERIF, 11, fill(tpl["opening"], v), False),
+    out: list[tuple[str, float, str, str]] = [
+        (SERIF_BOLD, 13, lh.government_name, "c"),
+        (SERIF_BOLD, 15, lh.agency_name, "c"),
+        (SERIF, 9, lh.address, "c"),
+        (SERIF, 9, f"Telepon {lh.phone}   Pos-el {lh.email}   Laman {lh.web}", "c"),
+        (SERIF, 9, "", "rule"),
+        (SERIF_BOLD, 13, fill(tpl["title"], v), "c"),
+        (SERIF_BOLD, 11, fill(tpl["subtitle"], v), "c"),
+        (SERIF, 11, f"Nomor: {doc.agreement_number}", "c"),
+        (SERIF, 11, fill(tpl["opening"], v), "l"),
     ]
     for k, val in (("Nama", p1.name), ("NIP", p1.nip), ("Pangkat/Gol.", p1.rank), ("Jabatan", p1.position)):
-        out.append((SERIF, 11, f"{k} : {val}", False))
-    out.append((SERIF, 11, fill(tpl["party1_role"], v), False))
+        out.append((SERIF, 11, f"{k} : {val}", "l"))
+    out.append((SERIF, 11, fill(tpl["party1_role"], v), "l"))
     for k, val in (("Nama", p2.name), ("NIK", p2.nik), ("Jabatan", p2.position), ("Alamat", p2.address)):
-        out.append((SERIF, 11, f"{k} : {val}", False))
-    out.append((SERIF, 11, fill(tpl["party2_role_group"], v), False))
-    out.append((SERIF, 11, fill(tpl["preamble"], v), False))
+        out.append((SERIF, 11, f"{k} : {val}", "l"))
+    out.append((SERIF, 11, fill(tpl["party2_role_group"], v), "l"))
+    out.append((SERIF, 11, fill(tpl["preamble"], v), "l"))
     for article in tpl["articles"]:
-        out.append((SERIF_BOLD, 11, article["title"], True))
-        out.append((SERIF_BOLD, 11, article["heading"], True))
+        out.append((SERIF_BOLD, 11, article["title"], "c"))
+        out.append((SERIF_BOLD, 11, article["heading"], "c"))
         for text in article.get("paragraphs_cash", article.get("paragraphs", [])):
             if text.strip() == DETAIL_MARKER:
-                out.append((SANS, 9, "Tahap  Porsi  Nilai  Tanggal dibayar  Referensi bank", False))
+                out.append((SANS_BOLD, 9, "Tahap\tPorsi\tNilai\tTanggal dibayar\tReferensi bank", "row"))
                 for t in doc.tranches:
-                    out.append(
-                        (
-                            SANS,
-                            9,
-                            f"Tahap {t.seq}  {t.planned_share_pct}%  {format_rupiah(t.planned_amount)}  -  -",
-                            False,
-                        )
+                    cells = (
+                        f"Tahap {t.seq}",
+                        f"{t.planned_share_pct}%",
+                        format_rupiah(t.planned_amount),
+                        "-",
+                        "-",
                     )
-                out.append((SANS, 9, f"Jumlah  {format_rupiah(doc.amount)}", False))
+                    out.append((SANS, 9, "\t".join(cells), "row"))
+                out.append((SANS_BOLD, 9, f"Jumlah\t\t{format_rupiah(doc.amount)}\t\t", "row"))
             else:
-                out.append((SERIF, 11, fill(text, v), False))
+                out.append((SERIF, 11, fill(text, v), "l"))
     out += [
-        (SERIF, 11, f"PIHAK KEDUA,        {doc.city}, {format_date_id(SIGNED_ON)}", True),
-        (SERIF, 11, f"{p2.position}        PIHAK PERTAMA, {p1.position}", True),
-        (SANS, 7, "METERAI Rp10.000", False),
-        (SERIF_BOLD, 11, f"{p2.name}        {p1.name}", True),
-        (SERIF, 11, f"{p1.rank}  NIP. {p1.nip}", True),
+        (SERIF, 11, f"PIHAK KEDUA,        {doc.city}, {format_date_id(SIGNED_ON)}", "c"),
+        (SERIF, 11, f"{p2.position}        PIHAK PERTAMA, {p1.position}", "c"),
+        (SANS, 7, "METERAI Rp10.000", "stamp"),
+        (SERIF_BOLD, 11, f"{p2.name}        {p1.name}", "c"),
+        (SERIF, 11, f"{p1.rank}  NIP. {p1.nip}", "c"),
     ]
     return out
 
 
 def baseline(docs: list[AidDoc], target: Path) -> int:
-    """A bare canvas loop: the same strings, same fonts, simple wrapping; returns the page count."""
+    """A bare canvas loop: the same strings, rules, table grid and meterai box in the same fonts, with
+    simple wrapping and no layout engine; returns the page count."""
     register_fonts()
     tpl = load_template("agreement")
     c = Canvas(str(target), pagesize=A4, initialFontName=SERIF)
     top = A4[1] - MARGIN_TOP
+    widths = [w * cm for w in TABLE_WIDTHS_CM]
     pages = 0
     for doc in docs:
         y = top
-        for font, size, text, centred in _lines(doc, tpl):
+        for font, size, text, kind in _lines(doc, tpl):
+            if y < MARGIN_BOTTOM + 3 * size:
+                c.showPage()
+                pages += 1
+                y = top
+            if kind == "rule":
+                c.setLineWidth(2)
+                c.line(MARGIN_LEFT, y + 4, MARGIN_LEFT + FRAME_WIDTH, y + 4)
+                c.setLineWidth(0.6)
+                c.line(MARGIN_LEFT, y + 1, MARGIN_LEFT + FRAME_WIDTH, y + 1)
+                y -= 18
+                continue
+            if kind == "row":
+                x = MARGIN_LEFT
+                c.setFont(font, size)
+                for w, cell in zip(widths, text.split("\t"), strict=True):
+                    c.rect(x, y - 4, w, size * 1.6)
+                    c.drawString(x + 3, y, cell)
+                    x += w
+                y -= size * 1.6
+                continue
+            if kind == "stamp":
+                c.saveState()
+                c.setDash(3, 2)
+                c.rect(MARGIN_LEFT + 40, y - 40, 2.8 * cm, 1.7 * cm)
+                c.setFont(font, size)
+                c.drawCentredString(MARGIN_LEFT + 40 + 1.4 * cm, y - 20, text)
+                c.restoreState()
+                y -= 50
+                continue
             for line in simpleSplit(text, font, size, FRAME_WIDTH):
                 if y < MARGIN_BOTTOM + size:
                     c.showPage()
                     pages += 1
                     y = top
                 c.setFont(font, size)
-                if centred:
+                if kind == "c":
                     c.drawCentredString(MARGIN_LEFT + FRAME_WIDTH / 2, y, line)
                 else:
                     c.drawString(MARGIN_LEFT, y, line)
                 y -= size * 1.35
-        c.line(MARGIN_LEFT, top - 62, MARGIN_LEFT + FRAME_WIDTH, top - 62)
+        c.setFont(SANS, 7)
+        c.drawString(MARGIN_LEFT, 1.1 * cm, f"Perjanjian {doc.agreement_number}")
         c.showPage()
         pages += 1
     c.save()
