@@ -182,7 +182,7 @@ def _write_sheet(
     ws.append([styles.text_cell(c.header, header) for c in cols])
 
     conv = _converters(sheet, styles)
-    totals = [0] * len(cols)
+    totals: list[int | float] = [0] * len(cols)
     total_idx = [i for i, c in enumerate(cols) if c.total]
     hasher.sheet(layout.sheet_name)
     n = 0

@@ -75,7 +75,7 @@ def commit_rows(
     chosen = [
         r for r in rows if r.status == OK and r.person is not None and (selected is None or r.row in selected)
     ]
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for r in rows:
         counts[r.status] += 1
     not_chosen = counts[OK] - len(chosen)

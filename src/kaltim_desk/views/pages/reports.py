@@ -247,10 +247,11 @@ class Page(QWidget):
     def rollback(self) -> None:
         rows = self.batches.selectionModel().selectedRows() if self.batches.selectionModel() else []
         row = rows[0].row() if rows else self.batches.currentRow()
-        if row < 0 or self.batches.item(row, 0) is None:
+        item = self.batches.item(row, 0) if row >= 0 else None
+        if item is None:
             self.ctx.prompts.error(self, self.title, _("Pilih dulu impor yang akan dibatalkan."))
             return
-        batch_id = int(self.batches.item(row, 0).text())
+        batch_id = int(item.text())
         reason = self.ctx.prompts.ask_text(
             self, _("Batalkan impor"), _("Alasan membatalkan impor #{n}:").format(n=batch_id)
         )
