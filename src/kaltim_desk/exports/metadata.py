@@ -43,6 +43,11 @@ META_KEYS = (
 
 def canon(value: Any) -> str:
     """One cell value as the checksum sees it, whatever reader produced it."""
+    t = type(value)
+    if t is str:  # the common case first: this runs for every cell of a 100,000-row export
+        return value  # type: ignore[no-any-return]
+    if t is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
