@@ -171,6 +171,41 @@ def machine() -> str:
     )
 
 
+def details(rows: list[Row]) -> list[str]:
+    """One line per workload with what the table leaves out (count times, worst keystroke, steps)."""
+    out = []
+    for r in rows:
+        if r.status != "ok":
+            out.append(f"- {r.name}: {r.status} {r.detail}".rstrip())
+            continue
+        bits = []
+        for key, value in sorted(r.extra.items()):
+            if isinstance(value, float):
+                bits.append(f"{key}={_fmt_s(value) if key.endswith('_s') else f'{value:.3g}'}")
+            else:
+                bits.append(f"{key}={value}")
+        out.append(f"- {r.name}: " + ", ".join(bits))
+    return out
+
+
+def markdown(scale: str, rows: list[Row]) -> str:
+    import datetime
+
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join(
+        [
+            f"### Scale `{scale}` ({when})",
+            "",
+            f"Machine: {machine()}",
+            "",
+            table(rows),
+            "",
+            *details(rows),
+            "",
+        ]
+    )
+
+
 def run(
     scale: str, only: list[str] | None = None, repeat: int = 1, log: Any = print, timeout: float = 1800
 ) -> list[Row]:
@@ -189,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="workload name (repeatable)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per side; the best is kept")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--markdown", type=Path, help="also write the table, machine and details here")
     args = parser.parse_args(argv)
     known = {w.name for w in WORKLOADS}
     for name in args.only or []:
@@ -197,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = run(args.scale, args.only, args.repeat, log=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"Kaltim Desk benchmark, scale {args.scale}: {machine()}")
     print(table(rows))
+    if args.markdown:
+        args.markdown.write_text(markdown(args.scale, rows), encoding="utf-8")
     if args.json:
         args.json.write_text(
             json.dumps([dict(r.__dict__, ratio=r.ratio) for r in rows], indent=2, default=str),
