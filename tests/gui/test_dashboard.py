@@ -61,6 +61,8 @@ def test_dashboard_shows_counts_and_charts(qtbot, ctx) -> None:
     # start at 100%; 2 of 4 running at 3 months (one closed, one never visited: unknown, not running),
     # and the same at 6 and 12 months (the latest visit known then)
     assert points == [(0, 100), (3, 50.0), (6, 50.0), (12, 50.0)]
+    # the figures under the curve, unknowns named
+    assert "50,0%" in page.survival_table.text() and "2/4, 1 tak diketahui" in page.survival_table.text()
 
     bars = [s for s in page.by_type.chart.series() if isinstance(s, QHorizontalBarSeries)]
     assert bars and bars[0].barSets()[0].at(0) == 80.0  # 80 million rupiah for Kuliner

@@ -363,6 +363,21 @@ class Page(QWidget):
                     "</span>&nbsp;</td>"
                 )
             body.append(f"<tr><td>{_('Angkatan {year}').format(year=year)}</td>{''.join(cells)}</tr>")
+            revenue = []
+            for m in months:
+                r = by_m.get(m)
+                change = r.revenue_change if r is not None else None
+                if change is None:
+                    revenue.append("<td align='right' style='color:#90a4ae'>–</td>")
+                else:
+                    pct = f"{100 * change:+.1f}%".replace(".", ",")
+                    revenue.append(
+                        f"<td align='right' style='color:#607d8b'>&nbsp;{_('omzet {pct}').format(pct=pct)} "
+                        f"({_('{n} usaha').format(n=format_number(r.revenue_n))})&nbsp;</td>"  # type: ignore[union-attr]
+                    )
+            body.append(
+                f"<tr><td style='color:#607d8b'>&nbsp;&nbsp;{_('vs. kunjungan pertama')}</td>{''.join(revenue)}</tr>"
+            )
         return (
             f"<table cellspacing='0' cellpadding='1'><tr><th align='left'>{_('Berjalan')}</th>{head}</tr>"
             + "".join(body)
