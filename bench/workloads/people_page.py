@@ -41,7 +41,11 @@ def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
         user_settings=UserSettings.load(workdir / "settings.json"),
         actor=SYSTEM_ACTOR,
     )
-    with ctx.read() as s:  # the database is open before the click, as in the running app
+    from sqlalchemy.orm import configure_mappers
+
+    # Before the click the app has opened the database and used the ORM (start-up did: prepare()).
+    configure_mappers()
+    with ctx.read() as s:
         s.connection().exec_driver_sql("SELECT 1")
     t = time.perf_counter()
     page = people.Page(ctx)
