@@ -95,7 +95,7 @@ class AuditRow:
 def _summarise(data: Any) -> str:
     if not isinstance(data, dict):
         return str(data)
-    parts = []
+    parts: list[str] = []
     for k, v in data.items():
         if k == "changes" and isinstance(v, dict):
             parts.extend(f"{f}: {old} → {new}" for f, (old, new) in ((f, tuple(p)[:2]) for f, p in v.items()))
@@ -152,7 +152,7 @@ def page_entries(
     require(session, "audit.view")
     af = f if isinstance(f, AuditFilter) else AuditFilter.from_page_filter(f)
     col = SORTS.get(sort, AuditEntry.id)
-    order = [col.desc() if descending else col.asc()]
+    order: list[Any] = [col.desc() if descending else col.asc()]
     if col is not AuditEntry.id:
         order.append(AuditEntry.id.desc())
     stmt = _filtered(select(AuditEntry), af).order_by(*order).offset(offset).limit(limit)
