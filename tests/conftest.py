@@ -32,7 +32,7 @@ CLERK = Actor(username="clerk.test", role="clerk", display_name="Operator Uji")
 
 
 # The backend under test: SQLite files by default; a PostgreSQL server when this names one (each test
-# then gets a fresh, empty database on it, dropped afterwards). See docs/POSTGRES.md.
+# then gets its own database on it; see `db_url`). See docs/POSTGRES.md.
 TEST_DATABASE_URL = os.environ.get("KALTIM_TEST_DATABASE_URL", "").strip()
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 NO_POSTGRES_REASON = (
@@ -87,13 +87,30 @@ def pg_test_database() -> Iterator[str]:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> Iterator[str]:
-    """The test's own empty database: a SQLite file, or a new database on the PostgreSQL test server."""
+def db_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test's own database: a SQLite file, or a database on the PostgreSQL test server. Empty,
+    unless the test also uses `db`: then, on PostgreSQL, it is already prepared (from a pool that
+    tests/pg/server.py keeps in the template's state; SQLite copies `template_db_file` in `db`)."""
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
+    if "db" in request.fixturenames:
+        from tests.pg.server import url_for
+
+        template = request.getfixturevalue("template_pg_database")
+        name = template.checkout()
+        _PG_PREPARED.add(name)
+        try:
+            yield url_for(TEST_DATABASE_URL, name)
+        finally:
+            _PG_PREPARED.discard(name)
+            template.checkin(name)
+        return
     with pg_test_database() as url:
         yield url
+
+
+_PG_PREPARED: set[str] = set()
 
 
 @pytest.fixture(scope="session")
@@ -112,41 +129,30 @@ def template_db_file() -> Path:
 
 
 @pytest.fixture(scope="session")
-def template_pg_database() -> Iterator[str]:
-    """PostgreSQL's counterpart of `template_db_file`: a prepared database that each test's database is
-    created from (CREATE DATABASE ... TEMPLATE copies it in a fraction of a second)."""
-    from sqlalchemy.engine import make_url
+def template_pg_database() -> Iterator[Any]:
+    """PostgreSQL's counterpart of `template_db_file` (tests/pg/server.py): a prepared database, and
+    the pool of per-test databases copied from it; all dropped at the end of the run."""
+    from tests.pg.server import Template
 
     from kaltim_desk.services.bootstrap import prepare
 
-    with pg_test_database() as url:
+    def prepare_url(url: str) -> None:
         database = Database(url)
         prepare(database)
-        database.dispose()  # a template must have no open connections
-        yield str(make_url(url).database)
+        database.dispose()
 
-
-def _pg_recreate_from_template(db_url: str, template: str) -> bool:
-    """Replace the test's fresh, still unused database by a copy of the template."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    name = str(make_url(db_url).database)
-    if not name.startswith("kaltim_test_"):
-        return False  # not one of ours (a test gave its own URL): prepare it the slow way
-    admin = _pg_admin_engine()
+    template = Template.build(TEST_DATABASE_URL, prepare_url)
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        yield template
     finally:
-        admin.dispose()
-    return True
+        template.drop_all()
 
 
 @pytest.fixture
 def db(db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     import shutil
+
+    from sqlalchemy.engine import make_url
 
     from kaltim_desk.config import sqlite_path
     from kaltim_desk.services.bootstrap import prepare
@@ -156,9 +162,7 @@ def db(db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     if target is not None:
         # already at head, regions loaded
         shutil.copyfile(request.getfixturevalue("template_db_file"), target)
-    elif not (
-        ON_POSTGRES and _pg_recreate_from_template(db_url, request.getfixturevalue("template_pg_database"))
-    ):
+    elif not (ON_POSTGRES and make_url(db_url).database in _PG_PREPARED):
         prepare(database)
     yield database
     database.dispose()
