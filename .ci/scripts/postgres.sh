@@ -104,6 +104,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 shared_buffers = 128MB
+autovacuum = off
 EOF
 fi
 
@@ -120,10 +121,16 @@ psql_super() { as_owner "$BIN/psql" -h "$DIR" -p "$PORT" -U postgres -d postgres
 if [ "$(psql_super -c "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != 1 ]; then
   psql_super -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" >&2
 fi
+# DROP DATABASE ... WITH (FORCE) and the fixtures' resets end the connections a test left open, which
+# needs pg_signal_backend (an autovacuum worker on the database counts too).
+psql_super -c "GRANT pg_signal_backend TO $ROLE" >/dev/null
+# Test databases live for seconds: no autovacuum workers competing for the CPU (also for clusters
+# initialised before this setting was added here).
+psql_super -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 if [ "$(psql_super -c "SELECT 1 FROM pg_database WHERE datname = '$DBNAME'")" != 1 ]; then
   psql_super -c "CREATE DATABASE $DBNAME OWNER $ROLE" >&2
 fi
 # pg_trgm for name search on the server (a trusted extension since PostgreSQL 13: owners may create it).
-psql_super -d "$DBNAME" -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" >&2 || true
+psql_super -d "$DBNAME" -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" >&2 || true
 
 echo "$URL"
