@@ -96,3 +96,8 @@ def test_the_main_window_fits_a_1366x768_screen(window: MainWindow) -> None:
     assert minimum.width() <= 1366 and minimum.height() <= 728  # 768 minus the Windows task bar
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 728
+
+
+def test_help_is_the_last_menu(window: MainWindow) -> None:
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles[0] == "Berkas" and titles[-1] == "Bantuan"

@@ -161,6 +161,9 @@ class MainWindow(QMainWindow):
         from kaltim_desk.views.dialogs.backup_dialog import install_safety_menu
 
         install_safety_menu(self)  # Keamanan: backup/restore, users, password, lock screen
+        # Help stays the last menu, as in every Windows program, whatever menus features add.
+        menu.removeAction(help_menu.menuAction())
+        menu.addAction(help_menu.menuAction())
 
     def refresh_current(self) -> None:
         row = self.nav.currentRow()
