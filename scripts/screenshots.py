@@ -70,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         assert wizard.currentId() == OFFICE
         i = wizard.office_form.office.findData("64.72")
         wizard.office_form.office.setCurrentIndex(i)
+        wizard.office_form.address.setText("Jl. Dahlia No. 81, Samarinda 75121")
+        wizard.office_form.phone.setText("(0541) 732174")
+        wizard.office_form.email.setText("dinsos@samarindakota.go.id")
+        wizard.office_form.email.setFocus()
         save(wizard, "wizard")
         wizard.close()
     if {"main", "settings", "about", "help"} & only:

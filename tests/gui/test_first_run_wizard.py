@@ -87,6 +87,7 @@ def test_an_office_is_set_up_and_everything_is_saved_on_finish(
     _fill_office(wizard, qtbot)
     # Choosing Kota Samarinda suggests its letterhead's first line.
     assert wizard.office_form.government.text() == "PEMERINTAH KOTA SAMARINDA"
+    assert wizard.office_form.web.text() == ""  # the province's web site is not Samarinda's
     _next(wizard, qtbot)
     assert wizard.currentId() == SIGNATORIES
     _fill_signatories(wizard)

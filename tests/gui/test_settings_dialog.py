@@ -46,6 +46,8 @@ def test_changed_letterhead_group_sizes_and_templates_are_saved(
     dialog.office_form.office.setCurrentIndex(dialog.office_form.office.findData("64.74"))
     assert dialog.office_form.government.text() == "PEMERINTAH KOTA BONTANG"
     assert dialog.office_form.city.text() == "Bontang"
+    assert dialog.office_form.address.text() == ""  # the provincial address is not Bontang's
+    dialog.office_form.address.setText("Jl. Awang Long No. 1, Bontang")
     dialog.office_form.phone.setText("(0548) 21234")
     dialog.rules_form.minimum.setValue(5)
     dialog.rules_form.target.setValue(10)

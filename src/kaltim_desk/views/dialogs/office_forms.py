@@ -173,6 +173,19 @@ class OfficeForm(QWidget):
         code = self.office.currentData()
         self.government.setText(government_name(code, self.office.currentText()))
         self.city.setText(SEATS.get(code, self.city.text()))
+        # The provincial office's address is the default; a regency/city office must give its own.
+        defaults = OfficeProfile()
+        province = code == regions.PROVINCE_CODE
+        for edit, value in (
+            (self.address, defaults.address),
+            (self.phone, defaults.phone),
+            (self.email, defaults.email),
+            (self.web, defaults.web),
+        ):
+            if not province and edit.text() == value:
+                edit.setText("")
+            elif province and not edit.text():
+                edit.setText(value)
         self.changed.emit()
 
     def choose_logo(self) -> None:
