@@ -120,7 +120,8 @@ def test_recording_a_visit_with_a_photo_clears_the_overdue_visit(qtbot, ctx, pro
     assert editor.saved.monthly_profit == -100_000
     assert editor.saved.topics == ("financial_literacy",)
     assert len(editor.saved.photos) == 1
-    stored = ctx.db.path.parent / "attachments" / editor.saved.photos[0].file_name
+    with ctx.db.read_session() as s:  # beside a SQLite file; in the data folder for a server database
+        stored = visits.attachments_root(s) / editor.saved.photos[0].file_name
     assert stored.read_bytes() == photo.read_bytes()
 
     page.refresh()

@@ -36,10 +36,10 @@ def printed_db(db: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
         grants.pay_tranche(s, g.id, 1, paid_on=MONTHS_AGO, bank_reference="SP2D-12")
         proposed = group_grant(s, prog.id, name="KUBE Kertas")
-    path = db.path
+    url = db.url  # --db takes a file or a URL (PostgreSQL runs of the suite)
     db.dispose()
     return {
-        "db": str(path),
+        "db": url,
         "grant": g.id,
         "programme": prog.id,
         "proposed": proposed.id,

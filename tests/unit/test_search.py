@@ -114,13 +114,14 @@ def test_without_the_index_the_same_answers_come_from_like(three):
     """The fallback (other backends, an unmigrated file) finds what the index finds."""
     s = three
     for typed in ("sit", "ami sit", "aini", "minah", "hajar siti", "s"):
-        fts = {
-            r.id for r in s.execute(select(Person.id).where(search.person_text_condition("sqlite", typed)))
-        }
         like = {
             r.id for r in s.execute(select(Person.id).where(search.person_text_condition("other", typed)))
         }
-        if is_sqlite(s):
+        if is_sqlite(s):  # the FTS5 query only runs on SQLite
+            fts = {
+                r.id
+                for r in s.execute(select(Person.id).where(search.person_text_condition("sqlite", typed)))
+            }
             assert fts == like, typed
         assert like == {r.id for r in people.page_people(s, PageFilter(text=typed))}, typed
 

@@ -42,7 +42,7 @@ def _office(db) -> None:  # type: ignore[no-untyped-def]
 def test_report_survival_writes_a_workbook(db, tmp_path: Path, capsys) -> None:
     _office(db)
     out = tmp_path / "survival.xlsx"
-    code = main(["report", "survival", "--db", str(db.path), "--out", str(out), "--today", "2025-05-01"])
+    code = main(["report", "survival", "--db", db.url, "--out", str(out), "--today", "2025-05-01"])
     assert code == 0
     assert "1/3 berjalan" in capsys.readouterr().out
     wb = load_workbook(out)
@@ -71,7 +71,7 @@ def test_report_survival_writes_a_workbook(db, tmp_path: Path, capsys) -> None:
 def test_report_overdue_keeps_typed_text_as_text(db, tmp_path: Path, capsys) -> None:
     _office(db)
     out = tmp_path / "overdue.xlsx"
-    assert main(["report", "overdue", "--db", str(db.path), "--out", str(out), "--today", "2025-09-01"]) == 0
+    assert main(["report", "overdue", "--db", db.url, "--out", str(out), "--today", "2025-09-01"]) == 0
     printed = capsys.readouterr().out
     assert "Kunjungan terlambat per 1 September 2025: 3" in printed
     ws = load_workbook(out)["Per pendamping"]

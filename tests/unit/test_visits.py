@@ -130,7 +130,8 @@ def test_photo_is_copied_beside_the_database_and_verified(session, db, tmp_path:
     src.parent.mkdir()
     src.write_bytes(b"\xff\xd8\xff fake jpeg bytes")
     photo = visits.attach_photo(session, v.id, src, caption="Warung tampak depan")
-    stored = db.path.parent / "attachments" / photo.file_name
+    # beside a SQLite file; in the data folder for a server database
+    stored = visits.attachments_root(session) / photo.file_name
     assert stored.is_file() and stored.read_bytes() == src.read_bytes()
     assert photo.file_name.startswith(f"visits/{v.id}/")
     assert [s for _p, s in visits.verify_photos(session, v.id)] == ["ok"]
