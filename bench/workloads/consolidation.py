@@ -16,5 +16,7 @@ def measure(n: int, workdir: Path) -> dict[str, Any]:
     module = importlib.import_module("bench.bench_excel")
     fn = getattr(module, "measure_consolidation", None)
     if fn is None:
-        raise ImportError("bench.bench_excel has no measure_consolidation yet")
+        raise ModuleNotFoundError(
+            "bench.bench_excel has no measure_consolidation yet", name="bench.bench_excel.measure_consolidation"
+        )
     return dict(fn(n, workdir))
