@@ -218,7 +218,9 @@ class _Dataset:
         if self.year is None:
             stmt = stmt.where(Person.is_active.is_(True))
         n = 0
-        for p in self.session.execute(stmt.execution_options(yield_per=5000)):
+        # Core execution on the session's connection: no ORM row processing for 100,000 rows
+        conn = self.session.connection()
+        for p in conn.execute(stmt.execution_options(yield_per=5000)):
             shares = self.shares.get(p.id)
             if self.year is not None and not shares:
                 continue
