@@ -28,12 +28,13 @@ def _partial_unique(diff: tuple) -> bool:
     )
 
 
-def _fresh(tmp_path) -> Database:
-    return Database(f"sqlite:///{tmp_path / 'm.db'}")
+def _fresh(db_url: str) -> Database:
+    """An empty database of the backend under test (a SQLite file, or a new PostgreSQL database)."""
+    return Database(db_url)
 
 
-def test_upgrade_from_empty_matches_the_models(tmp_path):
-    db = _fresh(tmp_path)
+def test_upgrade_from_empty_matches_the_models(db_url):
+    db = _fresh(db_url)
     migrate(db.engine)
     assert current_revision(db.engine) == head_revision(db.engine)
     with db.engine.connect() as conn:
@@ -50,8 +51,8 @@ def test_upgrade_from_empty_matches_the_models(tmp_path):
     assert set(Base.metadata.tables) <= tables
 
 
-def test_downgrade_to_empty_and_upgrade_again(tmp_path):
-    db = _fresh(tmp_path)
+def test_downgrade_to_empty_and_upgrade_again(db_url):
+    db = _fresh(db_url)
     migrate(db.engine)
     downgrade(db.engine, "base")
     leftover = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
@@ -61,12 +62,12 @@ def test_downgrade_to_empty_and_upgrade_again(tmp_path):
     assert current_revision(db.engine) == head_revision(db.engine)
 
 
-def test_each_step_downgrades_one_revision(tmp_path):
+def test_each_step_downgrades_one_revision(db_url):
     from alembic.script import ScriptDirectory
 
     from kaltim_desk.db import alembic_config
 
-    db = _fresh(tmp_path)
+    db = _fresh(db_url)
     migrate(db.engine)
     script = ScriptDirectory.from_config(alembic_config(db.engine))
     revisions = [r.revision for r in script.walk_revisions()]  # newest first
@@ -76,10 +77,10 @@ def test_each_step_downgrades_one_revision(tmp_path):
     assert current_revision(db.engine) is None
 
 
-def test_the_app_migrates_an_old_database_on_open(tmp_path):
+def test_the_app_migrates_an_old_database_on_open(db_url):
     from kaltim_desk.services.bootstrap import prepare
 
-    db = _fresh(tmp_path)
+    db = _fresh(db_url)
     migrate(db.engine, "0001_foundation")
     assert current_revision(db.engine) == "0001_foundation"
     prepare(db)
