@@ -7,7 +7,9 @@ number and status change is what a real office would have).
 * "UEP Perorangan <year>" (APBD-P, cash in one payment) for women outside groups: every status from
   proposed to closed, and a rejection;
 * "Bantuan Peralatan KUBE <year>" (APBN, goods with an item list): proposed up to closed via the
-  hand-over, and a cancellation.
+  hand-over, and a cancellation;
+* "Bantuan KUBE <year - 1>" (APBD, one payment 13-19 months ago): last year's intake, disbursed to
+  closed, so that survival has a 12-month point.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ PERSON_PLAN = [
     R.DISBURSED,
     R.CLOSED,
 ]
+PREVIOUS_PLAN = [R.CLOSED, R.CLOSED, R.ACCOUNTABILITY, R.DISBURSED, R.CLOSED, R.DISBURSED, R.CLOSED, R.ACCOUNTABILITY]
 GOODS_PLAN = [R.PROPOSED, R.APPROVED, R.SIGNED, R.DISBURSED, R.ACCOUNTABILITY, R.CLOSED, R.CANCELLED]
 
 
@@ -141,7 +144,21 @@ def populate(ctx: DemoContext) -> None:
             aid_form="goods",
         ),
     )
-    ctx.programme_ids = [group_prog.id, person_prog.id, goods_prog.id]
+    # Last year's intake, paid in one go 13-19 months ago: the survival figures then have a 12-month point.
+    previous_prog = programmes.create_programme(
+        s,
+        programmes.ProgrammeInput(
+            name=f"Bantuan KUBE {year - 1}",
+            budget_year=year - 1,
+            funding_source="APBD",
+            ceiling_per_group=20_000_000,
+            ceiling_per_person=5_000_000,
+            tranche_plan="100",
+            aid_form="cash",
+            notes="Angkatan tahun lalu, disalurkan sekaligus.",
+        ),
+    )
+    ctx.programme_ids = [group_prog.id, person_prog.id, goods_prog.id, previous_prog.id]
 
     active = list(ctx.active_group_ids)
     for gid, target in zip(active, GROUP_CASH_PLAN, strict=False):
@@ -157,6 +174,12 @@ def populate(ctx: DemoContext) -> None:
         grants.set_items(s, g.id, None, items)
         ctx.grant_ids.append(g.id)
         _walk(ctx, g.id, target, today - timedelta(days=rng.randrange(60, 200)))
+
+    for gid, target in zip(active[len(active) // 2 :], PREVIOUS_PLAN, strict=False):
+        amount = rng.choice((10_000_000, 12_500_000, 15_000_000))
+        g = grants.create_grant(s, grants.GrantInput(previous_prog.id, group_id=gid, amount=amount))
+        ctx.grant_ids.append(g.id)
+        _walk(ctx, g.id, target, today - timedelta(days=rng.randrange(400, 580)))
 
     in_groups = set(s.scalars(select(GroupMember.person_id)))
     loners = [pid for pid in ctx.person_ids if pid not in in_groups]
