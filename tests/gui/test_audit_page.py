@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import text
 from tests.factories import make_person
@@ -59,6 +60,7 @@ def test_filters_by_actor_action_and_text(ctx: Any, qtbot: Any) -> None:
     assert _shown(page) == [] and page.count_label.text() == "0 data ditemukan"
 
 
+@pytest.mark.sqlite_only
 def test_tampering_turns_the_chain_check_red(ctx: Any, qtbot: Any) -> None:
     page = _page(ctx, qtbot)
     with ctx.db.session() as s:

@@ -139,3 +139,12 @@ def test_damaged_database_is_set_aside_and_newest_good_backup_restored(office: P
     assert conn.execute("SELECT count(*) FROM person").fetchone()[0] == 40
     conn.close()
     assert os.path.getsize(result.damaged) > 0
+
+
+def test_odd_folder_names_are_no_problem(office: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "Data Kantor #1 ?" / "kaltim desk.db"
+    odd.parent.mkdir()
+    shutil.copyfile(office, odd)
+    assert startup.check_file(odd).ok
+    info = backup.make_backup(odd, reason="uji")
+    assert backup.verify_backup(info.path).ok

@@ -87,6 +87,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the kill loop forks writers (POSIX)")
 def test_killed_writers_leave_whole_batches_and_a_sound_file(db: Database, tmp_path: Path) -> None:
     script = tmp_path / "writer.py"
@@ -140,6 +141,7 @@ def test_killed_writers_leave_whole_batches_and_a_sound_file(db: Database, tmp_p
     print(f"{KILLS} kills in {elapsed:.1f}s, {len(counts)} whole batches")
 
 
+@pytest.mark.sqlite_only
 def test_every_connection_is_durable_and_checks_foreign_keys(db: Database) -> None:
     """R2: read the settings back from a pooled connection; an orphan row is refused."""
     from sqlalchemy.exc import IntegrityError

@@ -117,9 +117,20 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
 
 
+def sqlite_uri(path: Path, query: str = "") -> str:
+    """A `file:` URI for `path` that SQLite reads the same on Windows (C:/...) and POSIX, with `?`, `#`
+    and spaces in folder names escaped."""
+    from urllib.parse import quote
+
+    posix = Path(path).resolve().as_posix()
+    if not posix.startswith("/"):
+        posix = "/" + posix
+    return "file:" + quote(posix) + (f"?{query}" if query else "")
+
+
 def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=dbmod.BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True, timeout=dbmod.BUSY_TIMEOUT_MS / 1000)
     else:
         conn = sqlite3.connect(str(path), timeout=dbmod.BUSY_TIMEOUT_MS / 1000)
     conn.isolation_level = None

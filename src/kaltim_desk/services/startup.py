@@ -20,6 +20,7 @@ from kaltim_desk.services.backup import (
     default_backup_dir,
     list_backups,
     restore_file,
+    sqlite_uri,
     verify_backup,
 )
 
@@ -169,16 +170,28 @@ def check_file(path: Path | str) -> Health:
             "perubahan terakhir mungkin hilang atau setengah tersimpan.",
         )
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
-        finally:
-            conn.close()
+        rows = _quick_check(path, readonly=True)
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc):
+            return Health(False, "damaged", f"Berkas basis data rusak: {exc}")
+        try:  # a -wal without its -shm can only be opened read-write (SQLite then rebuilds the index)
+            rows = _quick_check(path, readonly=False)
+        except sqlite3.DatabaseError as exc2:
+            return Health(False, "damaged", f"Berkas basis data rusak: {exc2}")
     except sqlite3.DatabaseError as exc:
         return Health(False, "damaged", f"Berkas basis data rusak: {exc}")
     if rows != ["ok"]:
         return Health(False, "damaged", "Berkas basis data rusak: " + "; ".join(map(str, rows[:3])))
     return Health(True, "ok", "Basis data utuh.")
+
+
+def _quick_check(path: Path, *, readonly: bool) -> list[object]:
+    uri = sqlite_uri(path, "mode=ro") if readonly else sqlite_uri(path)
+    conn = sqlite3.connect(uri, uri=True, timeout=10)
+    try:
+        return [r[0] for r in conn.execute("PRAGMA quick_check")]
+    finally:
+        conn.close()
 
 
 def _sidecar(path: Path, suffix: str) -> Path:
