@@ -182,6 +182,26 @@ def foreign_key_violations(conn: Any) -> list[tuple[str, Any]]:
     return []
 
 
+def trigger_names(conn: Any) -> set[str]:
+    """The names of the user-defined triggers in the database (e.g. the audit table's guards)."""
+    if is_sqlite(conn):
+        return {
+            str(r[0]) for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        }
+    if is_postgresql(conn):
+        return {
+            str(r[0])
+            for r in conn.execute(
+                text(
+                    "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND n.nspname = current_schema()"
+                )
+            )
+        }
+    return set()
+
+
 # --- backups --------------------------------------------------------------------------------------
 
 

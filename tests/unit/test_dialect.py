@@ -161,3 +161,8 @@ def test_reset_sequences_moves_past_explicit_ids(db) -> None:
         assert not any("setting" in s for s in done)  # a text key has no sequence
     else:
         assert done == []
+
+
+def test_trigger_names_include_the_audit_guard(db) -> None:
+    with db.engine.connect() as conn:
+        assert "audit_log_no_update" in dialect.trigger_names(conn)

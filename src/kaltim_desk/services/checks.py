@@ -65,12 +65,10 @@ def check_audit_chain(session: Session) -> CheckResult:
 
 def check_audit_guard(session: Session) -> CheckResult:
     """The database's own refusal to change or delete audit rows (migration 0002) is still in place."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        names = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    names = dialect.trigger_names(session)
+    if dialect.is_sqlite(session):
         missing = {"audit_log_no_update", "audit_log_no_delete"} - names
-    elif dialect == "postgresql":
-        names = set(session.scalars(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")))
+    elif dialect.is_postgresql(session):
         missing = {"audit_log_no_update"} - names
     else:
         return CheckResult("Perlindungan jejak audit", True, "tidak diperiksa pada basis data ini")
