@@ -142,3 +142,114 @@ def test_lock_screen_fixes_the_name(office: Any, qtbot: Any) -> None:
     qtbot.keyClicks(dialog.password, "kopi-susu-42")
     qtbot.mouseClick(dialog.findChild(QWidget, "login_button"), Qt.MouseButton.LeftButton)
     assert dialog.actor is not None and dialog.actor.username == "siti"
+
+
+# --- start-up guards (views/dialogs/login.py, called by run_gui) ------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_damaged_database_at_start_is_replaced_by_the_newest_good_backup(ctx: Any, prompts: Any) -> None:
+    from tests.factories import make_person
+
+    from kaltim_desk.services import backup
+    from kaltim_desk.views.dialogs.login import check_before_open
+
+    with ctx.session() as s:
+        make_person(s, name="Dari Cadangan")
+    backup.make_backup(ctx.db, reason="harian")
+    ctx.db.dispose()
+    path = ctx.db.path
+    data = bytearray(path.read_bytes())
+    data[4096 * 3 : 4096 * 6] = b"\x00" * (4096 * 3)
+    path.write_bytes(bytes(data))
+
+    go_on, remote = check_before_open(ctx.db.url, prompts)
+    assert go_on and not remote
+    kinds = [m[0] for m in prompts.messages]
+    assert kinds == ["confirm", "info"]
+    assert "rusak" in prompts.messages[0][2] and "cadangan terbaru" in prompts.messages[0][2]
+    assert any(p.name.startswith("test.db.rusak-") for p in path.parent.iterdir())
+    with ctx.read() as s:
+        from sqlalchemy import text
+
+        assert s.scalar(text("SELECT name FROM person")) == "DARI CADANGAN"
+
+
+@pytest.mark.sqlite_only
+def test_damaged_database_without_backup_is_left_alone(ctx: Any, prompts: Any) -> None:
+    from kaltim_desk.views.dialogs.login import check_before_open
+
+    ctx.db.dispose()
+    path = ctx.db.path
+    path.write_bytes(path.read_bytes()[:5000])
+    before = path.read_bytes()
+    go_on, _remote = check_before_open(ctx.db.url, prompts)
+    assert not go_on
+    assert prompts.messages[-1][0] == "error" and "Tidak ada cadangan yang utuh" in prompts.messages[-1][2]
+    assert path.read_bytes() == before  # nothing written to the damaged file
+
+
+def test_second_instance_opens_read_only(office: Any, prompts: Any, qtbot: Any) -> None:
+    from sqlalchemy.exc import OperationalError
+    from tests.factories import make_person
+
+    from kaltim_desk.services.dblock import WriterLock
+    from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+
+    other = WriterLock(office.db, "budi", host="PC-KASI", pid=4242)
+    assert other.acquire() is None
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setWindowTitle("Kaltim Desk")
+    with office.db.session() as s:
+        office.actor = auth.login(s, "siti", "kopi-susu-42").actor
+    start_guards(office, window, remote=False)
+    try:
+        assert (
+            "budi di komputer PC-KASI" in prompts.messages[-1][2] and "hanya-baca" in prompts.messages[-1][2]
+        )
+        assert window.windowTitle().endswith("[hanya-baca]")
+        with pytest.raises(OperationalError), office.session() as s:
+            make_person(s, name="Tidak Boleh")
+    finally:
+        window.idle_lock.stop()  # type: ignore[attr-defined]
+        stop_guards(office)
+
+
+def test_network_drive_opens_read_only_unless_single_user(office: Any, prompts: Any, qtbot: Any) -> None:
+    from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    with office.db.session() as s:
+        office.actor = auth.login(s, "admin", "kantor-dinsos-2026").actor
+    start_guards(office, window, remote=True)
+    try:
+        assert prompts.messages[0][0] == "error" and "hanya-baca" in prompts.messages[0][2]
+        assert office.extras.get("read_only") is True
+    finally:
+        window.idle_lock.stop()  # type: ignore[attr-defined]
+        stop_guards(office)
+
+
+def test_first_instance_takes_the_lock_and_makes_the_daily_backup(
+    office: Any, prompts: Any, qtbot: Any
+) -> None:
+    from kaltim_desk.services import backup
+    from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    with office.db.session() as s:
+        office.actor = auth.login(s, "siti", "kopi-susu-42").actor
+    start_guards(office, window, remote=False)
+    try:
+        assert prompts.messages == []
+        lock = office.extras["writer_lock"]
+        assert lock.held and lock.current().username == "siti"
+        if office.db.is_sqlite:
+            assert [b.reason for b in backup.list_backups(office.db.path.parent / "backups")] == ["harian"]
+    finally:
+        window.idle_lock.stop()  # type: ignore[attr-defined]
+        stop_guards(office)
+    assert "writer_lock" not in office.extras
