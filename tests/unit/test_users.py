@@ -98,3 +98,42 @@ def test_a_clerk_can_change_only_her_own_password(session: Any) -> None:
     session.info["actor"] = Actor("siti", "clerk", user_id=siti.id)
     with pytest.raises(PermissionDenied):
         users.change_own_password(session, ani.id, "punya-ani-123", "diambil-alih-1")
+
+
+def test_users_commands_list_unlock_and_reset(db: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from kaltim_desk.cli import main
+    from kaltim_desk.models.base import utcnow
+    from kaltim_desk.models.user import User
+
+    with db.session() as s:
+        users.create_user(s, "admin", "Admin Kantor", "admin", "kantor-dinsos-2026")
+        siti = users.create_user(s, "siti", "Siti Aminah", "clerk", "kopi-susu-42")
+        s.get(User, siti.id).locked_until = utcnow() + timedelta(minutes=10)
+    db.dispose()
+    path = str(db.path)
+    assert main(["users", "list", "--db", path]) == 0
+    out = capsys.readouterr().out
+    assert "siti" in out and "Operator" in out and "Admin Kantor" in out
+    assert main(["users", "unlock", "siti", "--db", path]) == 0
+    assert "Akun siti dibuka." in capsys.readouterr().out
+    answers = iter(["sementara-2026", "sementara-2026"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main(["users", "reset-password", "siti", "--db", path]) == 0
+    assert main(["users", "unlock", "tidak.ada", "--db", path]) == 2
+    with db.session() as s:
+        result = auth.login(s, "siti", "sementara-2026")
+    assert result.ok and result.must_change_password
+
+
+def test_network_mode_command_sets_the_office_choice(db: Any, capsys: Any) -> None:
+    from kaltim_desk.cli import main
+    from kaltim_desk.services.settings import load_section
+    from kaltim_desk.services.startup import SafetySettings
+
+    db.dispose()
+    assert main(["network-mode", "--db", str(db.path), "--single-user", "on"]) == 0
+    assert "diaktifkan" in capsys.readouterr().out
+    with db.read_session() as s:
+        assert load_section(s, SafetySettings).allow_network_single_user
