@@ -143,3 +143,26 @@ def test_unlock_screen_checks_the_same_person(session: Any, siti: users.UserDTO)
     assert actor is not None
     assert auth.verify_current_user(session, actor, PASSWORD)
     assert not auth.verify_current_user(session, actor, "lain-lagi-99")
+
+
+def test_demo_accounts_are_hashed_cheaply_and_renewed_at_first_login(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaltim_desk.demo import create_demo_office
+
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher())  # the production parameters
+    create_demo_office(db, people=20)
+    with db.session() as s:
+        before = s.scalar(select(User.password_hash).where(User.username == "operator"))
+        assert "m=1024,t=1" in before
+        result = auth.login(s, "operator", "demo-operator")
+        assert result.ok and result.actor is not None and result.actor.role == "clerk"
+        after = s.get(User, result.actor.user_id).password_hash
+        assert f"m={PasswordHasher().memory_cost},t={PasswordHasher().time_cost}" in after
+        names = {u.username: (u.role, u.is_demo) for u in users.list_users(s)}
+    assert names == {
+        "admin": ("admin", True),
+        "pejabat": ("officer", True),
+        "operator": ("clerk", True),
+        "pelatih": ("trainer", True),
+    }

@@ -43,8 +43,13 @@ _unknown_failures: dict[str, tuple[int, datetime | None]] = {}
 _UNKNOWN_CAP = 1000
 
 
-def hash_password(password: str) -> str:
-    return HASHER.hash(password)
+# Demo accounts have published passwords (docs/SECURITY.md): an expensive hash protects nothing there, and
+# a cheap one keeps creating a demo office fast. The first login renews it with HASHER's parameters.
+DEMO_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def hash_password(password: str, *, demo: bool = False) -> str:
+    return (DEMO_HASHER if demo else HASHER).hash(password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:

@@ -125,7 +125,7 @@ def create_user(
         username=name,
         display_name=display[:120],
         role=role,
-        password_hash=auth.hash_password(password),
+        password_hash=auth.hash_password(password, demo=is_demo),
         active=True,
         failed_attempts=0,
         must_change_password=must_change_password,
