@@ -933,8 +933,9 @@ def _grant_filtered(stmt: Any, f: PageFilter) -> Any:
         stmt = stmt.where(
             or_(
                 Grant.person_id.in_(select(Person.id).where(Person.name.like(t))),
-                Grant.group_id.in_(select(KubeGroup.id).where(KubeGroup.name.like(t))),
-                Grant.agreement_number.like(t),
+                # upper(): SQLite's LIKE ignores ASCII case, PostgreSQL's does not
+                Grant.group_id.in_(select(KubeGroup.id).where(func.upper(KubeGroup.name).like(t))),
+                func.upper(Grant.agreement_number).like(t),
             )
         )
     if f.region_code:

@@ -308,7 +308,8 @@ GROUP_SORT = {
 def _group_filtered(stmt: Any, f: PageFilter) -> Any:
     if f.text.strip():
         t = "%" + f.text.strip().upper().replace("%", "").replace("_", "") + "%"
-        stmt = stmt.where(KubeGroup.name.like(t))
+        # upper(): SQLite's LIKE ignores ASCII case, PostgreSQL's does not; names are stored as typed
+        stmt = stmt.where(func.upper(KubeGroup.name).like(t))
     if f.region_code:
         stmt = stmt.where(
             prefix_range(KubeGroup.village_code, f.region_code, dotted=f.region_code.count(".") < 3)

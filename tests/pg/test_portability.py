@@ -1,0 +1,25 @@
+"""Queries whose answers could differ between SQLite and PostgreSQL (case in LIKE, ordering): the same
+answers on the backend under test. Runs on both backends."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from tests.factories import VILLAGE
+
+from kaltim_desk.models.group import KubeGroup
+from kaltim_desk.services import groups
+from kaltim_desk.services.dto import GroupInput, PageFilter
+
+
+def test_group_search_ignores_case_on_both_backends(session) -> None:
+    groups.create_group(
+        session, GroupInput(name="Kube Mawar Sejahtera", village_code=VILLAGE, business_type="Kuliner")
+    )
+    groups.create_group(
+        session, GroupInput(name="KUBE Melati", village_code=VILLAGE, business_type="Kuliner")
+    )
+    stored = set(session.scalars(select(KubeGroup.name)))
+    assert len(stored) == 2
+    for typed in ("mawar", "MAWAR", "Mawar Sej"):
+        assert groups.count_groups(session, PageFilter(text=typed)) == 1, typed
+    assert groups.count_groups(session, PageFilter(text="kube")) == 2
