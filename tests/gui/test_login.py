@@ -253,3 +253,23 @@ def test_first_instance_takes_the_lock_and_makes_the_daily_backup(
         window.idle_lock.stop()  # type: ignore[attr-defined]
         stop_guards(office)
     assert "writer_lock" not in office.extras
+
+
+@pytest.mark.sqlite_only
+def test_a_tampered_audit_trail_is_reported_at_start(office: Any, prompts: Any, qtbot: Any) -> None:
+    from sqlalchemy import text
+
+    from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+
+    with office.db.session() as s:
+        s.execute(text("DROP TRIGGER audit_log_no_update"))
+        s.execute(text("UPDATE audit_log SET actor = 'orang.lain' WHERE id = 2"))
+    window = QWidget()
+    qtbot.addWidget(window)
+    start_guards(office, window, remote=False)
+    try:
+        errors = [m for m in prompts.messages if m[0] == "error"]
+        assert errors and errors[0][1] == "Jejak audit tidak utuh" and "#2" in errors[0][2]
+    finally:
+        window.idle_lock.stop()  # type: ignore[attr-defined]
+        stop_guards(office)

@@ -399,7 +399,32 @@ def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
         except Exception as exc:
             log.exception("daily backup")
             ctx.prompts.error(window, _("Cadangan harian"), describe_error(exc))
+    verify_audit_chain(ctx, window)
     install_idle_lock(ctx, window)
+
+
+def verify_audit_chain(ctx: AppContext, window: QWidget | None) -> None:
+    """R19: the audit chain is verified at every start, in the background; a break is shown to whoever
+    is logged in (and logged), so tampering is noticed even if nobody opens the Audit page."""
+    from kaltim_desk.services.checks import check_audit_chain
+
+    def work(_state: Any) -> Any:
+        with ctx.read() as s:
+            return check_audit_chain(s)
+
+    def done(result: Any) -> None:
+        if not result.ok:
+            log.error("audit chain broken: %s", result.message)
+            ctx.prompts.error(
+                window,
+                _("Jejak audit tidak utuh"),
+                _(
+                    "Jejak audit telah diubah di luar aplikasi ({detail}). Beri tahu admin atau pejabat; "
+                    "jalankan 'kaltim-desk check' untuk rinciannya."
+                ).format(detail=result.message),
+            )
+
+    ctx.tasks.run(work, on_done=done, on_error=lambda exc: log.error("audit chain check failed: %s", exc))
 
 
 def stop_guards(ctx: AppContext) -> None:
