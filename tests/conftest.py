@@ -52,9 +52,19 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """`sqlite_only` tests (crash loops on a file, the sqlite backup API, corrupt-file fixtures) skip on
     PostgreSQL; `postgres` tests skip without a server."""
+    # CI's second pass (.ci/run) sets KALTIM_TEST_DATABASE_ONLY=1: tests that never open the database
+    # under test (no `db_url` in their fixtures: domain rules, documents, the installer...) already ran
+    # in the SQLite pass, and running them again would only double CI's time.
+    database_only = ON_POSTGRES and os.environ.get("KALTIM_TEST_DATABASE_ONLY") == "1"
     for item in items:
         if ON_POSTGRES and item.get_closest_marker("sqlite_only"):
             item.add_marker(pytest.mark.skip(reason="SQLite-only (file database); backend is PostgreSQL"))
+        elif (
+            database_only
+            and "db_url" not in getattr(item, "fixturenames", ())
+            and not item.get_closest_marker("postgres")
+        ):
+            item.add_marker(pytest.mark.skip(reason="uses no database; ran in the SQLite pass"))
         if not ON_POSTGRES and item.get_closest_marker("postgres"):
             item.add_marker(pytest.mark.skip(reason=NO_POSTGRES_REASON))
 
