@@ -345,9 +345,10 @@ def text_condition(text: str, session: Session | None = None) -> Any:
 
 # Sorts an index can walk in order; with many matches page_people walks it (services/search.py).
 INDEXED_SORTS = frozenset({"name", "nik", "village", "business_type", "created"})
-# Beyond this many matches, sorting them costs more than walking the sort index: names cluster in
-# name order (every SITI sits together), so a name needs far more matches than a NIK prefix does.
-MANY_MATCHES = {"name": 60_000, "nik": 20_000}
+# Beyond this many matches, sorting them costs more than walking the sort index. Names cluster in
+# name order (every NUR sits together, so a walk for "nur" reads all of A-M first: 3 s at 1,000,000),
+# so only the huge sets of a first letter walk; a NIK prefix is spread evenly and walks sooner.
+MANY_MATCHES = {"name": 150_000, "nik": 20_000}
 # Counting: NIK-index lookups cost ~4x a row of a plain table scan, so the scan wins past ~N/4.
 COUNT_SCAN_MATCHES = 200_000
 
