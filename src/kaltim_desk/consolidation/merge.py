@@ -14,7 +14,7 @@ Checks on each input, before anything is merged:
 - every accepted file uses the same `KUNCI NIK` key (metadata `nik_key_id`).
 
 How duplicates are found without full NIKs: district exports are masked by default, so the province
-matches women on `KUNCI NIK`, an HMAC-SHA256 of the NIK under the province's exchange key (see
+matches women on `KUNCI NIK`, a keyed BLAKE2b MAC of the NIK under the province's exchange key (see
 services/exports.py). Same key in two offices: "NIK ganda antarkantor"; in two groups of one office:
 "NIK di dua kelompok". The province recap is the sum of the districts' own (checksummed) recap sheets.
 """

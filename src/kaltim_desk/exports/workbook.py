@@ -109,7 +109,8 @@ def _plain(v: Any) -> Any:
     return None if v == "" else v
 
 
-def _converters(sheet: SheetData, styles: _Styles) -> list[Callable[[Any], Any]]:
+def _text_converter(styles: _Styles) -> Callable[[Any], Any]:
+    """User text: never a formula. Empty -> no cell; formula-like -> a quoted string cell (R10)."""
     quoted = styles.template("quoted", quotePrefix=True, number_format="@")
 
     def text(v: Any) -> Any:
@@ -121,6 +122,12 @@ def _converters(sheet: SheetData, styles: _Styles) -> list[Callable[[Any], Any]]
             return styles.text_cell(v, quoted)
         return v
 
+    text.is_text = True  # type: ignore[attr-defined]
+    return text
+
+
+def _converters(sheet: SheetData, styles: _Styles) -> list[Callable[[Any], Any]]:
+    text = _text_converter(styles)
     out: list[Callable[[Any], Any]] = []
     for col in sheet.layout.visible_columns(sheet.full):
         fmt = col.number_format
@@ -202,6 +209,10 @@ def _write_sheet(
     ws.append([styles.text_cell(c.header, header) for c in cols])
 
     conv = _converters(sheet, styles)
+    text = _text_converter(styles)
+    text_idx = [i for i, f in enumerate(conv) if getattr(f, "is_text", False)]
+    other = [(i, f) for i, f in enumerate(conv) if not getattr(f, "is_text", False)]
+    width = len(cols)
     totals: list[int | float] = [0] * len(cols)
     total_idx = [i for i, c in enumerate(cols) if c.total]
     hasher.sheet(layout.sheet_name)
@@ -213,7 +224,22 @@ def _write_sheet(
             v = row[i]
             if isinstance(v, int | float):
                 totals[i] += v
-        append([f(v) for f, v in zip(conv, row, strict=True)])
+        if len(row) != width:
+            raise ValueError(f"row of {len(row)} values for {width} columns in {layout.sheet_name}")
+        out = list(row)
+        # text columns inline (most cells): empty -> no cell; formula-like -> quoted string cell
+        for i in text_idx:
+            v = out[i]
+            if v.__class__ is str:
+                if not v:
+                    out[i] = None
+                elif v[0] in _FORMULA_START_CHARS:
+                    out[i] = text(v)
+            elif v is not None:
+                out[i] = text(v)
+        for i, f in other:
+            out[i] = f(out[i])
+        append(out)
         n += 1
         if n % 1000 == 0:
             if is_cancelled is not None and is_cancelled():

@@ -7,7 +7,7 @@ Decisions where the issue left room (documented here, the one place that does th
   in that year; without a year every active person is listed and all years' aid is counted.
 - A KUBE grant is shown in the BNBA split over the group's members (integer rupiah; the remainder of the
   division goes to the first members, chair first), so the BNBA total equals the recap total exactly.
-- NIK/KK are masked by default. Every BNBA row carries `KUNCI NIK`: an HMAC-SHA256 of the NIK under the
+- NIK/KK are masked by default. Every BNBA row carries `KUNCI NIK`: a keyed BLAKE2b MAC of the NIK under the
   province's exchange key (setting `excel.nik_key`; a built-in key when none is set, whose id the
   metadata names). The province finds the same woman in two offices by that key without any office
   sending full NIKs; a full export (officer/admin, with a reason, audited, password-encrypted) carries
@@ -17,8 +17,8 @@ Decisions where the issue left room (documented here, the one place that does th
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import hmac
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -82,8 +82,15 @@ def key_id(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
 
 
+@functools.lru_cache(maxsize=8)
+def _mac_key(key: str) -> bytes:
+    return hashlib.sha256(key.encode("utf-8")).digest()
+
+
 def nik_hash(key: str, nik: str) -> str:
-    return hmac.new(key.encode("utf-8"), nik.encode("ascii", "replace"), hashlib.sha256).hexdigest()[:24]
+    """Keyed BLAKE2b (a MAC: without the key, the NIK can not be recovered by trying all NIKs) of the
+    NIK, 96 bits, as 24 hex digits. One C call per row, cheap at 100,000 rows."""
+    return hashlib.blake2b(nik.encode("ascii", "replace"), key=_mac_key(key), digest_size=12).hexdigest()
 
 
 # --- the data ----------------------------------------------------------------------------------------
