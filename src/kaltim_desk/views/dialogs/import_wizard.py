@@ -99,10 +99,15 @@ class ImportWizard(QDialog):
         self.save_preset_button = QPushButton(_("Simpan sebagai preset…"))
         self.save_preset_button.setObjectName("save_preset")
         self.save_preset_button.clicked.connect(self.save_preset)
-        self.mapping_table = QTableWidget(0, 3)
+        self.mapping_table = QTableWidget(0, 4)
         self.mapping_table.setObjectName("mapping")
-        self.mapping_table.setHorizontalHeaderLabels([_("Kolom"), _("Judul di berkas"), _("Dipetakan ke")])
-        self.mapping_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.mapping_table.setHorizontalHeaderLabels(
+            [_("Kolom"), _("Judul di berkas"), _("Dipetakan ke"), _("Contoh isi")]
+        )
+        self.mapping_table.verticalHeader().hide()
+        for col, width in ((0, 60), (1, 240), (2, 220)):
+            self.mapping_table.setColumnWidth(col, width)
+        self.mapping_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         map_page = QWidget()
         ml = QVBoxLayout(map_page)
         top = QFormLayout()
@@ -284,6 +289,19 @@ class ImportWizard(QDialog):
                 combo.addItem(label, key)
             combo.setCurrentIndex(max(0, combo.findData(guess.mapping.get(c, IGNORE) if guess else IGNORE)))
             self.mapping_table.setCellWidget(c, 2, combo)
+            sample = next(
+                (rw[c] for rw in self.grid.rows[r + 1 : r + 8] if c < len(rw) and rw[c] not in ("", None)), ""
+            )
+            self.mapping_table.setItem(c, 3, QTableWidgetItem(self._sample_text(c, sample, guess)))
+
+    @staticmethod
+    def _sample_text(column: int, value: object, guess: mp.HeaderGuess | None) -> str:
+        """An example value under the header, so the user can check the mapping; NIK/KK masked."""
+        text = "" if value is None else str(value)
+        field = guess.mapping.get(column) if guess else None
+        if field in ("nik", "kk_number") and len(text) >= 8:
+            return mask_nik(text)
+        return text[:60]
 
     def current_mapping(self) -> dict[int, str]:
         out: dict[int, str] = {}
