@@ -289,14 +289,15 @@ class ImportWizard(QDialog):
                 combo.addItem(label, key)
             combo.setCurrentIndex(max(0, combo.findData(guess.mapping.get(c, IGNORE) if guess else IGNORE)))
             self.mapping_table.setCellWidget(c, 2, combo)
-            sample = next(
-                (rw[c] for rw in self.grid.rows[r + 1 : r + 8] if c < len(rw) and rw[c] not in ("", None)), ""
-            )
+            below = [rw for rw in self.grid.rows[r + 1 : r + 8] if not mp.is_column_number_row(rw)]
+            sample = next((rw[c] for rw in below if c < len(rw) and rw[c] not in ("", None)), "")
             self.mapping_table.setItem(c, 3, QTableWidgetItem(self._sample_text(c, sample, guess)))
 
     @staticmethod
     def _sample_text(column: int, value: object, guess: mp.HeaderGuess | None) -> str:
         """An example value under the header, so the user can check the mapping; NIK/KK masked."""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         text = "" if value is None else str(value)
         field = guess.mapping.get(column) if guess else None
         if field in ("nik", "kk_number") and len(text) >= 8:
