@@ -189,6 +189,7 @@ def test_damaged_database_without_backup_is_left_alone(ctx: Any, prompts: Any) -
     assert path.read_bytes() == before  # nothing written to the damaged file
 
 
+@pytest.mark.sqlite_only  # one writer per SQLite file; a server takes several (tests/pg)
 def test_second_instance_opens_read_only(office: Any, prompts: Any, qtbot: Any) -> None:
     from sqlalchemy.exc import OperationalError
     from tests.factories import make_person
@@ -216,6 +217,7 @@ def test_second_instance_opens_read_only(office: Any, prompts: Any, qtbot: Any) 
         stop_guards(office)
 
 
+@pytest.mark.sqlite_only  # one writer per SQLite file; a server takes several (tests/pg)
 def test_network_drive_opens_read_only_unless_single_user(office: Any, prompts: Any, qtbot: Any) -> None:
     from kaltim_desk.views.dialogs.login import start_guards, stop_guards
 
@@ -232,6 +234,7 @@ def test_network_drive_opens_read_only_unless_single_user(office: Any, prompts: 
         stop_guards(office)
 
 
+@pytest.mark.sqlite_only  # one writer per SQLite file; a server takes several (tests/pg)
 def test_first_instance_takes_the_lock_and_makes_the_daily_backup(
     office: Any, prompts: Any, qtbot: Any
 ) -> None:

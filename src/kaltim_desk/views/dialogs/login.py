@@ -332,6 +332,7 @@ def check_before_open(url: str, prompts: Prompts) -> tuple[bool, bool]:
 
 def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
     """After login: network refusal, the one-writer lock (with heartbeat), the daily backup, idle lock."""
+    from kaltim_desk import dialect
     from kaltim_desk.services import backup, dblock, startup
     from kaltim_desk.services.settings import load_section
 
@@ -346,7 +347,10 @@ def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
             )
             read_only = True
     lock = dblock.WriterLock(ctx.db, ctx.actor.username)
-    if not read_only:
+    # One writer at a time on an SQLite file; a PostgreSQL server serves several PCs at once by design
+    # (row versions and the server's locks keep their saves apart; docs/POSTGRES.md).
+    single_writer = dialect.uses_file_lock(ctx.db)
+    if not read_only and single_writer:
         holder = lock.acquire()
         if holder is not None:
             if holder.stale and ctx.prompts.confirm(
@@ -392,8 +396,9 @@ def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
                 )
 
         timer.timeout.connect(beat)
-        timer.start()
-        ctx.extras["writer_lock"] = lock
+        if single_writer:
+            timer.start()
+            ctx.extras["writer_lock"] = lock
         try:
             backup.daily_backup_if_due(ctx.db)
         except Exception as exc:
