@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -354,8 +354,8 @@ COUNT_SCAN_MATCHES = 200_000
 
 
 def _filtered(
-    stmt: Select[Any], f: PageFilter, session: Session | None = None, *, text_cond: Any = None
-) -> Select[Any]:
+    stmt: Any, f: PageFilter, session: Session | None = None, *, text_cond: Any = None
+) -> Any:
     cond = (
         text_cond if text_cond is not None else (text_condition(f.text, session) if f.text.strip() else None)
     )
@@ -395,7 +395,10 @@ def page_people(
     """One page of people rows, filtered and sorted in SQL."""
     require(session, "person.view")
     col = SORT_COLUMNS.get(sort, Person.name)
-    order = [col.desc() if descending else col.asc(), Person.id.desc() if descending else Person.id.asc()]
+    order: list[Any] = [
+        col.desc() if descending else col.asc(),
+        Person.id.desc() if descending else Person.id.asc(),
+    ]
     text_cond = None
     kind = "nik" if search.nik_prefix(f.text) else "name"
     if f.text.strip() and sort in INDEXED_SORTS and search.many_matches(session, f.text, MANY_MATCHES[kind]):

@@ -261,6 +261,8 @@ def many_matches(session: Any, typed: str, threshold: int) -> bool:
         )
     else:
         cond = condition_for_session(session, typed)
+        if cond is None:
+            return False
         probe = select(Person.id).where(cond).limit(threshold).subquery()
     return int(session.scalar(select(func.count()).select_from(probe)) or 0) >= threshold
 
