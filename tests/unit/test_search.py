@@ -178,7 +178,7 @@ def test_many_matches_walk_the_sort_order_and_find_the_same_page(session, monkey
 
     few = snapshot()
     assert few["sit"][2] == 3 and few["64"][2] == 5 and few["zzz"] == ([], [], 0)
-    monkeypatch.setattr(people, "MANY_MATCHES", {"name": 1, "nik": 1})
+    monkeypatch.setattr(people, "MANY_MATCHES", {"name": (0.0, 1), "nik": (0.0, 1)})
     monkeypatch.setattr(people, "COUNT_SCAN_MATCHES", 1)
     assert search.many_matches(session, "sit", 1)
     assert snapshot() == few

@@ -348,14 +348,13 @@ INDEXED_SORTS = frozenset({"name", "nik", "village", "business_type", "created"}
 # Beyond this many matches, sorting them costs more than walking the sort index. Names cluster in
 # name order (every NUR sits together, so a walk for "nur" reads all of A-M first: 3 s at 1,000,000),
 # so only the huge sets of a first letter walk; a NIK prefix is spread evenly and walks sooner.
-MANY_MATCHES = {"name": 150_000, "nik": 20_000}
+# As a share of the table (its largest id, read from the primary key at no cost), with a floor:
+MANY_MATCHES = {"name": (0.15, 5_000), "nik": (0.01, 2_000)}
 # Counting: NIK-index lookups cost ~4x a row of a plain table scan, so the scan wins past ~N/4.
 COUNT_SCAN_MATCHES = 200_000
 
 
-def _filtered(
-    stmt: Any, f: PageFilter, session: Session | None = None, *, text_cond: Any = None
-) -> Any:
+def _filtered(stmt: Any, f: PageFilter, session: Session | None = None, *, text_cond: Any = None) -> Any:
     cond = (
         text_cond if text_cond is not None else (text_condition(f.text, session) if f.text.strip() else None)
     )
@@ -371,6 +370,12 @@ def _filtered(
     elif f.status == "inactive":
         stmt = stmt.where(Person.is_active.is_(False))
     return stmt
+
+
+def _many(session: Session, typed: str) -> int:
+    share, floor = MANY_MATCHES["nik" if search.nik_prefix(typed) else "name"]
+    size = int(session.scalar(select(func.max(Person.id))) or 0)
+    return max(floor, int(size * share))
 
 
 def count_people(session: Session, f: PageFilter) -> int:
@@ -400,8 +405,11 @@ def page_people(
         Person.id.desc() if descending else Person.id.asc(),
     ]
     text_cond = None
-    kind = "nik" if search.nik_prefix(f.text) else "name"
-    if f.text.strip() and sort in INDEXED_SORTS and search.many_matches(session, f.text, MANY_MATCHES[kind]):
+    if (
+        f.text.strip()
+        and sort in INDEXED_SORTS
+        and search.many_matches(session, f.text, _many(session, f.text))
+    ):
         # Thousands of matches: walk the sort index and test rows, rather than sort every match.
         text_cond = search.residual_condition(f.text)
     stmt = _filtered(
