@@ -130,6 +130,9 @@ def run_import(args: argparse.Namespace) -> int:
             imports.write_problem_report(preview, report)
             print(f"Laporan masalah disimpan di {report}.")
         if args.commit:
+            from kaltim_desk.services.backup import backup_before
+
+            backup_before(db, "impor")  # R6: a verified backup first; if it fails nothing is imported
             result = imports.commit_import(s, preview)
             print(result.message)
             for row, msg in result.late_rejections + result.warnings:

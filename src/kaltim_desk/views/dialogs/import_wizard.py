@@ -432,6 +432,9 @@ class ImportWizard(QDialog):
         preview, ctx = self.preview, self.ctx
 
         def work(_state: Any) -> Any:
+            from kaltim_desk.services.backup import backup_before
+
+            backup_before(ctx.db, "impor")  # R6: a verified backup first; if it fails nothing is imported
             with ctx.db.session(ctx.actor) as s:
                 return imports.commit_import(s, preview, selected)
 
