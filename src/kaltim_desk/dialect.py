@@ -89,11 +89,17 @@ def engine_options(url: str) -> dict[str, Any]:
     """
     if name(url) != POSTGRESQL:
         return {}
+    from sqlalchemy.engine import make_url
+
+    query = make_url(url).query
+    ours = f"-c lock_timeout={LOCK_TIMEOUT_MS} -c idle_in_transaction_session_timeout=3600000"
+    given = query.get("options")  # the URL's own ?options=... come last, so they win
+    given_text = " ".join(given) if isinstance(given, tuple) else (given or "")
     return {
         "pool_pre_ping": True,
         "connect_args": {
-            "application_name": "kaltim-desk",
-            "options": f"-c lock_timeout={LOCK_TIMEOUT_MS} -c idle_in_transaction_session_timeout=3600000",
+            "application_name": query.get("application_name") or "kaltim-desk",
+            "options": f"{ours} {given_text}".strip(),
         },
     }
 

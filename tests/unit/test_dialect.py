@@ -40,6 +40,8 @@ def test_connection_settings_per_backend(db) -> None:
     assert dialect.engine_options("sqlite:////tmp/x.db") == {}
     opts = dialect.engine_options("postgresql+psycopg://u@127.0.0.1/k")
     assert "lock_timeout=10000" in opts["connect_args"]["options"]
+    custom = dialect.engine_options("postgresql+psycopg://u@h/k?options=-c%20statement_timeout%3D5000")
+    assert custom["connect_args"]["options"].endswith("-c statement_timeout=5000")
     with db.engine.connect() as conn:
         if ON_POSTGRES:
             assert conn.execute(text("SHOW lock_timeout")).scalar() == "10s"
