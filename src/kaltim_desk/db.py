@@ -121,7 +121,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` (all of it in one transaction per step)."""
     from alembic import command
 
-    if current_revision(engine) is not None and needs_migration(engine):
+    current = current_revision(engine)
+    head = head_revision(engine)
+    if current == head and revision == "head":
+        return  # the usual start: nothing to do, and Alembic's environment is not even loaded
+    if current is not None and current != head:
         for hook in before_migration_hooks:
             hook(engine)
     command.upgrade(alembic_config(engine), revision)
