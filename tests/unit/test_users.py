@@ -112,7 +112,7 @@ def test_users_commands_list_unlock_and_reset(db: Any, capsys: Any, monkeypatch:
         siti = users.create_user(s, "siti", "Siti Aminah", "clerk", "kopi-susu-42")
         s.get(User, siti.id).locked_until = utcnow() + timedelta(minutes=10)
     db.dispose()
-    path = str(db.path)
+    path = db.url  # --db takes a file or a URL (PostgreSQL runs of the suite)
     assert main(["users", "list", "--db", path]) == 0
     out = capsys.readouterr().out
     assert "siti" in out and "Operator" in out and "Admin Kantor" in out
@@ -133,7 +133,7 @@ def test_network_mode_command_sets_the_office_choice(db: Any, capsys: Any) -> No
     from kaltim_desk.services.startup import SafetySettings
 
     db.dispose()
-    assert main(["network-mode", "--db", str(db.path), "--single-user", "on"]) == 0
+    assert main(["network-mode", "--db", db.url, "--single-user", "on"]) == 0
     assert "diaktifkan" in capsys.readouterr().out
     with db.read_session() as s:
         assert load_section(s, SafetySettings).allow_network_single_user
