@@ -23,3 +23,24 @@ def test_group_search_ignores_case_on_both_backends(session) -> None:
     for typed in ("mawar", "MAWAR", "Mawar Sej"):
         assert groups.count_groups(session, PageFilter(text=typed)) == 1, typed
     assert groups.count_groups(session, PageFilter(text="kube")) == 2
+
+
+class _Orig(Exception):
+    def __init__(self, message: str, sqlstate: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+def test_the_clerk_reads_busy_and_disk_full_for_server_errors_too() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from kaltim_desk.views.prompts import describe_error
+
+    lock_timeout = OperationalError("UPDATE", {}, _Orig("canceling statement due to lock timeout", "55P03"))
+    deadlock = OperationalError("UPDATE", {}, _Orig("deadlock detected", "40P01"))
+    no_space = OperationalError(
+        "INSERT", {}, _Orig("could not extend file: No space left on device", "53100")
+    )
+    assert "sedang dipakai" in describe_error(lock_timeout)
+    assert "sedang dipakai" in describe_error(deadlock)
+    assert "Penyimpanan penuh" in describe_error(no_space)

@@ -57,6 +57,7 @@ def describe_error(exc: BaseException) -> str:
     """What a clerk reads for a failure: the domain message, or a plain sentence for anything else."""
     from sqlalchemy.exc import OperationalError
 
+    from kaltim_desk import dialect
     from kaltim_desk.logs import log_path
     from kaltim_desk.services.errors import DomainError
 
@@ -64,11 +65,12 @@ def describe_error(exc: BaseException) -> str:
         return exc.message
     if isinstance(exc, OperationalError):
         text = str(exc.orig) if exc.orig else str(exc)
-        if "full" in text or "disk" in text:
+        # dialect: PostgreSQL says it by SQLSTATE (disk full 53100; lock timeout 55P03, deadlock 40P01)
+        if dialect.is_disk_full_error(exc) or "full" in text or "disk" in text:
             return _(
                 "Penyimpanan penuh: perubahan dibatalkan, tidak ada data yang berubah. Kosongkan ruang disk lalu ulangi."
             )
-        if "locked" in text or "busy" in text:
+        if dialect.is_busy_error(exc) or "locked" in text or "busy" in text:
             return _("Basis data sedang dipakai proses lain. Tunggu sebentar lalu ulangi.")
         return _("Basis data tidak dapat ditulis: perubahan dibatalkan. Rincian: {detail}").format(
             detail=text
