@@ -1,6 +1,6 @@
 """Render the main window on a demo office offscreen and save it as a PNG (for the README).
 
-    uv run python scripts/screenshot_main.py [OUT.png] [--page people] [--lang id]
+uv run python scripts/screenshot_main.py [OUT.png] [--page people] [--lang id]
 """
 
 from __future__ import annotations
@@ -45,8 +45,13 @@ def main() -> None:
     create_demo_office(db, people=args.people)
     settings = UserSettings.load(tmp / "settings.json")
     settings.last_page = args.page
-    ctx = AppContext(db=db, tasks=SyncTaskRunner(), prompts=QtPrompts(), user_settings=settings,
-                     actor=Actor("operator.demo", "admin", display_name="Operator Demo"))
+    ctx = AppContext(
+        db=db,
+        tasks=SyncTaskRunner(),
+        prompts=QtPrompts(),
+        user_settings=settings,
+        actor=Actor("operator.demo", "admin", display_name="Operator Demo"),
+    )
     window = MainWindow(ctx)
     window.resize(1366, 740)
     window.show()

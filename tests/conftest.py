@@ -142,9 +142,8 @@ def template_db_file() -> Path:
 def template_pg_database() -> Iterator[Any]:
     """PostgreSQL's counterpart of `template_db_file` (tests/pg/server.py): a prepared database, and
     the pool of per-test databases copied from it; all dropped at the end of the run."""
-    from tests.pg.server import Template
-
     from kaltim_desk.services.bootstrap import prepare
+    from tests.pg.server import Template
 
     def prepare_url(url: str) -> None:
         database = Database(url)

@@ -17,6 +17,7 @@ def measure(n: int, workdir: Path) -> dict[str, Any]:
     fn = getattr(module, "measure_consolidation", None)
     if fn is None:
         raise ModuleNotFoundError(
-            "bench.bench_excel has no measure_consolidation yet", name="bench.bench_excel.measure_consolidation"
+            "bench.bench_excel has no measure_consolidation yet",
+            name="bench.bench_excel.measure_consolidation",
         )
     return dict(fn(n, workdir))

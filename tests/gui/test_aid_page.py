@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
-from tests.factories import VILLAGE, make_active_group, make_person
-from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 
 from kaltim_desk.services import aid_rules as R
 from kaltim_desk.services import grants, groups
@@ -18,6 +16,8 @@ from kaltim_desk.services.actor import Actor
 from kaltim_desk.views.dialogs.grant_editor import GrantEditor
 from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
 from kaltim_desk.views.pages.aid import Page
+from tests.factories import VILLAGE, make_active_group, make_person
+from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 
 
 @pytest.fixture

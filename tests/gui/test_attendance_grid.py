@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from tests.conftest import ADMIN
-from tests.factories import make_active_group
-from tests.unit.test_training import make_training
 
 from kaltim_desk.services import attendance, certificates
 from kaltim_desk.views.dialogs.attendance_grid import FIXED, AttendanceDialog, AttendanceModel
+from tests.conftest import ADMIN
+from tests.factories import make_active_group
+from tests.unit.test_training import make_training
 
 
 def cell(dlg: AttendanceDialog, row: int, col: int) -> str:

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import text
-from tests.factories import make_person
 
 from kaltim_desk.services import people
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.views.pages.audit import Page
+from tests.factories import make_person
 
 
 def _shown(page: Page) -> list[list[str]]:

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
-from tests.factories import make_person
 
 from kaltim_desk.models.person import Person
 from kaltim_desk.services import backup
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.views.dialogs.backup_dialog import BackupDialog
+from tests.factories import make_person
 
 pytestmark = pytest.mark.sqlite_only
 

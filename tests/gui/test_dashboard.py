@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCharts import QHorizontalBarSeries, QLineSeries
 from PySide6.QtGui import QImage
-from tests.factories import make_active_group, make_person
 
 from kaltim_desk.services import visits
 from kaltim_desk.services.visits import VisitInput
 from kaltim_desk.views.pages.dashboard import Page
+from tests.factories import make_active_group, make_person
 
 
 def _office(ctx) -> None:  # type: ignore[no-untyped-def]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
-from tests.factories import make_active_group, make_person
 
 from kaltim_desk.services import groups
 from kaltim_desk.services.dto import GroupInput, PageFilter
 from kaltim_desk.views.dialogs.group_editor import GroupEditor
 from kaltim_desk.views.pages.groups import Page
+from tests.factories import make_active_group, make_person
 
 
 def _role_combo(editor, person_id) -> QComboBox:

@@ -7,10 +7,10 @@ from openpyxl import Workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPushButton
 from sqlalchemy import func, select
-from tests.fixtures import excel_corpus as ec
 
 from kaltim_desk.models.person import Person
 from kaltim_desk.views.dialogs.import_wizard import ImportWizard
+from tests.fixtures import excel_corpus as ec
 
 
 def _wizard(qtbot, ctx):

@@ -149,10 +149,9 @@ def test_lock_screen_fixes_the_name(office: Any, qtbot: Any) -> None:
 
 @pytest.mark.sqlite_only
 def test_damaged_database_at_start_is_replaced_by_the_newest_good_backup(ctx: Any, prompts: Any) -> None:
-    from tests.factories import make_person
-
     from kaltim_desk.services import backup
     from kaltim_desk.views.dialogs.login import check_before_open
+    from tests.factories import make_person
 
     with ctx.session() as s:
         make_person(s, name="Dari Cadangan")
@@ -192,10 +191,10 @@ def test_damaged_database_without_backup_is_left_alone(ctx: Any, prompts: Any) -
 @pytest.mark.sqlite_only  # one writer per SQLite file; a server takes several (tests/pg)
 def test_second_instance_opens_read_only(office: Any, prompts: Any, qtbot: Any) -> None:
     from sqlalchemy.exc import OperationalError
-    from tests.factories import make_person
 
     from kaltim_desk.services.dblock import WriterLock
     from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+    from tests.factories import make_person
 
     other = WriterLock(office.db, "budi", host="PC-KASI", pid=4242)
     assert other.acquire() is None

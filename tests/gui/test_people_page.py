@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
-from tests.factories import make_active_group, make_person, new_nik
 
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.views.dialogs.person_form import PersonForm
 from kaltim_desk.views.pages.people import Page
 from kaltim_desk.views.qtmodels.paged import PagedTableModel
+from tests.factories import make_active_group, make_person, new_nik
 
 
 def _page(qtbot, ctx):

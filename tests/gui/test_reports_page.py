@@ -7,8 +7,6 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import func, select
-from tests.factories import make_person
-from tests.fixtures import excel_corpus as ec
 
 from kaltim_desk.models.import_batch import ExportLog
 from kaltim_desk.models.person import Person
@@ -16,6 +14,8 @@ from kaltim_desk.services import imports
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.tasks import TaskState
 from kaltim_desk.views.pages.reports import Page
+from tests.factories import make_person
+from tests.fixtures import excel_corpus as ec
 
 
 def _page(qtbot, ctx):

@@ -9,13 +9,13 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QTableWidgetItem
-from tests.conftest import ADMIN
-from tests.unit.test_certificates import setup_training
 
 from kaltim_desk.services import certificates, trainings
 from kaltim_desk.views.dialogs.training_editor import TrainingEditor
 from kaltim_desk.views.dialogs.verify_dialog import VerifyDialog
 from kaltim_desk.views.pages.training import Page
+from tests.conftest import ADMIN
+from tests.unit.test_certificates import setup_training
 
 
 def open_page(qtbot: Any, ctx: Any) -> Page:
@@ -159,10 +159,9 @@ def test_clerk_sees_trainings_but_no_certificate_buttons(qtbot: Any, ctx: Any) -
 def test_settings_dialog_changes_the_rule_and_the_template(
     qtbot: Any, ctx: Any, db: Any, tmp_path: Path
 ) -> None:
-    from tests.unit.test_training import make_training, mark
-
     from kaltim_desk.services import attendance
     from kaltim_desk.views.dialogs.training_editor import TrainingSettingsDialog
+    from tests.unit.test_training import make_training, mark
 
     with db.session(ADMIN) as s:
         t, pids = make_training(s, 5, 1)

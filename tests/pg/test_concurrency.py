@@ -20,8 +20,6 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
-from tests.conftest import ADMIN
-from tests.factories import make_person, person_input
 
 from kaltim_desk.db import Database
 from kaltim_desk.models import IssuedNumber, Person
@@ -29,6 +27,8 @@ from kaltim_desk.services import numbering, people
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.services.checks import check_audit_chain
 from kaltim_desk.services.errors import ConflictError
+from tests.conftest import ADMIN
+from tests.factories import make_person, person_input
 
 pytestmark = pytest.mark.postgres
 

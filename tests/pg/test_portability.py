@@ -4,11 +4,11 @@ answers on the backend under test. Runs on both backends."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from tests.factories import VILLAGE
 
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.services import groups
 from kaltim_desk.services.dto import GroupInput, PageFilter
+from tests.factories import VILLAGE
 
 
 def test_group_search_ignores_case_on_both_backends(session) -> None:

@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QWidget
-from tests.conftest import FakePrompts
-from tests.factories import make_person
 
 from kaltim_desk import dialect
 from kaltim_desk.app import AppContext
@@ -16,6 +14,8 @@ from kaltim_desk.models.person import Person
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.tasks import SyncTaskRunner
 from kaltim_desk.user_settings import UserSettings
+from tests.conftest import FakePrompts
+from tests.factories import make_person
 
 pytestmark = pytest.mark.postgres
 

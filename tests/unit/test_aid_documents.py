@@ -14,16 +14,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from tests.conftest import ADMIN
-from tests.unit.test_grants import (
-    MONTHS_AGO,
-    TODAY,
-    bring_to,
-    goods_grant,
-    group_grant,
-    make_programme,
-    open_visit_gate,
-)
 
 from kaltim_desk.db import Database
 from kaltim_desk.documents.agreement import render_agreement
@@ -37,6 +27,16 @@ from kaltim_desk.services import aid_rules as R
 from kaltim_desk.services import grants, groups
 from kaltim_desk.services.errors import DomainError
 from kaltim_desk.services.settings import OfficeProfile, save_section
+from tests.conftest import ADMIN
+from tests.unit.test_grants import (
+    MONTHS_AGO,
+    TODAY,
+    bring_to,
+    goods_grant,
+    group_grant,
+    make_programme,
+    open_visit_gate,
+)
 
 PDFTOTEXT = shutil.which("pdftotext")
 PDFINFO = shutil.which("pdfinfo")

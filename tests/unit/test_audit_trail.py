@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
-from tests.factories import make_person
 
 from kaltim_desk.cli import main
 from kaltim_desk.db import Database
@@ -16,6 +15,7 @@ from kaltim_desk.models.base import utcnow
 from kaltim_desk.services import audit_query, people
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.services.errors import PermissionDenied
+from tests.factories import make_person
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from tests.factories import DISTRICT, VILLAGE, make_person
 
 from kaltim_desk.cli import main
 from kaltim_desk.db import Database, migrate
@@ -28,6 +27,7 @@ from kaltim_desk.services.actor import SYSTEM_ACTOR, Actor
 from kaltim_desk.services.checks import check_audit_chain
 from kaltim_desk.services.dto import PersonInput
 from kaltim_desk.services.errors import DomainError, PermissionDenied
+from tests.factories import DISTRICT, VILLAGE, make_person
 
 pytestmark = pytest.mark.sqlite_only
 K = 5

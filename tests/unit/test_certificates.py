@@ -13,8 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
-from tests.conftest import ADMIN
-from tests.unit.test_training import make_training, mark
 
 from kaltim_desk.cli import main
 from kaltim_desk.commands.print_training import print_certificates_job
@@ -26,6 +24,8 @@ from kaltim_desk.services.actor import Actor
 from kaltim_desk.services.certificates import compute_code, load_template, normalize_code
 from kaltim_desk.services.errors import DomainError, PermissionDenied
 from kaltim_desk.services.settings import get_raw, set_raw
+from tests.conftest import ADMIN
+from tests.unit.test_training import make_training, mark
 
 FULL = ["present"] * 5
 SHORT = ["present", "present", "present", "absent", "absent"]  # 60%
@@ -60,7 +60,7 @@ def test_issue_only_to_completed_and_never_twice(session: Any) -> None:
 def test_schema_refuses_a_second_certificate_for_a_participant(session: Any) -> None:
     tid, pids = setup_training(session, 1, 0)
     certificates.issue_for_training(session, tid)
-    with pytest.raises(Exception, match="(?i)unique"):  # SQLite: UNIQUE; PostgreSQL: unique
+    with pytest.raises(Exception, match=r"(?i)unique"):  # SQLite: UNIQUE; PostgreSQL: unique
         session.execute(
             text(
                 "INSERT INTO training_certificate (participant_id, number, issued_at, issued_on, "
@@ -376,7 +376,7 @@ def test_after_revocation_a_new_certificate_with_a_new_number_never_two_valid(se
     assert certificates.verify(session, new.verification_code).name == "PESERTA NOL"
     assert certificates.verify(session, old.verification_code).status in ("revoked", "invalid")
     # the schema itself refuses a second valid one (in a savepoint: PostgreSQL aborts the transaction)
-    with pytest.raises(Exception, match="(?i)unique"), session.begin_nested():
+    with pytest.raises(Exception, match=r"(?i)unique"), session.begin_nested():
         session.execute(
             text(
                 "INSERT INTO training_certificate (participant_id, number, issued_at, issued_on, "

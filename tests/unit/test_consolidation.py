@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
-from tests.factories import make_active_group, make_person
 
 from kaltim_desk.cli import main as cli_main
 from kaltim_desk.consolidation import consolidate
@@ -18,6 +17,7 @@ from kaltim_desk.models.import_batch import SeenExport
 from kaltim_desk.services import exports
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.services.settings import OfficeProfile, set_raw
+from tests.factories import make_active_group, make_person
 
 ADMIN = Actor("admin.prov", "admin")
 

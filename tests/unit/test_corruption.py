@@ -12,10 +12,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from tests.factories import make_person
 
 from kaltim_desk.db import Database
 from kaltim_desk.services import backup, startup
+from tests.factories import make_person
 
 pytestmark = pytest.mark.sqlite_only
 

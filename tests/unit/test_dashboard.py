@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.factories import make_active_group, make_person
 
 from kaltim_desk.services import dashboard, visits
 from kaltim_desk.services.errors import PermissionDenied
 from kaltim_desk.services.visits import VisitInput
+from tests.factories import make_active_group, make_person
 
 TODAY = date(2026, 6, 30)
 

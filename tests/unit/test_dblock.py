@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from tests.factories import make_person
 
 from kaltim_desk.db import Database
 from kaltim_desk.models.base import utcnow
@@ -16,6 +15,7 @@ from kaltim_desk.services.actor import Actor
 from kaltim_desk.services.dblock import STALE_AFTER, WriterLock, is_read_only, make_read_only
 from kaltim_desk.services.errors import DomainError
 from kaltim_desk.views.prompts import describe_error
+from tests.factories import make_person
 
 SITI = Actor("siti", "clerk")
 

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import column, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from tests.conftest import ON_POSTGRES
 
 from kaltim_desk import dialect
 from kaltim_desk.models.person import Person
+from tests.conftest import ON_POSTGRES
 
 
 def test_name_from_urls_engines_sessions_and_databases(db, session) -> None:

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
-from tests.factories import make_person
 
 from kaltim_desk.db import Database
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.person import Person
 from kaltim_desk.views.prompts import describe_error
+from tests.factories import make_person
 
 pytestmark = pytest.mark.sqlite_only
 

@@ -15,7 +15,6 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
-from tests.factories import make_active_group, make_person
 
 from kaltim_desk.cli import main as cli_main
 from kaltim_desk.exports.workbook import ExportCancelled
@@ -26,6 +25,7 @@ from kaltim_desk.models.import_batch import ExportLog
 from kaltim_desk.services import exports
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.services.errors import DomainError, PermissionDenied
+from tests.factories import make_active_group, make_person
 
 HOSTILE_NAMES = ["=CMD|' /C CALC'!A0", "+62 ANISA", "-SITI", "@SUM(A1:A9)", "=1+1"]
 

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from tests.factories import VILLAGE, make_active_group, make_person
 
 from kaltim_desk.models.grant import Grant
 from kaltim_desk.services import aid_rules as R
@@ -17,6 +16,7 @@ from kaltim_desk.services.actor import ROLES, Actor
 from kaltim_desk.services.errors import ConflictError, DomainError, PermissionDenied, ValidationFailed
 from kaltim_desk.services.permissions import PERMISSIONS
 from kaltim_desk.services.settings import save_section
+from tests.factories import VILLAGE, make_active_group, make_person
 
 TODAY = date.today()
 MONTHS_AGO = TODAY - timedelta(days=75)

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from tests.conftest import ADMIN
-from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 
 from kaltim_desk.cli import main
 from kaltim_desk.commands.printing import PrintKind, collect_kinds
 from kaltim_desk.models.grant import Grant
 from kaltim_desk.services import aid_rules as R
 from kaltim_desk.services.checks import run_checks
+from tests.conftest import ADMIN
+from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 
 
 def _text(path: Path) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.factories import VILLAGE, make_active_group, make_person
 
 from kaltim_desk.services import groups, people
 from kaltim_desk.services.dto import GroupInput, PageFilter
 from kaltim_desk.services.errors import DomainError, ValidationFailed
 from kaltim_desk.services.settings import RegistryRules, save_section
+from tests.factories import VILLAGE, make_active_group, make_person
 
 
 def _group(session, name="KUBE Anggrek"):

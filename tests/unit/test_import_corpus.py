@@ -9,8 +9,6 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
-from tests.factories import make_person
-from tests.fixtures import excel_corpus as ec
 
 from kaltim_desk.imports.mapping import detect_header, is_column_number_row, normalize_header
 from kaltim_desk.imports.reader import ReadError, open_workbook
@@ -20,6 +18,8 @@ from kaltim_desk.models.person import Person
 from kaltim_desk.services import groups, imports
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.services.errors import DomainError, PermissionDenied
+from tests.factories import make_person
+from tests.fixtures import excel_corpus as ec
 
 
 def _outcomes(preview):

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
-from tests.conftest import ADMIN
-from tests.factories import make_active_group, make_person, person_input
 
 from kaltim_desk.config import sqlite_url
 from kaltim_desk.db import Database
@@ -30,6 +28,8 @@ from kaltim_desk.services.migrate_to import (
     migrate_database,
     table_checksum,
 )
+from tests.conftest import ADMIN
+from tests.factories import make_active_group, make_person, person_input
 
 
 @pytest.fixture

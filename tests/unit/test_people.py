@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from tests.factories import make_active_group, make_person, new_nik, person_input
 
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.person import Person
 from kaltim_desk.services import people
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.services.errors import ConflictError, DomainError, ValidationFailed
+from tests.factories import make_active_group, make_person, new_nik, person_input
 
 
 def test_register_cleans_and_stores_the_person(session):
@@ -142,9 +142,8 @@ def test_page_rows_carry_region_and_group_names(session):
 
 
 def test_a_clerk_can_register_but_not_deactivate(db):
-    from tests.conftest import CLERK
-
     from kaltim_desk.services.errors import PermissionDenied
+    from tests.conftest import CLERK
 
     with db.session(CLERK) as s:
         p = make_person(s)

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from tests.factories import VILLAGE, make_person, person_input
 
 from kaltim_desk.db import Database
 from kaltim_desk.models.audit import AuditEntry
@@ -25,6 +24,7 @@ from kaltim_desk.services.dto import GroupInput, PageFilter
 from kaltim_desk.services.errors import PermissionDenied
 from kaltim_desk.services.permissions import PERMISSIONS, allowed, require
 from kaltim_desk.services.settings import RegistryRules, load_section, save_section
+from tests.factories import VILLAGE, make_person, person_input
 
 
 @dataclasses.dataclass
@@ -46,9 +46,9 @@ def world(template_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> A
     import shutil
 
     from argon2 import PasswordHasher
-    from tests.factories import make_active_group
 
     from kaltim_desk.services import auth, backup
+    from tests.factories import make_active_group
 
     tmp = tmp_path_factory.mktemp("matrix")
     shutil.copyfile(template_db_file, tmp / "office.db")

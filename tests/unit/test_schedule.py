@@ -104,10 +104,9 @@ def _disbursed_grant(session, *, paid: date, person_id=None, group_id=None, form
 
 
 def test_overdue_lists_per_mentor_and_sub_district(session) -> None:
-    from tests.factories import make_active_group, make_person
-
     from kaltim_desk.services import visits
     from kaltim_desk.services.visits import VisitInput
+    from tests.factories import make_active_group, make_person
 
     a = make_person(session, name="Ani")
     b = make_person(session, name="Budi Wati")

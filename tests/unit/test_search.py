@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import insert, select, text, update
-from tests.factories import make_person
 
 from kaltim_desk.models.person import Person
 from kaltim_desk.services import people, search
 from kaltim_desk.services.dto import PageFilter
+from tests.factories import make_person
 
 
 def names(session, typed: str) -> list[str]:
@@ -136,11 +136,10 @@ def test_postgresql_uses_word_start_regexes_the_trigram_index_serves():
 
 
 def test_migration_0007_builds_the_index_over_existing_people_and_drops_it(tmp_path):
-    from tests.conftest import ADMIN
-
     from kaltim_desk.db import Database, downgrade, migrate
     from kaltim_desk.services.actor import SYSTEM_ACTOR
     from kaltim_desk.services.bootstrap import prepare
+    from tests.conftest import ADMIN
 
     db = Database(f"sqlite:///{tmp_path / 's.db'}")
     prepare(db)

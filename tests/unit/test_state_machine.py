@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import text
-from tests.factories import DISTRICT, VILLAGE
 
 from kaltim_desk.db import Database
 from kaltim_desk.domain.nik import encode_nik
@@ -24,6 +23,7 @@ from kaltim_desk.services.actor import Actor
 from kaltim_desk.services.checks import check_audit_chain
 from kaltim_desk.services.dto import PersonInput
 from kaltim_desk.services.errors import DomainError
+from tests.factories import DISTRICT, VILLAGE
 
 pytestmark = pytest.mark.sqlite_only
 ADMIN = Actor("admin.uji", "admin")

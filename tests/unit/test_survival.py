@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.factories import make_active_group, make_person
 
 from kaltim_desk.services import survival, visits
 from kaltim_desk.services.visits import VisitInput
+from tests.factories import make_active_group, make_person
 
 TODAY = date(2026, 6, 30)
 BALIKPAPAN_VILLAGE = "64.71.01.1001"

@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
-from tests.factories import make_person
 
 from kaltim_desk.cli import main
 from kaltim_desk.services import visits
 from kaltim_desk.services.actor import SYSTEM_ACTOR
 from kaltim_desk.services.visits import VisitInput
+from tests.factories import make_person
 
 
 def _office(db) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.factories import make_active_group, make_person
 
 from kaltim_desk.services import attendance, trainings
 from kaltim_desk.services.actor import Actor
@@ -17,6 +16,7 @@ from kaltim_desk.services.errors import ConflictError, DomainError, PermissionDe
 from kaltim_desk.services.settings import set_raw
 from kaltim_desk.services.training_rules import TrainingRules, compute_completion
 from kaltim_desk.services.trainings import SessionInput, TrainerInput, TrainingInput
+from tests.factories import make_active_group, make_person
 
 START = date(2026, 3, 2)
 

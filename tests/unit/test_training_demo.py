@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import ADMIN
-
 from kaltim_desk.demo import create_demo_office
 from kaltim_desk.services import attendance, certificates, trainings
+from tests.conftest import ADMIN
 
 
 def test_demo_trainings_have_attendance_certificates_and_one_revoked(db: Any) -> None:

@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.factories import make_active_group, make_person
 
 from kaltim_desk.services import visits
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.services.errors import ConflictError, ValidationFailed
 from kaltim_desk.services.visits import VisitInput
+from tests.factories import make_active_group, make_person
 
 
 def visit_input(**kw: object) -> VisitInput:

@@ -54,9 +54,7 @@ def upgrade() -> None:
         sa.Column("is_demo", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "role IN ('clerk', 'trainer', 'officer', 'admin')", name=op.f("ck_app_user_role")
-        ),
+        sa.CheckConstraint("role IN ('clerk', 'trainer', 'officer', 'admin')", name=op.f("ck_app_user_role")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_app_user")),
         sa.UniqueConstraint("username", name=op.f("uq_app_user_username")),
     )

@@ -43,7 +43,9 @@ class Page(TablePage):
         self.add_button(_("Tambah"), self.add, name="add", permission="person.create", shortcut="Ctrl+N")
         self.add_button(_("Ubah"), self.edit, name="edit", permission="person.edit", shortcut="Ctrl+E")
         self.add_button(_("Nonaktifkan"), self.deactivate, name="deactivate", permission="person.deactivate")
-        self.add_button(_("Impor dari Excel…"), self.import_excel, name="import_excel", permission="import.run")
+        self.add_button(
+            _("Impor dari Excel…"), self.import_excel, name="import_excel", permission="import.run"
+        )
         for col, width in ((0, 140), (1, 220), (2, 120), (3, 150), (4, 130), (5, 150), (6, 150)):
             self.table.setColumnWidth(col, width)
 

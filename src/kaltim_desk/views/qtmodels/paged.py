@@ -18,8 +18,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def short_region(name: str | None) -> str:
-    """"Kabupaten Kutai Kartanegara" -> "Kab. Kutai Kartanegara": the part that tells regencies apart
-    stays visible in a narrow column."""
+    """Shorten "Kabupaten Kutai Kartanegara" to "Kab. Kutai Kartanegara", so the part that tells the
+    regencies apart stays visible in a narrow column."""
     return (name or "").replace("Kabupaten ", "Kab. ")
 
 
