@@ -76,9 +76,17 @@ class _Runnable(QRunnable):
         except BaseException as exc:
             if not isinstance(exc, TaskCancelled):
                 log.exception("background task failed")
-            self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
         else:
-            self.signals.done.emit(result)
+            self._emit(self.signals.done, result)
+
+    @staticmethod
+    def _emit(signal: Any, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The window that asked is gone (the app is closing): nobody is left to tell.
+            log.debug("task finished after its receiver was deleted")
 
 
 class ThreadPoolTaskRunner:
