@@ -18,15 +18,12 @@ formula without a cached value, an impossible date, an amount that is not whole 
 
 from __future__ import annotations
 
-import contextlib
 import re
-import threading
-import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -261,72 +258,6 @@ class RegionResolver:
         return cands[0], None, ""
 
 
-class _CachedLookups:
-    """Per-session memo of the two lookups `people.validate_person` repeats for every row (the region
-    prefixes a NIK is checked against, the registry rules). Installed into `people`'s namespace as a
-    delegating proxy: a session that did not ask for the memo gets the original functions, so the proxy is
-    correct for every caller and every thread; an import's session gets one query instead of one per row.
-    Region and setting rows are also held for the duration, so `session.get` finds them in the identity
-    map instead of asking the database again (it only keeps weak references)."""
-
-    _sessions: ClassVar[weakref.WeakKeyDictionary[Session, dict[str, Any]]] = weakref.WeakKeyDictionary()
-    _lock = threading.Lock()
-
-    class _RegionsProxy:
-        def __init__(self, module: Any) -> None:
-            self._module = module
-
-        def __getattr__(self, name: str) -> Any:
-            attr = getattr(self._module, name)
-            if name != "known_nik_prefixes":
-                return attr
-
-            def cached(session: Session) -> Any:
-                memo = _CachedLookups._sessions.get(session)
-                if memo is None:
-                    return attr(session)
-                if "prefixes" not in memo:
-                    memo["prefixes"] = attr(session)
-                return memo["prefixes"]
-
-            return cached
-
-    @classmethod
-    def install(cls) -> None:
-        from kaltim_desk.services import people
-
-        with cls._lock:
-            if not isinstance(people.regions, cls._RegionsProxy):
-                people.regions = cls._RegionsProxy(people.regions)  # type: ignore[assignment]
-            if not getattr(people.registry_rules, "_memo", False):
-                original = people.registry_rules
-
-                def rules(session: Session) -> Any:
-                    memo = cls._sessions.get(session)
-                    if memo is None:
-                        return original(session)
-                    if "rules" not in memo:
-                        memo["rules"] = original(session)
-                    return memo["rules"]
-
-                rules._memo = True  # type: ignore[attr-defined]
-                people.registry_rules = rules  # type: ignore[assignment]
-
-    @classmethod
-    @contextlib.contextmanager
-    def active(cls, session: Session) -> Iterator[None]:
-        from kaltim_desk.models.setting import Setting
-
-        cls.install()
-        keep = list(session.scalars(select(Region))) + list(session.scalars(select(Setting)))
-        cls._sessions[session] = {}
-        try:
-            yield
-        finally:
-            cls._sessions.pop(session, None)
-            del keep
-
-
 def _row_kind(cells: Sequence[Any]) -> str | None:
     """'blank', 'total', 'signature' or None (a data row)."""
     texts = [normalize_header(v) for v in cells if v not in (None, "")]
@@ -352,10 +283,22 @@ def _validate_sheet(
     progress: Callable[[int, int, str], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> list[RowResult]:
-    from kaltim_desk.services.people import validate_person
+    from kaltim_desk.services.people import PersonChecks, validate_person
 
     resolver = RegionResolver(session, region_scope)
     col_of = {f: c for c, f in guess.mapping.items()}
+    # The registry's lookups, read once for the sheet; who holds the sheet's NIKs, in a few queries.
+    checks = PersonChecks.load(session)
+    nik_col = col_of.get("nik")
+    if nik_col is not None:
+        checks.prefetch(
+            session,
+            (
+                normalize_nik(_text(row[nik_col]))
+                for row in grid.rows[guess.row + 1 :]
+                if nik_col < len(row) and isinstance(row[nik_col], str)
+            ),
+        )
     mapped_cols = {c for c, f in guess.mapping.items() if f not in IGNORED_FIELDS}
     sheet = grid.name
     results: list[RowResult] = []
@@ -610,7 +553,7 @@ def _validate_sheet(
         exists_msg = ""
         if nik_text or not any(p.rule in ("nik_number", "nik_masked") for p in res.problems):
             try:
-                cleaned, warnings = validate_person(session, person)
+                cleaned, warnings = validate_person(session, person, checks=checks)
                 res.warnings.extend(warnings)
                 res.person = replace(person, name=cleaned["name"])
             except ValidationFailed as exc:
@@ -697,13 +640,12 @@ def validate_sheet(
     is_cancelled: Callable[[], bool] | None = None,
 ) -> list[RowResult]:
     """Validate every row under the header of `grid` (see the module docstring); nothing is stored."""
-    with _CachedLookups.active(session):
-        return _validate_sheet(
-            session,
-            grid,
-            guess,
-            default_sex=default_sex,
-            region_scope=region_scope,
-            progress=progress,
-            is_cancelled=is_cancelled,
-        )
+    return _validate_sheet(
+        session,
+        grid,
+        guess,
+        default_sex=default_sex,
+        region_scope=region_scope,
+        progress=progress,
+        is_cancelled=is_cancelled,
+    )

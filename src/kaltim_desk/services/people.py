@@ -54,11 +54,58 @@ def _digits_field(value: str, field: str, label: str, max_len: int) -> str | Non
     return v
 
 
+@dataclass
+class PersonChecks:
+    """What `validate_person` looks up in the database, read once: the sub-district codes a NIK may
+    carry, the village codes, the registry rules, and (for a batch) who already holds which NIK.
+
+    A form builds one per save (`load`); an import builds one for the whole sheet and `prefetch`es the
+    holders of the sheet's NIKs in a few queries instead of one query per row.
+    """
+
+    known_regions: set[str]
+    villages: set[str]
+    rules: Any
+    holders: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
+    prefetched: set[str] = dataclasses.field(default_factory=set)
+
+    @classmethod
+    def load(cls, session: Session) -> PersonChecks:
+        return cls(
+            known_regions=regions.known_nik_prefixes(session),
+            villages=set(session.scalars(select(Region.code).where(Region.level == 4))),
+            rules=registry_rules(session),
+        )
+
+    def prefetch(self, session: Session, niks: Any, chunk: int = 900) -> None:
+        """Look up the holders of many NIKs at once (900 per query, under SQLite's variable limit)."""
+        wanted = sorted({n for n in niks if n} - self.prefetched)
+        for i in range(0, len(wanted), chunk):
+            part = wanted[i : i + chunk]
+            for pid, nik, name in session.execute(
+                select(Person.id, Person.nik, Person.name).where(Person.nik.in_(part))
+            ):
+                self.holders[nik] = (pid, name)
+            self.prefetched.update(part)
+
+    def holder(self, session: Session, nik: str) -> tuple[int, str] | None:
+        if nik in self.prefetched:
+            return self.holders.get(nik)
+        row = session.execute(select(Person.id, Person.name).where(Person.nik == nik)).first()
+        return (row.id, row.name) if row is not None else None
+
+
 def validate_person(
-    session: Session, data: PersonInput, *, person_id: int | None = None
+    session: Session,
+    data: PersonInput,
+    *,
+    person_id: int | None = None,
+    checks: PersonChecks | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Clean and check a person's fields. Returns column values and warnings; raises ValidationFailed
-    with every field problem found (so a form can mark them all at once)."""
+    with every field problem found (so a form can mark them all at once). `checks` carries the
+    lookups when many people are validated in a row (an import)."""
+    checks = checks or PersonChecks.load(session)
     problems: list[DomainError] = []
     warnings: list[str] = []
     values: dict[str, Any] = {}
@@ -87,26 +134,25 @@ def validate_person(
     def nik() -> None:
         res = check_nik(
             data.nik,
-            known_regions=regions.known_nik_prefixes(session),
+            known_regions=checks.known_regions,
             birth_date=data.birth_date,
             sex=values.get("sex"),
         )
         if not res.ok:
             first = res.errors[0]
             raise DomainError(f"nik_{str(first.code).lower()}", first.message, field="nik")
-        rules = registry_rules(session)
         for w in res.warnings:
-            if str(w.code).upper() == "MALE_NIK" and not rules.warn_male_nik:
+            if str(w.code).upper() == "MALE_NIK" and not checks.rules.warn_male_nik:
                 continue
             warnings.append(w.message)
         values["nik"] = res.nik
-        holder = session.execute(select(Person.id, Person.name).where(Person.nik == res.nik)).first()
-        if holder is not None and holder.id != person_id:
-            group = _current_group(session, holder.id)
+        holder = checks.holder(session, res.nik)
+        if holder is not None and holder[0] != person_id:
+            group = _current_group(session, holder[0])
             where = f" (kelompok {group[1]})" if group else ""
             raise DomainError(
                 "nik_duplicate",
-                f"NIK {mask_nik(res.nik)} sudah terdaftar atas nama {holder.name}{where}.",
+                f"NIK {mask_nik(res.nik)} sudah terdaftar atas nama {holder[1]}{where}.",
                 field="nik",
             )
 
@@ -143,8 +189,7 @@ def validate_person(
         if not code:
             values["village_code"] = None
             return
-        region = session.get(Region, code)
-        if region is None or region.level != 4:
+        if code not in checks.villages:
             raise DomainError(
                 "village_unknown", f"Kode desa/kelurahan {code} tidak dikenal.", field="village_code"
             )
