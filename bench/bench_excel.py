@@ -239,6 +239,71 @@ def measure_import(n: int, workdir: Path) -> dict[str, float]:
     return _result(ours, base, n, guard_read_s=guard_and_read)
 
 
+DISTRICTS = ("64.01", "64.02", "64.03", "64.07", "64.08", "64.09", "64.11", "64.71", "64.72", "64.74")
+
+
+def _district_workbooks(n: int, workdir: Path) -> list[Path]:
+    """Ten regency/city BNBA exports of n rows each, made by the export service from one office
+    database under ten office profiles. The same women appear in every file: the worst case for the
+    province's NIK de-duplication (every NIK is a conflict)."""
+    import dataclasses
+
+    from kaltim_desk.services import exports
+    from kaltim_desk.services.settings import OfficeProfile, set_raw
+
+    out = workdir / f"districts-{n}"
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"bnba-{code}.xlsx" for code in DISTRICTS]
+    if all(p.exists() for p in paths):
+        return paths
+    db = _office_db(n, workdir)
+    try:
+        for code, path in zip(DISTRICTS, paths, strict=True):
+            with db.session(_actor()) as s:
+                profile = OfficeProfile(office_level="regency", region_code=code, office_code=f"DINSOS{code}")
+                set_raw(s, OfficeProfile.SECTION, dataclasses.asdict(profile))
+                exports.export_report(s, "bnba", path)
+    finally:
+        db.dispose()
+    return paths
+
+
+def _bare_merge(paths: list[Path], target: Path) -> None:
+    """The same I/O with the bare libraries: calamine reads every sheet of every file, openpyxl
+    write-only writes the rows of the BNBA sheets into one workbook."""
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("BNBA")
+    for p in paths:
+        book = CalamineWorkbook.from_path(str(p))
+        for name in book.sheet_names:
+            rows = book.get_sheet_by_name(name).to_python()
+            if name == "BNBA":
+                for row in rows:
+                    ws.append(row)
+    wb.save(target)
+
+
+def measure_consolidation(n: int, workdir: Path) -> dict[str, float]:
+    """Consolidating 10 district workbooks of n rows each (issue 9: 10 x 10,000 in < 15 s)."""
+    from kaltim_desk.consolidation.merge import consolidate
+
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    paths = _district_workbooks(n, workdir)
+    base = [_timed(lambda: _bare_merge(paths, workdir / "bare-province.xlsx"))]
+    result: dict[str, Any] = {}
+
+    def ours() -> None:
+        result["r"] = consolidate(paths, workdir / "province.xlsx")
+
+    timed = [_timed(ours)]
+    conflicts = float(len(result["r"].conflicts))
+    return _result(timed, base, n, conflicts=conflicts)
+
+
 def _line(label: str, r: dict[str, float]) -> str:
     ratio = r["ours_s"] / r["baseline_s"] if r["baseline_s"] else float("nan")
     return (
