@@ -5,9 +5,11 @@ processes print at once; office templates change the wording without code."""
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -281,6 +283,9 @@ def _print_worker(url: str, grant_ids: list[int], results: list[str], errors: li
                     results.append(number)  # committed: the number is now the grant's
                     break
                 except OperationalError:  # "database is locked": the clerk presses Print again
+                    # ... a moment later (SQLite refuses a stale reader's upgrade at once, without the
+                    # busy timeout; retrying in lock-step could collide every time).
+                    time.sleep(random.uniform(0.01, 0.08))
                     continue
             else:
                 raise AssertionError(f"grant {gid} never printed")
