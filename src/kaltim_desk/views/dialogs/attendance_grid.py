@@ -36,6 +36,7 @@ from kaltim_desk.services.attendance import AttendanceGrid, ParticipantRow
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.services.training_rules import Completion, compute_completion
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.messages import error_label
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -346,10 +347,7 @@ class AttendanceDialog(QDialog):
         )
         legend.setObjectName("legend")
 
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = error_label()
 
         # enrolment
         self.search = QLineEdit()

@@ -9,6 +9,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services import users
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.messages import error_label
 
 
 class ChangePasswordDialog(QDialog):
@@ -32,10 +33,7 @@ class ChangePasswordDialog(QDialog):
         self.new2.setObjectName("new_password2")
         for field in (self.old, self.new, self.new2):
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = error_label()
         form = QFormLayout()
         form.addRow(_("Kata sandi lama"), self.old)
         form.addRow(_("Kata sandi baru"), self.new)

@@ -41,6 +41,7 @@ from kaltim_desk.services import aid_rules as R
 from kaltim_desk.services import grants, groups, people, programmes
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.messages import error_label
 
 
 def document_kinds() -> list[tuple[str, str]]:
@@ -223,10 +224,7 @@ class GrantEditor(QDialog):
         self.history.setObjectName("history")
         self.history.setMaximumHeight(90)
 
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = error_label()
         close = QPushButton(_("Tutup"))
         close.clicked.connect(self.accept)
 

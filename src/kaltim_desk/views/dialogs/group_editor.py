@@ -29,6 +29,7 @@ from kaltim_desk.services import groups, people
 from kaltim_desk.services.dto import BUSINESS_TYPES, GroupDTO, GroupInput, PageFilter
 from kaltim_desk.services.errors import DomainError, ValidationFailed
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.messages import error_label
 from kaltim_desk.views.widgets.region_filter import RegionPicker
 
 
@@ -124,10 +125,7 @@ class GroupEditor(QDialog):
         self.add_button = QPushButton(_("Tambahkan sebagai anggota"))
         self.add_button.setObjectName("add_member")
         self.add_button.clicked.connect(lambda: self._add_item(self.results.currentItem()))
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = error_label()
         members_box = QGroupBox(_("Anggota"))
         ml = QVBoxLayout(members_box)
         ml.addWidget(self.members, 1)

@@ -30,6 +30,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services import auth, users
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.views.prompts import Prompts, describe_error
+from kaltim_desk.views.widgets.messages import error_label
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,7 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = error_label()
         form = QFormLayout()
         form.addRow(_("Nama pengguna"), self.username)
         form.addRow(_("Kata sandi"), self.password)
@@ -136,10 +134,7 @@ class FirstAdminDialog(QDialog):
         self.password2 = QLineEdit()
         self.password2.setObjectName("password2")
         self.password2.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = error_label()
         form = QFormLayout()
         form.addRow(_("Nama lengkap"), self.display_name)
         form.addRow(_("Nama pengguna"), self.username)

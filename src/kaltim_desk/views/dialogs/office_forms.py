@@ -37,8 +37,8 @@ from kaltim_desk.services import regions
 from kaltim_desk.services.errors import DomainError
 from kaltim_desk.services.numbering import NumberTemplates, render
 from kaltim_desk.services.settings import OfficeProfile, RegistryRules
+from kaltim_desk.views.widgets.messages import ERROR_STYLE
 
-ERROR_STYLE = "color: #b00020;"
 HINT_STYLE = "color: #37474f;"
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -31,9 +31,9 @@ from kaltim_desk.services import people, regions
 from kaltim_desk.services.dto import BUSINESS_TYPES, PersonDTO, PersonInput
 from kaltim_desk.services.errors import DomainError, ValidationFailed
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.messages import ERROR_STYLE
 from kaltim_desk.views.widgets.region_filter import RegionPicker
 
-ERROR_STYLE = "color: #b00020;"
 HINT_STYLE = "color: #37474f;"
 
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from kaltim_desk.models.grant import FUNDING_SOURCES
 from kaltim_desk.services import programmes
 from kaltim_desk.services.aid_rules import form_labels
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.messages import error_label
 
 
 class ProgrammeDialog(QDialog):
@@ -60,10 +60,7 @@ class ProgrammeDialog(QDialog):
         for value, label in form_labels().items():
             self.form.addItem(label, value)
         self.notes = QLineEdit()
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = error_label()
         form = QFormLayout()
         form.addRow(_("Nama program *"), self.name)
         form.addRow(_("Tahun anggaran"), self.year)

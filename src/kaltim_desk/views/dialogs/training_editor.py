@@ -29,6 +29,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services import trainings
 from kaltim_desk.services.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.messages import error_label
 
 
 def status_labels() -> dict[str, str]:
@@ -127,10 +128,7 @@ class TrainingEditor(QDialog):
         self.sessions.setColumnWidth(2, 60)
         sessions_box = self._table_box(_("Sesi"), self.sessions, "session")
 
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = error_label()
         save = QPushButton(_("Simpan"))
         save.setObjectName("save")
         save.setDefault(True)
@@ -324,10 +322,7 @@ class TrainingSettingsDialog(QDialog):
         form.addRow(_("Templat sertifikat"), self.template)
         form.addRow(_("Templat sendiri"), path_row)
         form.addRow(_("Penandatangan"), self.signatory)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = error_label()
         save = QPushButton(_("Simpan"))
         save.setObjectName("save")
         save.clicked.connect(self.save)

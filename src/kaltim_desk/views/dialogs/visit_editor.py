@@ -38,8 +38,7 @@ from kaltim_desk.services import visits
 from kaltim_desk.services.errors import DomainError, ValidationFailed
 from kaltim_desk.services.visits import RecipientOption, VisitDTO, VisitInput
 from kaltim_desk.views.prompts import describe_error
-
-ERROR_STYLE = "color: #b00020;"
+from kaltim_desk.views.widgets.messages import ERROR_STYLE
 
 
 def status_labels() -> dict[str, str]:
