@@ -22,7 +22,6 @@ class UserSettings:
     last_database: str = ""
     last_folder: str = ""
     idle_lock_minutes: int = 15
-    offered_demo: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     path: Path | None = field(default=None, repr=False, compare=False)

@@ -8,7 +8,6 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from datetime import date
 
@@ -187,7 +186,7 @@ def test_sequence_counts_up_per_office_and_cancel_leaves_no_file(session, office
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.xlsx"]
 
 
-def test_training_and_survival_sheets(session, office, tmp_path, monkeypatch):
+def test_training_and_survival_sheets(session, office, tmp_path):
     from kaltim_desk.models.training import Certificate, Participant, Training
 
     t = Training(
@@ -219,10 +218,6 @@ def test_training_and_survival_sheets(session, office, tmp_path, monkeypatch):
     assert row[5:9] == [24, 3, 1, 0]
     surv = exports.export_report(session, "survival", tmp_path / "s.xlsx")
     assert "Keberlanjutan" in load_workbook(tmp_path / "s.xlsx").sheetnames and surv.kind == "survival"
-    monkeypatch.setitem(sys.modules, "kaltim_desk.services.survival", None)
-    with pytest.raises(DomainError) as err:
-        exports.export_report(session, "survival", tmp_path / "s2.xlsx")
-    assert err.value.code == "survival_missing"
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")

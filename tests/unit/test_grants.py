@@ -3,7 +3,6 @@ the one-grant-per-person rule. The helpers at the top are shared by the other ai
 
 from __future__ import annotations
 
-import sys
 from datetime import date, timedelta
 from typing import Any
 
@@ -368,17 +367,6 @@ def test_the_visit_gate_can_be_switched_off(session, monkeypatch):
     save_section(session, R.AidRules(second_tranche_requires_visit=False))
     prog = make_programme(session)
     g = bring_to(session, group_grant(session, prog.id).id, R.DISBURSING)
-    assert grants.pay_tranche(session, g.id, 2, paid_on=TODAY).status == "disbursed"
-
-
-def test_without_the_monitoring_module_the_gate_reads_the_setting(session, monkeypatch):
-    open_visit_gate(monkeypatch)
-    prog = make_programme(session)
-    g = bring_to(session, group_grant(session, prog.id).id, R.DISBURSING)
-    monkeypatch.setitem(sys.modules, grants.VISITS_MODULE, None)  # as if the module were not installed
-    with pytest.raises(DomainError, match="belum dikonfirmasi di Pengaturan Bantuan"):
-        grants.pay_tranche(session, g.id, 2, paid_on=TODAY)
-    save_section(session, R.AidRules(visit_confirmed_without_monitoring=True))
     assert grants.pay_tranche(session, g.id, 2, paid_on=TODAY).status == "disbursed"
 
 

@@ -47,12 +47,13 @@ def printed_db(db: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     }
 
 
-def test_the_dispatcher_collects_every_kind_and_skips_missing_modules():
+def test_the_dispatcher_collects_every_kind_and_a_missing_module_is_an_error():
     kinds = collect_kinds()
-    assert {"agreement", "handover", "receipt", "group-summary", "agreements"} <= set(kinds)
+    assert set(kinds) == {"agreement", "handover", "receipt", "group-summary", "agreements", "certificates"}
     assert all(isinstance(k, PrintKind) for k in kinds.values())
-    only = collect_kinds(("kaltim_desk.commands.print_aid", "kaltim_desk.commands.print_not_yet_written"))
-    assert set(only) == {"agreement", "handover", "receipt", "group-summary", "agreements"}
+    # A build without one of its print modules is broken: it must fail loudly, not lose a command.
+    with pytest.raises(ModuleNotFoundError):
+        collect_kinds(("kaltim_desk.commands.print_aid", "kaltim_desk.commands.print_not_yet_written"))
 
 
 @pytest.mark.parametrize(

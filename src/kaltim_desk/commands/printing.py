@@ -16,8 +16,7 @@ where a `PrintKind` is
 
 The dispatcher adds `--db` to every kind. `run` opens the database with `commands.common.open_db(args)`,
 acts as `cli.cli_actor()`, raises `cli.CliError` for a bad argument (exit 2) and lets a `DomainError`
-through (the CLI prints its Indonesian message, exit 2). A module that does not exist yet (a feature not
-in this build) is skipped; any other import error is a bug and is raised.
+through (the CLI prints its Indonesian message, exit 2).
 
 Kinds today: agreement, handover, receipt, group-summary, agreements (`commands/print_aid.py`);
 certificates (`commands/print_training.py`).
@@ -48,12 +47,7 @@ def collect_kinds(modules: tuple[str, ...] = KIND_MODULES) -> dict[str, PrintKin
     """Every print kind of the installed features, by name, in module order."""
     kinds: dict[str, PrintKind] = {}
     for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # that feature is not part of this build
-            raise
+        module = importlib.import_module(name)
         for kind, spec in getattr(module, "KINDS", {}).items():
             if kind in kinds:
                 raise RuntimeError(f"print kind {kind!r} defined twice (second time in {name})")

@@ -142,8 +142,6 @@ class AidRules:
 
     # The second and later tranches wait for a monitoring visit recorded after the previous payment.
     second_tranche_requires_visit: bool = True
-    # Used only while the monitoring feature is not installed: an officer confirms the visit took place.
-    visit_confirmed_without_monitoring: bool = False
     # Agreements and receipts above this amount carry a Rp10.000 duty stamp (meterai) box.
     duty_stamp_threshold: int = 5_000_000
     # Where agreements are signed, if not the office's city.

@@ -134,10 +134,8 @@ class _Dataset:
         self._count_groups()
 
     def _load_grants(self) -> None:
-        try:
-            from kaltim_desk.models.grant import Grant, Programme
-        except ImportError:  # the aid feature is not part of this build
-            return
+        from kaltim_desk.models.grant import Grant, Programme
+
         stmt = (
             select(
                 Grant.id,
@@ -283,10 +281,8 @@ class _Dataset:
 
     def _add_person_grants(self) -> None:
         """Individual (UEP) grants into the recaps, by where the person lives and her business type."""
-        try:
-            from kaltim_desk.models.grant import Grant, Programme
-        except ImportError:
-            return
+        from kaltim_desk.models.grant import Grant, Programme
+
         stmt = (
             select(Person.village_code, Person.business_type, Grant.amount, Programme.funding_source)
             .join(Grant, Grant.person_id == Person.id)
@@ -337,10 +333,8 @@ def _phone(e164: str | None) -> str:
 
 
 def _training_rows(session: Session, year: int | None) -> list[list[Any]]:
-    try:
-        from kaltim_desk.models.training import Certificate, Participant, Training
-    except ImportError as exc:
-        raise DomainError("training_missing", "Data pelatihan belum tersedia pada versi ini.") from exc
+    from kaltim_desk.models.training import Certificate, Participant, Training
+
     stmt = select(Training).order_by(Training.start_date, Training.id)
     if year is not None:
         stmt = stmt.where(Training.start_date >= date(year, 1, 1), Training.start_date <= date(year, 12, 31))
@@ -374,13 +368,8 @@ def _training_rows(session: Session, year: int | None) -> list[list[Any]]:
 
 
 def _survival_rows(session: Session, year: int | None) -> list[list[Any]]:
-    try:
-        from kaltim_desk.services.survival import survival_rows
-    except ImportError as exc:
-        raise DomainError(
-            "survival_missing",
-            "Laporan keberlanjutan usaha belum tersedia: fitur pendampingan belum terpasang pada versi ini.",
-        ) from exc
+    from kaltim_desk.services.survival import survival_rows
+
     out = []
     for i, r in enumerate(survival_rows(session, year), start=1):
         out.append(

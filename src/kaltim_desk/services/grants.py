@@ -14,8 +14,8 @@ editor can say which one blocks and why):
   in the same programme (this also means a group gets at most one grant per programme);
 * no tranche (and no hand-over of goods) before the agreement is signed; payments in order;
 * the second and later tranches only after a monitoring visit recorded on or after the previous payment
-  (`services.visits.visit_recorded_for_grant`; while that module is absent, the `AidRules` setting
-  `visit_confirmed_without_monitoring`); `AidRules.second_tranche_requires_visit` switches the gate off.
+  (`services.visits.visit_recorded_for_grant`); `AidRules.second_tranche_requires_visit` switches the
+  gate off.
 
 Amounts are whole rupiah (int). Goods grants take their amount from their items; cash grants split their
 amount into tranches by the programme's plan ("50,50"), the last tranche taking the rounding remainder.
@@ -23,7 +23,6 @@ amount into tranches by the programme's plan ("50,50"), the last tranche taking 
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -40,7 +39,7 @@ from kaltim_desk.models.grant import AID_FORMS, Grant, GrantItem, GrantStatusCha
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.services import aid_rules as R
-from kaltim_desk.services import audit, groups, regions
+from kaltim_desk.services import audit, groups, regions, visits
 from kaltim_desk.services.actor import current_actor
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.services.errors import ConflictError, DomainError, NotFound, ValidationFailed
@@ -50,7 +49,6 @@ from kaltim_desk.services.programmes import parse_tranche_plan
 from kaltim_desk.services.settings import office_profile
 
 # The monitoring feature's module, imported lazily by the second-tranche gate.
-VISITS_MODULE = "kaltim_desk.services.visits"
 
 # --- inputs and DTOs ---------------------------------------------------------------------------------
 
@@ -387,17 +385,6 @@ def _visit_gate(session: Session, grant: Grant, since: date) -> str | None:
     rules = R.aid_rules(session)
     if not rules.second_tranche_requires_visit:
         return None
-    try:
-        visits = importlib.import_module(VISITS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != VISITS_MODULE:
-            raise
-        if rules.visit_confirmed_without_monitoring:
-            return None
-        return (
-            "Tahap berikutnya menunggu kunjungan pendampingan setelah pembayaran "
-            f"tahap sebelumnya ({since:%d-%m-%Y}); belum dikonfirmasi di Pengaturan Bantuan"
-        )
     if visits.visit_recorded_for_grant(session, grant.id, since=since):
         return None
     return (

@@ -30,7 +30,6 @@ from kaltim_desk.services.errors import ConflictError, DomainError, NotFound, Va
 from kaltim_desk.services.permissions import require
 from kaltim_desk.services.settings import registry_rules
 
-AUDITED_FIELDS = tuple(f.name for f in dataclasses.fields(PersonInput))
 MASKED_FIELDS = {"nik": mask_nik, "kk_number": mask_kk, "bank_account": lambda v: "****" + v[-3:] if v else v}
 
 

@@ -9,7 +9,7 @@ import sys
 from types import TracebackType
 
 from PySide6.QtCore import QLocale, Qt, QTranslator
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.config import database_url
@@ -75,42 +75,6 @@ def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
     return installed
 
 
-def offer_demo(ctx: AppContext, parent: QWidget | None = None) -> bool:
-    """On an empty database, offer to fill it with a demo office for training. True if created."""
-    from kaltim_desk.demo import create_demo_office
-    from kaltim_desk.services.bootstrap import is_empty
-
-    if not is_empty(ctx.db):
-        return False
-    if not ctx.prompts.confirm(
-        parent,
-        _("Basis data kosong"),
-        _(
-            "Basis data ini masih kosong. Buat kantor demo berisi data contoh (penerima, kelompok, bantuan, "
-            "pelatihan, kunjungan) untuk latihan?\n\nPilih 'No' untuk mulai dengan data kantor Anda sendiri."
-        ),
-    ):
-        return False
-    dialog = QProgressDialog(_("Membuat kantor demo…"), _("Batal"), 0, 5, parent)
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dialog.setMinimumDuration(600)
-
-    def progress(done: int, total: int, label: str) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-        dialog.setLabelText(label)
-        QApplication.processEvents()
-
-    try:
-        create_demo_office(ctx.db, people=300, progress=progress, is_cancelled=dialog.wasCanceled)
-    except Exception as exc:
-        ctx.prompts.error(parent, _("Kantor demo"), describe_error(exc))
-        return False
-    finally:
-        dialog.close()
-    return True
-
-
 def login(ctx: AppContext) -> Actor | None:
     """Who is using the app: the login dialog (or the first admin's account when none exists yet)."""
     from kaltim_desk.views.dialogs.login import login as login_dialog
@@ -156,8 +120,6 @@ def run_gui(db_arg: str | None = None) -> int:
         if not wizard.exec():
             db.dispose()
             return 0
-        settings.offered_demo = True
-        settings.save()
     actor = login(ctx)
     if actor is None:
         return 0

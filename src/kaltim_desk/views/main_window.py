@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,21 +23,6 @@ from kaltim_desk.views.help import icon
 from kaltim_desk.views.pages.registry import PageSpec, page_specs
 
 log = logging.getLogger(__name__)
-
-
-class PlaceholderPage(QWidget):
-    """Shown for a feature that is not part of this build yet."""
-
-    def __init__(self, spec: PageSpec) -> None:
-        super().__init__()
-        self.title = spec.title
-        layout = QVBoxLayout(self)
-        label = QLabel(_("Halaman {title} belum tersedia pada versi ini.").format(title=spec.title))
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(label)
-
-    def refresh(self) -> None:
-        pass
 
 
 class MainWindow(QMainWindow):
@@ -119,12 +103,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(spec.title, 2000)
 
     def _build_page(self, spec: PageSpec) -> QWidget:
-        try:
-            module = importlib.import_module(spec.module)
-        except ModuleNotFoundError as exc:
-            if exc.name != spec.module:
-                raise
-            return PlaceholderPage(spec)
+        module = importlib.import_module(spec.module)
         page: QWidget = module.Page(self.ctx)
         page.setObjectName(f"page_{spec.key}")
         return page

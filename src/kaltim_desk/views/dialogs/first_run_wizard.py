@@ -9,7 +9,6 @@ Settings (the same editors, `office_forms`).
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.config import resource
 from kaltim_desk.i18n import _
+from kaltim_desk.services import users
 from kaltim_desk.services.errors import DomainError
 from kaltim_desk.services.numbering import NumberTemplates
 from kaltim_desk.services.settings import OfficeProfile, get_raw, load_section, save_section
@@ -39,14 +39,6 @@ from kaltim_desk.views.prompts import describe_error
 
 START, OFFICE, SIGNATORIES, NUMBERING, ADMIN = range(5)
 DEMO_PEOPLE = 300
-
-
-def users_service() -> Any | None:
-    """The user-account service, when this build has it (the safety feature)."""
-    try:
-        return importlib.import_module("kaltim_desk.services.users")
-    except ModuleNotFoundError:
-        return None
 
 
 def needs_setup(ctx: AppContext) -> bool:
@@ -203,9 +195,8 @@ class FirstRunWizard(QWizard):
         with ctx.read() as s:
             self.profile = load_section(s, OfficeProfile)
             self.numbering = load_section(s, NumberTemplates)
-        users = users_service()
         with ctx.read() as s:
-            self.asks_admin = users is not None and not users.users_exist(s)
+            self.asks_admin = not users.users_exist(s)
 
         self.start = StartPage()
         self.office_form = OfficeForm(ctx)
