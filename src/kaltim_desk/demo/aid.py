@@ -170,11 +170,8 @@ def populate(ctx: DemoContext) -> None:
     ctx.programme_ids = [group_prog.id, person_prog.id, goods_prog.id, previous_prog.id]
 
     active = list(ctx.active_group_ids)
-    for gid, target in zip(active, GROUP_CASH_PLAN, strict=False):
-        amount = rng.choice((15_000_000, 17_500_000, 20_000_000, 25_000_000))
-        g = grants.create_grant(s, grants.GrantInput(group_prog.id, group_id=gid, amount=amount))
-        ctx.grant_ids.append(g.id)
-        _walk(ctx, g.id, target, today - timedelta(days=rng.randrange(100, 160)))
+    amounts = (15_000_000, 17_500_000, 20_000_000, 25_000_000)
+    _cash_grants(ctx, group_prog.id, "group_id", active, GROUP_CASH_PLAN, amounts, (100, 160))
 
     for gid, target in zip(reversed(active), GOODS_PLAN, strict=False):
         g = grants.create_grant(s, grants.GrantInput(goods_prog.id, group_id=gid, form="goods"))
@@ -184,16 +181,32 @@ def populate(ctx: DemoContext) -> None:
         ctx.grant_ids.append(g.id)
         _walk(ctx, g.id, target, today - timedelta(days=rng.randrange(60, 200)))
 
-    for gid, target in zip(active[len(active) // 2 :], PREVIOUS_PLAN, strict=False):
-        amount = rng.choice((10_000_000, 12_500_000, 15_000_000))
-        g = grants.create_grant(s, grants.GrantInput(previous_prog.id, group_id=gid, amount=amount))
-        ctx.grant_ids.append(g.id)
-        _walk(ctx, g.id, target, today - timedelta(days=rng.randrange(400, 580)))
+    previous = active[len(active) // 2 :]
+    amounts = (10_000_000, 12_500_000, 15_000_000)
+    _cash_grants(ctx, previous_prog.id, "group_id", previous, PREVIOUS_PLAN, amounts, (400, 580))
 
     in_groups = set(s.scalars(select(GroupMember.person_id)))
     loners = [pid for pid in ctx.person_ids if pid not in in_groups]
-    for pid, target in zip(loners, PERSON_PLAN, strict=False):
-        amount = rng.choice((4_500_000, 4_750_000, 5_000_000))
-        g = grants.create_grant(s, grants.GrantInput(person_prog.id, person_id=pid, amount=amount))
+    amounts = (4_500_000, 4_750_000, 5_000_000)
+    _cash_grants(ctx, person_prog.id, "person_id", loners, PERSON_PLAN, amounts, (130, 220))
+
+
+def _cash_grants(
+    ctx: DemoContext,
+    programme_id: int,
+    recipient: str,
+    recipients: list[int],
+    plan: list[str],
+    amounts: tuple[int, ...],
+    signed_days_ago: tuple[int, int],
+) -> None:
+    """One cash grant per recipient ("group_id" or "person_id"), each walked to its status in `plan`,
+    its agreement signed between `signed_days_ago` days ago."""
+    today = date.today()
+    for rid, target in zip(recipients, plan, strict=False):
+        amount = ctx.rng.choice(amounts)
+        g = grants.create_grant(
+            ctx.session, grants.GrantInput(programme_id, amount=amount, **{recipient: rid})
+        )
         ctx.grant_ids.append(g.id)
-        _walk(ctx, g.id, target, today - timedelta(days=rng.randrange(130, 220)))
+        _walk(ctx, g.id, target, today - timedelta(days=ctx.rng.randrange(*signed_days_ago)))
