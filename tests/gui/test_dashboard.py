@@ -84,6 +84,29 @@ def test_regency_choice_redraws_the_survival_chart(qtbot, ctx) -> None:
     )
 
 
+def test_a_redraw_replaces_the_chart_and_qt_deletes_the_old_one(qtbot, ctx) -> None:
+    """Emptying a chart piece by piece (removeAllSeries, removeAxis) left objects that Qt and Python
+    both thought they owned: the garbage collector later tripped over one and the app crashed (a
+    segfault, seen in CI after this page's tests). A redraw now draws on a new chart and Qt deletes
+    the old one whole, series and axes with it."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    _office(ctx)
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    old = page.survival.chart
+    gone: list[bool] = []
+    old.destroyed.connect(lambda: gone.append(True))
+    page.regency.setCurrentIndex(1)
+    assert page.survival.chart is not old and page.survival.view.chart() is page.survival.chart
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert gone == [True]
+    lines = [s for s in page.survival.chart.series() if isinstance(s, QLineSeries)]
+    assert [(p.x(), p.y()) for p in lines[0].points()][:2] == [(0, 100), (3, 50.0)]
+    assert len(page.survival.chart.axes()) == 2
+
+
 def test_empty_office_says_so(qtbot, ctx) -> None:
     page = Page(ctx)
     qtbot.addWidget(page)

@@ -113,13 +113,7 @@ class ChartBox(QWidget):
     def __init__(self, ctx: AppContext, name: str, title: str, extra: QWidget | None = None) -> None:
         super().__init__()
         self.ctx, self.name, self.title = ctx, name, title
-        self.chart = QChart()
-        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.chart.setMargins(QMargins(4, 4, 4, 4))
-        # decimal comma on bar labels and axes ("53,6"), as Indonesian readers expect
-        self.chart.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
-        self.chart.setLocalizeNumbers(True)
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart = self._new_chart()
         self.view = QChartView(self.chart)
         self.view.setObjectName(name)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -140,11 +134,26 @@ class ChartBox(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.view, 1)
 
+    @staticmethod
+    def _new_chart() -> QChart:
+        chart = QChart()
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        # decimal comma on bar labels and axes ("53,6"), as Indonesian readers expect
+        chart.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+        chart.setLocalizeNumbers(True)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        return chart
+
     def reset(self, empty_text: str = "") -> None:
-        self.chart.removeAllSeries()
-        for axis in list(self.chart.axes()):
-            self.chart.removeAxis(axis)
+        """A new, empty chart for the next drawing. The old one is deleted whole by Qt (series, axes,
+        legend markers with it) instead of emptied piece by piece: `removeAxis` hands an axis back
+        half-owned, and Python's garbage collector then freed it a second time (a crash, seen in CI)."""
+        old = self.chart
+        self.chart = self._new_chart()
         self.chart.setTitle(empty_text)
+        self.view.setChart(self.chart)  # the view owns the new chart and lets go of the old one
+        old.deleteLater()
 
     def save_png(self) -> None:
         suggested = f"{self.name.removeprefix('chart_')}.png"
