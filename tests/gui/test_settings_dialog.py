@@ -8,8 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from kaltim_desk.models.audit import AuditEntry
+from kaltim_desk.services import grants, schedule
+from kaltim_desk.services.aid_rules import DISBURSED, AidRules
+from kaltim_desk.services.errors import PermissionDenied
 from kaltim_desk.services.numbering import NumberTemplates
-from kaltim_desk.services.settings import OfficeProfile, RegistryRules, load_section
+from kaltim_desk.services.schedule import MonitoringRules
+from kaltim_desk.services.settings import OfficeProfile, RegistryRules, load_section, save_section
+from kaltim_desk.services.startup import SafetySettings
 from kaltim_desk.user_settings import UserSettings
 from kaltim_desk.views.dialogs.settings_dialog import SettingsDialog
 
@@ -34,6 +40,8 @@ def test_settings_show_the_stored_office(dialog: SettingsDialog) -> None:
         "Penanda tangan",
         "Nomor surat",
         "Aturan pendataan",
+        "Aturan program",
+        "Keamanan",
         "Bahasa",
     ]
     assert dialog.office_form.government.text() == OfficeProfile().government_name
@@ -89,7 +97,7 @@ def test_impossible_group_sizes_are_refused_and_nothing_is_saved(
 def test_language_is_a_per_user_choice_applied_at_the_next_start(
     dialog: SettingsDialog, ctx: Any, prompts: Any, qtbot: Any
 ) -> None:
-    dialog.tabs.setCurrentIndex(4)
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     _save(dialog, qtbot)
     assert ctx.user_settings.language == "en"
@@ -131,3 +139,212 @@ def test_the_file_menu_opens_settings_with_ctrl_comma(ctx: Any, qtbot: Any, monk
     monkeypatch.setattr(SettingsDialog, "exec", lambda self: opened.append(self) or 0)
     action.trigger()
     assert len(opened) == 1 and opened[0].windowTitle() == "Pengaturan"
+
+
+# --- programme rules and safety -----------------------------------------------------------------------
+
+
+def _disbursed_grant(ctx: Any) -> int:
+    """One personal grant of Rp5.000.000, paid in one tranche 75 days ago."""
+    from tests.factories import make_person
+    from tests.unit.test_grants import bring_to, make_programme
+
+    with ctx.session() as s:
+        programme = make_programme(s, tranche_plan="100")
+        person = make_person(s, name="Nur Aini")
+        g = grants.create_grant(s, grants.GrantInput(programme.id, person_id=person.id, amount=5_000_000))
+        return bring_to(s, g.id, DISBURSED).id
+
+
+def _audited(ctx: Any, section: str) -> list[str]:
+    """The audit details of the settings changes of `section`."""
+    from sqlalchemy import select
+
+    with ctx.read() as s:
+        return list(
+            s.scalars(
+                select(AuditEntry.detail).where(
+                    AuditEntry.action == "settings.edit", AuditEntry.entity_id == section
+                )
+            )
+        )
+
+
+def test_the_programme_rules_tab_shows_the_stored_aid_and_monitoring_rules(dialog: SettingsDialog) -> None:
+    form = dialog.programme_form
+    dialog.tabs.setCurrentWidget(form)
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Aturan program"
+    assert form.aid.visit_gate.isChecked() is AidRules().second_tranche_requires_visit
+    assert form.aid.stamp.value() == 5_000_000
+    assert form.aid.stamp.text() == "5.000.000"  # rupiah grouping
+    assert form.monitoring.months.text() == "3, 6, 12"
+    assert form.monitoring.grace.value() == MonitoringRules().grace_days
+    assert dialog.safety_form.idle.value() == SafetySettings().idle_lock_minutes
+    for widget in (
+        form.aid.visit_gate,
+        form.aid.stamp,
+        form.aid.place,
+        form.monitoring.months,
+        form.monitoring.window,
+        form.monitoring.grace,
+        form.monitoring.missed,
+        dialog.safety_form.idle,
+        dialog.safety_form.single_user,
+    ):
+        assert widget.toolTip(), widget.objectName()
+
+
+def test_changed_aid_rules_change_the_agreement(dialog: SettingsDialog, ctx: Any, qtbot: Any) -> None:
+    grant_id = _disbursed_grant(ctx)
+    with ctx.session() as s:
+        before = grants.agreement_document(s, grant_id)
+    assert not before.needs_duty_stamp  # Rp5.000.000 is not above the default threshold
+    assert before.city == OfficeProfile().city
+
+    aid = dialog.programme_form.aid
+    dialog.tabs.setCurrentWidget(dialog.programme_form)
+    aid.stamp.setValue(3_000_000)
+    aid.place.clear()
+    qtbot.keyClicks(aid.place, "Tenggarong")
+    aid.visit_gate.setChecked(False)
+    _save(dialog, qtbot)
+
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    with ctx.read() as s:
+        rules = load_section(s, AidRules)
+    assert rules == AidRules(
+        second_tranche_requires_visit=False, duty_stamp_threshold=3_000_000, signing_place="Tenggarong"
+    )
+    with ctx.session() as s:
+        after = grants.agreement_document(s, grant_id)
+    assert after.needs_duty_stamp  # the duty-stamp box now appears on the agreement
+    assert after.city == "Tenggarong"
+    assert any("duty_stamp_threshold" in (d or "") for d in _audited(ctx, "aid"))
+
+
+def test_changed_visit_months_change_the_due_visits(dialog: SettingsDialog, ctx: Any, qtbot: Any) -> None:
+    grant_id = _disbursed_grant(ctx)
+    with ctx.read() as s:
+        due = [r.months for r in schedule.schedule_rows(s, statuses=None) if r.grant_id == grant_id]
+    assert due == [3, 6, 12]
+
+    monitoring = dialog.programme_form.monitoring
+    monitoring.months.clear()
+    qtbot.keyClicks(monitoring.months, "12, 2; 4")
+    monitoring.grace.setValue(14)
+    assert monitoring.message.isHidden()
+    _save(dialog, qtbot)
+
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    with ctx.read() as s:
+        rules = load_section(s, MonitoringRules)
+        rows = [r for r in schedule.schedule_rows(s, statuses=None) if r.grant_id == grant_id]
+    assert (rules.visit_months, rules.grace_days) == ((2, 4, 12), 14)
+    assert [r.months for r in rows] == [2, 4, 12]  # the Pendampingan page lists these due visits
+    assert all((r.late_after - r.due_on).days == 14 for r in rows)
+    assert _audited(ctx, "monitoring")
+    again = SettingsDialog(ctx)
+    qtbot.addWidget(again)
+    assert again.programme_form.monitoring.months.text() == "2, 4, 12"
+
+
+@pytest.mark.parametrize(
+    ("months", "grace", "missed", "expected"),
+    [
+        ("3, enam, 12", 30, 180, '"enam" bukan bulan antara 1 dan 60'),
+        ("3, 0", 30, 180, '"0" bukan bulan antara 1 dan 60'),
+        ("3, 61", 30, 180, '"61" bukan bulan antara 1 dan 60'),
+        ("3, ²", 30, 180, '"²" bukan bulan antara 1 dan 60'),
+        ("", 30, 180, "Bulan kunjungan pendampingan wajib diisi"),
+        ("3, 6, 12", 60, 60, "harus lebih lama dari tenggang"),
+    ],
+)
+def test_invalid_monitoring_rules_are_refused_and_nothing_is_saved(
+    dialog: SettingsDialog,
+    ctx: Any,
+    prompts: Any,
+    qtbot: Any,
+    months: str,
+    grace: int,
+    missed: int,
+    expected: str,
+) -> None:
+    monitoring = dialog.programme_form.monitoring
+    dialog.programme_form.aid.stamp.setValue(1_000_000)  # a valid change elsewhere is not saved either
+    dialog.tabs.setCurrentIndex(0)
+    monitoring.months.setText(months)
+    monitoring.grace.setValue(grace)
+    monitoring.missed.setValue(missed)
+    assert expected in monitoring.message.text()
+    assert not monitoring.message.isHidden()  # shown on its tab, beside the fields
+    _save(dialog, qtbot)
+
+    assert dialog.isVisible()
+    assert dialog.tabs.currentWidget() is dialog.programme_form  # the tab with the problem is shown
+    kind, title, text = prompts.messages[-1]
+    assert (kind, title) == ("error", "Pengaturan")
+    assert expected in text
+    with ctx.read() as s:
+        assert load_section(s, MonitoringRules) == MonitoringRules()
+        assert load_section(s, AidRules) == AidRules()
+    assert not _audited(ctx, "monitoring") and not _audited(ctx, "aid")
+
+
+def test_changed_idle_lock_and_network_mode_are_saved_and_lock_the_next_login(
+    dialog: SettingsDialog, ctx: Any, qtbot: Any
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from kaltim_desk.views.dialogs.login import install_idle_lock
+
+    safety = dialog.safety_form
+    dialog.tabs.setCurrentWidget(safety)
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Keamanan"
+    safety.idle.setValue(5)
+    safety.single_user.setChecked(True)
+    _save(dialog, qtbot)
+
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    with ctx.read() as s:
+        assert load_section(s, SafetySettings) == SafetySettings(
+            allow_network_single_user=True, idle_lock_minutes=5
+        )
+    window = QWidget()
+    qtbot.addWidget(window)
+    idle = install_idle_lock(ctx, window)
+    try:
+        assert idle.timer.interval() == 5 * 60_000  # locks after 5 idle minutes, not the default 15
+    finally:
+        idle.stop()
+    assert _audited(ctx, "safety")
+
+
+def test_a_clerk_can_not_change_programme_rules_or_safety(ctx: Any, prompts: Any, qtbot: Any) -> None:
+    from tests.conftest import CLERK
+
+    ctx.actor = CLERK
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.programme_form.isEnabled()
+    assert not dialog.safety_form.isEnabled()
+    assert dialog.read_only_note.isVisible()
+    # Even if the widgets were reached, saving as a clerk writes nothing.
+    dialog.programme_form.monitoring.months.setText("1")
+    dialog.safety_form.idle.setValue(200)
+    _save(dialog, qtbot)
+    with ctx.read() as s:
+        assert load_section(s, MonitoringRules) == MonitoringRules()
+        assert load_section(s, SafetySettings) == SafetySettings()
+    # The service refuses a clerk whatever the screen does.
+    for section in (
+        AidRules(duty_stamp_threshold=1),
+        MonitoringRules(visit_months=(1,)),
+        SafetySettings(idle_lock_minutes=200),
+    ):
+        with pytest.raises(PermissionDenied), ctx.session() as s:
+            save_section(s, section)
+    with ctx.read() as s:
+        assert load_section(s, AidRules) == AidRules()
+        assert load_section(s, MonitoringRules) == MonitoringRules()
+        assert load_section(s, SafetySettings) == SafetySettings()

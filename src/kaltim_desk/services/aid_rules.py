@@ -136,7 +136,7 @@ def allowed_transitions(role: str, status: str, form: str) -> list[Transition]:
 
 @dataclass(frozen=True)
 class AidRules:
-    """Office settings of the aid flow (Settings > Bantuan)."""
+    """Office settings of the aid flow (Pengaturan > Aturan program)."""
 
     SECTION = "aid"
 

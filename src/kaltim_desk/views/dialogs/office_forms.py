@@ -13,7 +13,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,9 +34,12 @@ from kaltim_desk.config import data_dir
 from kaltim_desk.domain.nik import check_nip
 from kaltim_desk.i18n import _
 from kaltim_desk.services import regions
+from kaltim_desk.services.aid_rules import AidRules
 from kaltim_desk.services.errors import DomainError
 from kaltim_desk.services.numbering import NumberTemplates, render
+from kaltim_desk.services.schedule import MonitoringRules
 from kaltim_desk.services.settings import OfficeProfile, RegistryRules
+from kaltim_desk.services.startup import SafetySettings
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
 
 HINT_STYLE = "color: #37474f;"
@@ -484,4 +487,270 @@ class RulesForm(QWidget):
             group_target_size=self.target.value(),
             group_max_size=self.maximum.value(),
             warn_male_nik=self.warn_male.isChecked(),
+        )
+
+
+def _spin(name: str, low: int, high: int, suffix: str, tooltip: str, step: int = 1) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(low, high)
+    spin.setSingleStep(step)
+    if suffix:
+        spin.setSuffix(suffix)
+    spin.setToolTip(tooltip)
+    return spin
+
+
+MAX_VISIT_MONTH = 60
+
+
+def parse_months(text: str) -> tuple[tuple[int, ...], str]:
+    """'3, 6, 12' -> ((3, 6, 12), ""); sorted, each month once; or ((), problem) in plain Indonesian."""
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    label = _("Bulan kunjungan pendampingan")
+    if not parts:
+        return (), _("{field} wajib diisi, misalnya 3, 6, 12.").format(field=label)
+    months = set()
+    for part in parts:
+        if not re.fullmatch(r"[0-9]{1,3}", part) or not 1 <= int(part) <= MAX_VISIT_MONTH:
+            return (), _(
+                '{field}: "{value}" bukan bulan antara 1 dan {most}; tulis misalnya 3, 6, 12.'
+            ).format(field=label, value=part, most=MAX_VISIT_MONTH)
+        months.add(int(part))
+    return tuple(sorted(months)), ""
+
+
+class AidRulesForm(QGroupBox):
+    """The aid flow's office rules: the visit gate before later tranches, the duty-stamp threshold and
+    the place printed on agreements. Ceilings and tranche shares belong to each programme (Bantuan >
+    Program…), not here."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_("Bantuan"), parent)
+        self.visit_gate = QCheckBox(_("Tahap kedua dan berikutnya menunggu kunjungan pendampingan"))
+        self.visit_gate.setObjectName("second_tranche_requires_visit")
+        self.visit_gate.setToolTip(
+            _(
+                "Bila dicentang, pembayaran tahap kedua dan seterusnya baru dapat dicatat setelah ada "
+                "kunjungan pendampingan yang dicatat pada atau setelah pembayaran tahap sebelumnya."
+            )
+        )
+        self.stamp = _spin(
+            "duty_stamp_threshold",
+            0,
+            1_000_000_000,
+            "",
+            _(
+                "Perjanjian dan kuitansi dengan nilai bantuan di atas jumlah ini diberi kotak meterai "
+                "Rp10.000. Aturan meterai saat ini: di atas Rp5.000.000."
+            ),
+            step=500_000,
+        )
+        # Indonesian digit grouping (5.000.000) whatever the language of the screen: it is rupiah.
+        self.stamp.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+        self.stamp.setGroupSeparatorShown(True)
+        self.place = QLineEdit()
+        self.place.setObjectName("signing_place")
+        self.place.setMaxLength(60)
+        self.place.setToolTip(
+            _(
+                "Kota yang tertulis di perjanjian bantuan sebelum tanggal penandatanganan. Kosongkan "
+                "untuk memakai kota kantor (tab Kantor dan kop surat)."
+            )
+        )
+        self.place.setPlaceholderText(_("(kota kantor)"))
+        self.visit_gate.toggled.connect(lambda _c: self.changed.emit())
+        self.stamp.valueChanged.connect(lambda _v: self.changed.emit())
+        self.place.textChanged.connect(lambda _t: self.changed.emit())
+        form = QFormLayout(self)
+        form.addRow("", self.visit_gate)
+        form.addRow(_("Kotak meterai bila nilai lebih dari (Rp)"), self.stamp)
+        form.addRow(_("Tempat penandatanganan perjanjian"), self.place)
+
+    def load(self, rules: AidRules) -> None:
+        self.visit_gate.setChecked(rules.second_tranche_requires_visit)
+        self.stamp.setValue(rules.duty_stamp_threshold)
+        self.place.setText(rules.signing_place)
+
+    def problems(self) -> list[str]:
+        return []  # every value the widgets allow is a valid rule
+
+    def value(self, rules: AidRules) -> AidRules:
+        return dataclasses.replace(
+            rules,
+            second_tranche_requires_visit=self.visit_gate.isChecked(),
+            duty_stamp_threshold=self.stamp.value(),
+            signing_place=self.place.text().strip(),
+        )
+
+
+class MonitoringRulesForm(QGroupBox):
+    """When follow-up visits are due after a disbursement, and how much slack a mentor has."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_("Kunjungan pendampingan"), parent)
+        self.months = QLineEdit()
+        self.months.setObjectName("visit_months")
+        self.months.setMaxLength(60)
+        self.months.setPlaceholderText(_("misalnya 3, 6, 12"))
+        self.months.setToolTip(
+            _(
+                "Berapa bulan setelah bantuan dicairkan (tahap pertama dibayar atau barang diserahkan) "
+                "kunjungan pendampingan jatuh tempo. Pisahkan dengan koma, misalnya 3, 6, 12."
+            )
+        )
+        day = _(" hari")
+        self.window = _spin(
+            "window_before_days",
+            0,
+            90,
+            day,
+            _("Kunjungan yang dilakukan sekian hari sebelum jatuh tempo sudah dihitung untuk kunjungan itu."),
+        )
+        self.grace = _spin(
+            "grace_days",
+            0,
+            180,
+            day,
+            _(
+                "Sampai sekian hari setelah jatuh tempo kunjungan masih tepat waktu; sesudahnya kunjungan "
+                "yang belum dilakukan tampil sebagai terlambat di daftar kunjungan."
+            ),
+        )
+        self.missed = _spin(
+            "overdue_for_days",
+            1,
+            730,
+            day,
+            _(
+                "Kunjungan yang tetap belum dilakukan sekian hari setelah jatuh tempo dianggap terlewat "
+                "dan keluar dari daftar kunjungan terlambat."
+            ),
+        )
+        self.message = _error_label("monitoring_message")
+        self.months.textChanged.connect(lambda _t: (self.problems(), self.changed.emit()))
+        for spin in (self.window, self.grace, self.missed):
+            spin.valueChanged.connect(lambda _v: (self.problems(), self.changed.emit()))
+        form = QFormLayout(self)
+        form.addRow(_("Jatuh tempo (bulan setelah pencairan)"), self.months)
+        form.addRow(_("Boleh lebih awal dari jatuh tempo"), self.window)
+        form.addRow(_("Tenggang setelah jatuh tempo"), self.grace)
+        form.addRow(_("Dianggap terlewat sesudah jatuh tempo"), self.missed)
+        form.addRow("", self.message)
+
+    def load(self, rules: MonitoringRules) -> None:
+        self.months.setText(", ".join(str(m) for m in rules.visit_months))
+        self.window.setValue(rules.window_before_days)
+        self.grace.setValue(rules.grace_days)
+        self.missed.setValue(rules.overdue_for_days)
+
+    def problems(self) -> list[str]:
+        found = []
+        problem = parse_months(self.months.text())[1]
+        if problem:
+            found.append(problem)
+        if self.missed.value() <= self.grace.value():
+            found.append(
+                _(
+                    "Dianggap terlewat ({missed} hari) harus lebih lama dari tenggang setelah jatuh tempo ({grace} hari)."
+                ).format(missed=self.missed.value(), grace=self.grace.value())
+            )
+        _show(self.message, "\n".join(found))
+        return found
+
+    def value(self, rules: MonitoringRules) -> MonitoringRules:
+        return dataclasses.replace(
+            rules,
+            visit_months=parse_months(self.months.text())[0] or rules.visit_months,
+            window_before_days=self.window.value(),
+            grace_days=self.grace.value(),
+            overdue_for_days=self.missed.value(),
+        )
+
+
+class ProgrammeRulesForm(QWidget):
+    """The "Aturan program" tab: the aid and monitoring rules. The training completion rule and the
+    certificate have their own settings on the Pelatihan page, so this tab points there instead of
+    editing the same section in a second place."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.aid = AidRulesForm()
+        self.monitoring = MonitoringRulesForm()
+        self.aid.changed.connect(self.changed.emit)
+        self.monitoring.changed.connect(self.changed.emit)
+        elsewhere = QLabel(
+            _(
+                "Plafon dan pembagian tahap diatur per program (halaman Bantuan, tombol Program…). "
+                "Syarat kelulusan pelatihan dan sertifikat diatur di halaman Pelatihan (tombol Pengaturan…)."
+            )
+        )
+        elsewhere.setWordWrap(True)
+        elsewhere.setStyleSheet(HINT_STYLE)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.aid)
+        layout.addWidget(self.monitoring)
+        layout.addWidget(elsewhere)
+        layout.addStretch(1)
+
+    def load(self, aid: AidRules, monitoring: MonitoringRules) -> None:
+        self.aid.load(aid)
+        self.monitoring.load(monitoring)
+
+    def problems(self) -> list[str]:
+        return self.aid.problems() + self.monitoring.problems()
+
+
+class SafetyForm(QWidget):
+    """The "Keamanan" tab: the idle lock and the network-drive single-user mode (both read at login)."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.idle = _spin(
+            "idle_lock_minutes",
+            1,
+            240,
+            _(" menit"),
+            _(
+                "Bila komputer tidak disentuh (papan ketik atau tetikus) selama sekian menit, Kaltim Desk "
+                "terkunci dan meminta kata sandi lagi. Berlaku sejak masuk berikutnya."
+            ),
+        )
+        self.single_user = QCheckBox(
+            _("Izinkan membuka basis data di drive jaringan (hanya satu komputer sekaligus)")
+        )
+        self.single_user.setObjectName("allow_network_single_user")
+        self.single_user.setToolTip(
+            _(
+                "Basis data di drive jaringan atau folder sinkron biasanya dibuka hanya-baca, karena dua "
+                "komputer yang menulis bersamaan dapat merusaknya. Centang hanya bila kantor menjamin "
+                "satu komputer saja yang membukanya. Berlaku saat Kaltim Desk dibuka berikutnya."
+            )
+        )
+        self.idle.valueChanged.connect(lambda _v: self.changed.emit())
+        self.single_user.toggled.connect(lambda _c: self.changed.emit())
+        form = QFormLayout(self)
+        form.addRow(_("Kunci otomatis setelah tidak dipakai"), self.idle)
+        form.addRow("", self.single_user)
+
+    def load(self, safety: SafetySettings) -> None:
+        self.idle.setValue(safety.idle_lock_minutes)
+        self.single_user.setChecked(safety.allow_network_single_user)
+
+    def problems(self) -> list[str]:
+        return []  # the spin box allows only a valid number of minutes
+
+    def value(self, safety: SafetySettings) -> SafetySettings:
+        return dataclasses.replace(
+            safety,
+            idle_lock_minutes=self.idle.value(),
+            allow_network_single_user=self.single_user.isChecked(),
         )

@@ -1,7 +1,9 @@
 """Settings (File -> Settings, Ctrl+,): everything the first-run wizard asked, changeable later.
 
-Office-wide settings (office and letterhead, signatories, number templates, registry rules) are stored
-in the database and need the `settings.edit` permission (admin); other roles see them read-only. The
+Office-wide settings (office and letterhead, signatories, number templates, registry rules, the aid and
+monitoring rules, the idle lock and network mode) are stored in the database and need the
+`settings.edit` permission (admin, checked again by `save_section`); other roles see them read-only. The
+training completion rule and the certificate keep their own dialog on the Pelatihan page. The
 display language is a per-user preference (`UserSettings.language`) that anyone may change; it takes
 effect when Kaltim Desk is opened again, so no window is ever left half in one language.
 """
@@ -21,11 +23,23 @@ from PySide6.QtWidgets import (
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import LANGUAGES, _
+from kaltim_desk.services.aid_rules import AidRules
 from kaltim_desk.services.numbering import NumberTemplates
+from kaltim_desk.services.schedule import MonitoringRules
 from kaltim_desk.services.settings import OfficeProfile, RegistryRules, load_section, save_section
-from kaltim_desk.views.dialogs.office_forms import NumberingForm, OfficeForm, RulesForm, SignatoriesForm
+from kaltim_desk.services.startup import SafetySettings
+from kaltim_desk.views.dialogs.office_forms import (
+    NumberingForm,
+    OfficeForm,
+    ProgrammeRulesForm,
+    RulesForm,
+    SafetyForm,
+    SignatoriesForm,
+)
 from kaltim_desk.views.help import icon
 from kaltim_desk.views.prompts import describe_error
+
+Editor = OfficeForm | SignatoriesForm | NumberingForm | RulesForm | ProgrammeRulesForm | SafetyForm
 
 
 class SettingsDialog(QDialog):
@@ -35,11 +49,14 @@ class SettingsDialog(QDialog):
         self.setObjectName("settings_dialog")
         self.setWindowTitle(_("Pengaturan"))
         self.setWindowIcon(icon("settings"))
-        self.resize(780, 560)
+        self.resize(900, 580)  # wide enough for every tab title at once
         with ctx.read() as s:
             self.profile = load_section(s, OfficeProfile)
             self.numbering = load_section(s, NumberTemplates)
             self.rules = load_section(s, RegistryRules)
+            self.aid_rules = load_section(s, AidRules)
+            self.monitoring_rules = load_section(s, MonitoringRules)
+            self.safety = load_section(s, SafetySettings)
         self.can_edit = ctx.can("settings.edit")
 
         self.office_form = OfficeForm(ctx)
@@ -51,6 +68,10 @@ class SettingsDialog(QDialog):
         self.office_form.code.textChanged.connect(self.numbering_form.set_office_code)
         self.rules_form = RulesForm()
         self.rules_form.load(self.rules)
+        self.programme_form = ProgrammeRulesForm()
+        self.programme_form.load(self.aid_rules, self.monitoring_rules)
+        self.safety_form = SafetyForm()
+        self.safety_form.load(self.safety)
 
         self.language = QComboBox()
         self.language.setObjectName("language")
@@ -70,9 +91,11 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.signatories_form, _("Penanda tangan"))
         self.tabs.addTab(self.numbering_form, _("Nomor surat"))
         self.tabs.addTab(self.rules_form, _("Aturan pendataan"))
+        self.tabs.addTab(self.programme_form, _("Aturan program"))
+        self.tabs.addTab(self.safety_form, _("Keamanan"))
         self.tabs.addTab(language_page, _("Bahasa"))
         if not self.can_edit:
-            for form in (self.office_form, self.signatories_form, self.numbering_form, self.rules_form):
+            for form in self.office_forms():
                 form.setEnabled(False)
 
         self.read_only_note = QLabel(_("Hanya admin yang dapat mengubah pengaturan kantor."))
@@ -90,15 +113,24 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.read_only_note)
         layout.addWidget(buttons)
 
+    def office_forms(self) -> tuple[Editor, ...]:
+        """The editors of office-wide settings (each one tab), in tab order."""
+        return (
+            self.office_form,
+            self.signatories_form,
+            self.numbering_form,
+            self.rules_form,
+            self.programme_form,
+            self.safety_form,
+        )
+
     def problems(self) -> list[tuple[int, str]]:
         """(tab index, problem) for every editor; an empty list means the settings can be saved."""
         found: list[tuple[int, str]] = []
         if not self.can_edit:
             return found
-        for index, form in enumerate(
-            (self.office_form, self.signatories_form, self.numbering_form, self.rules_form)
-        ):
-            found += [(index, p) for p in form.problems()]
+        for form in self.office_forms():
+            found += [(self.tabs.indexOf(form), p) for p in form.problems()]
         return found
 
     def save(self) -> None:
@@ -111,12 +143,18 @@ class SettingsDialog(QDialog):
             profile = self.signatories_form.apply(self.office_form.apply(self.profile))
             numbering = self.numbering_form.value(self.numbering)
             rules = self.rules_form.value(self.rules)
+            aid_rules = self.programme_form.aid.value(self.aid_rules)
+            monitoring_rules = self.programme_form.monitoring.value(self.monitoring_rules)
+            safety = self.safety_form.value(self.safety)
             try:
                 with self.ctx.session() as s:
                     for before, after in (
                         (self.profile, profile),
                         (self.numbering, numbering),
                         (self.rules, rules),
+                        (self.aid_rules, aid_rules),
+                        (self.monitoring_rules, monitoring_rules),
+                        (self.safety, safety),
                     ):
                         if after != before:
                             save_section(s, after)
