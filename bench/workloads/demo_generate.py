@@ -16,6 +16,7 @@ from random import Random
 from typing import Any
 
 from bench.generate import fresh_database
+from kaltim_desk.services.search import SQLITE_INDEX_PEOPLE, SQLITE_INSERT_TRIGGER
 
 
 def _fresh(workdir: Path, name: str) -> Path:
@@ -98,7 +99,7 @@ def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
-    con.execute("INSERT INTO person_fts(rowid, name) SELECT id, name FROM person")
+    con.execute(SQLITE_INDEX_PEOPLE)
     ids = [r[0] for r in con.execute("SELECT id FROM person ORDER BY id")]
     groups = [
         (f"KUBE BENCH {g}", villages[g % len(villages)], "Kuliner", "active", now, now, 1)
@@ -112,10 +113,7 @@ def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     gids = [r[0] for r in con.execute("SELECT id FROM kube_group ORDER BY id")]
     members = [(gids[k // 8], pid, "anggota") for k, pid in enumerate(ids[: len(gids) * 8])]
     con.executemany("INSERT INTO group_member (group_id, person_id, role) VALUES (?,?,?)", members)
-    con.execute(
-        "CREATE TRIGGER person_fts_ai AFTER INSERT ON person BEGIN "
-        "INSERT INTO person_fts(rowid, name) VALUES (new.id, new.name); END"
-    )
+    con.execute(SQLITE_INSERT_TRIGGER)
     con.execute("COMMIT")
     seconds = time.perf_counter() - t
     con.close()

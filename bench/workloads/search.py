@@ -95,7 +95,7 @@ def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
 
 
 def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
-    from kaltim_desk.services.search import fts_query, nik_prefix, words
+    from kaltim_desk.services.search import ID_MASK, fts_query, nik_prefix, words
 
     assert db is not None
     con = sqlite3.connect(db)
@@ -108,7 +108,7 @@ def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
         ws = words(text)
         if not ws:
             return "1", []
-        return "p.id IN (SELECT rowid FROM person_fts WHERE person_fts MATCH ?)", [fts_query(ws)]
+        return f"p.id IN (SELECT rowid & {ID_MASK} FROM person_fts WHERE person_fts MATCH ?)", [fts_query(ws)]
 
     def count(text: str) -> int:
         w, args = where(text)

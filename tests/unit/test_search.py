@@ -4,7 +4,9 @@ every insert, rename and delete, bulk loads, and the migration that builds (and 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, select, text, update
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, insert, select, text, update
 
 from kaltim_desk.models.person import Person
 from kaltim_desk.services import people, search
@@ -21,8 +23,11 @@ def is_sqlite(session) -> bool:
 
 
 def fts_ok(session) -> None:
-    """FTS5's own check: the index holds exactly the names of `person` (raises if not)."""
+    """FTS5's own check of the index, and its rows are exactly the people, each under its name key."""
     session.execute(text("INSERT INTO person_fts(person_fts) VALUES ('integrity-check')"))
+    keys = sorted(session.scalars(text("SELECT rowid FROM person_fts")))
+    people_ = session.execute(select(Person.id, Person.name)).all()
+    assert keys == sorted(search.name_key(name, pid) for pid, name in people_)
 
 
 @pytest.fixture
@@ -196,3 +201,95 @@ def test_a_new_database_plans_the_people_page_as_a_full_one_would(session):
         )
     )
     assert "ix_person_name" in plan and "TEMP B-TREE" not in plan
+
+
+# --- the name-order key (0009): pages of a name search without sorting every match -------------------
+
+EDGE_NAMES = [
+    "SITI AMINAH", "Siti Aminah", "NUR'AINI", "NUR AINI", "NURAINI", "A", "AB", "É", "ÉLISA", "Ünal",
+    "ZUL", "zul", "1 NAMA", "~TILDE", "NUR-HAYATI", "NUR  AINI", "NURUL", "NUR", "Nur", "ÑORA",
+    "{0", "|", "SITi AMINAH", "NUR'Aini", "AB CDEFGH",
+]  # fmt: skip
+
+
+def test_the_index_key_is_name_key_through_insert_rename_and_delete(session):
+    if not is_sqlite(session):
+        pytest.skip("the FTS5 index is SQLite's")
+    made = [make_person(session, name=n) for n in EDGE_NAMES]
+    session.flush()
+    fts_ok(session)
+    session.execute(update(Person).where(Person.id == made[0].id).values(name="ZAINAB"))
+    session.execute(text("DELETE FROM person WHERE id = :i"), {"i": made[1].id})
+    fts_ok(session)
+    assert names(session, "zai") == ["ZAINAB"]
+
+
+_NEAR = st.text(alphabet="AZ {|0a~\u00c9-'", max_size=8)  # the edges of the shared ranks
+
+
+@given(st.one_of(st.text(max_size=9), _NEAR), st.one_of(st.text(max_size=9), _NEAR))
+def test_the_name_key_never_puts_names_out_of_order(a: str, b: str) -> None:
+    """Binary (code point) order of names, as SQLite sorts them: a < b never gives a larger key prefix."""
+    ka, kb = search.name_key(a, 7) >> search.ID_BITS, search.name_key(b, 3) >> search.ID_BITS
+    if a < b:
+        assert ka <= kb
+    elif b < a:
+        assert kb <= ka
+    else:
+        assert ka == kb
+
+
+def _crowd(session) -> list[tuple[str, int, bool]]:
+    """300 people whose names share first names and prefixes (many NUR, SITI), a few inactive."""
+    firsts = ["NUR", "NURUL", "Nur", "SITI", "SRI", "AISYAH NUR", "ANI", "ÉLISA", "ZUL", "NUR'AINI"]
+    lasts = ["AINI", "HALIZAH", "NURHAYATI", "SITI", "AMINAH", "BASO", "nur", "YULIANTI"]
+    out = []
+    for i in range(300):
+        name = f"{firsts[i % len(firsts)]} {lasts[(i * 7) % len(lasts)]}{'' if i % 3 else ' ' + str(i)}"
+        p = make_person(session, name=name)
+        if i % 11 == 0:
+            session.execute(update(Person).where(Person.id == p.id).values(is_active=False))
+        out.append((p.name, p.id, i % 11 != 0))
+    session.flush()
+    return out
+
+
+def test_name_search_pages_equal_a_full_sort_in_both_directions_and_with_filters(session):
+    crowd = _crowd(session)
+    for typed in ("nur", "n", "siti", "nur ai", "zul", "élisa", "halizah nur", "xyz"):
+        ws = search.words(typed)
+        expected = sorted(
+            (name, pid, active)
+            for name, pid, active in crowd
+            if all(any(w.startswith(q) for w in search.words(name)) for q in ws)
+        )
+        for status in ("", "active"):
+            want = [(n, i) for n, i, a in expected if a or not status]
+            f = PageFilter(text=typed, status=status)
+            for desc in (False, True):
+                order = list(reversed(want)) if desc else want
+                for offset, limit in ((0, 25), (25, 25), (0, 200), (190, 30)):
+                    got = people.page_people(session, f, descending=desc, offset=offset, limit=limit)
+                    assert [(r.name, r.id) for r in got] == order[offset : offset + limit], (
+                        typed,
+                        status,
+                        desc,
+                        offset,
+                    )
+
+
+def test_a_first_page_of_many_matches_sorts_only_a_few_of_them(session):
+    if not is_sqlite(session):
+        pytest.skip("the FTS5 name-order key is SQLite's")
+    _crowd(session)
+    ws = search.words("nur")
+    total = session.scalar(select(func.count()).select_from(search.fts_ids(ws).subquery()))
+    bound = search.name_order_bound(session, "nur", 10)
+    assert bound is not None and bound.prefix == "AISYAH"  # the 10th NUR in name order: AISYAH NUR...
+    upto = search.fts_ids(ws, below=bound.end)
+    sorted_few = session.scalar(select(func.count()).select_from(upto.subquery()))
+    assert 10 <= sorted_few < total / 2
+    down = search.name_order_bound(session, "nur", 10, descending=True)
+    assert down is not None and down.prefix == "ZUL NU"  # from the end: ZUL NURHAYATI...
+    assert search.name_order_bound(session, "nur", total + 1) is None  # fewer matches: sort them all
+    assert search.name_order_bound(session, "6472", 10) is None  # NIK digits: the NIK index

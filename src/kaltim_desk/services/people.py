@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -451,29 +451,41 @@ def page_people(
         col.desc() if descending else col.asc(),
         Person.id.desc() if descending else Person.id.asc(),
     ]
-    text_cond = None
-    if (
-        f.text.strip()
-        and sort in INDEXED_SORTS
-        and search.many_matches(session, f.text, _many(session, f.text))
-    ):
-        # Thousands of matches: walk the sort index and test rows, rather than sort every match.
-        text_cond = search.residual_condition(f.text)
-    stmt = _filtered(
-        select(
-            Person.id,
-            Person.nik,
-            Person.name,
-            Person.birth_date,
-            Person.village_code,
-            Person.business_type,
-            Person.is_active,
-        ),
-        f,
-        session,
-        text_cond=text_cond,
+    cols = (
+        Person.id,
+        Person.nik,
+        Person.name,
+        Person.birth_date,
+        Person.village_code,
+        Person.business_type,
+        Person.is_active,
     )
-    rows = session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all()
+    bound = (
+        search.name_order_bound(
+            session,
+            f.text,
+            offset + limit,
+            descending=descending,
+            restrict=(lambda stmt: _filtered(stmt, dataclasses.replace(f, text=""), session))
+            if f.region_code or f.status
+            else None,
+        )
+        if f.text.strip() and sort == "name"
+        else None
+    )
+    if bound is not None:
+        rows = _name_search_page(session, f, bound, cols, descending, offset, limit)
+    else:
+        text_cond = None
+        if (
+            f.text.strip()
+            and sort in INDEXED_SORTS
+            and search.many_matches(session, f.text, _many(session, f.text))
+        ):
+            # Thousands of matches: walk the sort index and test rows, rather than sort every match.
+            text_cond = search.residual_condition(f.text)
+        stmt = _filtered(select(*cols), f, session, text_cond=text_cond)
+        rows = list(session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all())
     names = region_names(session, {r.village_code for r in rows if r.village_code})
     groups = current_groups(session, [r.id for r in rows])
     out = []
@@ -494,6 +506,42 @@ def page_people(
             )
         )
     return out
+
+
+def _name_search_page(
+    session: Session,
+    f: PageFilter,
+    bound: search.NameOrderBound,
+    cols: tuple[Any, ...],
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[Any]:
+    """A page of a name search in name order, from the matches up to `bound` (services/search.py): the
+    matches of the earlier buckets (fewer than a page, sorted), and those of the bound's own bucket,
+    read in name order from the name index when the bucket is one name prefix, else sorted too."""
+    ws = search.words(f.text)
+    plain = dataclasses.replace(f, text="")
+    key = (Person.name.desc(), Person.id.desc()) if descending else (Person.name, Person.id)
+    if bound.prefix is None:
+        ids = search.fts_ids(ws, from_=bound.start) if descending else search.fts_ids(ws, below=bound.end)
+        stmt = _filtered(select(*cols), plain, session).where(Person.id.in_(ids))
+        return list(session.execute(stmt.order_by(*key).offset(offset).limit(limit)).all())
+    outside = search.fts_ids(ws, from_=bound.end) if descending else search.fts_ids(ws, below=bound.start)
+    before = _filtered(select(*cols), plain, session).where(Person.id.in_(outside))
+    # `id + 0`: no index may answer the IN, so SQLite walks the name index through the prefix's range
+    # (in order, stopping after `need` rows) and tests each row against the bucket's matches.
+    inside = search.fts_ids(ws, from_=bound.start, below=bound.end)
+    walk = (
+        _filtered(select(*cols), plain, session)
+        .where(prefix_range(Person.name, bound.prefix), (Person.id + 0).in_(inside))
+        .order_by(*key)
+        .limit(offset + limit)
+        .subquery()
+    )
+    both = union_all(before, select(walk)).subquery()
+    order = (both.c.name.desc(), both.c.id.desc()) if descending else (both.c.name, both.c.id)
+    return list(session.execute(select(both).order_by(*order).offset(offset).limit(limit)).all())
 
 
 def region_names(session: Session, village_codes: set[str]) -> dict[str, str]:

@@ -11,10 +11,14 @@ an index answers in milliseconds. Word starts are what clerks type (first name, 
 the same rule holds on both backends.
 
 The index per backend; the dialect is chosen here and only here (`backend(dialect_name)`):
-- SQLite: an FTS5 table `person_fts` over `person.name` (external content: it stores only the index,
-  not a second copy of the names), kept in sync by three triggers on `person` (insert, delete, update
-  of name); migration 0007 creates them and fills the index. FTS5's prefix indexes (`prefix='1 2 3'`)
-  make the first letters cheap.
+- SQLite: an FTS5 table `person_fts` over `person.name`, kept in sync by three triggers on `person`
+  (insert, delete, update of name); migrations 0007/0009 create them and fill the index. FTS5's prefix
+  indexes (`prefix='1 2 3'`) make the first letters cheap. The table is contentless (it stores only
+  the index) and its rowid is not the person id alone but a *name-order key*: the first six characters
+  of the name, coarsened (5 bits each), above the 32-bit person id (`name_key`). FTS5 returns matches
+  in rowid order, so the first matches it returns are (nearly) the first in name order: the people
+  page finds its first 200 rows of "nur" among 150,000 matches without sorting them all
+  (`name_order_bound`). `rowid & ID_MASK` is the person id.
 - PostgreSQL: a pg_trgm GIN index on `person.name`; each typed word becomes `name ~* '\\mword'`
   (a regular expression anchored at a word start), which pg_trgm's GIN index accelerates. If the
   pg_trgm extension can not be created (it needs a privileged role on some servers), migration 0007
@@ -27,10 +31,11 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, column, or_, text
+from sqlalchemy import Integer, and_, bindparam, column, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from kaltim_desk.domain.nik import normalize_nik
@@ -46,23 +51,87 @@ PG_TRGM_INDEX = "ix_person_name_trgm"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEPARATORS = (" ", "'", "-", ".", ",", "(", "/", "`")
 
+# The name-order key: six characters of the name, 5 bits each, above 32 bits of person id.
+KEY_CHARS, KEY_CHAR_BITS, ID_BITS = 6, 5, 32
+ID_MASK = (1 << ID_BITS) - 1
+
+
+def _char_rank(c: int) -> int:
+    """A character's code point coarsened to 0-31, never out of order (a <= b gives rank(a) <= rank(b)).
+    Space and the capitals A-Z keep a rank each; every other character shares one with its neighbours."""
+    if c < 32:
+        return 0
+    if c == 32:
+        return 1
+    if c < 65:  # digits and ' - . ,
+        return 2
+    if c <= 90:  # A-Z
+        return c - 62
+    if c < 97:
+        return 29
+    if c <= 122:  # a-z (names keep the case typed; most are in capitals)
+        return 30
+    return 31
+
+
+def _own_rank(ch: str) -> bool:
+    return ch == " " or "A" <= ch <= "Z"
+
+
+def name_key(name: str, person_id: int) -> int:
+    """The FTS rowid of a person: ordered like (name, id) up to the first six characters of the name
+    (the same value `_key_sql` computes in the triggers; a test checks both agree).
+
+    After a character that shares its rank (anything but a capital or a space) the key stops: two names
+    that share that rank may differ there, and what follows would then say nothing about their order.
+    So every name a <= b (in code point order, as SQLite sorts) has key(a) <= key(b) in its top bits."""
+    prefix, open_ = 0, True
+    for i in range(KEY_CHARS):
+        rank = 0
+        if open_ and i < len(name):
+            rank = _char_rank(ord(name[i]))
+            open_ = _own_rank(name[i])
+        prefix = (prefix << KEY_CHAR_BITS) | rank
+    return (prefix << ID_BITS) | person_id
+
+
+def _key_sql(row: str) -> str:
+    """`name_key` in SQL, for `row` ("new", "old" or a table name) in a trigger or a SELECT."""
+    terms = []
+    for i in range(1, KEY_CHARS + 1):
+        c = f"coalesce(unicode(substr({row}.name, {i}, 1)), 0)"
+        rank = (
+            f"CASE WHEN {c} < 32 THEN 0 WHEN {c} = 32 THEN 1 WHEN {c} < 65 THEN 2 WHEN {c} <= 90 "
+            f"THEN {c} - 62 WHEN {c} < 97 THEN 29 WHEN {c} <= 122 THEN 30 ELSE 31 END"
+        )
+        if i > 1:  # only while every character before has a rank of its own
+            rank = f"CASE WHEN substr({row}.name, 1, {i - 1}) GLOB '*[^A-Z ]*' THEN 0 ELSE {rank} END"
+        # in brackets: SQLite gives << and | the same precedence
+        terms.append(f"(({rank}) << {KEY_CHAR_BITS * (KEY_CHARS - i) + ID_BITS})")
+    return "(" + " | ".join([*terms, f"{row}.id"]) + ")"
+
+
 SQLITE_DDL = (
     # remove_diacritics 2: "Aisyah" finds "AISYAH" and "ÁISYAH"; prefix indexes for 1-3 letters make
-    # the first keystrokes cheap (they are the ones with the most matches).
+    # the first keystrokes cheap (they are the ones with the most matches). content='': the index
+    # only; the names stay in `person`.
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "name, content='person', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')",
+    "name, content='', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')",
     SQLITE_INSERT_TRIGGER := (
         f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON person BEGIN "
-        f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES (new.id, new.name); END"
+        f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES ({_key_sql('new')}, new.name); END"
     ),
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON person BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name) VALUES ('delete', old.id, old.name); END",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name) VALUES ('delete', {_key_sql('old')}, old.name); END",
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF name ON person BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name) VALUES ('delete', old.id, old.name); "
-    f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES (new.id, new.name); END",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name) VALUES ('delete', {_key_sql('old')}, old.name); "
+    f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES ({_key_sql('new')}, new.name); END",
 )
-SQLITE_REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
+SQLITE_INDEX_PEOPLE = f"INSERT INTO {FTS_TABLE}(rowid, name) SELECT {_key_sql('person')}, name FROM person"
+SQLITE_REBUILD = (
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')",
+    SQLITE_INDEX_PEOPLE,
+)
 SQLITE_DROP = (
     f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
     f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
@@ -134,12 +203,7 @@ def person_text_condition(
         return None
     kind = backend(dialect_name)
     if kind == "fts5" and fts_ready:
-        matches = (
-            text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :person_fts_q")
-            .bindparams(person_fts_q=fts_query(ws))
-            .columns(column("rowid", Integer))
-        )
-        return Person.id.in_(matches)
+        return Person.id.in_(fts_ids(ws))
     if kind == "trgm":
         # \m: start of a word; the word is a literal (re-escaped). pg_trgm's GIN index serves ~*.
         return and_(*(Person.name.op("~*")(r"\m" + re.escape(w)) for w in ws))
@@ -150,6 +214,78 @@ def person_text_condition(
         starts = [up + "%"] + ["%" + sep + up + "%" for sep in _SEPARATORS]
         conds.append(or_(*(Person.name.like(p, escape="\\") for p in starts)))
     return and_(*conds)
+
+
+def fts_ids(ws: list[str], *, below: int | None = None, from_: int | None = None) -> Any:
+    """The person ids whose names match the words, from the FTS5 index; `below` / `from_` keep only
+    name-order keys under / from a bound (see `name_order_bound`)."""
+    # unique bind names: a page's query holds this subquery up to twice, with different bounds
+    sql = f"SELECT rowid & {ID_MASK} AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :person_fts_q"
+    params = [bindparam("person_fts_q", fts_query(ws), unique=True)]
+    if below is not None:
+        sql += " AND rowid < :person_fts_below"
+        params.append(bindparam("person_fts_below", below, unique=True))
+    if from_ is not None:
+        sql += " AND rowid >= :person_fts_from"
+        params.append(bindparam("person_fts_from", from_, unique=True))
+    return text(sql).bindparams(*params).columns(column("id", Integer))
+
+
+@dataclass(frozen=True)
+class NameOrderBound:
+    """Where the first `need` matches of a name search end, in name-order keys (`name_order_bound`).
+
+    `start`/`end`: the keys of the six-character bucket that holds the `need`-th match (every key of
+    that bucket is >= start and < end). `prefix`: when the bucket is exactly "names that start with
+    these six capitals/spaces", that prefix: the bucket's matches can then be read in name order from
+    the name index instead of sorted (a first name like YULIANA has 20,000 people in one bucket)."""
+
+    start: int
+    end: int
+    prefix: str | None
+
+
+def name_order_bound(
+    session: Any,
+    typed: str,
+    need: int,
+    *,
+    descending: bool = False,
+    restrict: Callable[[Any], Any] | None = None,
+) -> NameOrderBound | None:
+    """The first `need` people in name order among the matches of a name search, found without sorting
+    every match: FTS5 hands out matches in name-order-key order, so the `need`-th match's key bounds
+    them. Every match in a later bucket (six-character prefix) also sorts after all `need` of them by
+    name, so only the matches before and in that bucket can be on the page (descending: in and after).
+    None when fewer than `need` people match (sort them all). `restrict(stmt)` adds the page's other
+    filters (region, status) on `Person`. SQLite with the FTS5 table only; None elsewhere."""
+    from sqlalchemy import select, table
+
+    from kaltim_desk.models.person import Person
+
+    ws = words(typed)
+    if not ws or nik_prefix(typed) is not None or need < 1:
+        return None
+    if backend(session.get_bind().dialect.name) != "fts5" or not fts_available(session):
+        return None
+    fts = table(FTS_TABLE, column("rowid", Integer))
+    stmt = select(fts.c.rowid).where(
+        text(f"{FTS_TABLE} MATCH :person_fts_q").bindparams(person_fts_q=fts_query(ws))
+    )
+    if restrict is not None:
+        stmt = restrict(stmt.join_from(fts, Person, Person.id == fts.c.rowid.op("&")(ID_MASK)))
+    stmt = stmt.order_by(fts.c.rowid.desc() if descending else fts.c.rowid).offset(need - 1).limit(1)
+    key = session.scalar(stmt)
+    if key is None:
+        return None
+    bucket = key >> ID_BITS
+    ranks = [
+        (bucket >> (KEY_CHAR_BITS * (KEY_CHARS - 1 - i))) & ((1 << KEY_CHAR_BITS) - 1)
+        for i in range(KEY_CHARS)
+    ]
+    exact = all(r == 1 or 3 <= r <= 28 for r in ranks)  # six own-rank characters: space or A-Z
+    prefix = "".join(" " if r == 1 else chr(r + 62) for r in ranks) if exact else None
+    return NameOrderBound(bucket << ID_BITS, (bucket + 1) << ID_BITS, prefix)
 
 
 def fts_available(session: Any) -> bool:
@@ -198,9 +334,7 @@ def bulk_indexing(session: Any) -> Iterator[None]:
         yield
     finally:
         session.flush()
-        conn.exec_driver_sql(
-            f"INSERT INTO {FTS_TABLE}(rowid, name) SELECT id, name FROM person WHERE id > ?", (before,)
-        )
+        conn.exec_driver_sql(f"{SQLITE_INDEX_PEOPLE} WHERE id > ?", (before,))
         conn.exec_driver_sql(SQLITE_INSERT_TRIGGER)
 
 
@@ -214,7 +348,8 @@ def create_index(op_or_conn: Any, dialect_name: str) -> str:
     if kind == "fts5":
         for stmt in SQLITE_DDL:
             execute(stmt)
-        execute(SQLITE_REBUILD)
+        for stmt in SQLITE_REBUILD:
+            execute(stmt)
         write_shape_statistics(op_or_conn)
         return "fts5"
     if kind == "trgm":
