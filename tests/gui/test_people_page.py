@@ -128,3 +128,17 @@ def test_deactivate_asks_a_reason_and_the_row_leaves_the_active_list(qtbot, ctx,
     qtbot.mouseClick(page.findChild(QPushButton, "deactivate"), Qt.MouseButton.LeftButton)
     assert page.model.rowCount() == 0
     assert "0 data ditemukan" in page.count_label.text()
+
+
+def test_table_dates_read_as_on_the_documents() -> None:
+    """Tables format dates with Qt's CLDR copy; it must say exactly what babel writes on documents."""
+    from datetime import date, timedelta
+
+    from kaltim_desk.domain.dates import format_date_id
+    from kaltim_desk.views.qtmodels.paged import long_date
+
+    day = date(1960, 1, 1)
+    while day < date(2031, 1, 1):
+        assert long_date(day) == format_date_id(day)
+        day += timedelta(days=97)
+    assert long_date(None) == ""

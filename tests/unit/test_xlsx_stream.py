@@ -104,3 +104,13 @@ def test_any_text_and_whole_number_round_trips(tmp_path_factory: pytest.TempPath
         expected = "".join(ch for ch in t if ch in "\t\n\r" or (ord(ch) >= 32 and ch not in "\ufffe\uffff"))
         assert (ws.cell(i, 1).value or "") == expected
         assert ws.cell(i, 2).value == n
+
+
+def test_a_row_wider_than_the_declared_columns_keeps_every_cell(tmp_path: Path) -> None:
+    book = XlsxStream(tmp_path / "wide.xlsx")
+    ws = book.sheet("Lebar")
+    ws.append_row(list(range(1, 101)), [PLAIN] * 100, [""] * 100)
+    ws.close()
+    book.close()
+    row = next(load_workbook(tmp_path / "wide.xlsx")["Lebar"].iter_rows(values_only=True))
+    assert list(row) == list(range(1, 101))

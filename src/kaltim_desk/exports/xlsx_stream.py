@@ -240,6 +240,8 @@ class SheetStream:
         out. `values`, `kinds` and `styles` are equally long."""
         self._row += 1
         r = str(self._row)
+        if len(values) > len(self._letters):
+            self._more_letters(len(values))
         parts = [f'<row r="{r}">']
         add = parts.append
         for ref, v, kind, s in zip(self._letters, values, kinds, styles, strict=False):
@@ -270,6 +272,8 @@ class SheetStream:
         """A row of (value, style attribute) pairs (title, header and total rows); None is no cell."""
         self._row += 1
         r = str(self._row)
+        if len(cells) > len(self._letters):
+            self._more_letters(len(cells))
         parts = [f'<row r="{r}">']
         for ref, cell in zip(self._letters, cells, strict=False):
             if cell is None or cell[0] is None or cell[0] == "":
@@ -277,6 +281,11 @@ class SheetStream:
             parts.append(self._cell(ref + r, cell[0], cell[1]))
         parts.append("</row>")
         self._buf.append("".join(parts))
+
+    def _more_letters(self, n: int) -> None:
+        if n > 16_384:
+            raise ValueError(f"{n} columns: a sheet holds at most 16,384")
+        self._letters += [column_letter(i) for i in range(len(self._letters) + 1, n + 1)]
 
     def skip_row(self) -> None:
         self._row += 1

@@ -4,7 +4,6 @@ mentor and per sub-district, computed in the background."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
-from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.i18n import _
 from kaltim_desk.services import schedule, visits
@@ -32,13 +30,12 @@ from kaltim_desk.services.visits import RecipientOption
 from kaltim_desk.views.dialogs.visit_editor import VisitEditor, status_labels
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
-from kaltim_desk.views.qtmodels.paged import Column, SessionSource
+from kaltim_desk.views.qtmodels.paged import Column, SessionSource, long_date
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _date(d: date | None) -> str:
-    return format_date_id(d) if d else ""
+_date = long_date
 
 
 class ListTableModel(QAbstractTableModel):

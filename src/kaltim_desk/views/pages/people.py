@@ -5,21 +5,20 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 
 from kaltim_desk.app import AppContext
-from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.services import people
 from kaltim_desk.views.dialogs.person_form import PersonForm
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
-from kaltim_desk.views.qtmodels.paged import Column, SessionSource, short_region
+from kaltim_desk.views.qtmodels.paged import Column, SessionSource, long_date, short_region
 
 
 def people_columns(full_ids: bool) -> list[Column]:
     return [
         Column("nik", _("NIK"), "nik", None if full_ids else mask_nik),
         Column("name", _("Nama"), "name"),
-        Column("birth_date", _("Tgl lahir"), "birth_date", lambda d: format_date_id(d) if d else ""),
+        Column("birth_date", _("Tgl lahir"), "birth_date", long_date),
         Column("village_name", _("Desa/Kel."), "village"),
         Column("district_name", _("Kecamatan")),
         Column("regency_name", _("Kab/Kota"), None, short_region),

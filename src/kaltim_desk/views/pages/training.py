@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from kaltim_desk.app import AppContext
-from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.i18n import _
 from kaltim_desk.services import certificates, trainings
 from kaltim_desk.views.dialogs.attendance_grid import AttendanceDialog
@@ -17,7 +16,7 @@ from kaltim_desk.views.dialogs.training_editor import TrainingEditor, TrainingSe
 from kaltim_desk.views.dialogs.verify_dialog import VerifyDialog
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
-from kaltim_desk.views.qtmodels.paged import Column, SessionSource
+from kaltim_desk.views.qtmodels.paged import Column, SessionSource, long_date
 
 
 class Page(TablePage):
@@ -30,8 +29,8 @@ class Page(TablePage):
             SessionSource(ctx, trainings.count_trainings, trainings.page_trainings),
             [
                 Column("title", _("Judul pelatihan"), "title"),
-                Column("start_date", _("Mulai"), "start_date", format_date_id),
-                Column("end_date", _("Selesai"), None, format_date_id),
+                Column("start_date", _("Mulai"), "start_date", long_date),
+                Column("end_date", _("Selesai"), None, long_date),
                 Column("place", _("Tempat"), "place"),
                 Column("hours", _("JP"), None, str, align_right=True),
                 Column("session_count", _("Sesi"), None, str, align_right=True),

@@ -7,14 +7,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+_ID_LOCALE = QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia)
+
+
+def long_date(d: date | None) -> str:
+    """A date in a table cell as on the documents: "17 Agustus 1980" (empty for none).
+
+    The same text as `domain.dates.format_date_id` (babel), from Qt's own copy of the same CLDR data:
+    babel loads its locale file on first use (~50 ms), which the first page painted would pay."""
+    if d is None:
+        return ""
+    return _ID_LOCALE.toString(QDate(d.year, d.month, d.day), "d MMMM yyyy")
 
 
 def short_region(name: str | None) -> str:
