@@ -40,12 +40,12 @@ def cache_dir() -> Path:
 
 
 def _head() -> str:
-    """The schema's identity: a hash of the models' DDL and the search index's (not of the migration
+    """The schema's identity: a hash of the models' DDL (tables and indexes) and the search index's (not of the migration
     files, whose comments and other features' slots change all day without touching these tables)."""
     import hashlib
 
     from sqlalchemy.dialects import sqlite
-    from sqlalchemy.schema import CreateTable
+    from sqlalchemy.schema import CreateIndex, CreateTable
 
     import kaltim_desk.models  # noqa: F401  registers every table
     from kaltim_desk.models.base import Base
@@ -53,7 +53,10 @@ def _head() -> str:
 
     h = hashlib.sha256()
     for name in sorted(Base.metadata.tables):
-        h.update(str(CreateTable(Base.metadata.tables[name]).compile(dialect=sqlite.dialect())).encode())
+        table = Base.metadata.tables[name]
+        h.update(str(CreateTable(table).compile(dialect=sqlite.dialect())).encode())
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            h.update(str(CreateIndex(index).compile(dialect=sqlite.dialect())).encode())
     h.update("".join(search.SQLITE_DDL).encode())
     return h.hexdigest()[:10]
 

@@ -293,3 +293,19 @@ def test_a_first_page_of_many_matches_sorts_only_a_few_of_them(session):
     assert down is not None and down.prefix == "ZUL NU"  # from the end: ZUL NURHAYATI...
     assert search.name_order_bound(session, "nur", total + 1) is None  # fewer matches: sort them all
     assert search.name_order_bound(session, "6472", 10) is None  # NIK digits: the NIK index
+
+
+def test_a_nik_prefix_sorted_by_name_is_planned_on_the_nik_name_index_alone(session):
+    """0009: a sub-district's NIK prefix (thousands of women) is sorted by name without reading rows."""
+    if not is_sqlite(session):
+        pytest.skip("SQLite's planner")
+    plan = " ".join(
+        str(r[-1])
+        for r in session.execute(
+            text(
+                "EXPLAIN QUERY PLAN SELECT id FROM person WHERE nik >= '647205' AND nik < '647206' "
+                "AND is_active = 1 ORDER BY name, id LIMIT 200"
+            )
+        )
+    )
+    assert "COVERING INDEX ix_person_nik_name" in plan

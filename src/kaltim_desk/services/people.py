@@ -484,8 +484,19 @@ def page_people(
         ):
             # Thousands of matches: walk the sort index and test rows, rather than sort every match.
             text_cond = search.residual_condition(f.text)
-        stmt = _filtered(select(*cols), f, session, text_cond=text_cond)
-        rows = list(session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all())
+        if text_cond is None and sort == "name" and not f.region_code and search.nik_prefix(f.text):
+            # A NIK prefix sorted by name: the page's ids come from ix_person_nik_name alone (nik, name,
+            # is_active), so thousands of matches are sorted without reading their rows; then 200 rows.
+            ids = list(
+                session.scalars(
+                    _filtered(select(Person.id), f, session).order_by(*order).offset(offset).limit(limit)
+                )
+            )
+            by_id = {r.id: r for r in session.execute(select(*cols).where(Person.id.in_(ids)))}
+            rows = [by_id[i] for i in ids if i in by_id]
+        else:
+            stmt = _filtered(select(*cols), f, session, text_cond=text_cond)
+            rows = list(session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all())
     names = region_names(session, {r.village_code for r in rows if r.village_code})
     groups = current_groups(session, [r.id for r in rows])
     out = []
