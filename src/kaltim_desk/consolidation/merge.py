@@ -301,43 +301,63 @@ def _merge_bnba(
     accepted: list[tuple[SourceResult, DistrictFile]],
 ) -> tuple[list[list[Any]], list[dict[str, Any]]]:
     cols = layouts.BNBA.visible_columns(False)
+    kinds = [
+        "no"
+        if c.key == "no"
+        else "nik"
+        if c.key == "nik"
+        else "kk"
+        if c.key == "kk_number"
+        else "num"
+        if c.kind in ("money", "int")
+        else "date"
+        if c.kind == "date"
+        else "text"
+        for c in cols
+    ]
     out: list[list[Any]] = []
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     n = 0
     for src, df in accepted:
         rows = df.sheets.get(layouts.BNBA.sheet_name, [])
         idx = {h: i for i, h in enumerate(df.headers.get(layouts.BNBA.sheet_name, []))}
+        # where each output column comes from in this file (-1: the file has no such column)
+        plan = [(idx.get(c.header, -1), kind) for c, kind in zip(cols, kinds, strict=True)]
+        key_i, name_i, group_i = (idx.get(h, -1) for h in ("KUNCI NIK", "NAMA", "NAMA KUBE"))
+        nik_pos = kinds.index("nik")
+        first_row = int(df.meta.get("header_row") or 6) + 1
         for r_i, row in enumerate(rows):
             n += 1
+            width = len(row)
             values: list[Any] = []
-            for col in cols:
-                v = _cell(row, idx, col.header)
-                if col.key == "no":
+            for i, kind in plan:
+                v = row[i] if 0 <= i < width else None
+                if kind == "text":
+                    v = v if type(v) is str else _text(v)
+                elif kind == "no":
                     v = n
-                elif col.key == "nik":
+                elif kind == "nik":
                     v = mask_nik(_text(v)) if v else ""
-                elif col.key == "kk_number":
+                elif kind == "kk":
                     v = mask_kk(_text(v)) if v else ""
-                elif col.kind in ("money", "int"):
+                elif kind == "num":
                     v = int(v) if isinstance(v, int | float) else (v or None)
-                elif col.kind == "date":
-                    v = v if v not in ("",) else None
-                else:
-                    v = _text(v)
+                elif v == "":  # date
+                    v = None
                 values.append(v)
             out.append(values)
-            key = _text(_cell(row, idx, "KUNCI NIK"))
+            key = _text(row[key_i]) if 0 <= key_i < width else ""
             if key:
                 by_key[key].append(
                     {
-                        "nik": values[1],
+                        "nik": values[nik_pos],
                         "nik_key": key,
                         "kind": "",
-                        "name": _text(_cell(row, idx, "NAMA")),
+                        "name": _text(row[name_i]) if 0 <= name_i < width else "",
                         "office": df.office,
-                        "group_name": _text(_cell(row, idx, "NAMA KUBE")),
+                        "group_name": _text(row[group_i]) if 0 <= group_i < width else "",
                         "file": src.file,
-                        "row": int(df.meta.get("header_row") or 6) + r_i + 1,
+                        "row": first_row + r_i,
                     }
                 )
     conflicts: list[dict[str, Any]] = []

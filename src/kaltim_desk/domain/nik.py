@@ -262,8 +262,13 @@ _TEXT_PLACEHOLDERS = frozenset(
 _MASK_PLACEHOLDER = re.compile(r"[xX?*#]+")
 
 
+_PLAIN = re.compile(r"[0-9A-Za-z*]*\Z")  # nothing to strip: the usual case, checked at C speed
+
+
 def _strip_invisible(raw: str) -> str:
     """Remove whitespace (incl. NBSP), dots, dashes and invisible format characters (zero-width, bidi)."""
+    if _PLAIN.match(raw):
+        return raw
     return "".join(
         ch
         for ch in raw
