@@ -63,6 +63,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             database_only
             and "db_url" not in getattr(item, "fixturenames", ())
             and not item.get_closest_marker("postgres")
+            and not item.get_closest_marker("database")
         ):
             item.add_marker(pytest.mark.skip(reason="uses no database; ran in the SQLite pass"))
         if not ON_POSTGRES and item.get_closest_marker("postgres"):

@@ -21,7 +21,7 @@ from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.services import audit_query, groups, people, regions, users
 from kaltim_desk.services.actor import ROLES, SYSTEM_ACTOR, Actor
 from kaltim_desk.services.dto import GroupInput, PageFilter
-from kaltim_desk.services.errors import PermissionDenied
+from kaltim_desk.services.errors import DomainError, PermissionDenied
 from kaltim_desk.services.permissions import PERMISSIONS, allowed, require
 from kaltim_desk.services.settings import RegistryRules, load_section, save_section
 from tests.factories import VILLAGE, make_person, person_input
@@ -41,32 +41,45 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(template_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One prepared office for the whole module; each probe runs in a unit of work that is rolled back
-    (or, for the database-level actions, leaves the office as it was)."""
+    """One prepared office for the whole module, on the backend under test; each probe runs in a unit of
+    work that is rolled back (or, for the database-level actions, leaves the office as it was)."""
+    import contextlib
     import shutil
 
     from argon2 import PasswordHasher
 
     from kaltim_desk.services import auth, backup
+    from kaltim_desk.services.bootstrap import prepare
+    from tests.conftest import ON_POSTGRES, pg_test_database
     from tests.factories import make_active_group
 
     tmp = tmp_path_factory.mktemp("matrix")
-    shutil.copyfile(template_db_file, tmp / "office.db")
-    db = Database(f"sqlite:///{tmp / 'office.db'}")
-    saved = auth.HASHER
-    auth.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    with db.session(SYSTEM_ACTOR) as s:
-        users.create_user(s, "admin", "Admin", "admin", "kantor-dinsos-2026")
-        p = make_person(s)
-        forming = groups.create_group(s, GroupInput(name="KUBE Melati", village_code=VILLAGE))
-        for i, role in enumerate(["ketua", "sekretaris", "bendahara", "anggota", "anggota"]):
-            groups.add_member(s, forming.id, make_person(s, name=f"Melati {i}").id, role)
-        active = make_active_group(s, name="KUBE Anggrek")
-        version = groups.get_group(s, forming.id).version
-    info = backup.make_backup(db, tmp / "cadangan", reason="uji")
-    yield World(db, tmp, p.id, p.version, forming.id, active.id, version, info.path)
-    auth.HASHER = saved
-    db.dispose()
+    with contextlib.ExitStack() as stack:
+        if ON_POSTGRES:
+            db = Database(stack.enter_context(pg_test_database()))
+            prepare(db)
+        else:
+            shutil.copyfile(template_db_file, tmp / "office.db")
+            db = Database(f"sqlite:///{tmp / 'office.db'}")
+        stack.callback(db.dispose)
+        saved = auth.HASHER
+        auth.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        stack.callback(setattr, auth, "HASHER", saved)
+        with db.session(SYSTEM_ACTOR) as s:
+            users.create_user(s, "admin", "Admin", "admin", "kantor-dinsos-2026")
+            p = make_person(s)
+            forming = groups.create_group(s, GroupInput(name="KUBE Melati", village_code=VILLAGE))
+            for i, role in enumerate(["ketua", "sekretaris", "bendahara", "anggota", "anggota"]):
+                groups.add_member(s, forming.id, make_person(s, name=f"Melati {i}").id, role)
+            active = make_active_group(s, name="KUBE Anggrek")
+            version = groups.get_group(s, forming.id).version
+        # PostgreSQL: the server's own backups (pg_dump); the backup services refuse, after the role check
+        backup_file = (
+            tmp / "tidak-ada.db"
+            if ON_POSTGRES
+            else backup.make_backup(db, tmp / "cadangan", reason="uji").path
+        )
+        yield World(db, tmp, p.id, p.version, forming.id, active.id, version, backup_file)
 
 
 def _csv(w: World) -> Path:
@@ -113,10 +126,16 @@ def _db_probe(action: str, w: World, actor: Actor) -> object:
     """Safety actions whose services take the database (they open their own units of work)."""
     from kaltim_desk.services import backup, dblock
 
-    if action == "backup.create":
-        return backup.create_backup(w.db, actor, w.tmp / f"usb-{actor.role}")
-    if action == "backup.restore":
-        return backup.restore_database(w.db, w.backup_file, actor)
+    try:
+        if action == "backup.create":
+            return backup.create_backup(w.db, actor, w.tmp / f"usb-{actor.role}")
+        if action == "backup.restore":
+            return backup.restore_database(w.db, w.backup_file, actor)
+    except DomainError as exc:
+        # on PostgreSQL the role was let through and the backend then said why it can not
+        if exc.code == "backup_not_sqlite" and not w.db.is_sqlite:
+            return exc
+        raise
     if action == "lock.takeover":
         return dblock.WriterLock(w.db, actor.username).take_over(actor, force=True)
     raise KeyError(action)
@@ -131,21 +150,21 @@ def _audit_count(db: Database) -> int:
         return int(s.scalar(select(func.count()).select_from(AuditEntry)) or 0)
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.database
 @pytest.mark.parametrize(("role", "action"), PAIRS, ids=[f"{r}-{a}" for r, a in PAIRS])
 def test_role_action(role: str, action: str, request: pytest.FixtureRequest) -> None:
     actor = Actor(username=f"uji.{role}", role=role)
     expected = allowed(role, action)
+    w: World = request.getfixturevalue("world")
     if action not in PROBES and action not in DB_PROBES:
         # Another feature's action: its services call this same check.
-        with request.getfixturevalue("db").session(actor) as s:
+        with w.db.read_session(actor) as s:
             if expected:
                 require(s, action)
             else:
                 with pytest.raises(PermissionDenied):
                     require(s, action)
         return
-    w: World = request.getfixturevalue("world")
     before = _audit_count(w.db)
     if action in DB_PROBES:
         if expected:
