@@ -250,6 +250,9 @@ def _crowd(session) -> list[tuple[str, int, bool]]:
         if i % 11 == 0:
             session.execute(update(Person).where(Person.id == p.id).values(is_active=False))
         out.append((p.name, p.id, i % 11 != 0))
+    # a letter beyond U+FFFF right after a six-letter prefix: still one of AISYAH's bucket, in its range
+    p = make_person(session, name="AISYAH\U0001d400 NUR")
+    out.append((p.name, p.id, True))
     session.flush()
     return out
 

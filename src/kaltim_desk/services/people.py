@@ -543,9 +543,13 @@ def _name_search_page(
     # `id + 0`: no index may answer the IN, so SQLite walks the name index through the prefix's range
     # (in order, stopping after `need` rows) and tests each row against the bucket's matches.
     inside = search.fts_ids(ws, from_=bound.start, below=bound.end)
+    # every name that starts with the prefix (six capitals/spaces) and no other: up to the prefix with
+    # its last character stepped on ("YULIAN" -> "YULIAO"), whatever characters follow it
+    p = bound.prefix
+    starts_with = and_(Person.name >= p, Person.name < p[:-1] + chr(ord(p[-1]) + 1))
     walk = (
         _filtered(select(*cols), plain, session)
-        .where(prefix_range(Person.name, bound.prefix), (Person.id + 0).in_(inside))
+        .where(starts_with, (Person.id + 0).in_(inside))
         .order_by(*key)
         .limit(offset + limit)
         .subquery()
