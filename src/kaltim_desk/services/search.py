@@ -221,7 +221,7 @@ def fts_ids(ws: list[str], *, below: int | None = None, from_: int | None = None
     name-order keys under / from a bound (see `name_order_bound`)."""
     # unique bind names: a page's query holds this subquery up to twice, with different bounds
     sql = f"SELECT rowid & {ID_MASK} AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :person_fts_q"
-    params = [bindparam("person_fts_q", fts_query(ws), unique=True)]
+    params: list[Any] = [bindparam("person_fts_q", fts_query(ws), unique=True)]
     if below is not None:
         sql += " AND rowid < :person_fts_below"
         params.append(bindparam("person_fts_below", below, unique=True))
