@@ -273,7 +273,7 @@ def _row_kind(cells: Sequence[Any]) -> str | None:
     return None
 
 
-def _validate_sheet(
+def validate_sheet(
     session: Session,
     grid: SheetGrid,
     guess: HeaderGuess,
@@ -283,6 +283,7 @@ def _validate_sheet(
     progress: Callable[[int, int, str], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> list[RowResult]:
+    """Validate every row under the header of `grid` (see the module docstring); nothing is stored."""
     from kaltim_desk.services.people import PersonChecks, validate_person
 
     resolver = RegionResolver(session, region_scope)
@@ -627,25 +628,3 @@ def _person_problem(
         f = "ttl"
     hint = "nik" if exc.code.startswith("nik") else "date" if "date" in exc.code else "default"
     problem(f, exc.code, exc.message, hint, value="" if f not in col_of else None)
-
-
-def validate_sheet(
-    session: Session,
-    grid: SheetGrid,
-    guess: HeaderGuess,
-    *,
-    default_sex: str = "P",
-    region_scope: str = "64",
-    progress: Callable[[int, int, str], None] | None = None,
-    is_cancelled: Callable[[], bool] | None = None,
-) -> list[RowResult]:
-    """Validate every row under the header of `grid` (see the module docstring); nothing is stored."""
-    return _validate_sheet(
-        session,
-        grid,
-        guess,
-        default_sex=default_sex,
-        region_scope=region_scope,
-        progress=progress,
-        is_cancelled=is_cancelled,
-    )
