@@ -29,7 +29,7 @@ _INVISIBLE = frozenset(
 # Joiners change how some scripts (and emoji) render; they are not hidden text, so they stay.
 _KEPT_FORMAT = frozenset("\u200c\u200d")
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # each one character: a cell's first
 
 
 class TextError(ValueError):
@@ -81,4 +81,4 @@ def is_formula_like(s: str) -> bool:
 
     Such values must be written as text cells (quote prefix) so Excel shows them and never runs them (R10).
     """
-    return s.startswith(_FORMULA_STARTS)
+    return s.startswith(FORMULA_STARTS)

@@ -28,11 +28,13 @@ from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
 from kaltim_desk import __version__
+from kaltim_desk.domain.text import FORMULA_STARTS
 
 _EXCEL_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FLUSH_ROWS = 500
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # is_formula_like, as one set lookup per text cell
 
 # text cell kinds used by `SheetStream.append_row`
 TEXT, NUMBER, PLAIN = "text", "number", "plain"
@@ -251,12 +253,12 @@ class SheetStream:
             if cls is str:
                 if not v:
                     continue
-                if not quoted or v[0] not in _FORMULA_START:
+                if not quoted or v[0] not in _FORMULA_FIRST:
                     add(
                         f'<c r="{ref}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{xml_text(v)}</t></is></c>'
                     )
-                else:
-                    add(self._text_cell(ref + r, v, quoted if _formula_like(v) else s))
+                else:  # starts like a formula (domain.text.is_formula_like): quote-prefixed text
+                    add(self._text_cell(ref + r, v, quoted))
             elif kind is TEXT:
                 add(self._text_cell(ref + r, str(v), s))
             elif cls is int:
@@ -330,15 +332,6 @@ class SheetStream:
         self._out.write("".join(tail).encode("utf-8"))
         self._out.close()
         self._book._open_sheet = None
-
-
-_FORMULA_START = frozenset("=+-@\t\r\n")
-
-
-def _formula_like(v: str) -> bool:
-    from kaltim_desk.domain.text import is_formula_like
-
-    return is_formula_like(v)
 
 
 class XlsxStream:
