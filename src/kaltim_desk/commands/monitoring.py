@@ -65,43 +65,32 @@ def _today(value: str | None) -> date:
 def _write(
     path: Path, sheets: Sequence[tuple[str, str, Sequence[tuple[str, str, float]], list[list[Any]]]]
 ) -> None:
-    """Sheets of (name, title, columns (header, number format, width), rows), atomically."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    from kaltim_desk.domain.text import is_formula_like
+    """Sheets of (name, title, columns (header, number format, width), rows), atomically, on the
+    report workbooks' streaming writer: title, a blank row, the header on row 3, frozen, filtered;
+    typed text stays text (R10)."""
+    from kaltim_desk.exports.workbook import QUOTED
+    from kaltim_desk.exports.xlsx_stream import PLAIN, Style, XlsxStream, column_letter
     from kaltim_desk.fileio import atomic_path
 
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
-    for name, title, columns, rows in sheets:
-        ws = wb.create_sheet(name[:31])
-        ws.append([title])
-        ws["A1"].font = Font(bold=True, size=12)
-        ws.append([])
-        ws.append([c[0] for c in columns])
-        for i, (_h, _fmt, width) in enumerate(columns, start=1):
-            cell = ws.cell(row=3, column=i)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            ws.column_dimensions[get_column_letter(i)].width = width
-        for r, row in enumerate(rows, start=4):
-            for c, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=c)
-                cell.value = value
-                if isinstance(value, str) and is_formula_like(value):
-                    cell.data_type = "s"  # a string cell that Excel shows, never a formula (R10)
-                    cell.quotePrefix = True
-                fmt = columns[c - 1][1]
-                if fmt:
-                    cell.number_format = fmt
-        ws.freeze_panes = "A4"
-        if rows:
-            ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{3 + len(rows)}"
     with atomic_path(path, suffix=".xlsx.part") as tmp:
-        wb.save(tmp)
+        book = XlsxStream(tmp)
+        try:
+            for name, title, columns, rows in sheets:
+                ws = book.sheet(name, widths=[c[2] for c in columns], freeze_row=3)
+                ws.append_cells([(title, ws.style_attr(Style(bold=True, size=12)))])
+                ws.skip_row()
+                head = ws.style_attr(Style(bold=True, fill="DDEBF7", center_wrap=True))
+                ws.append_cells([(c[0], head) for c in columns])
+                kinds = [PLAIN] * len(columns)
+                formats = [ws.style_attr(Style(number_format=c[1] or None)) for c in columns]
+                quoted = ws.style_attr(QUOTED)
+                for row in rows:
+                    ws.append_row(row, kinds, formats, quoted)
+                ws.close(f"A3:{column_letter(len(columns))}{3 + len(rows)}" if rows else None)
+            book.close()
+        except BaseException:
+            book.abandon()
+            raise
 
 
 SURVIVAL_COLUMNS = (
