@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
 from kaltim_desk.services import users
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.inputs import password_edit
 from kaltim_desk.views.widgets.messages import error_label
 
 
@@ -25,14 +26,9 @@ class ChangePasswordDialog(QDialog):
             else _("Kata sandi baru paling sedikit {n} karakter.").format(n=users.MIN_PASSWORD_LENGTH)
         )
         intro.setWordWrap(True)
-        self.old = QLineEdit()
-        self.old.setObjectName("old_password")
-        self.new = QLineEdit()
-        self.new.setObjectName("new_password")
-        self.new2 = QLineEdit()
-        self.new2.setObjectName("new_password2")
-        for field in (self.old, self.new, self.new2):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.old = password_edit("old_password")
+        self.new = password_edit("new_password")
+        self.new2 = password_edit("new_password2")
         self.message = error_label()
         form = QFormLayout()
         form.addRow(_("Kata sandi lama"), self.old)

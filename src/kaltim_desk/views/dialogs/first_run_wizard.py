@@ -36,6 +36,7 @@ from kaltim_desk.services.numbering import NumberTemplates
 from kaltim_desk.services.settings import OfficeProfile, get_raw, load_section, save_section
 from kaltim_desk.views.dialogs.office_forms import ERROR_STYLE, NumberingForm, OfficeForm, SignatoriesForm
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.inputs import password_edit
 
 START, OFFICE, SIGNATORIES, NUMBERING, ADMIN = range(5)
 DEMO_PEOPLE = 300
@@ -128,12 +129,8 @@ class AdminPage(QWizardPage):
         self.username.setPlaceholderText(_("huruf kecil, mis. admin.dinsos"))
         self.display_name = QLineEdit()
         self.display_name.setObjectName("admin_display_name")
-        self.password = QLineEdit()
-        self.password.setObjectName("admin_password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat = QLineEdit()
-        self.repeat.setObjectName("admin_repeat")
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("admin_password")
+        self.repeat = password_edit("admin_repeat")
         self.message = _message_label("admin_message")
         form = QFormLayout(self)
         form.addRow(_("Nama pengguna *"), self.username)

@@ -36,6 +36,7 @@ from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
 from kaltim_desk.services import imports
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.inputs import password_edit
 
 IGNORE = ""
 
@@ -73,9 +74,7 @@ class ImportWizard(QDialog):
         self.browse = QPushButton(_("Pilih berkas…"))
         self.browse.setObjectName("browse")
         self.browse.clicked.connect(self.choose_file)
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("password")
         self.password.setPlaceholderText(_("hanya bila berkas dilindungi kata sandi"))
         file_page = QWidget()
         form = QFormLayout(file_page)

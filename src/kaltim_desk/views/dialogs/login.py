@@ -30,6 +30,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services import auth, users
 from kaltim_desk.services.actor import Actor
 from kaltim_desk.views.prompts import Prompts, describe_error
+from kaltim_desk.views.widgets.inputs import password_edit
 from kaltim_desk.views.widgets.messages import error_label
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,7 @@ class LoginDialog(QDialog):
         heading.setWordWrap(True)
         self.username = QLineEdit()
         self.username.setObjectName("username")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("password")
         self.message = error_label()
         form = QFormLayout()
         form.addRow(_("Nama pengguna"), self.username)
@@ -128,12 +127,8 @@ class FirstAdminDialog(QDialog):
         self.display_name.setObjectName("display_name")
         self.username = QLineEdit("admin")
         self.username.setObjectName("username")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password2 = QLineEdit()
-        self.password2.setObjectName("password2")
-        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("password")
+        self.password2 = password_edit("password2")
         self.message = error_label()
         form = QFormLayout()
         form.addRow(_("Nama lengkap"), self.display_name)

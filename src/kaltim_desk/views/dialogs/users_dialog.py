@@ -23,6 +23,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services import users
 from kaltim_desk.services.actor import ROLES
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.inputs import password_edit
 
 
 def role_label(role: str) -> str:
@@ -43,9 +44,7 @@ class UserForm(QDialog):
         self.role.setObjectName("role")
         for role in ROLES:
             self.role.addItem(role_label(role), role)
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("password")
         form = QFormLayout(self)
         form.addRow(_("Nama pengguna"), self.username)
         form.addRow(_("Nama lengkap"), self.display_name)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
     QTableWidget,
@@ -23,6 +22,7 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.consolidation import ConsolidationResult, consolidate
 from kaltim_desk.i18n import _
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.inputs import password_edit
 
 
 class ConsolidationPanel(QGroupBox):
@@ -36,9 +36,7 @@ class ConsolidationPanel(QGroupBox):
         self.add_button.setObjectName("consolidation_add")
         self.remove_button = QPushButton(_("Hapus dari daftar"))
         self.remove_button.setObjectName("consolidation_remove")
-        self.password = QLineEdit()
-        self.password.setObjectName("consolidation_password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("consolidation_password")
         self.password.setPlaceholderText(_("kata sandi ekspor lengkap (bila ada)"))
         self.run_button = QPushButton(_("Gabungkan dan simpan…"))
         self.run_button.setObjectName("consolidation_run")

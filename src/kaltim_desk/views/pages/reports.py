@@ -32,6 +32,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services import exports, imports
 from kaltim_desk.tasks import TaskCancelled, TaskState
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.inputs import password_edit
 
 
 class Page(QWidget):
@@ -63,12 +64,8 @@ class Page(QWidget):
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText(_("mis. permintaan Dinsos Provinsi untuk verifikasi"))
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password2 = QLineEdit()
-        self.password2.setObjectName("password2")
-        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = password_edit("password")
+        self.password2 = password_edit("password2")
         self.save_button = QPushButton(_("Simpan laporan…"))
         self.save_button.setObjectName("save")
         self.cancel_button = QPushButton(_("Batal"))
