@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from kaltim_desk.cli import main
-from kaltim_desk.commands.print_training import print_certificates_job
+from kaltim_desk.services.training.printing import print_certificates_job
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.core.settings import get_raw, set_raw

@@ -129,16 +129,13 @@ def run_import(args: argparse.Namespace) -> int:
         if report is not None:
             imports.write_problem_report(preview, report)
             print(f"Laporan masalah disimpan di {report}.")
-        if args.commit:
-            from kaltim_desk.services.office.backup import backup_before
-
-            backup_before(db, "impor")  # R6: a verified backup first; if it fails nothing is imported
-            result = imports.commit_import(s, preview)
-            print(result.message)
-            for row, msg in result.late_rejections + result.warnings:
-                print(f"  baris {row}: {msg}")
-        else:
-            print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
+    if not args.commit:
+        print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
+        return 0
+    result = imports.commit_import_job(db, cli_actor(), preview)
+    print(result.message)
+    for row, msg in result.late_rejections + result.warnings:
+        print(f"  baris {row}: {msg}")
     return 0
 
 
