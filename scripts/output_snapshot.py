@@ -15,8 +15,9 @@ whatever the package layout. What it writes, one text file per output:
   BNBA export) as the cell values of every sheet, hidden ones included;
 - a refused print (exit code and message), so the wording of refusals is compared too.
 
-Values that change with the clock (the export time, a checksum over it) are replaced by a marker so two
-runs on the same day compare equal; run before and after on the same day (documents print today's date).
+Values that change with the clock (the export time, a checksum over it) or are random by design (a
+certificate's verification code) are replaced by a marker so two runs on the same day compare equal;
+run before and after on the same day (documents print today's date).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ PER_KIND = 2
 CLOCK = [
     (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ](?!00:00:00\b)\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?"), "<waktu>"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
+    # a certificate's verification code is random at issue (secrets), so it differs between runs
+    (re.compile(r"\b[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}\b"), "<kode-verifikasi>"),
 ]
 
 

@@ -80,7 +80,8 @@ def run_restore(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
     from kaltim_desk.config import database_url, sqlite_path
     from kaltim_desk.db import Database
-    from kaltim_desk.services.office.backup import NOT_SQLITE, restore_database, verify_backup
+    from kaltim_desk.services.office.backup import NOT_SQLITE, verify_backup
+    from kaltim_desk.services.office.restore import restore_database
 
     source = Path(args.backup_file)
     check = verify_backup(source)
