@@ -34,7 +34,10 @@ from pathlib import Path
 SEED, PEOPLE = "2026", "300"
 PER_KIND = 2
 CLOCK = [
-    (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ](?!00:00:00\b)\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?"), "<waktu>"),
+    (
+        re.compile(r"\b\d{4}-\d{2}-\d{2}[T ](?!00:00:00\b)\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?"),
+        "<waktu>",
+    ),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
     # a certificate's verification code is random at issue (secrets), so it differs between runs
     (re.compile(r"\b[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}\b"), "<kode-verifikasi>"),

@@ -12,7 +12,7 @@ PROBLEMS_SHOWN = 30
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
     from kaltim_desk.exports.layouts import REPORTS
 
     exp = sub.add_parser(
@@ -70,7 +70,7 @@ def _progress(done: int, total: int, label: str) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel.exports import export_report
 
     target = out_path(args.out)
@@ -99,7 +99,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.services.excel import imports
 
     path = Path(args.file)
@@ -140,7 +140,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_rollback(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.services.excel import imports
 
     db = open_db(args)
@@ -151,7 +151,7 @@ def run_rollback(args: argparse.Namespace) -> int:
 
 
 def run_consolidate(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel.consolidation import consolidate
 
     target = out_path(args.out)

@@ -30,8 +30,7 @@ def _positive(value: str) -> int:
 
 
 def _pdf_out(value: str) -> Path:
-    from kaltim_desk.cli import CliError
-    from kaltim_desk.commands.common import out_path
+    from kaltim_desk.commands.common import CliError, out_path
 
     path = out_path(value)
     if path.suffix.lower() != ".pdf":
@@ -56,8 +55,7 @@ def _grant_arguments(*, with_tranche: bool = False) -> Callable[[argparse.Argume
 
 def _run_document(kind: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        from kaltim_desk.cli import cli_actor
-        from kaltim_desk.commands.common import open_db
+        from kaltim_desk.commands.common import cli_actor, open_db
         from kaltim_desk.services.aid.printing import print_grant_document_job  # lazy: loads ReportLab
 
         out = _pdf_out(args.out)
@@ -85,8 +83,7 @@ def _programme_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_agreements(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.commands.common import open_db
+    from kaltim_desk.commands.common import CliError, cli_actor, open_db
     from kaltim_desk.services.aid.printing import print_programme_agreements_job  # lazy: loads ReportLab
 
     out = Path(args.out)

@@ -30,8 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.commands.common import open_db
+    from kaltim_desk.commands.common import CliError, cli_actor, open_db
     from kaltim_desk.services.training.printing import print_certificates_job  # lazy: loads ReportLab
 
     out = Path(args.out)

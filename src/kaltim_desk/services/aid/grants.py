@@ -1401,7 +1401,7 @@ def agreement_documents(session: Session, programme_id: int) -> list[AidDoc]:
     return out
 
 
-# --- integrity check (services/office/checks.py CHECKS) ----------------------------------------------
+# --- integrity check (services/checks.py CHECKS) ----------------------------------------------
 
 
 def check_aid(session: Session) -> tuple[bool, str]:
