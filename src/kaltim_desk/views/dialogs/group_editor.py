@@ -27,6 +27,7 @@ from kaltim_desk.core.errors import DomainError, ValidationFailed
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import group_status_labels, member_role_labels
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.messages import error_label
@@ -34,16 +35,11 @@ from kaltim_desk.views.widgets.region_filter import RegionPicker
 
 
 def role_labels() -> dict[str, str]:
-    return {
-        "ketua": _("Ketua"),
-        "sekretaris": _("Sekretaris"),
-        "bendahara": _("Bendahara"),
-        "anggota": _("Anggota"),
-    }
+    return member_role_labels()
 
 
 def status_labels() -> dict[str, str]:
-    return {"forming": _("Pembentukan"), "active": _("Aktif"), "inactive": _("Nonaktif")}
+    return group_status_labels()
 
 
 class GroupEditor(QDialog):
