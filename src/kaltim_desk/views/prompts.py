@@ -15,6 +15,7 @@ class Prompts(Protocol):
     def info(self, parent: QWidget | None, title: str, text: str) -> None: ...
     def error(self, parent: QWidget | None, title: str, text: str) -> None: ...
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool: ...
+    def choose(self, parent: QWidget | None, title: str, text: str, buttons: list[str]) -> int: ...
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None: ...
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> Path | None: ...
     def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None: ...
@@ -22,23 +23,45 @@ class Prompts(Protocol):
 
 
 class QtPrompts:
-    """The real dialogs."""
+    """The real dialogs: message boxes built here and run with `exec()` (so a screenshot run can show
+    them without blocking, scripts/screenshots.py)."""
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
-        QMessageBox.information(parent, title, text)
+        QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent).exec()
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
-        QMessageBox.warning(parent, title, text)
+        QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent).exec()
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            parent,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.exec()
+        return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+
+    def choose(self, parent: QWidget | None, title: str, text: str, buttons: list[str]) -> int:
+        """A question whose answers are not yes/no: one button per answer, named by what it does (the
+        first is the default, the last is what Esc and the title bar's close mean). Returns its index."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+        made = [box.addButton(label, QMessageBox.ButtonRole.ActionRole) for label in buttons]
+        box.setDefaultButton(made[0])
+        box.setEscapeButton(made[-1])
+        box.exec()
+        clicked = box.clickedButton()
+        return made.index(clicked) if clicked in made else len(buttons) - 1
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
-        text, ok = QInputDialog.getText(parent, title, label, text=default)
-        return text if ok else None
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(default)
+        if dialog.exec() != QInputDialog.DialogCode.Accepted:
+            return None
+        return dialog.textValue()
 
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> Path | None:
         name, _sel = QFileDialog.getOpenFileName(parent, title, "", filters)

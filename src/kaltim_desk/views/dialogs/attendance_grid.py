@@ -36,6 +36,7 @@ from kaltim_desk.services.attendance import AttendanceGrid, ParticipantRow
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.services.training_rules import Completion, compute_completion
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -316,7 +317,7 @@ class AttendanceDialog(QDialog):
         self.training_id = training_id
         self.changed = False
         self.setWindowTitle(_("Peserta dan kehadiran"))
-        self.resize(1100, 640)
+        fit_to_screen(self, 1100, 640)
         can_mark = ctx.can("training.attendance")
         can_enrol = ctx.can("training.edit")
 

@@ -37,6 +37,7 @@ from kaltim_desk.services.settings import OfficeProfile, get_raw, load_section, 
 from kaltim_desk.views.dialogs.office_forms import ERROR_STYLE, NumberingForm, OfficeForm, SignatoriesForm
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.demo_accounts import DemoAccountsTable
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.inputs import password_edit
 
 START, OFFICE, SIGNATORIES, NUMBERING, ADMIN = range(5)
@@ -206,7 +207,8 @@ class FirstRunWizard(QWizard):
                     48, 48, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
                 ),
             )
-        self.setMinimumSize(720, 560)
+        self.setMinimumSize(640, 480)
+        fit_to_screen(self, 760, 560)
 
         with ctx.read() as s:
             self.profile = load_section(s, OfficeProfile)

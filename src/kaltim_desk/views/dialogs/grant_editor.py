@@ -41,6 +41,7 @@ from kaltim_desk.services import aid_rules as R
 from kaltim_desk.services import grants, groups, people, programmes
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
 
 
@@ -69,7 +70,7 @@ class GrantEditor(QDialog):
         self.changed = False
         self.step_buttons: dict[str, QPushButton] = {}
         self.setWindowTitle(_("Bantuan"))
-        self.resize(1000, 700)
+        fit_to_screen(self, 1000, 700)
 
         # --- proposal (new grant) ---
         self.proposal = QGroupBox(_("Usulan bantuan baru"))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,6 +30,7 @@ from kaltim_desk.services import groups, people
 from kaltim_desk.services.dto import BUSINESS_TYPES, GroupDTO, GroupInput, PageFilter
 from kaltim_desk.services.errors import DomainError, ValidationFailed
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
 from kaltim_desk.views.widgets.region_filter import RegionPicker
 
@@ -53,12 +55,12 @@ class GroupEditor(QDialog):
         self.group: GroupDTO | None = None
         self.changed = False
         self.setWindowTitle(_("Kelompok KUBE"))
-        self.resize(980, 620)
+        fit_to_screen(self, 1040, 640)
 
         # details
         self.name = QLineEdit()
         self.name.setObjectName("name")
-        self.region = RegionPicker(ctx)
+        self.region = RegionPicker(ctx, stacked=True)
         self.business = QComboBox()
         self.business.setObjectName("business_type")
         self.business.setEditable(True)
@@ -107,9 +109,13 @@ class GroupEditor(QDialog):
         self.members = QTableWidget(0, 3)
         self.members.setObjectName("members")
         self.members.setHorizontalHeaderLabels([_("Nama"), _("NIK"), _("Jabatan")])
-        self.members.horizontalHeader().setStretchLastSection(True)
-        self.members.setColumnWidth(0, 220)
-        self.members.setColumnWidth(1, 140)
+        # The name takes what is left; NIK and Jabatan (the checklist asks for a chair, secretary and
+        # treasurer) are always as wide as their content, so the role pickers are never off-screen.
+        header = self.members.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.members.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.members.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.members.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.remove_button = QPushButton(_("Keluarkan anggota"))
@@ -136,8 +142,8 @@ class GroupEditor(QDialog):
         self.members_box = members_box
 
         body = QHBoxLayout()
-        body.addLayout(left, 1)
-        body.addWidget(members_box, 1)
+        body.addLayout(left, 4)
+        body.addWidget(members_box, 5)
         close = QPushButton(_("Tutup"))
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()

@@ -36,6 +36,7 @@ from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
 from kaltim_desk.services import imports
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.inputs import password_edit
 
 IGNORE = ""
@@ -65,7 +66,7 @@ class ImportWizard(QDialog):
         self.preview: imports.ImportPreview | None = None
         self.result: Any = None
         self.setWindowTitle(_("Impor penerima dari Excel"))
-        self.resize(1000, 640)
+        fit_to_screen(self, 1000, 640)
 
         # step 1: file
         self.path = QLineEdit()

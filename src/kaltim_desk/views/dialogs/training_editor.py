@@ -29,6 +29,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services import trainings
 from kaltim_desk.services.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
 
 
@@ -62,7 +63,7 @@ class TrainingEditor(QDialog):
         self.training: TrainingDTO | None = None
         self.saved: TrainingDTO | None = None
         self.setWindowTitle(_("Data pelatihan"))
-        self.resize(900, 640)
+        fit_to_screen(self, 900, 640)
 
         self.title = QLineEdit()
         self.title.setObjectName("title")

@@ -23,6 +23,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services import users
 from kaltim_desk.services.actor import ROLES
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.inputs import password_edit
 
 
@@ -63,7 +64,7 @@ class UsersDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Pengguna"))
-        self.resize(720, 420)
+        fit_to_screen(self, 720, 420)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("users")
         self.table.setHorizontalHeaderLabels(

@@ -38,6 +38,7 @@ from kaltim_desk.services import visits
 from kaltim_desk.services.errors import DomainError, ValidationFailed
 from kaltim_desk.services.visits import RecipientOption, VisitDTO, VisitInput
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
 
 
@@ -80,7 +81,7 @@ class VisitEditor(QDialog):
         self.saved: VisitDTO | None = None
         self.pending_photos: list[Path] = []
         self.setWindowTitle(_("Ubah kunjungan") if visit else _("Kunjungan baru"))
-        self.resize(760, 620)
+        fit_to_screen(self, 760, 620)
         self.errors: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
 

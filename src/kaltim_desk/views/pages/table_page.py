@@ -26,9 +26,11 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import Column, PagedTableModel, RowSource
+from kaltim_desk.views.widgets.flow_layout import FlowLayout
 from kaltim_desk.views.widgets.region_filter import RegionPicker
 
 SEARCH_DELAY_MS = 180
+MAX_COLUMN = 260
 
 
 class TablePage(QWidget):
@@ -66,6 +68,10 @@ class TablePage(QWidget):
         # The indicator is set before sorting is enabled, which sorts once by it (the model's default).
         self.table.horizontalHeader().setSortIndicator(default_col, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
+        self._sorted_by = (default_col, Qt.SortOrder.AscendingOrder)
+        # A click on a column the source can not sort must not move the arrow there (the rows stay
+        # sorted by the previous column, and the arrow says which).
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -75,12 +81,14 @@ class TablePage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._activated)
 
-        self.buttons = QHBoxLayout()
+        # The buttons wrap to a second line rather than squeeze their words on a narrow screen.
+        self.buttons = FlowLayout()
         top = QHBoxLayout()
         heading = QLabel(f"<h2>{self.title}</h2>")
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addLayout(self.buttons)
+        heading.setObjectName("heading")
+        top.addWidget(heading, 0, Qt.AlignmentFlag.AlignTop)
+        top.addSpacing(12)
+        top.addLayout(self.buttons, 1)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
         if self.region is not None:
@@ -134,7 +142,31 @@ class TablePage(QWidget):
         if self.model.counting:  # the rows are shown; the count of a big table follows
             self.count_label.setText(_("Menghitung…"))
 
+    def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if 0 <= column < len(self.model.columns) and self.model.columns[column].sort_key is None:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*self._sorted_by)
+            header.blockSignals(False)
+            return
+        self._sorted_by = (column, order)
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and the rows on screen, a long text column at most
+        MAX_COLUMN px (its cells elide, the tooltip shows them whole); done on the first rows only, so
+        the columns do not jump while the clerk scrolls or searches."""
+        header = self.table.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            self.table.resizeColumnToContents(col)
+            width = max(
+                header.sectionSizeFromContents(col).width(), min(self.table.columnWidth(col), MAX_COLUMN)
+            )
+            self.table.setColumnWidth(col, width)
+        self._fitted = True
+
     def _loaded(self, total: int) -> None:
+        if not getattr(self, "_fitted", False) and total:
+            self.fit_columns()
         self.count_label.setText(_("{n} data ditemukan").format(n=f"{total:,}".replace(",", ".")))
 
     def selected_id(self) -> int | None:

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from kaltim_desk.i18n import _
 from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.tasks import TaskRunner
 
@@ -179,7 +180,8 @@ class PagedTableModel(QAbstractTableModel):
             return None
         col = self.columns[index.column()]
         row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # A long name or place may be elided in a narrow column: its tooltip shows it whole.
             # Qt asks for the same cell again on every repaint; formatting (dates through babel) is
             # the costly part of painting, so each cell's text is made once per load.
             cell = (index.row(), index.column())
@@ -198,6 +200,15 @@ class PagedTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            column = self.columns[section]
+            if column.sort_key is None:
+                return _("{column}: kolom ini tidak dapat diurutkan").format(column=column.header)
+            return _("Klik untuk mengurutkan menurut {column}").format(column=column.header.lower())
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
