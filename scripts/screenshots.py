@@ -334,7 +334,10 @@ class Run:
     def page_aid(self, window: Any, page: Any) -> None:
         self.scene("grant-new", page.add)
         self.scene("grant-edit", lambda: page.open_item(self._first_id(page)))
-        self.scene("programme", page.edit_programme)
+        self.scene("programme-new", page.new_programme)
+        page.programme.setCurrentIndex(1)
+        self.scene("programme-edit", page.edit_programme)
+        page.programme.setCurrentIndex(0)
 
     def page_training(self, window: Any, page: Any) -> None:
         self.scene("training-new", page.add)

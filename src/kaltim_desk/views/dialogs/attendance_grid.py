@@ -442,7 +442,9 @@ class AttendanceDialog(QDialog):
             (m.col_post, 50),
             (m.col_cert, 200),
         ):
-            self.view.setColumnWidth(col, width)
+            # never narrower than the header's words (English "Present %" is wider than "Hadir %")
+            header = self.view.horizontalHeader()
+            self.view.setColumnWidth(col, max(width, header.sectionSizeFromContents(col).width()))
         if not self.view.currentIndex().isValid() and self.model.rowCount() and self.model.sessions:
             self.view.setCurrentIndex(self.model.index(0, FIXED))
         self._update_summary()

@@ -43,6 +43,7 @@ from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
+from kaltim_desk.views.widgets.tables import fit_columns, wrap_lines
 
 
 def document_kinds() -> list[tuple[str, str]]:
@@ -153,6 +154,7 @@ class GrantEditor(QDialog):
         self.blockers = QListWidget()
         self.blockers.setObjectName("blockers")
         self.blockers.setMaximumHeight(110)
+        wrap_lines(self.blockers)  # a blocker's reason is read whole, on two lines if need be
         self.step_date = QDateEdit(QDate.currentDate())
         self.step_date.setObjectName("step_date")
         self.step_date.setCalendarPopup(True)
@@ -174,7 +176,7 @@ class GrantEditor(QDialog):
         self.items.setHorizontalHeaderLabels(
             [_("Uraian"), _("Jumlah"), _("Satuan"), _("Harga satuan"), _("Nilai")]
         )
-        self.items.setColumnWidth(0, 240)
+        fit_columns(self.items, stretch=0)
         self.add_item = QPushButton(_("Tambah baris"))
         self.add_item.setObjectName("add_item")
         self.add_item.clicked.connect(lambda: self.items.insertRow(self.items.rowCount()))
@@ -197,6 +199,7 @@ class GrantEditor(QDialog):
             [_("Tahap"), _("Porsi"), _("Rencana"), _("Dibayar"), _("Tanggal"), _("Referensi / kuitansi")]
         )
         self.tranches.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fit_columns(self.tranches, stretch=5)
         self.tranches.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.tranches_box = QGroupBox(_("Tahap pembayaran"))
         QVBoxLayout(self.tranches_box).addWidget(self.tranches)
@@ -224,6 +227,7 @@ class GrantEditor(QDialog):
         self.history = QListWidget()
         self.history.setObjectName("history")
         self.history.setMaximumHeight(90)
+        wrap_lines(self.history)
 
         self.message = error_label()
         close = QPushButton(_("Tutup"))

@@ -29,10 +29,12 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services import groups, people
 from kaltim_desk.services.dto import BUSINESS_TYPES, GroupDTO, GroupInput, PageFilter
 from kaltim_desk.services.errors import DomainError, ValidationFailed
+from kaltim_desk.services.settings import OfficeProfile, load_section
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
 from kaltim_desk.views.widgets.region_filter import RegionPicker
+from kaltim_desk.views.widgets.tables import wrap_lines
 
 
 def role_labels() -> dict[str, str]:
@@ -93,6 +95,7 @@ class GroupEditor(QDialog):
         self.rules = QListWidget()
         self.rules.setObjectName("rules")
         self.rules.setMaximumHeight(130)
+        wrap_lines(self.rules)
         self.activate_button = QPushButton(_("Aktifkan kelompok"))
         self.activate_button.setObjectName("activate")
         self.activate_button.clicked.connect(self.activate)
@@ -161,6 +164,11 @@ class GroupEditor(QDialog):
 
         if group_id is not None:
             self._reload(group_id)
+        else:
+            with ctx.read() as s:
+                profile = load_section(s, OfficeProfile)
+            if profile.office_level == "regency":
+                self.region.set_code(profile.region_code)  # a regency office forms its own groups
         self._update_state()
 
     # --- state ---------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from kaltim_desk.services.trainings import SessionInput, TrainerInput, TrainingD
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
+from kaltim_desk.views.widgets.tables import fit_columns
 
 
 def status_labels() -> dict[str, str]:
@@ -123,10 +124,7 @@ class TrainingEditor(QDialog):
         self.sessions = QTableWidget(0, 3)
         self.sessions.setObjectName("sessions")
         self.sessions.setHorizontalHeaderLabels([_("Tanggal (dd-mm-yyyy)"), _("Materi"), _("JP")])
-        self.sessions.horizontalHeader().setStretchLastSection(False)
-        self.sessions.setColumnWidth(0, 150)
-        self.sessions.setColumnWidth(1, 420)
-        self.sessions.setColumnWidth(2, 60)
+        fit_columns(self.sessions, stretch=1)
         sessions_box = self._table_box(_("Sesi"), self.sessions, "session")
 
         self.message = error_label()
@@ -302,9 +300,8 @@ class TrainingSettingsDialog(QDialog):
         self.template.setCurrentIndex(max(0, self.template.findData(cfg.template)))
         self.template_path = QLineEdit(cfg.template_path)
         self.template_path.setObjectName("template_path")
-        self.template_path.setPlaceholderText(
-            _("Berkas templat JSON kantor sendiri (kosong: templat bawaan)")
-        )
+        self.template_path.setPlaceholderText(_("kosong: templat bawaan"))
+        self.template_path.setToolTip(_("Berkas templat JSON kantor sendiri (kosong: templat bawaan)"))
         browse = QPushButton(_("Pilih…"))
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()

@@ -25,6 +25,7 @@ from kaltim_desk.services.actor import ROLES
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.inputs import password_edit
+from kaltim_desk.views.widgets.tables import fit_columns
 
 
 def role_label(role: str) -> str:
@@ -73,7 +74,7 @@ class UsersDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, stretch=1)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)

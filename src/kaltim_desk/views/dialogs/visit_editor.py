@@ -89,6 +89,8 @@ class VisitEditor(QDialog):
         left, right = QFormLayout(), QFormLayout()
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 1)  # the recipient search and amounts get room for their hints
+        grid.setColumnStretch(1, 1)
 
         self.visited_on = QDateEdit()
         self.visited_on.setObjectName("visited_on")
@@ -112,7 +114,7 @@ class VisitEditor(QDialog):
 
         self.recipient_search = QLineEdit()
         self.recipient_search.setObjectName("recipient_search")
-        self.recipient_search.setPlaceholderText(_("Ketik nama penerima, kelompok atau NIK…"))
+        self.recipient_search.setPlaceholderText(_("Cari nama, kelompok atau NIK…"))
         self.recipient = QComboBox()
         self.recipient.setObjectName("recipient")
         holder = QWidget()
@@ -138,7 +140,7 @@ class VisitEditor(QDialog):
         self._row(left, "monthly_revenue", _("Omzet per bulan (Rp)"), self.revenue)
         self.profit = QLineEdit()
         self.profit.setObjectName("monthly_profit")
-        self.profit.setPlaceholderText(_("mis. 900.000; rugi: -200.000"))
+        self.profit.setPlaceholderText(_("mis. 900.000 atau -200.000"))
         self._row(left, "monthly_profit", _("Laba per bulan (Rp)"), self.profit)
         self.workers = QSpinBox()
         self.workers.setObjectName("workers")

@@ -59,14 +59,21 @@ class Page(TablePage):
         filters.insertWidget(1, self.programme, 2)
         self.reload_programmes()
         self.programme.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.programme.currentIndexChanged.connect(lambda _i: self._programme_chosen())
         self.add_button(_("Usulan baru"), self.add, name="add", permission="grant.create", shortcut="Ctrl+N")
         self.add_button(_("Buka"), self.edit, name="edit", shortcut="Ctrl+E")
-        self.add_button(_("Program…"), self.edit_programme, name="programme", permission="programme.edit")
+        # Two buttons that say what they do: "Program…" used to edit the programme chosen in the filter,
+        # or silently create one when the filter said "Semua program".
+        self.add_button(
+            _("Program baru…"), self.new_programme, name="new_programme", permission="programme.edit"
+        )
+        self.edit_programme_button = self.add_button(
+            _("Ubah program…"), self.edit_programme, name="edit_programme", permission="programme.edit"
+        )
         self.add_button(
             _("Cetak semua perjanjian…"), self.print_all, name="print_all", permission="grant.print"
         )
-        for col, width in ((0, 50), (1, 220), (2, 90), (3, 200), (4, 70), (5, 120), (6, 120), (7, 170)):
-            self.table.setColumnWidth(col, width)
+        self._programme_chosen()
         self._progress: QProgressDialog | None = None
 
     def reload_programmes(self) -> None:
@@ -105,8 +112,24 @@ class Page(TablePage):
         if editor.changed:
             self.refresh()
 
+    def _programme_chosen(self) -> None:
+        chosen = self.programme.currentData() is not None
+        self.edit_programme_button.setEnabled(chosen)
+        self.edit_programme_button.setToolTip(
+            _("Ubah program {name}").format(name=self.programme.currentText())
+            if chosen
+            else _("Pilih dulu programnya di daftar program")
+        )
+
+    def new_programme(self) -> None:
+        self._open_programme(None)
+
     def edit_programme(self) -> None:
-        dialog = ProgrammeDialog(self.ctx, self.programme.currentData(), self)
+        if self.programme.currentData() is not None:
+            self._open_programme(self.programme.currentData())
+
+    def _open_programme(self, programme_id: int | None) -> None:
+        dialog = ProgrammeDialog(self.ctx, programme_id, self)
         if dialog.exec() and dialog.saved is not None:
             self.reload_programmes()
             self.programme.setCurrentIndex(self.programme.findData(dialog.saved.id))

@@ -89,14 +89,19 @@ class TablePage(QWidget):
         top.addWidget(heading, 0, Qt.AlignmentFlag.AlignTop)
         top.addSpacing(12)
         top.addLayout(self.buttons, 1)
+        # Search and status (and a page's own filters, inserted here) on one line, the three region
+        # pickers on the next: on one line they squeezed each other's words at 125%.
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
-        if self.region is not None:
-            filters.addWidget(self.region, 3)
         filters.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
+        if self.region is not None:
+            regions = QHBoxLayout()
+            regions.addWidget(self.region, 3)
+            regions.addStretch(1)
+            layout.addLayout(regions)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
