@@ -174,7 +174,7 @@ class Run:
         from kaltim_desk.app import AppContext
         from kaltim_desk.config import sqlite_url
         from kaltim_desk.db import Database
-        from kaltim_desk.services.bootstrap import prepare
+        from kaltim_desk.services.office.bootstrap import prepare
         from kaltim_desk.tasks import SyncTaskRunner
         from kaltim_desk.user_settings import UserSettings
 
@@ -236,7 +236,7 @@ class Run:
 
     def demo_office(self) -> Any:
         from kaltim_desk.demo import create_demo_office
-        from kaltim_desk.services import auth
+        from kaltim_desk.services.office import auth
 
         ctx = self.context("demo")
         create_demo_office(ctx.db, people=self.args.people)

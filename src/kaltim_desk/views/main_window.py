@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.settings import OfficeProfile, load_section
 from kaltim_desk.i18n import _
-from kaltim_desk.services.settings import OfficeProfile, load_section
 from kaltim_desk.views.help import icon
 from kaltim_desk.views.pages.registry import PageSpec, page_specs
 from kaltim_desk.views.widgets.demo_accounts import role_labels

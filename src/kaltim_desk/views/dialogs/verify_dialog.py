@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButt
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
-from kaltim_desk.services import certificates
-from kaltim_desk.services.certificates import VerifyResult
+from kaltim_desk.services.training import certificates
+from kaltim_desk.services.training.certificates import VerifyResult
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 
