@@ -199,3 +199,20 @@ def test_the_fit_checker_names_clipped_text_and_a_sideways_scroll(qtbot: Any) ->
     found = "\n".join(misfits(window, QSize(1366, 728)))
     assert "QLabel 'clipped'" in found and "QScrollArea 'sideways'" in found
     assert "lebih besar dari area kerja" in "\n".join(misfits(window, QSize(300, 200)))
+
+
+def test_a_saved_file_offers_to_open_it_or_its_folder(
+    qtbot: Any, ctx: Any, prompts: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from kaltim_desk.views.widgets import saved
+
+    opened: list[Any] = []
+    monkeypatch.setattr(saved, "open_path", lambda path: opened.append(path) or False)
+    target = tmp_path / "bnba.xlsx"
+    target.write_bytes(b"x")
+    saved.tell_saved(ctx, None, "Laporan", f"Disimpan ke {target}", target)
+    assert opened == []  # the default answer is Tutup
+    prompts.choice_answer = 1  # Buka folder
+    saved.tell_saved(ctx, None, "Laporan", f"Disimpan ke {target}", target)
+    assert opened == [tmp_path]
+    assert prompts.messages[-1][0] == "error" and "Tidak ada program" in prompts.messages[-1][2]

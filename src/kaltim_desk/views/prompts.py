@@ -15,7 +15,9 @@ class Prompts(Protocol):
     def info(self, parent: QWidget | None, title: str, text: str) -> None: ...
     def error(self, parent: QWidget | None, title: str, text: str) -> None: ...
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool: ...
-    def choose(self, parent: QWidget | None, title: str, text: str, buttons: list[str]) -> int: ...
+    def choose(
+        self, parent: QWidget | None, title: str, text: str, buttons: list[str], default: int = 0
+    ) -> int: ...
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None: ...
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> Path | None: ...
     def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None: ...
@@ -43,12 +45,15 @@ class QtPrompts:
         box.exec()
         return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
 
-    def choose(self, parent: QWidget | None, title: str, text: str, buttons: list[str]) -> int:
-        """A question whose answers are not yes/no: one button per answer, named by what it does (the
-        first is the default, the last is what Esc and the title bar's close mean). Returns its index."""
+    def choose(
+        self, parent: QWidget | None, title: str, text: str, buttons: list[str], default: int = 0
+    ) -> int:
+        """A question whose answers are not yes/no: one button per answer, named by what it does
+        (`default` is what Enter means, the last is what Esc and the title bar's close mean). Returns
+        the index of the answer."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
         made = [box.addButton(label, QMessageBox.ButtonRole.ActionRole) for label in buttons]
-        box.setDefaultButton(made[0])
+        box.setDefaultButton(made[default])
         box.setEscapeButton(made[-1])
         box.exec()
         clicked = box.clickedButton()

@@ -44,6 +44,7 @@ from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
+from kaltim_desk.views.widgets.saved import tell_saved
 from kaltim_desk.views.widgets.tables import fit_columns, wrap_lines
 
 
@@ -493,6 +494,23 @@ class GrantEditor(QDialog):
             )
             if ref is None:
                 return
+            amount = g.next_tranche.planned_amount if g.next_tranche else 0
+            # Money leaves the office: the amount, the recipient and the date are read back first.
+            if (
+                self.ctx.prompts.choose(
+                    self,
+                    _("Pembayaran tahap {n}").format(n=seq),
+                    _("Catat pembayaran tahap {n} sebesar {amount} kepada {recipient} pada {date}?").format(
+                        n=seq,
+                        amount=format_rupiah(amount),
+                        recipient=g.recipient_name,
+                        date=format_date_id(on),
+                    ),
+                    [_("Catat pembayaran"), _("Jangan catat")],
+                )
+                != 0
+            ):
+                return
 
         def op(s: Any) -> grants.GrantDTO:
             if t.target == R.VERIFIED:
@@ -555,8 +573,15 @@ class GrantEditor(QDialog):
             return None
         folder = Path(tempfile.mkdtemp(prefix="kaltim-pratinjau-"))
         path = self._render(folder / self.suggested_name())
-        if path is not None:
-            type(self).opener(path)
+        if path is not None and not type(self).opener(path):
+            # no PDF viewer opened: say so and where the preview is, rather than nothing happening
+            tell_saved(
+                self.ctx,
+                self,
+                _("Pratinjau"),
+                _("Tidak ada penampil PDF yang terbuka. Pratinjau disimpan di {path}.").format(path=path),
+                path,
+            )
         return path
 
     def save_pdf(self) -> Path | None:
@@ -569,7 +594,7 @@ class GrantEditor(QDialog):
             target = target.with_suffix(".pdf")
         path = self._render(target)
         if path is not None:
-            self.ctx.prompts.info(self, _("Dokumen"), _("Disimpan ke {path}").format(path=path))
+            tell_saved(self.ctx, self, _("Dokumen"), _("Disimpan ke {path}").format(path=path), path)
         return path
 
     def blocker_lines(self) -> list[str]:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -28,11 +29,12 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.core.dto import BUSINESS_TYPES, PersonDTO, PersonInput
 from kaltim_desk.core.errors import DomainError, ValidationFailed
 from kaltim_desk.core.settings import OfficeProfile, load_section
-from kaltim_desk.domain.dates import DateParseError, format_date_id, parse_date_flexible
+from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.domain.nik import check_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.services.registry import people, regions
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.qtmodels.paged import long_date
 from kaltim_desk.views.widgets.form_dialog import FormDialog
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
 from kaltim_desk.views.widgets.region_filter import RegionPicker
@@ -116,8 +118,9 @@ class PersonForm(FormDialog):
         self.region = RegionPicker(ctx, stacked=True)
         self.region.setObjectName("village_code")
         self._row(form, "village_code", _("Kab/Kota, Kec., Desa"), self.region)
-        self.rt = self._line(form, "rt", _("RT"), max_len=3)
-        self.rw = self._line(form, "rw", _("RW"), max_len=3)
+        self.rt = self._edit("rt", max_len=3)
+        self.rw = self._edit("rw", max_len=3)
+        self._pair(form, _("RT / RW"), ("rt", self.rt), ("rw", self.rw))
         self.street = self._line(form, "street", _("Alamat (jalan, no.)"), max_len=200)
         self.phone = self._line(form, "phone", _("No. HP"), placeholder="0812-3456-7890")
 
@@ -233,6 +236,34 @@ class PersonForm(FormDialog):
         self.widgets[key] = widget
         self.errors[key] = err
 
+    def _edit(self, key: str, *, max_len: int) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(key)
+        edit.setMaxLength(max_len)
+        return edit
+
+    def _pair(self, form: QFormLayout, label: str, *fields: tuple[str, QWidget]) -> None:
+        """Two short fields on one row (RT / RW), each with its own message under it."""
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        for key, widget in fields:
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(1)
+            column.addWidget(widget)
+            err = QLabel()
+            err.setObjectName(f"error_{key}")
+            err.setStyleSheet(ERROR_STYLE)
+            err.setWordWrap(True)
+            err.hide()
+            column.addWidget(err)
+            box.addWidget(holder, 1)
+            self.widgets[key] = widget
+            self.errors[key] = err
+        form.addRow(label, row)
+
     def _line(
         self, form: QFormLayout, key: str, label: str, *, max_len: int = 40, placeholder: str = ""
     ) -> QLineEdit:
@@ -289,7 +320,7 @@ class PersonForm(FormDialog):
             sex = _("perempuan") if info.sex == "P" else _("laki-laki")
             self.nik_info.setText(
                 _("Lahir {date}, {sex}, kode kecamatan {code}").format(
-                    date=format_date_id(info.birth_date), sex=sex, code=info.district_code
+                    date=long_date(info.birth_date), sex=sex, code=info.district_code
                 )
             )
             decoded = info.birth_date.strftime("%d-%m-%Y")

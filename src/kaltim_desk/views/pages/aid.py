@@ -21,6 +21,7 @@ from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import Column, SessionSource
+from kaltim_desk.views.widgets.saved import tell_saved
 
 
 def grant_columns() -> list[Column]:
@@ -192,7 +193,8 @@ class Page(TablePage):
             progress.close()
             self.refresh()
             where = files[0] if one_file else _("{n} berkas di {folder}").format(n=len(files), folder=target)
-            self.ctx.prompts.info(self, self.title, _("Perjanjian disimpan ke {path}").format(path=where))
+            text = _("Perjanjian disimpan ke {path}").format(path=where)
+            tell_saved(self.ctx, self, self.title, text, files[0] if one_file else target)
 
         def failed(exc: BaseException) -> None:
             progress.close()

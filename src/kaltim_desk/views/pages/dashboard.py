@@ -43,6 +43,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services.dashboard import Amount, DashboardData, dashboard_data
 from kaltim_desk.services.monitoring.survival import SurvivalRow
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.saved import tell_saved
 
 PALETTE = ("#1f5f8b", "#e07b39", "#3a9a5b", "#b5446e", "#7a5cb8", "#8c7a2b", "#2aa6b3", "#c23b3b")
 ALL = ""
@@ -169,7 +170,7 @@ class ChartBox(QWidget):
                 self, self.title, _("Grafik tidak dapat disimpan ke {path}.").format(path=path)
             )
             return
-        self.ctx.prompts.info(self, self.title, _("Grafik disimpan ke {path}.").format(path=path))
+        tell_saved(self.ctx, self, self.title, _("Grafik disimpan ke {path}.").format(path=path), path)
 
 
 class Page(QWidget):

@@ -36,6 +36,7 @@ from kaltim_desk.services.excel import exports, imports
 from kaltim_desk.tasks import TaskCancelled, TaskState
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
+from kaltim_desk.views.widgets.saved import tell_saved
 
 
 class Page(QWidget):
@@ -246,7 +247,7 @@ class Page(QWidget):
         )
         self.status.setText(text)
         self.progress.setValue(self.progress.maximum())
-        self.ctx.prompts.info(self, self.title, text)
+        tell_saved(self.ctx, self, self.title, text, Path(result.path))
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()

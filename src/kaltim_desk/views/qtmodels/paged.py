@@ -21,23 +21,26 @@ from PySide6.QtCore import (
 )
 
 from kaltim_desk.core.dto import PageFilter
-from kaltim_desk.i18n import _
+from kaltim_desk.i18n import _, language
 from kaltim_desk.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 _ID_LOCALE = QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia)
+_EN_LOCALE = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
 
 
 def long_date(d: date | None) -> str:
-    """A date in a table cell as on the documents: "17 Agustus 1980" (empty for none).
+    """A date in a table cell as on the documents: "17 Agustus 1980" (empty for none); in the English
+    interface "17 August 1980".
 
     The same text as `domain.dates.format_date_id` (babel), from Qt's own copy of the same CLDR data:
     babel loads its locale file on first use (~50 ms), which the first page painted would pay."""
     if d is None:
         return ""
-    return _ID_LOCALE.toString(QDate(d.year, d.month, d.day), "d MMMM yyyy")
+    locale = _EN_LOCALE if language() == "en" else _ID_LOCALE
+    return locale.toString(QDate(d.year, d.month, d.day), "d MMMM yyyy")
 
 
 def short_region(name: str | None) -> str:

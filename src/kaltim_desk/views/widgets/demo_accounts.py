@@ -15,7 +15,12 @@ from kaltim_desk.i18n import _
 
 
 def role_labels() -> dict[str, str]:
-    return {"admin": _("Admin"), "officer": _("Pejabat"), "clerk": _("Operator"), "trainer": _("Pelatih")}
+    return {
+        "admin": _("Admin"),
+        "officer": _("Pejabat"),
+        "clerk": _("Operator"),
+        "trainer": _("Pelatih/pendamping"),
+    }
 
 
 def role_tasks() -> dict[str, str]:
