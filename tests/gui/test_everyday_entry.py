@@ -216,3 +216,22 @@ def test_a_saved_file_offers_to_open_it_or_its_folder(
     saved.tell_saved(ctx, None, "Laporan", f"Disimpan ke {target}", target)
     assert opened == [tmp_path]
     assert prompts.messages[-1][0] == "error" and "Tidak ada program" in prompts.messages[-1][2]
+
+
+def test_an_empty_page_says_what_to_do_and_row_buttons_wait_for_a_row(qtbot: Any, ctx: Any) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from kaltim_desk.views.pages.people import Page
+
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert "Klik Tambah" in page.count_label.text()
+    with ctx.session() as s:
+        make_person(s, name="Ibu Pertama")
+    page.refresh()
+    assert page.count_label.text() == "1 data ditemukan"
+    edit = page.findChild(QPushButton, "edit")
+    assert not edit.isEnabled()  # nothing selected yet
+    page.table.selectRow(0)
+    assert edit.isEnabled()

@@ -61,6 +61,7 @@ class Page(TablePage):
         self.reload_programmes()
         self.programme.currentIndexChanged.connect(lambda _i: self.refresh())
         self.programme.currentIndexChanged.connect(lambda _i: self._programme_chosen())
+        self.empty_hint = _("Belum ada bantuan. Buat programnya dengan Program baru…, lalu klik Usulan baru.")
         self.add_button(_("Usulan baru"), self.add, name="add", permission="grant.create", shortcut="Ctrl+N")
         self.add_button(_("Buka"), self.edit, name="edit", shortcut="Ctrl+E")
         # Two buttons that say what they do: "Program…" used to edit the programme chosen in the filter,

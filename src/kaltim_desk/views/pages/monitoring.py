@@ -167,6 +167,7 @@ class VisitsTable(TablePage):
             statuses,
         )
         self.model.descending = True  # newest visits first
+        self.empty_hint = _("Belum ada kunjungan. Klik Catat kunjungan sesudah mendampingi penerima.")
         self.add_button(
             _("Catat kunjungan"), self.add, name="add", permission="visit.create", shortcut="Ctrl+N"
         )

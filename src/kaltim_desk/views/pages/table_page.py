@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -36,6 +37,10 @@ MAX_COLUMN = 260
 class TablePage(QWidget):
     title = ""
     search_placeholder = ""
+    empty_hint = ""  # what to do on an empty page, e.g. "Klik Tambah atau Impor dari Excel"
+    # Buttons that act on the selected row: greyed out while no row is selected, and offered on the
+    # row's context menu (right click) with the page's "new" button.
+    SELECTION_BUTTONS = frozenset({"edit", "deactivate", "attendance", "issue", "print_pdf", "print_folder"})
 
     def __init__(
         self,
@@ -80,6 +85,11 @@ class TablePage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.row_buttons: list[QPushButton] = []
+        self.menu_buttons: list[QPushButton] = []
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
 
         # The buttons wrap to a second line rather than squeeze their words on a narrow screen.
         self.buttons = FlowLayout()
@@ -129,8 +139,31 @@ class TablePage(QWidget):
             button.setToolTip(f"{text} ({shortcut})")
         if permission and not self.ctx.can(permission):
             button.hide()
+        elif name in self.SELECTION_BUTTONS:
+            self.row_buttons.append(button)
+            self.menu_buttons.append(button)
+            button.setEnabled(self.selected_id() is not None)
+        elif name == "add":
+            self.menu_buttons.append(button)
         self.buttons.addWidget(button)
         return button
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected_id() is not None
+        for button in self.row_buttons:
+            button.setEnabled(chosen)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        for button in self.menu_buttons:
+            if button.isEnabled():
+                action = menu.addAction(button.text().replace("&&", "&"))
+                action.triggered.connect(button.click)
+        if not menu.isEmpty():
+            menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def current_filter(self) -> PageFilter:
         return PageFilter(
@@ -172,7 +205,19 @@ class TablePage(QWidget):
     def _loaded(self, total: int) -> None:
         if not getattr(self, "_fitted", False) and total:
             self.fit_columns()
-        self.count_label.setText(_("{n} data ditemukan").format(n=f"{total:,}".replace(",", ".")))
+        self._selection_changed()
+        text = _("{n} data ditemukan").format(n=f"{total:,}".replace(",", "."))
+        f = self.current_filter()
+        if not total and self.empty_hint and not (f.text or f.region_code or f.extra) and self._nothing_yet():
+            text = self.empty_hint  # an empty office says what to do first
+        self.count_label.setText(text)
+
+    def _nothing_yet(self) -> bool:
+        """No row at all, whatever the status filter (not merely no active one)."""
+        try:
+            return not self.model.source.count(PageFilter())
+        except Exception:
+            return False
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

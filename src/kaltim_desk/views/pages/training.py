@@ -44,6 +44,7 @@ class Page(TablePage):
             with_region=False,
         )
         self.model.descending = True
+        self.empty_hint = _("Belum ada pelatihan. Klik Pelatihan baru.")
         self.add_button(
             _("Pelatihan baru"), self.add, name="add", permission="training.create", shortcut="Ctrl+N"
         )
