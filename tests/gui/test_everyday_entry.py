@@ -235,3 +235,17 @@ def test_an_empty_page_says_what_to_do_and_row_buttons_wait_for_a_row(qtbot: Any
     assert not edit.isEnabled()  # nothing selected yet
     page.table.selectRow(0)
     assert edit.isEnabled()
+
+
+def test_file_pickers_start_in_the_last_folder_chosen(tmp_path: Any) -> None:
+    from kaltim_desk.user_settings import UserSettings
+    from kaltim_desk.views.prompts import QtPrompts
+
+    settings = UserSettings.load(tmp_path / "settings.json")
+    prompts = QtPrompts(settings)
+    assert prompts._start() != str(tmp_path)  # Documents at first, not the working folder
+    reports = tmp_path / "laporan"
+    reports.mkdir()
+    prompts._remember(reports / "bnba.xlsx")
+    assert prompts._start("rekap.xlsx") == str(reports / "rekap.xlsx")
+    assert UserSettings.load(tmp_path / "settings.json").last_folder == str(reports)  # next start too

@@ -111,7 +111,7 @@ def run_gui(db_arg: str | None = None) -> int:
     app = make_application()
     install_translators(app, settings.language)
     QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
-    prompts = QtPrompts()
+    prompts = QtPrompts(settings)
     install_excepthook(prompts)
     url = database_url(db_arg)
     from kaltim_desk.views.dialogs.login import check_before_open, start_guards, stop_guards

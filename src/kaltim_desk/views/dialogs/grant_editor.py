@@ -72,7 +72,7 @@ class GrantEditor(QDialog):
         self.checks: list[grants.StepCheck] = []
         self.changed = False
         self.step_buttons: dict[str, QPushButton] = {}
-        self.setWindowTitle(_("Bantuan"))
+        self.setWindowTitle(_("Bantuan usaha"))
         fit_to_screen(self, 1000, 700)
 
         # --- proposal (new grant) ---

@@ -43,7 +43,7 @@ def grant_columns() -> list[Column]:
 
 class Page(TablePage):
     def __init__(self, ctx: AppContext) -> None:
-        self.title = _("Bantuan")
+        self.title = _("Bantuan usaha")  # not "Bantuan", the Help menu's name
         self.search_placeholder = _("Cari penerima atau nomor perjanjian…")
         labels = R.status_labels()
         super().__init__(
