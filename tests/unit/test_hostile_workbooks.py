@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.settings import OfficeProfile, set_raw
 from kaltim_desk.db import Database
-from kaltim_desk.services import exports
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.bootstrap import prepare
-from kaltim_desk.services.settings import OfficeProfile, set_raw
+from kaltim_desk.services.excel import exports
+from kaltim_desk.services.office.bootstrap import prepare
 from tests.factories import make_active_group
 from tests.fixtures import hostile_workbooks as hw
 

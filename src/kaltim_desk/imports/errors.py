@@ -3,7 +3,7 @@ cell) in Indonesian, and the cancel that ends a read when the user asks."""
 
 from __future__ import annotations
 
-from kaltim_desk.services.errors import DomainError
+from kaltim_desk.core.errors import DomainError
 
 
 class ReadError(DomainError):
