@@ -235,7 +235,7 @@ def signature_table(
     if below:
         rows.append([below, ""])
     table = Table(rows, colWidths=[half, half])
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("TOPPADDING", (0, 0), (-1, -1), 6),

@@ -54,7 +54,7 @@ class HelpWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)
-        QShortcut(QKeySequence.StandardKey.Back, self, activated=self.browser.backward)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self).activated.connect(self.browser.backward)
 
     def text(self) -> str:
         return self.browser.toPlainText()

@@ -114,8 +114,9 @@ class MainWindow(QMainWindow):
             page = self._build_page(spec)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, page)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
             self.pages[spec.key] = page
             page.refresh()  # type: ignore[attr-defined]
         self.stack.setCurrentIndex(row)

@@ -111,7 +111,7 @@ class GrantEditor(QDialog):
         self.amount_new.setPlaceholderText("Rp15.000.000")
         self.create_button = QPushButton(_("Simpan usulan"))
         self.create_button.setObjectName("create")
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_grant)
         pf.addRow(_("Program"), self.programme)
         pf.addRow(_("Penerima"), kind_row)
         pf.addRow("", self.recipient_search)
@@ -363,13 +363,13 @@ class GrantEditor(QDialog):
         self.blockers.clear()
         for c in self.checks:
             if c.ok:
-                item = QListWidgetItem(_("✔ {step}: dapat dilakukan").format(step=c.label))
-                item.setForeground(Qt.GlobalColor.darkGreen)
-                self.blockers.addItem(item)
+                ok = QListWidgetItem(_("✔ {step}: dapat dilakukan").format(step=c.label))
+                ok.setForeground(Qt.GlobalColor.darkGreen)
+                self.blockers.addItem(ok)
             for reason in c.reasons:
-                item = QListWidgetItem(f"✘ {c.label}: {reason}")
-                item.setForeground(Qt.GlobalColor.red)
-                self.blockers.addItem(item)
+                blocked = QListWidgetItem(f"✘ {c.label}: {reason}")
+                blocked.setForeground(Qt.GlobalColor.red)
+                self.blockers.addItem(blocked)
         if not self.checks:
             self.blockers.addItem(QListWidgetItem(_("Tidak ada langkah lanjutan.")))
         self._rebuild_step_buttons()
@@ -382,9 +382,10 @@ class GrantEditor(QDialog):
 
     def _rebuild_step_buttons(self) -> None:
         while self.steps_row.count():
-            item = self.steps_row.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            taken = self.steps_row.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.step_buttons = {}
         g = self.grant
         if g is None:
@@ -427,7 +428,7 @@ class GrantEditor(QDialog):
             self._reload(gid)
         return True
 
-    def create(self) -> None:
+    def create_grant(self) -> None:
         item = self.recipients.currentItem()
         if item is None:
             self.message.setText(_("Pilih penerima dari daftar hasil pencarian."))
@@ -467,7 +468,7 @@ class GrantEditor(QDialog):
             return
         rows = []
         for r in range(self.items.rowCount()):
-            cells = [self.items.item(r, c).text() if self.items.item(r, c) else "" for c in range(4)]
+            cells = [cell.text() if (cell := self.items.item(r, c)) else "" for c in range(4)]
             if not any(x.strip() for x in cells):
                 continue
             rows.append(grants.ItemInput(cells[0], cells[1], cells[2], cells[3]))

@@ -187,7 +187,9 @@ class GroupEditor(QDialog):
         self.status_label.setText(status_labels().get(g.status, g.status))
         self.members.setRowCount(len(g.members))
         for row, m in enumerate(g.members):
-            self.members.setItem(row, 0, QTableWidgetItem(m.name))
+            name = QTableWidgetItem(m.name)
+            name.setData(Qt.ItemDataRole.UserRole, m.person_id)
+            self.members.setItem(row, 0, name)
             self.members.setItem(row, 1, QTableWidgetItem(m.nik_masked))
             combo = QComboBox()
             combo.setObjectName(f"role_{m.person_id}")
@@ -196,7 +198,6 @@ class GroupEditor(QDialog):
             combo.setCurrentIndex(combo.findData(m.role))
             combo.currentIndexChanged.connect(lambda _i, pid=m.person_id, c=combo: self._set_role(pid, c))
             self.members.setCellWidget(row, 2, combo)
-            self.members.item(row, 0).setData(Qt.ItemDataRole.UserRole, m.person_id)
         self.rules.clear()
         for c in checks:
             mark = "✔" if c.ok else ("✘" if c.blocking else "!")
@@ -292,7 +293,9 @@ class GroupEditor(QDialog):
         rows = self.members.selectionModel().selectedRows()
         if not rows or self.group is None:
             return
-        pid = int(self.members.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+        first = self.members.item(rows[0].row(), 0)
+        assert first is not None
+        pid = int(first.data(Qt.ItemDataRole.UserRole))
         self._apply(lambda s: groups.remove_member(s, self.group.id, pid))  # type: ignore[union-attr]
 
     def activate(self) -> None:

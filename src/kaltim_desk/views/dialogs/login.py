@@ -170,7 +170,7 @@ class FirstAdminDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("create_button")
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_admin)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -178,7 +178,7 @@ class FirstAdminDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
-    def create(self) -> None:
+    def create_admin(self) -> None:
         if self.password.text() != self.password2.text():
             self.message.setText(_("Kedua kata sandi tidak sama."))
             return

@@ -55,7 +55,10 @@ class Page(TablePage):
         )
         self.programme = QComboBox()
         self.programme.setObjectName("programme_filter")
-        filters = self.layout().itemAt(1).layout()
+        outer = self.layout()
+        assert outer is not None
+        filters_item = outer.itemAt(1)
+        filters = filters_item.layout() if filters_item is not None else None
         assert isinstance(filters, QHBoxLayout)
         filters.insertWidget(1, self.programme, 2)
         self.reload_programmes()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QBoxLayout, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.core.dto import PageFilter
@@ -157,8 +157,9 @@ class Page(TablePage):
         chain.addWidget(self.chain_label, 1)
         chain.addWidget(self.chain_button)
         layout = self.layout()
-        layout.insertLayout(2, row)  # type: ignore[attr-defined]
-        layout.addLayout(chain)  # type: ignore[attr-defined]
+        assert isinstance(layout, QBoxLayout)
+        layout.insertLayout(2, row)
+        layout.addLayout(chain)
         self._fill_choices()
         for combo in (self.actor, self.action, self.entity):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())

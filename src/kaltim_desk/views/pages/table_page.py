@@ -126,7 +126,7 @@ class TablePage(QWidget):
         self.model.loaded.connect(self._loaded)
         self.model.rows_ready.connect(self._rows_ready)
         self.model.failed.connect(lambda e: self.ctx.prompts.error(self, self.title, describe_error(e)))
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self).activated.connect(self.search.setFocus)
 
     def add_button(
         self, text: str, slot: Any, *, name: str, permission: str | None = None, shortcut: str | None = None
