@@ -92,10 +92,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _window_only(argv: list[str]) -> str | None:
+    """The database of a plain `kaltim-desk [--db PATH]` (the window; "" for the default one), or None
+    when a command is asked for. The window then starts without importing every command's module."""
+    if not argv:
+        return ""
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        return argv[0][len("--db=") :]
+    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        return argv[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from kaltim_desk.logs import log_path, setup_logging
 
     setup_logging()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    window_db = _window_only(argv)
+    if window_db is not None:
+        from kaltim_desk.views.application import run_gui
+
+        return run_gui(window_db or None)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
