@@ -243,7 +243,8 @@ _PG_BUSY = {"55P03", "40001", "40P01", "57014"}
 _PG_DISK_FULL = {"53100"}
 
 
-def _sqlstate(exc: BaseException) -> str | None:
+def sqlstate(exc: BaseException) -> str | None:
+    """The PostgreSQL SQLSTATE of a database error (None on SQLite)."""
     orig = getattr(exc, "orig", exc)
     return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
 
@@ -251,7 +252,7 @@ def _sqlstate(exc: BaseException) -> str | None:
 def is_busy_error(exc: BaseException) -> bool:
     """Another writer held the lock too long (SQLite "database is locked"; PostgreSQL lock timeout,
     serialization failure, deadlock). Safe to retry the whole unit of work."""
-    state = _sqlstate(exc)
+    state = sqlstate(exc)
     if state:
         return state in _PG_BUSY
     msg = str(getattr(exc, "orig", exc)).lower()
@@ -259,7 +260,7 @@ def is_busy_error(exc: BaseException) -> bool:
 
 
 def is_disk_full_error(exc: BaseException) -> bool:
-    state = _sqlstate(exc)
+    state = sqlstate(exc)
     if state:
         return state in _PG_DISK_FULL
     msg = str(getattr(exc, "orig", exc)).lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from kaltim_desk.commands.common import open_db
 
@@ -28,6 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Menjalankan pemeriksaan keutuhan; keluar dengan kode bukan nol bila ada masalah.",
     )
     add_db_argument(check)
+    check.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="ekspor Excel (.xlsx) atau cadangan (.db) yang kepala jejak auditnya harus ada di basis data",
+    )
     check.set_defaults(func=run_check)
 
 
@@ -48,12 +56,28 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.services import audit_anchor
     from kaltim_desk.services.checks import run_checks
 
+    anchors = []
+    for name in args.anchor:
+        path = Path(name)
+        if not path.is_file():
+            raise CliError(f"Berkas jangkar tidak ditemukan: {path}")
+        anchor = (
+            audit_anchor.backup_head(path)
+            if path.suffix.lower() == ".db"
+            else audit_anchor.export_anchor(path)
+        )
+        if anchor is None:
+            raise CliError(
+                f"{path.name} tidak memuat kepala jejak audit (bukan ekspor atau cadangan Kaltim Desk versi ini)."
+            )
+        anchors.append(anchor)
     db = open_db(args)
     with db.read_session(cli_actor()) as session:
-        results = run_checks(session)
+        results = run_checks(session, anchors)
     width = max(len(r.name) for r in results)
     for r in results:
         print(f"{'OK   ' if r.ok else 'GAGAL'} {r.name.ljust(width)}  {r.message}")

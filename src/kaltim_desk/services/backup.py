@@ -389,17 +389,20 @@ def verify_backup(path: Path) -> Verification:
 
 
 def _audit_chain_break(conn: sqlite3.Connection) -> str | None:
+    """The first broken link of the backup's audit chain (checked under this PC's audit key)."""
     from kaltim_desk.services import audit
 
-    prev = audit.GENESIS
-    for rid, at, actor, action, entity, entity_id, detail, prev_hash, h in conn.execute(
-        "SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY id"
-    ):
-        when = datetime.fromisoformat(at) if isinstance(at, str) else at
-        if prev_hash != prev or h != audit.entry_hash(prev, when, actor, action, entity, entity_id, detail):
-            return f"baris audit #{rid}"
-        prev = h
-    return None
+    has_key = any(r[1] == "key_id" for r in conn.execute("PRAGMA table_info(audit_log)"))
+    rows = conn.execute(
+        "SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash, "
+        + ("key_id" if has_key else "NULL")
+        + " FROM audit_log ORDER BY id"
+    )
+    try:
+        key = audit.read_key()
+    except DomainError as exc:
+        return exc.message
+    return audit.verify_rows(rows, key=key).problem
 
 
 def restore_file(
@@ -451,10 +454,14 @@ def restore_database(
         raise PermissionDenied(actor.role, "backup.restore")
     if not db.is_sqlite or db.path is None:
         raise DomainError("backup_not_sqlite", NOT_SQLITE)
+    from kaltim_desk.services import audit
+
+    replaced = None  # the chain being replaced: its head's copies stay valid (check)
+    with contextlib.suppress(Exception), db.read_session() as s:  # a damaged database has none to read
+        replaced = audit.chain_head(s)
     db.dispose()
     safety = restore_file(Path(backup), db.path, clock=clock)
     db.dispose()
-    from kaltim_desk.services import audit
     from kaltim_desk.services.bootstrap import prepare
 
     prepare(db)  # an older backup is migrated to this version's schema (with its own backup first)
@@ -466,6 +473,7 @@ def restore_database(
             None,
             file=Path(backup).name,
             safety_copy=safety.path.name if safety else None,
+            replaced_head=audit.format_head(replaced),
         )
     return safety
 

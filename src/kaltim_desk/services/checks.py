@@ -4,7 +4,7 @@ chain, and the programme's own rules over the stored records."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
@@ -15,7 +15,9 @@ from kaltim_desk.domain.nik import check_nik
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import audit
+from kaltim_desk.services import audit, audit_anchor
+from kaltim_desk.services.audit_anchor import Anchor
+from kaltim_desk.services.errors import DomainError
 from kaltim_desk.services.groups import _rule_checks
 
 
@@ -44,23 +46,85 @@ def check_foreign_keys(session: Session) -> CheckResult:
     )
 
 
-def check_audit_chain(session: Session) -> CheckResult:
-    """Recompute every hash; name the first row whose content or link does not match."""
-    prev = audit.GENESIS
-    n = 0
-    for row in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
-        expected = audit.entry_hash(
-            prev, row.at, row.actor, row.action, row.entity, row.entity_id, row.detail
-        )
-        if row.prev_hash != prev or row.hash != expected:
+def audit_rows(session: Session) -> Iterator[audit.Row]:
+    cols = (
+        AuditEntry.id,
+        AuditEntry.at,
+        AuditEntry.actor,
+        AuditEntry.action,
+        AuditEntry.entity,
+        AuditEntry.entity_id,
+        AuditEntry.detail,
+        AuditEntry.prev_hash,
+        AuditEntry.hash,
+        AuditEntry.key_id,
+    )
+    for row in session.execute(select(*cols).order_by(AuditEntry.id)).yield_per(5000):
+        yield tuple(row)  # type: ignore[misc]
+
+
+def check_audit_chain(session: Session, extra_anchors: Sequence[Anchor] = ()) -> CheckResult:
+    """Recompute every link under this PC's audit key and name the first row whose content or link does
+    not match; then compare the head with its copies outside the database (the data folder's anchor
+    file, the newest automatic backup, and any export given with `check --anchor`): rows deleted from the
+    end, or all of them, show there."""
+    name = "Jejak audit"
+    try:
+        key = audit.read_key()
+    except DomainError as exc:
+        return CheckResult(name, False, exc.message)
+    current, replaced = audit_anchor.file_anchors(session)
+    backup = audit_anchor.newest_backup_anchor(session)
+    anchors = [*current, *([backup] if backup else []), *extra_anchors]
+    report = audit.verify_rows(audit_rows(session), key=key, want=[a.row_id for a in (*anchors, *replaced)])
+    if report.problem:
+        return CheckResult(name, False, report.problem)
+    last_id = report.head[0] if report.head else 0
+    for a in anchors:
+        if a.first is not None and report.first_hash is not None and a.first != report.first_hash:
+            if (a.row_id, a.mac) in report.replaced_heads:
+                continue
             return CheckResult(
-                "Jejak audit",
+                name,
                 False,
-                f"rantai putus pada baris audit #{row.id} ({row.action}, {row.at:%Y-%m-%d %H:%M})",
+                f"jejak audit tidak sama lagi dengan yang tercatat di {a.source}: catatan awalnya berubah "
+                "(diubah, dihapus, atau basis data ditukar)",
             )
-        prev = row.hash
-        n += 1
-    return CheckResult("Jejak audit", True, f"{n} catatan, rantai utuh")
+        if (a.row_id, a.mac) in report.replaced_heads:
+            continue
+        if a.row_id > last_id:
+            return CheckResult(
+                name,
+                False,
+                f"catatan audit terakhir hilang: {a.source} mencatat baris #{a.row_id}, "
+                + (f"jejak kini berakhir di baris #{last_id}" if last_id else "jejak kini kosong"),
+            )
+        if report.seen.get(a.row_id) != a.mac:
+            return CheckResult(
+                name, False, f"baris audit #{a.row_id} berbeda dari salinannya di {a.source} (diganti)"
+            )
+    for a in replaced:
+        if (a.row_id, a.mac) not in report.replaced_heads and report.seen.get(a.row_id) != a.mac:
+            return CheckResult(
+                name,
+                False,
+                f"jejak audit sampai baris #{a.row_id} ({a.source}) diganti tanpa pemulihan cadangan yang "
+                "tercatat: catatan dihapus atau basis data ditukar",
+            )
+    if report.rows == 0:
+        return CheckResult(name, True, "belum ada catatan")
+    if report.legacy_rows == report.rows:
+        return CheckResult(
+            name,
+            True,
+            f"{report.rows} catatan, rantai utuh (format lama tanpa kunci; catatan berikutnya "
+            "menyegelnya dengan kunci audit)",
+        )
+    old = f"; {report.legacy_rows} catatan lama tersegel kunci" if report.legacy_rows else ""
+    where = ", ".join(a.source for a in anchors) or "tidak ada"
+    return CheckResult(
+        name, True, f"{report.rows} catatan, rantai utuh, bertanda kunci{old}; jangkar: {where}"
+    )
 
 
 def check_audit_guard(session: Session) -> CheckResult:
@@ -165,5 +229,9 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
 ]
 
 
-def run_checks(session: Session) -> list[CheckResult]:
-    return [check(session) for check in CHECKS]
+def run_checks(session: Session, anchors: Sequence[Anchor] = ()) -> list[CheckResult]:
+    """Every check; `anchors` are copies of the audit head given by the caller (`check --anchor`)."""
+    return [
+        check_audit_chain(session, anchors) if check is check_audit_chain else check(session)
+        for check in CHECKS
+    ]
