@@ -1,14 +1,17 @@
 """The command line: `kaltim-desk [--db PATH]` opens the window; subcommands run the same services
 without a screen, for office IT staff and scripts.
 
-Every command prints a clear Indonesian message and exits non-zero on a bad argument, a bad file or a
-refused rule (2), or on an unexpected failure (1, with the details in the log file, never a traceback).
+Every command prints a clear Indonesian message and exits non-zero: 2 on a bad argument, a bad file, a
+refused rule or a failure we can name (a full disk, a database held by another writer, a duplicate NIK
+refused by the database, a value too long; the same sentences as the window, `describe_failure`), 3 on
+a failed check, 1 only for the truly unexpected (details in the log file, never a traceback).
+
+Who acts, the writer lock and passwords: `commands/common.py`.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import logging
 import sys
@@ -16,7 +19,7 @@ from collections.abc import Sequence
 
 from kaltim_desk import __version__
 from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.errors import DomainError
+from kaltim_desk.services.errors import DomainError, describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +56,25 @@ class _Parser(argparse.ArgumentParser):
 
 
 def cli_actor() -> Actor:
-    """The command line acts as the office administrator, named after the OS account for the audit trail."""
-    try:
-        user = getpass.getuser()
-    except Exception:
-        user = "unknown"
-    return Actor(username=f"cli:{user}", role="admin", display_name=f"Baris perintah ({user})")
+    """Who acts for this command: the `--user` account, else the OS account (commands/common.py)."""
+    from kaltim_desk.commands.common import current_actor
+
+    return current_actor()
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """--db and --user: where the data are and who acts, accepted before or after the command."""
     parser.add_argument(
         "--db",
         metavar="PATH",
+        default=argparse.SUPPRESS if parser.prog != "kaltim-desk" else None,
         help="berkas basis data SQLite atau URL basis data (bawaan: KALTIM_DESK_DATABASE_URL atau folder data pengguna)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAMA",
+        default=argparse.SUPPRESS if parser.prog != "kaltim-desk" else None,
+        help="bertindak sebagai akun ini (kata sandi ditanyakan); tanpa ini: akun OS dengan hak operator",
     )
 
 
@@ -100,10 +109,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Dibatalkan.", file=sys.stderr)
         return EXIT_FAILED
-    except Exception:
+    except Exception as exc:
+        known = describe_failure(exc)
+        if known is not None:
+            log.warning("command %s stopped: %s", args.command, known, exc_info=True)
+            print(f"Galat: {known}", file=sys.stderr)
+            return EXIT_REFUSED
         log.exception("command %s failed", args.command)
         print(
             f"Terjadi kesalahan tak terduga. Rinciannya dicatat di {log_path()}; kirimkan berkas itu ke petugas TI.",
             file=sys.stderr,
         )
         return EXIT_FAILED
+    finally:
+        from kaltim_desk.commands.common import release
+
+        release()

@@ -75,7 +75,7 @@ def run_check(args: argparse.Namespace) -> int:
                 f"{path.name} tidak memuat kepala jejak audit (bukan ekspor atau cadangan Kaltim Desk versi ini)."
             )
         anchors.append(anchor)
-    db = open_db(args)
+    db = open_db(args, write=False)
     with db.read_session(cli_actor()) as session:
         results = run_checks(session, anchors)
     width = max(len(r.name) for r in results)

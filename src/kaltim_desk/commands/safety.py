@@ -7,7 +7,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from kaltim_desk.commands.common import open_db
+from kaltim_desk.commands.common import act_as, open_db, take_writer_lock
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -77,7 +77,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.cli import CliError
     from kaltim_desk.config import database_url, sqlite_path
     from kaltim_desk.db import Database
     from kaltim_desk.services.backup import NOT_SQLITE, restore_database, verify_backup
@@ -91,7 +91,9 @@ def run_restore(args: argparse.Namespace) -> int:
         raise CliError(NOT_SQLITE)
     db = Database(url)
     try:
-        safety = restore_database(db, source, cli_actor())
+        actor = act_as(args, db)
+        take_writer_lock(db, actor)
+        safety = restore_database(db, source, actor)
     finally:
         db.dispose()
     print(check.message)
@@ -101,10 +103,10 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _users_session(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _users_session(args: argparse.Namespace, *, write: bool = True):  # type: ignore[no-untyped-def]
     from kaltim_desk.cli import cli_actor
 
-    db = open_db(args)
+    db = open_db(args, write=write)
     return db, db.session(cli_actor())
 
 
@@ -131,7 +133,7 @@ def _user_id(session, username: str) -> int:  # type: ignore[no-untyped-def]
 def run_users_list(args: argparse.Namespace) -> int:
     from kaltim_desk.services.users import list_users
 
-    db, ctx = _users_session(args)
+    db, ctx = _users_session(args, write=False)
     with ctx as s:
         rows = list_users(s)
     db.dispose()
