@@ -208,6 +208,33 @@ def trigger_names(conn: Any) -> set[str]:
     return set()
 
 
+def audit_table_powers(conn: Any) -> list[str]:
+    """What the connected role could do to the audit table beyond reading and appending: on PostgreSQL,
+    "superuser", "owner" (may drop the table or its guard trigger, or disable it), "UPDATE", "DELETE",
+    "TRUNCATE" (privileges granted). Empty when the role is the application role of docs/POSTGRES.md.
+    SQLite has no roles: whoever can write the file can do anything, which the keyed chain answers."""
+    if not is_postgresql(conn):
+        return []
+    row = conn.execute(
+        text(
+            "SELECT r.rolsuper, pg_has_role(current_user, c.relowner, 'USAGE'), "
+            "has_table_privilege(current_user, c.oid, 'UPDATE'), "
+            "has_table_privilege(current_user, c.oid, 'DELETE'), "
+            "has_table_privilege(current_user, c.oid, 'TRUNCATE') "
+            "FROM pg_class c JOIN pg_roles r ON r.rolname = current_user "
+            "WHERE c.oid = to_regclass('audit_log')"
+        )
+    ).first()
+    if row is None:
+        return []
+    names = ("superuser", "owner", "UPDATE", "DELETE", "TRUNCATE")
+    return [name for name, has in zip(names, row, strict=True) if has]
+
+
+def current_role(conn: Any) -> str:
+    return str(conn.execute(text("SELECT current_user")).scalar()) if is_postgresql(conn) else ""
+
+
 # --- backups --------------------------------------------------------------------------------------
 
 

@@ -47,6 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     unlock = users_sub.add_parser("unlock", help="buka akun yang terkunci")
     unlock.add_argument("username")
     unlock.set_defaults(func=run_users_unlock)
+    for p in (reset, unlock):
+        p.add_argument(
+            "--recover",
+            action="store_true",
+            help="pemulihan darurat bila tidak ada admin yang dapat masuk: bertindak sebagai admin tanpa "
+            "--user, tercatat di jejak audit atas nama akun OS",
+        )
     for p in (lst, add, reset, unlock):
         add_db_argument(p)
 
@@ -111,7 +118,14 @@ def _users_session(args: argparse.Namespace, *, write: bool = True):  # type: ig
 
 
 def _ask_password() -> str:
-    from kaltim_desk.cli import CliError
+    """A new account password, typed twice (asked once the acting user may manage accounts)."""
+    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.services.errors import PermissionDenied
+    from kaltim_desk.services.permissions import allowed
+
+    role = cli_actor().role
+    if not allowed(role, "user.manage"):
+        raise PermissionDenied(role, "user.manage")
 
     first = getpass.getpass("Kata sandi baru: ")
     second = getpass.getpass("Ulangi kata sandi: ")
@@ -147,8 +161,8 @@ def run_users_list(args: argparse.Namespace) -> int:
 def run_users_add(args: argparse.Namespace) -> int:
     from kaltim_desk.services.users import create_user
 
-    password = _ask_password()
     db, ctx = _users_session(args)
+    password = _ask_password()
     with ctx as s:
         u = create_user(s, args.username, args.name, args.role, password)
     db.dispose()
@@ -159,8 +173,8 @@ def run_users_add(args: argparse.Namespace) -> int:
 def run_users_reset(args: argparse.Namespace) -> int:
     from kaltim_desk.services.users import reset_password
 
-    password = _ask_password()
     db, ctx = _users_session(args)
+    password = _ask_password()
     with ctx as s:
         u = reset_password(s, _user_id(s, args.username), password)
     db.dispose()

@@ -128,21 +128,35 @@ def check_audit_chain(session: Session, extra_anchors: Sequence[Anchor] = ()) ->
 
 
 def check_audit_guard(session: Session) -> CheckResult:
-    """The database's own refusal to change or delete audit rows (migration 0002) is still in place."""
+    """The database's own refusal to change or delete audit rows (migration 0002) is still in place, and
+    on PostgreSQL the application's role can not lift it: it neither owns the audit table (an owner may
+    drop the guard trigger, delete and recreate it) nor holds UPDATE, DELETE or TRUNCATE on it."""
+    name = "Perlindungan jejak audit"
     names = dialect.trigger_names(session)
     if dialect.is_sqlite(session):
         missing = {"audit_log_no_update", "audit_log_no_delete"} - names
     elif dialect.is_postgresql(session):
-        missing = {"audit_log_no_update"} - names
+        missing = {"audit_log_no_update", "audit_log_no_truncate"} - names
     else:
-        return CheckResult("Perlindungan jejak audit", True, "tidak diperiksa pada basis data ini")
+        return CheckResult(name, True, "tidak diperiksa pada basis data ini")
     if missing:
         return CheckResult(
-            "Perlindungan jejak audit",
-            False,
-            "pemicu penolak ubah/hapus audit telah dihapus: " + ", ".join(sorted(missing)),
+            name, False, "pemicu penolak ubah/hapus audit telah dihapus: " + ", ".join(sorted(missing))
         )
-    return CheckResult("Perlindungan jejak audit", True, "catatan audit tidak dapat diubah atau dihapus")
+    powers = dialect.audit_table_powers(session)
+    if powers:
+        return CheckResult(
+            name,
+            False,
+            f"peran basis data aplikasi ({dialect.current_role(session)}) dapat mengubah atau menghapus jejak "
+            f"audit ({', '.join(powers)}): pisahkan peran pemilik dan peran aplikasi (docs/POSTGRES.md, "
+            "bagian 1)",
+        )
+    if dialect.is_postgresql(session):
+        return CheckResult(
+            name, True, "peran aplikasi hanya dapat membaca dan menambah catatan audit, bukan mengubahnya"
+        )
+    return CheckResult(name, True, "catatan audit tidak dapat diubah atau dihapus")
 
 
 def check_people(session: Session) -> CheckResult:
