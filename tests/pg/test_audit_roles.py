@@ -55,7 +55,7 @@ def roles() -> Iterator[tuple[Database, Database]]:
 
 
 def test_the_application_role_appends_but_can_not_rewrite_the_trail(roles: tuple[Database, Database]) -> None:
-    owner, app = roles
+    _owner, app = roles
     with app.session(Actor("siti", "clerk")) as s:
         make_person(s, name="Warga Server")
     for attack in (
@@ -66,7 +66,7 @@ def test_the_application_role_appends_but_can_not_rewrite_the_trail(roles: tuple
         "ALTER TABLE audit_log DISABLE TRIGGER ALL",
         "DROP TABLE audit_log",
     ):
-        with pytest.raises(DBAPIError, match="permission denied|must be owner"), app.session() as s:
+        with pytest.raises(DBAPIError, match=r"permission denied|must be owner"), app.session() as s:
             s.execute(text(attack))
     with app.read_session() as s:
         assert s.scalar(text("SELECT count(*) FROM audit_log WHERE actor = 'siti'")) == 1
