@@ -17,13 +17,14 @@ import pytest
 from sqlalchemy import select
 
 from kaltim_desk.cli import main
+from kaltim_desk.core import audit, audit_anchor
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database, migrate
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import audit, audit_anchor, people
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.backup import make_backup, restore_database
-from kaltim_desk.services.errors import DomainError
+from kaltim_desk.services.office.backup import make_backup, restore_database
+from kaltim_desk.services.registry import people
 from tests.conftest import ADMIN
 from tests.factories import make_person
 
@@ -168,7 +169,7 @@ def test_the_newest_backup_anchors_the_head_when_the_anchor_file_is_gone(
 def test_an_export_given_with_anchor_shows_a_cut_chain(
     trail: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kaltim_desk.services.exports import export_report
+    from kaltim_desk.services.excel.exports import export_report
 
     with trail.session(ADMIN) as s:
         export_report(s, "bnba", tmp_path / "bnba.xlsx")

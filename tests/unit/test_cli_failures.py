@@ -16,11 +16,11 @@ from sqlalchemy.exc import DBAPIError
 
 from kaltim_desk import dialect
 from kaltim_desk.cli import main
+from kaltim_desk.core.errors import describe_failure
 from kaltim_desk.db import Database
 from kaltim_desk.logs import log_path, setup_logging
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import users
-from kaltim_desk.services.errors import describe_failure
+from kaltim_desk.services.office import users
 from tests.conftest import ADMIN
 from tests.factories import make_person, new_nik
 

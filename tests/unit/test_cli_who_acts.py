@@ -18,12 +18,12 @@ from sqlalchemy import select
 
 from kaltim_desk.cli import build_parser, main
 from kaltim_desk.commands import common
+from kaltim_desk.core.settings import load_section
 from kaltim_desk.db import Database
 from kaltim_desk.models.audit import AuditEntry
-from kaltim_desk.services import users
-from kaltim_desk.services.dblock import WriterLock
-from kaltim_desk.services.settings import load_section
-from kaltim_desk.services.startup import SafetySettings
+from kaltim_desk.services.office import users
+from kaltim_desk.services.office.dblock import WriterLock
+from kaltim_desk.services.office.startup import SafetySettings
 from tests.conftest import ADMIN
 from tests.factories import make_person
 

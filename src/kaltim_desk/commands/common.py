@@ -16,7 +16,7 @@ Who acts (docs/SECURITY.md, "Baris perintah"):
   could change it anyway; what matters is that it is never silent.)
 - Either way every audit row records the OS account and the host (`via`: `cli:<account>@<host>`).
 
-Writing commands take the same one-writer lock as the window (services/dblock.py) on an SQLite file and
+Writing commands take the same one-writer lock as the window (services/office/dblock.py) on an SQLite file and
 refuse, naming who holds it, while another PC or window writes; read-only commands do not need it.
 """
 
@@ -37,10 +37,10 @@ from sqlalchemy import func, select
 
 from kaltim_desk import dialect
 from kaltim_desk.config import database_url, sqlite_path
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.db import Database
 from kaltim_desk.models.user import User
-from kaltim_desk.services import auth, dblock, startup
-from kaltim_desk.services.actor import Actor
+from kaltim_desk.services.office import auth, dblock, startup
 
 PASSWORD_FILE_ENV = "KALTIM_DESK_PASSWORD_FILE"
 
@@ -255,7 +255,7 @@ def open_db(
     """Open (and migrate) the database given by --db / the environment, decide who acts, and, for a
     command that writes, take the writer lock. A missing SQLite file is an error for commands that read,
     so a typo never silently creates an empty database."""
-    from kaltim_desk.services.bootstrap import prepare as prepare_db
+    from kaltim_desk.services.office.bootstrap import prepare as prepare_db
 
     url = database_url(getattr(args, "db", None))
     path = sqlite_path(url)

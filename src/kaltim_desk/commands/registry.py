@@ -57,8 +57,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.services import audit_anchor
-    from kaltim_desk.services.checks import run_checks
+    from kaltim_desk.core import audit_anchor
+    from kaltim_desk.services.office.checks import run_checks
 
     anchors = []
     for name in args.anchor:

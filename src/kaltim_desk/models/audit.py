@@ -1,6 +1,6 @@
 """The audit trail: who did what, when, with before/after (NIK masked), each row chained to the previous
 one by an HMAC under the office's audit key (`key_id` names the key; NULL on rows written before keys,
-which are chained by plain SHA-256). services/audit.py writes and verifies it."""
+which are chained by plain SHA-256). core/audit.py writes and verifies it."""
 
 from __future__ import annotations
 

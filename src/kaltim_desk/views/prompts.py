@@ -55,9 +55,9 @@ class QtPrompts:
 
 def describe_error(exc: BaseException) -> str:
     """What a clerk reads for a failure: the shared description of a failure we can name
-    (`services.errors.describe_failure`, the CLI shows the same), or a plain sentence for anything else."""
+    (`core.errors.describe_failure`, the CLI shows the same), or a plain sentence for anything else."""
+    from kaltim_desk.core.errors import describe_failure
     from kaltim_desk.logs import log_path
-    from kaltim_desk.services.errors import describe_failure
 
     known = describe_failure(exc)
     if known is not None:

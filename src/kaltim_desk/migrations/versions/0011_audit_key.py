@@ -1,7 +1,7 @@
 """audit key: each audit row names the key of its HMAC chain (NULL for the rows written before keys)
 
 Rows written from now on are chained by an HMAC-SHA-256 under an office key kept outside the database
-(services/audit.py); `key_id` says which key, so `check` can tell a row signed with another office's key
+(core/audit.py); `key_id` says which key, so `check` can tell a row signed with another office's key
 from a tampered one. Rows written before this migration keep their plain SHA-256 links (key_id NULL), and
 the first keyed row's MAC covers the last of them, which seals the old chain under the key.
 

@@ -1,0 +1,163 @@
+"""The audit chain's head kept outside the database (issue 17, finding 4).
+
+A chain cut at the end, or emptied, is still a valid chain; what shows the cut is a copy of the head
+(last row id and MAC) somewhere the database's writer does not control:
+
+- the anchor file `audit-anchor.json` in the per-user data folder, rewritten after every commit that
+  wrote audit rows (one entry per database, by its location);
+- every backup: a backup is a copy of the audit rows, so its last row is a head the live chain must
+  still hold (`backup_head`; `check` reads the newest backup beside an SQLite database);
+- every export's metadata (`audit_head`), which `check --anchor FILE.xlsx` compares.
+
+When the chain at a location no longer extends the one the file remembers (a restore, a database
+replaced or emptied), the old head is kept in the entry's `replaced` list; `check` accepts it only when a
+`backup.restore` audit row in the chain names it (`replaced_head`), and reports it otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kaltim_desk.config import data_dir, sqlite_path
+from kaltim_desk.core import audit
+from kaltim_desk.fileio import atomic_path
+from kaltim_desk.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+ANCHOR_FILE_NAME = "audit-anchor.json"
+REPLACED_KEPT = 20
+
+
+@dataclass(frozen=True)
+class Anchor:
+    source: str  # where the copy is, for the message ("folder data", "cadangan X.db", "ekspor Y.xlsx")
+    row_id: int
+    mac: str
+    first: str | None = None  # the chain's first link, when the anchor knows it
+
+
+def anchor_path() -> Path:
+    return data_dir() / ANCHOR_FILE_NAME
+
+
+def location(session: Session) -> str:
+    """Which database this is, by where it lives (not by content: an emptied chain is still found)."""
+    url = session.get_bind().engine.url
+    path = sqlite_path(url.render_as_string(hide_password=True))
+    if path is not None:
+        return str(path.expanduser().resolve())
+    return f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_anchor(session: Session, row_id: int, mac: str, first: str | None) -> None:
+    """After a commit: remember (row_id, mac) as this database's head (`first`: the chain's first link).
+    Never raises: the commit is done, and a full disk here must not turn a saved change into an error;
+    the log says so."""
+    try:
+        path = anchor_path()
+        data = _read(path)
+        entries = data.setdefault("databases", {})
+        where = location(session)
+        old = entries.get(where)
+        entry: dict[str, Any] = {
+            "first": first,
+            "id": row_id,
+            "mac": mac,
+            "at": utcnow().isoformat(timespec="seconds"),
+        }
+        if isinstance(old, dict):
+            replaced = list(old.get("replaced") or [])
+            extends = old.get("first") == first and int(old.get("id", 0)) <= row_id
+            if not extends:
+                replaced.append({k: old.get(k) for k in ("first", "id", "mac", "at")})
+            if replaced:
+                entry["replaced"] = replaced[-REPLACED_KEPT:]
+        entries[where] = entry
+        data["version"] = 1
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+            if os.name != "nt":
+                os.chmod(tmp, 0o600)
+    except Exception:
+        log.warning("audit anchor not written", exc_info=True)
+
+
+if write_anchor not in audit.after_commit_hooks:
+    audit.after_commit_hooks.append(write_anchor)
+
+
+def file_anchors(session: Session) -> tuple[list[Anchor], list[Anchor]]:
+    """This database's head in the data folder's anchor file, and the heads it replaced."""
+    entry = _read(anchor_path()).get("databases", {}).get(location(session))
+    if not isinstance(entry, dict):
+        return [], []
+
+    def one(e: dict[str, Any], label: str) -> Anchor | None:
+        with contextlib.suppress(TypeError, ValueError):
+            return Anchor(label, int(e["id"]), str(e["mac"]), e.get("first"))
+        return None
+
+    current = one(entry, "berkas jangkar di folder data")
+    replaced = [
+        a
+        for e in entry.get("replaced") or []
+        if isinstance(e, dict) and (a := one(e, f"berkas jangkar di folder data (per {e.get('at')})"))
+    ]
+    return ([current] if current else []), replaced
+
+
+def backup_head(path: Path) -> Anchor | None:
+    """The head an SQLite backup holds (its last audit row), read-only; None if unreadable."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        first = conn.execute("SELECT hash FROM audit_log ORDER BY id LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    if last is None:
+        return None
+    return Anchor(f"cadangan {path.name}", int(last[0]), str(last[1]), first[0] if first else None)
+
+
+def export_anchor(path: Path) -> Anchor | None:
+    """The `audit_head` of an exported workbook's metadata sheet."""
+    from openpyxl import load_workbook  # lazy: openpyxl is heavy and only `check --anchor` needs it
+
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception:
+        return None
+    try:
+        if "_META" not in wb.sheetnames:
+            return None
+        for row in wb["_META"].iter_rows(values_only=True):
+            if row and row[0] == "audit_head" and len(row) > 1 and row[1]:
+                head = audit.parse_head(str(row[1]))
+                return None if head is None else Anchor(f"ekspor {path.name}", head[0], head[1])
+    finally:
+        wb.close()
+    return None
