@@ -23,6 +23,7 @@ from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database, migrate
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.person import Person
+from kaltim_desk.services.office import users
 from kaltim_desk.services.office.backup import make_backup, restore_database
 from kaltim_desk.services.registry import people
 from tests.conftest import ADMIN
@@ -252,3 +253,34 @@ def test_an_old_unkeyed_chain_is_sealed_on_upgrade_not_reported_as_tampered(
     conn.execute("DELETE FROM audit_log WHERE id = 4")  # and the sealing row removed
     code, line = _check(db, capsys)
     assert code == 3 and "mencatat baris #4, jejak kini berakhir di baris #3" in line
+
+
+def test_a_restore_done_outside_the_app_is_accepted_by_an_admin(
+    trail: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IT staff put an older copy of the file back by hand (or pg_restore on a server): check reports the
+    cut until an admin records the restore, with a reason, in the trail itself."""
+    import shutil
+
+    assert trail.path is not None
+    trail.dispose()
+    shutil.copyfile(trail.path, tmp_path / "salinan.db")
+    with trail.session(ADMIN) as s:
+        make_person(s, name="Sesudah Salinan")
+    trail.dispose()
+    shutil.copyfile(tmp_path / "salinan.db", trail.path)
+    for side in ("-wal", "-shm"):
+        Path(str(trail.path) + side).unlink(missing_ok=True)
+    code, line = _check(trail, capsys)
+    assert code == 3 and "catatan audit terakhir hilang" in line
+    with trail.session(ADMIN) as s:
+        users.create_user(s, "ani", "Ani Admin", "admin", "kata-sandi-ani-1")
+    (tmp_path / "ani.pw").write_text("kata-sandi-ani-1\n")
+    monkeypatch.setenv("KALTIM_DESK_PASSWORD_FILE", str(tmp_path / "ani.pw"))
+    capsys.readouterr()
+    argv = ["accept-restore", "--db", str(trail.path), "--reason", "salinan 5 Des dipasang kembali"]
+    assert main(argv) == 2  # an admin's decision
+    assert main([*argv, "--user", "ani"]) == 0
+    assert "Pemulihan diterima: jejak lama sampai baris #6" in capsys.readouterr().out
+    code, line = _check(trail, capsys)
+    assert code == 0, line

@@ -38,6 +38,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     check.set_defaults(func=run_check)
 
+    accept = sub.add_parser(
+        "accept-restore",
+        help="terima pemulihan basis data yang dilakukan di luar aplikasi (mis. pg_restore)",
+        description="Setelah basis data dipulihkan di luar aplikasi ke tempat yang sama, jejak auditnya lebih "
+        "pendek dari salinan kepalanya di folder data, dan `check` melaporkannya. Perintah ini (admin, "
+        "dengan alasan) mencatat pemulihan itu di jejak audit, sehingga `check` tidak lagi menganggapnya "
+        "pengubahan.",
+    )
+    add_db_argument(accept)
+    accept.add_argument("--reason", required=True, metavar="ALASAN")
+    accept.set_defaults(func=run_accept_restore)
+
 
 def run_demo(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError
@@ -84,3 +96,19 @@ def run_check(args: argparse.Namespace) -> int:
     bad = [r for r in results if not r.ok]
     print("Semua pemeriksaan lulus." if not bad else f"{len(bad)} pemeriksaan gagal.")
     return 0 if not bad else 3
+
+
+def run_accept_restore(args: argparse.Namespace) -> int:
+    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.core import audit_anchor
+
+    db = open_db(args)
+    with db.session(cli_actor()) as s:
+        gone = audit_anchor.accept_restore(s, args.reason)
+    if not gone:
+        print("Jejak audit memuat semua kepala yang tercatat di luar basis data; pemulihan dicatat saja.")
+    for head in gone:
+        print(
+            f"Pemulihan diterima: jejak lama sampai baris #{head.row_id} tidak lagi dilaporkan sebagai pengubahan."
+        )
+    return 0

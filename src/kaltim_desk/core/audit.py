@@ -45,6 +45,9 @@ from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.base import utcnow
 
 GENESIS = "0" * 64
+# Audit actions whose detail names (`replaced_head`) the head of a chain deliberately replaced: the app's
+# restore, and an admin's acceptance of a server-side restore (`accept-restore`).
+REPLACING_ACTIONS = ("backup.restore", "audit.accept_restore")
 KEY_FILE_ENV = "KALTIM_DESK_AUDIT_KEY_FILE"
 KEY_FILE_NAME = "audit.key"
 _KEY_ID_LABEL = b"kaltim-desk audit key id"
@@ -200,6 +203,9 @@ def record(
     # Each row links to the previous one: on a server, concurrent writers take turns from here to their
     # commit, or two of them would both link to the same row and fork the chain.
     dialect.serialize_writers(session, "audit_log")
+    if "audit_listening" not in session.info:
+        for hook in before_first_write_hooks:
+            hook(session)
     last = session.execute(
         select(AuditEntry.hash, AuditEntry.key_id).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
@@ -230,6 +236,10 @@ def record(
     _remember_head(session, row)
     return row
 
+
+# Set by core/audit_anchor.py: called with the session before its first audit row (to compare the chain
+# with the head kept outside while the session can still read).
+before_first_write_hooks: list[Callable[[Session], None]] = []
 
 # Set by core/audit_anchor.py: called with (session, head id, head MAC, first link) after a commit
 # that wrote audit rows, to keep a copy of the head outside the database. (The session can not run SQL
@@ -330,11 +340,12 @@ def verify_rows(rows: Iterable[Row], *, key: bytes | None, want: Iterable[int] =
             report.first_hash = h
         if rid in wanted:
             report.seen[rid] = h
-        if action == "backup.restore" and detail:
+        if action in REPLACING_ACTIONS and detail:
             with contextlib.suppress(ValueError, TypeError, AttributeError):
-                replaced = parse_head(str(json.loads(detail).get("replaced_head") or ""))
-                if replaced:
-                    report.replaced_heads.add(replaced)
+                for text in str(json.loads(detail).get("replaced_head") or "").split():
+                    replaced = parse_head(text)
+                    if replaced:
+                        report.replaced_heads.add(replaced)
         prev = h
         report.rows += 1
         report.head = (rid, h)

@@ -25,16 +25,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaltim_desk.config import data_dir, sqlite_path
 from kaltim_desk.core import audit
+from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.permissions import require
 from kaltim_desk.fileio import atomic_path
+from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
 ANCHOR_FILE_NAME = "audit-anchor.json"
+ANCHOR_FILE_ENV = "KALTIM_DESK_AUDIT_ANCHOR_FILE"
 REPLACED_KEPT = 20
 
 
@@ -47,12 +52,16 @@ class Anchor:
 
 
 def anchor_path() -> Path:
-    return data_dir() / ANCHOR_FILE_NAME
+    """The anchor file: in the data folder, or where KALTIM_DESK_AUDIT_ANCHOR_FILE says (e.g. a drive
+    the database's writers can not reach)."""
+    override = os.environ.get(ANCHOR_FILE_ENV)
+    return Path(override) if override else data_dir() / ANCHOR_FILE_NAME
 
 
-def location(session: Session) -> str:
-    """Which database this is, by where it lives (not by content: an emptied chain is still found)."""
-    url = session.get_bind().engine.url
+def location(bind: Any) -> str:
+    """Which database this is, by where it lives (not by content: an emptied chain is still found).
+    `bind`: a Session or an Engine."""
+    url = (bind.get_bind().engine if hasattr(bind, "get_bind") else bind).url
     path = sqlite_path(url.render_as_string(hide_password=True))
     if path is not None:
         return str(path.expanduser().resolve())
@@ -85,7 +94,7 @@ def write_anchor(session: Session, row_id: int, mac: str, first: str | None) -> 
         }
         if isinstance(old, dict):
             replaced = list(old.get("replaced") or [])
-            extends = old.get("first") == first and int(old.get("id", 0)) <= row_id
+            extends = session.info.get("anchor_extends", True) and old.get("first") == first
             if not extends:
                 replaced.append({k: old.get(k) for k in ("first", "id", "mac", "at")})
             if replaced:
@@ -101,8 +110,63 @@ def write_anchor(session: Session, row_id: int, mac: str, first: str | None) -> 
         log.warning("audit anchor not written", exc_info=True)
 
 
+def forget(engine: Any) -> None:
+    """A database was just created at this location (its schema made from nothing): whatever the
+    anchor file remembers for the location belonged to a database that is gone, not to this one."""
+    with contextlib.suppress(Exception):
+        path = anchor_path()
+        data = _read(path)
+        if data.get("databases", {}).pop(location(engine), None) is not None:
+            with atomic_path(path) as tmp:
+                tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+                if os.name != "nt":
+                    os.chmod(tmp, 0o600)
+
+
+def _compare_before_writing(session: Session) -> None:
+    """Before a session's first audit row: does the chain still hold the head the file remembers? (If
+    not, the chain was cut or replaced since; the file keeps the old head for `check`.)"""
+    try:
+        entry = _read(anchor_path()).get("databases", {}).get(location(session))
+        if not isinstance(entry, dict):
+            return
+        held = session.scalar(select(AuditEntry.hash).where(AuditEntry.id == int(entry["id"])))
+        session.info["anchor_extends"] = held == entry.get("mac")
+    except Exception:
+        log.warning("audit anchor not compared", exc_info=True)
+
+
+if _compare_before_writing not in audit.before_first_write_hooks:
+    audit.before_first_write_hooks.append(_compare_before_writing)
+
 if write_anchor not in audit.after_commit_hooks:
     audit.after_commit_hooks.append(write_anchor)
+
+
+def accept_restore(session: Session, reason: str) -> list[Anchor]:
+    """An admin confirms that this database was restored outside the app (pg_restore into the same
+    database, a file copied back): the heads the anchor file remembers and the chain no longer holds
+    are recorded, with the reason, in an `audit.accept_restore` row, so `check` takes the shorter chain
+    for a restore instead of tampering. Returns the heads accepted."""
+    require(session, "backup.restore")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError("reason_required", "Sebutkan alasan (mis. tanggal dan berkas pemulihan di server).")
+    current, replaced = file_anchors(session)
+    gone = [
+        a
+        for a in (*current, *replaced)
+        if session.scalar(select(AuditEntry.hash).where(AuditEntry.id == a.row_id)) != a.mac
+    ]
+    audit.record(
+        session,
+        "audit.accept_restore",
+        "database",
+        None,
+        replaced_head=" ".join(audit.format_head((a.row_id, a.mac)) for a in gone),
+        reason=reason,
+    )
+    return gone
 
 
 def file_anchors(session: Session) -> tuple[list[Anchor], list[Anchor]]:

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "group.status": "Status kelompok",
     "backup.create": "Cadangan",
     "backup.restore": "Pemulihan",
+    "audit.accept_restore": "Pemulihan di luar aplikasi diterima",
     "lock.takeover": "Ambil alih kunci",
     "user.create": "Pengguna baru",
     "user.edit": "Ubah pengguna",
