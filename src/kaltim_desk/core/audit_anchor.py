@@ -32,7 +32,6 @@ from kaltim_desk.config import data_dir, sqlite_path
 from kaltim_desk.core import audit
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
-from kaltim_desk.fileio import atomic_path
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.base import utcnow
 
@@ -68,6 +67,22 @@ def location(bind: Any) -> str:
     return f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
 
 
+def _replace(path: Path, data: dict[str, Any]) -> None:
+    """Write the anchor file whole (temporary file, then rename), private to this account. Not flushed
+    to disk: after a power cut the file can only be older than the database (committed with
+    synchronous=FULL first), which `check` reads as a head the chain still holds, never as a cut."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, indent=1, sort_keys=True))
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -101,11 +116,7 @@ def write_anchor(session: Session, row_id: int, mac: str, first: str | None) -> 
                 entry["replaced"] = replaced[-REPLACED_KEPT:]
         entries[where] = entry
         data["version"] = 1
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(path) as tmp:
-            tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-            if os.name != "nt":
-                os.chmod(tmp, 0o600)
+        _replace(path, data)
     except Exception:
         log.warning("audit anchor not written", exc_info=True)
 
@@ -117,10 +128,7 @@ def forget(engine: Any) -> None:
         path = anchor_path()
         data = _read(path)
         if data.get("databases", {}).pop(location(engine), None) is not None:
-            with atomic_path(path) as tmp:
-                tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-                if os.name != "nt":
-                    os.chmod(tmp, 0o600)
+            _replace(path, data)
 
 
 def _compare_before_writing(session: Session) -> None:
