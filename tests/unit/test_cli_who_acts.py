@@ -27,8 +27,6 @@ from kaltim_desk.services.office.startup import SafetySettings
 from tests.conftest import ADMIN
 from tests.factories import make_person
 
-pytestmark = pytest.mark.sqlite_only  # the writer lock and synced folders are about SQLite files
-
 
 @pytest.fixture
 def office(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
@@ -63,13 +61,14 @@ def _single_user(db: Database) -> bool:
         return load_section(s, SafetySettings).allow_network_single_user
 
 
+@pytest.mark.sqlite_only  # the writer lock and synced folders are about SQLite files
 def test_a_writing_command_is_refused_while_another_pc_writes(
     office: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     _as(monkeypatch, tmp_path, "ani")
     gui = WriterLock(office, "siti", host="PC-OPERATOR", pid=4242)
     assert gui.acquire() is None
-    code = main(["network-mode", "--db", str(office.path), "--single-user", "on"])
+    code = main(["network-mode", "--db", office.url, "--single-user", "on"])
     err = capsys.readouterr().err
     assert code == 2
     assert (
@@ -78,15 +77,16 @@ def test_a_writing_command_is_refused_while_another_pc_writes(
     )
     assert "dibatalkan; tidak ada yang berubah" in err
     assert not _single_user(office)
-    assert main(["check", "--db", str(office.path)]) == 0  # reading needs no lock
+    assert main(["check", "--db", office.url]) == 0  # reading needs no lock
     gui.release()
-    code = main(["network-mode", "--db", str(office.path), "--user", "ani", "--single-user", "on"])
+    code = main(["network-mode", "--db", office.url, "--user", "ani", "--single-user", "on"])
     assert code == 0, capsys.readouterr().err
     assert _single_user(office)
 
 
+@pytest.mark.sqlite_only  # the writer lock and synced folders are about SQLite files
 def test_the_command_holds_the_lock_while_it_writes_and_releases_it(office: Database) -> None:
-    args = argparse.Namespace(db=str(office.path), user=None)
+    args = argparse.Namespace(db=office.url, user=None)
     common.open_db(args)
     try:
         holder = WriterLock(office, "siti", host="PC-OPERATOR", pid=1).acquire()
@@ -97,6 +97,7 @@ def test_the_command_holds_the_lock_while_it_writes_and_releases_it(office: Data
     assert WriterLock(office, "siti", host="PC-OPERATOR", pid=1).acquire() is None
 
 
+@pytest.mark.sqlite_only  # the writer lock and synced folders are about SQLite files
 def test_a_database_and_an_output_in_a_synced_folder_are_warned_about(
     db: Database, tmp_path: Path, capsys: Any
 ) -> None:
@@ -118,13 +119,13 @@ def test_without_user_the_os_account_acts_with_a_clerks_rights(
     office: Database, tmp_path: Path, capsys: Any
 ) -> None:
     out = tmp_path / "r.xlsx"
-    assert main(["export", "recap", "--db", str(office.path), "--out", str(out)]) == 0
+    assert main(["export", "recap", "--db", office.url, "--out", str(out)]) == 0
     row = _last_audit(office)
     os_user = getpass.getuser()
     assert row.action == "export.masked" and row.actor == f"cli:{os_user}"
     assert json.loads(row.detail or "{}")["via"] == f"cli:{os_user}@{socket.gethostname()}"
     capsys.readouterr()
-    code = main(["users", "add", "eka", "--db", str(office.path), "--name", "Eka", "--role", "admin"])
+    code = main(["users", "add", "eka", "--db", office.url, "--name", "Eka", "--role", "admin"])
     assert code == 2
     assert "Peran 'clerk' tidak berwenang" in capsys.readouterr().err
 
@@ -133,7 +134,7 @@ def test_user_logs_in_and_the_audit_names_the_account_and_the_os_account(
     office: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     _as(monkeypatch, tmp_path, "ani")
-    assert main(["network-mode", "--db", str(office.path), "--user", "ani", "--single-user", "on"]) == 0
+    assert main(["network-mode", "--db", office.url, "--user", "ani", "--single-user", "on"]) == 0
     row = _last_audit(office)
     assert row.actor == "ani" and row.action == "settings.edit"
     assert json.loads(row.detail or "{}")["via"].startswith(f"cli:{getpass.getuser()}@")
@@ -147,7 +148,7 @@ def test_a_wrong_password_is_refused_counted_and_audited(
 ) -> None:
     (tmp_path / "wrong.pw").write_text("bukan-ini\n")
     monkeypatch.setenv(common.PASSWORD_FILE_ENV, str(tmp_path / "wrong.pw"))
-    code = main(["network-mode", "--db", str(office.path), "--user", "ani", "--single-user", "on"])
+    code = main(["network-mode", "--db", office.url, "--user", "ani", "--single-user", "on"])
     assert code == 2 and "Nama pengguna atau kata sandi salah" in capsys.readouterr().err
     assert not _single_user(office)
     row = _last_audit(office)
@@ -167,7 +168,7 @@ def test_the_password_is_asked_at_the_terminal_never_taken_as_an_argument(
     monkeypatch.setattr(getpass, "getpass", fake_getpass)
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     out = tmp_path / "full.xlsx"
-    argv = ["export", "bnba", "--db", str(office.path), "--user", "budi", "--out", str(out)]
+    argv = ["export", "bnba", "--db", office.url, "--user", "budi", "--out", str(out)]
     assert main([*argv, "--full", "--reason", "permintaan provinsi"]) == 0, capsys.readouterr().err
     assert asked == ["Kata sandi budi: ", "Kata sandi berkas: ", "Ulangi kata sandi berkas: "]
     assert "LENGKAP, terenkripsi" in capsys.readouterr().out
@@ -184,7 +185,7 @@ def test_a_password_file_serves_scripts_and_the_old_flag_still_works_with_a_warn
     secret = tmp_path / "berkas.pw"
     secret.write_text("rahasia-berkas-1\n")
     secret.chmod(0o600)
-    base = ["export", "bnba", "--db", str(office.path), "--user", "budi", "--full", "--reason", "permintaan"]
+    base = ["export", "bnba", "--db", office.url, "--user", "budi", "--full", "--reason", "permintaan"]
     assert main([*base, "--out", str(tmp_path / "a.xlsx"), "--password-file", str(secret)]) == 0
     assert "Peringatan" not in capsys.readouterr().err
     assert main([*base, "--out", str(tmp_path / "b.xlsx"), "--password", "rahasia-berkas-1"]) == 0
@@ -196,7 +197,7 @@ def test_a_database_without_accounts_is_set_up_from_the_command_line(
     db: Database, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": "kata-sandi-admin-1")
-    code = main(["users", "add", "admin", "--db", str(db.path), "--name", "Admin Kantor", "--role", "admin"])
+    code = main(["users", "add", "admin", "--db", db.url, "--name", "Admin Kantor", "--role", "admin"])
     assert code == 0, capsys.readouterr().err
     row = _last_audit(db)
     assert row.action == "user.create" and row.actor == f"cli:{getpass.getuser()}"
@@ -206,9 +207,9 @@ def test_a_forgotten_admin_password_is_recovered_loudly(
     office: Database, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": "sandi-baru-ani-2")
-    assert main(["users", "reset-password", "ani", "--db", str(office.path)]) == 2  # not silently
+    assert main(["users", "reset-password", "ani", "--db", office.url]) == 2  # not silently
     capsys.readouterr()
-    assert main(["users", "reset-password", "ani", "--db", str(office.path), "--recover"]) == 0
+    assert main(["users", "reset-password", "ani", "--db", office.url, "--recover"]) == 0
     assert "pemulihan darurat: akun OS" in capsys.readouterr().err
     row = _last_audit(office)
     assert row.action == "user.reset_password" and row.actor == f"cli:{getpass.getuser()}"
