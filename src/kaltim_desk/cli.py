@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from kaltim_desk import __version__
-from kaltim_desk.core.actor import Actor
+from kaltim_desk.commands.common import CliError, add_db_argument, release
 from kaltim_desk.core.errors import DomainError, describe_failure
 
 log = logging.getLogger(__name__)
@@ -38,10 +38,6 @@ COMMAND_MODULES = (
 )
 
 
-class CliError(Exception):
-    """A user-facing failure of a command: bad argument or bad file; the message says what and where."""
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -53,29 +49,6 @@ class _Parser(argparse.ArgumentParser):
             .replace("argument", "argumen")
         )
         self.exit(EXIT_REFUSED, f"{self.prog}: galat: {translated}\n")
-
-
-def cli_actor() -> Actor:
-    """Who acts for this command: the `--user` account, else the OS account (commands/common.py)."""
-    from kaltim_desk.commands.common import current_actor
-
-    return current_actor()
-
-
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    """--db and --user: where the data are and who acts, accepted before or after the command."""
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        default=argparse.SUPPRESS if parser.prog != "kaltim-desk" else None,
-        help="berkas basis data SQLite atau URL basis data (bawaan: KALTIM_DESK_DATABASE_URL atau folder data pengguna)",
-    )
-    parser.add_argument(
-        "--user",
-        metavar="NAMA",
-        default=argparse.SUPPRESS if parser.prog != "kaltim-desk" else None,
-        help="bertindak sebagai akun ini (kata sandi ditanyakan); tanpa ini: akun OS dengan hak operator",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,6 +95,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_FAILED
     finally:
-        from kaltim_desk.commands.common import release
-
         release()

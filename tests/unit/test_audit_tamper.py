@@ -24,7 +24,8 @@ from kaltim_desk.db import Database, migrate
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.person import Person
 from kaltim_desk.services.office import users
-from kaltim_desk.services.office.backup import make_backup, restore_database
+from kaltim_desk.services.office.backup import make_backup
+from kaltim_desk.services.office.restore import restore_database
 from kaltim_desk.services.registry import people
 from tests.conftest import ADMIN
 from tests.factories import make_person

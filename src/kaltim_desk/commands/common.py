@@ -41,6 +41,7 @@ from kaltim_desk.core.actor import Actor
 from kaltim_desk.db import Database
 from kaltim_desk.models.user import User
 from kaltim_desk.services.office import auth, dblock, startup
+from kaltim_desk.services.office.bootstrap import prepare as prepare_db
 
 PASSWORD_FILE_ENV = "KALTIM_DESK_PASSWORD_FILE"
 
@@ -69,10 +70,24 @@ def via() -> str:
     return f"cli:{user}@{host}"[:120]
 
 
-def _error(message: str) -> Exception:
-    from kaltim_desk.cli import CliError  # cli imports this module's users: resolved at call time
+class CliError(Exception):
+    """A user-facing failure of a command: bad argument or bad file; the message says what and where."""
 
-    return CliError(message)
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """--db and --user: where the data are and who acts, accepted before or after the command."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS if parser.prog != "kaltim-desk" else None,
+        help="berkas basis data SQLite atau URL basis data (bawaan: KALTIM_DESK_DATABASE_URL atau folder data pengguna)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAMA",
+        default=argparse.SUPPRESS if parser.prog != "kaltim-desk" else None,
+        help="bertindak sebagai akun ini (kata sandi ditanyakan); tanpa ini: akun OS dengan hak operator",
+    )
 
 
 def warn(message: str) -> None:
@@ -87,12 +102,12 @@ def _read_secret_file(path: Path, what: str) -> str:
         mode = path.stat().st_mode
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise _error(f"Berkas {what} {path} tidak dapat dibaca: {exc.strerror or exc}.") from exc
+        raise CliError(f"Berkas {what} {path} tidak dapat dibaca: {exc.strerror or exc}.") from exc
     if os.name != "nt" and mode & (stat.S_IRGRP | stat.S_IROTH):
         warn(f"berkas {what} {path} dapat dibaca pengguna lain; batasi dengan `chmod 600 {path}`.")
     first = text.splitlines()[0] if text else ""
     if not first:
-        raise _error(f"Berkas {what} {path} kosong.")
+        raise CliError(f"Berkas {what} {path} kosong.")
     return first
 
 
@@ -105,7 +120,7 @@ def account_password(username: str) -> str:
         return getpass.getpass(f"Kata sandi {username}: ")
     line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line.strip():
-        raise _error(
+        raise CliError(
             f"Kata sandi {username} tidak diberikan: ketik saat ditanya, atau untuk skrip isi berkas yang "
             f"disebut {PASSWORD_FILE_ENV} (lihat README)."
         )
@@ -127,10 +142,10 @@ def file_password(args: argparse.Namespace, *, confirm: bool, needed: bool) -> s
     if not needed:
         return None
     if sys.stdin is None or not sys.stdin.isatty():
-        raise _error("Kata sandi berkas dibutuhkan: beri --password-file BERKAS (untuk skrip).")
+        raise CliError("Kata sandi berkas dibutuhkan: beri --password-file BERKAS (untuk skrip).")
     first = getpass.getpass("Kata sandi berkas: ")
     if confirm and getpass.getpass("Ulangi kata sandi berkas: ") != first:
-        raise _error("Kedua kata sandi berkas tidak sama.")
+        raise CliError("Kedua kata sandi berkas tidak sama.")
     return first
 
 
@@ -156,7 +171,7 @@ def _has_accounts(db: Database) -> bool:
 
 
 def act_as(args: argparse.Namespace, db: Database) -> Actor:
-    """Decide who acts for this command (module docstring) and remember it for `cli.cli_actor()`."""
+    """Decide who acts for this command (module docstring) and remember it for `cli_actor()`."""
     user, _host = os_account()
     name = getattr(args, "user", None)
     if name:
@@ -164,9 +179,9 @@ def act_as(args: argparse.Namespace, db: Database) -> Actor:
         with db.session(Actor(f"cli:{user}", "clerk", via=via())) as s:
             result = auth.login(s, name, password)  # failed attempts are audited and counted
         if not result.ok or result.actor is None:
-            raise _error(result.message)
+            raise CliError(result.message)
         if result.must_change_password:
-            raise _error(
+            raise CliError(
                 f"Kata sandi {name} harus diganti dulu: masuk sekali lewat aplikasi untuk menggantinya."
             )
         actor = dataclasses.replace(result.actor, via=via())
@@ -184,8 +199,9 @@ def act_as(args: argparse.Namespace, db: Database) -> Actor:
     return actor
 
 
-def current_actor() -> Actor:
-    """Who acts, once a command opened its database; before that, the OS account as a clerk."""
+def cli_actor() -> Actor:
+    """Who acts for this command, once it opened its database (`act_as`); before that, the OS account
+    as a clerk."""
     if _state.actor is not None:
         return _state.actor
     user, _host = os_account()
@@ -206,7 +222,7 @@ def take_writer_lock(db: Database, actor: Actor) -> None:
     holder = lock.acquire()
     if holder is not None:
         if not holder.stale:
-            raise _error(
+            raise CliError(
                 "Basis data sedang dipakai untuk menulis oleh "
                 + holder.describe()
                 + ". Perintah ini menulis, jadi dibatalkan; tidak ada yang berubah. Ulangi setelah pengguna itu "
@@ -255,18 +271,16 @@ def open_db(
     """Open (and migrate) the database given by --db / the environment, decide who acts, and, for a
     command that writes, take the writer lock. A missing SQLite file is an error for commands that read,
     so a typo never silently creates an empty database."""
-    from kaltim_desk.services.office.bootstrap import prepare as prepare_db
-
     url = database_url(getattr(args, "db", None))
     path = sqlite_path(url)
     if must_exist and path is not None and not path.exists():
-        raise _error(f"Basis data tidak ditemukan: {path}")
+        raise CliError(f"Basis data tidak ditemukan: {path}")
     if path is not None and path.exists() and path.is_dir():
-        raise _error(f"{path} adalah folder, bukan berkas basis data.")
+        raise CliError(f"{path} adalah folder, bukan berkas basis data.")
     if path is not None and path.exists() and path.stat().st_size:
         with path.open("rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
-                raise _error(f"{path} bukan berkas basis data Kaltim Desk (bukan SQLite).")
+                raise CliError(f"{path} bukan berkas basis data Kaltim Desk (bukan SQLite).")
     if path is not None:
         warn_if_shared_folder(path, "Basis data")
     db = Database(url)
@@ -281,8 +295,8 @@ def open_db(
 def out_path(value: str) -> Path:
     path = Path(value)
     if path.exists() and path.is_dir():
-        raise _error(f"{path} adalah folder; sebutkan nama berkas keluaran.")
+        raise CliError(f"{path} adalah folder; sebutkan nama berkas keluaran.")
     if not path.parent.exists():
-        raise _error(f"Folder {path.parent} tidak ada.")
+        raise CliError(f"Folder {path.parent} tidak ada.")
     warn_if_shared_folder(path.parent.resolve(), "Berkas keluaran")
     return path

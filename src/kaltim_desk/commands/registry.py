@@ -10,7 +10,7 @@ from kaltim_desk.commands.common import open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     demo = sub.add_parser(
         "demo",
@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError
+    from kaltim_desk.commands.common import CliError
     from kaltim_desk.demo import create_demo_office
 
     if args.people < 20:
@@ -68,9 +68,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.core import audit_anchor
-    from kaltim_desk.services.office.checks import run_checks
+    from kaltim_desk.services.checks import run_checks
 
     anchors = []
     for name in args.anchor:
@@ -99,7 +99,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_accept_restore(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.core import audit_anchor
 
     db = open_db(args)

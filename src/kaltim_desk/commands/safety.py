@@ -11,7 +11,7 @@ from kaltim_desk.commands.common import act_as, open_db, take_writer_lock
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     backup = sub.add_parser(
         "backup",
@@ -68,7 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.office.backup import create_backup
 
     folder = Path(args.to)
@@ -84,10 +84,11 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError
+    from kaltim_desk.commands.common import CliError
     from kaltim_desk.config import database_url, sqlite_path
     from kaltim_desk.db import Database
-    from kaltim_desk.services.office.backup import NOT_SQLITE, restore_database, verify_backup
+    from kaltim_desk.services.office.backup import NOT_SQLITE, verify_backup
+    from kaltim_desk.services.office.restore import restore_database
 
     source = Path(args.backup_file)
     check = verify_backup(source)
@@ -111,7 +112,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def _users_session(args: argparse.Namespace, *, write: bool = True):  # type: ignore[no-untyped-def]
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
 
     db = open_db(args, write=write)
     return db, db.session(cli_actor())
@@ -119,7 +120,7 @@ def _users_session(args: argparse.Namespace, *, write: bool = True):  # type: ig
 
 def _ask_password() -> str:
     """A new account password, typed twice (asked once the acting user may manage accounts)."""
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.core.errors import PermissionDenied
     from kaltim_desk.core.permissions import allowed
 
@@ -135,7 +136,7 @@ def _ask_password() -> str:
 
 
 def _user_id(session, username: str) -> int:  # type: ignore[no-untyped-def]
-    from kaltim_desk.cli import CliError
+    from kaltim_desk.commands.common import CliError
     from kaltim_desk.services.office.auth import find_user
 
     user = find_user(session, username)
@@ -196,7 +197,7 @@ def run_users_unlock(args: argparse.Namespace) -> int:
 def run_network_mode(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.core.settings import load_section, save_section
     from kaltim_desk.services.office.startup import SafetySettings
 

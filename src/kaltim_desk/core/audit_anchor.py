@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,77 @@ def backup_head(path: Path) -> Anchor | None:
     if last is None:
         return None
     return Anchor(f"cadangan {path.name}", int(last[0]), str(last[1]), first[0] if first else None)
+
+
+def _rows(session: Session) -> Iterator[audit.Row]:
+    cols = (
+        AuditEntry.id,
+        AuditEntry.at,
+        AuditEntry.actor,
+        AuditEntry.action,
+        AuditEntry.entity,
+        AuditEntry.entity_id,
+        AuditEntry.detail,
+        AuditEntry.prev_hash,
+        AuditEntry.hash,
+        AuditEntry.key_id,
+    )
+    for row in session.execute(select(*cols).order_by(AuditEntry.id)).yield_per(5000):
+        yield tuple(row)  # type: ignore[misc]
+
+
+def chain_status(session: Session, extra_anchors: Sequence[Anchor] = ()) -> tuple[bool, str]:
+    """The audit chain check: recompute every link under this PC's audit key and name the first row whose
+    content or link does not match; then compare the head with its copies outside the database (the
+    anchor file, and `extra_anchors`: the newest backup, exports given with `check --anchor`): rows
+    deleted from the end, or all of them, show there. (ok, message in Indonesian)."""
+    try:
+        key = audit.read_key()
+    except DomainError as exc:
+        return (False, exc.message)
+    current, replaced = file_anchors(session)
+    anchors = [*current, *extra_anchors]
+    report = audit.verify_rows(_rows(session), key=key, want=[a.row_id for a in (*anchors, *replaced)])
+    if report.problem:
+        return (False, report.problem)
+    last_id = report.head[0] if report.head else 0
+    for a in anchors:
+        if a.first is not None and report.first_hash is not None and a.first != report.first_hash:
+            if (a.row_id, a.mac) in report.replaced_heads:
+                continue
+            return (
+                False,
+                f"jejak audit tidak sama lagi dengan yang tercatat di {a.source}: catatan awalnya berubah "
+                "(diubah, dihapus, atau basis data ditukar)",
+            )
+        if (a.row_id, a.mac) in report.replaced_heads:
+            continue
+        if a.row_id > last_id:
+            return (
+                False,
+                f"catatan audit terakhir hilang: {a.source} mencatat baris #{a.row_id}, "
+                + (f"jejak kini berakhir di baris #{last_id}" if last_id else "jejak kini kosong"),
+            )
+        if report.seen.get(a.row_id) != a.mac:
+            return (False, f"baris audit #{a.row_id} berbeda dari salinannya di {a.source} (diganti)")
+    for a in replaced:
+        if (a.row_id, a.mac) not in report.replaced_heads and report.seen.get(a.row_id) != a.mac:
+            return (
+                False,
+                f"jejak audit sampai baris #{a.row_id} ({a.source}) diganti tanpa pemulihan cadangan yang "
+                "tercatat: catatan dihapus atau basis data ditukar",
+            )
+    if report.rows == 0:
+        return (True, "belum ada catatan")
+    if report.legacy_rows == report.rows:
+        return (
+            True,
+            f"{report.rows} catatan, rantai utuh (format lama tanpa kunci; catatan berikutnya "
+            "menyegelnya dengan kunci audit)",
+        )
+    old = f"; {report.legacy_rows} catatan lama tersegel kunci" if report.legacy_rows else ""
+    where = ", ".join(a.source for a in anchors) or "tidak ada"
+    return (True, f"{report.rows} catatan, rantai utuh, bertanda kunci{old}; jangkar: {where}")
 
 
 def export_anchor(path: Path) -> Anchor | None:

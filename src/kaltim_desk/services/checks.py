@@ -4,23 +4,24 @@ chain, and the programme's own rules over the stored records."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from kaltim_desk import dialect
-from kaltim_desk.config import sqlite_path
-from kaltim_desk.core import audit, audit_anchor
+from kaltim_desk.core import audit_anchor
 from kaltim_desk.core.audit_anchor import Anchor
-from kaltim_desk.core.errors import DomainError
 from kaltim_desk.domain.nik import check_nik
-from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
-from kaltim_desk.services.office.backup import default_backup_dir, list_backups
+from kaltim_desk.services.aid import grants
+from kaltim_desk.services.excel import import_staging
+from kaltim_desk.services.monitoring.visits import photo_file_problems
+from kaltim_desk.services.office.audit_query import newest_backup_anchor
 from kaltim_desk.services.registry.groups import _rule_checks
+from kaltim_desk.services.training.certificates import check_register
 
 
 @dataclass(frozen=True)
@@ -48,97 +49,12 @@ def check_foreign_keys(session: Session) -> CheckResult:
     )
 
 
-def audit_rows(session: Session) -> Iterator[audit.Row]:
-    cols = (
-        AuditEntry.id,
-        AuditEntry.at,
-        AuditEntry.actor,
-        AuditEntry.action,
-        AuditEntry.entity,
-        AuditEntry.entity_id,
-        AuditEntry.detail,
-        AuditEntry.prev_hash,
-        AuditEntry.hash,
-        AuditEntry.key_id,
-    )
-    for row in session.execute(select(*cols).order_by(AuditEntry.id)).yield_per(5000):
-        yield tuple(row)  # type: ignore[misc]
-
-
-def newest_backup_anchor(session: Session) -> Anchor | None:
-    """The head of the newest backup in the automatic backup folder beside an SQLite database."""
-    path = sqlite_path(session.get_bind().engine.url.render_as_string(hide_password=True))
-    if path is None:
-        return None
-    backups = [b for b in list_backups(default_backup_dir(path)) if b.path.name.startswith(path.stem + "-")]
-    if not backups:
-        return None
-    newest = max(backups, key=lambda b: (b.created, b.path.name))
-    return audit_anchor.backup_head(newest.path)
-
-
 def check_audit_chain(session: Session, extra_anchors: Sequence[Anchor] = ()) -> CheckResult:
-    """Recompute every link under this PC's audit key and name the first row whose content or link does
-    not match; then compare the head with its copies outside the database (the data folder's anchor
-    file, the newest automatic backup, and any export given with `check --anchor`): rows deleted from the
-    end, or all of them, show there."""
-    name = "Jejak audit"
-    try:
-        key = audit.read_key()
-    except DomainError as exc:
-        return CheckResult(name, False, exc.message)
-    current, replaced = audit_anchor.file_anchors(session)
+    """The keyed chain against its copies outside the database: the anchor file, the newest automatic
+    backup, and `extra_anchors` (exports or backups given with `check --anchor`)."""
     backup = newest_backup_anchor(session)
-    anchors = [*current, *([backup] if backup else []), *extra_anchors]
-    report = audit.verify_rows(audit_rows(session), key=key, want=[a.row_id for a in (*anchors, *replaced)])
-    if report.problem:
-        return CheckResult(name, False, report.problem)
-    last_id = report.head[0] if report.head else 0
-    for a in anchors:
-        if a.first is not None and report.first_hash is not None and a.first != report.first_hash:
-            if (a.row_id, a.mac) in report.replaced_heads:
-                continue
-            return CheckResult(
-                name,
-                False,
-                f"jejak audit tidak sama lagi dengan yang tercatat di {a.source}: catatan awalnya berubah "
-                "(diubah, dihapus, atau basis data ditukar)",
-            )
-        if (a.row_id, a.mac) in report.replaced_heads:
-            continue
-        if a.row_id > last_id:
-            return CheckResult(
-                name,
-                False,
-                f"catatan audit terakhir hilang: {a.source} mencatat baris #{a.row_id}, "
-                + (f"jejak kini berakhir di baris #{last_id}" if last_id else "jejak kini kosong"),
-            )
-        if report.seen.get(a.row_id) != a.mac:
-            return CheckResult(
-                name, False, f"baris audit #{a.row_id} berbeda dari salinannya di {a.source} (diganti)"
-            )
-    for a in replaced:
-        if (a.row_id, a.mac) not in report.replaced_heads and report.seen.get(a.row_id) != a.mac:
-            return CheckResult(
-                name,
-                False,
-                f"jejak audit sampai baris #{a.row_id} ({a.source}) diganti tanpa pemulihan cadangan yang "
-                "tercatat: catatan dihapus atau basis data ditukar",
-            )
-    if report.rows == 0:
-        return CheckResult(name, True, "belum ada catatan")
-    if report.legacy_rows == report.rows:
-        return CheckResult(
-            name,
-            True,
-            f"{report.rows} catatan, rantai utuh (format lama tanpa kunci; catatan berikutnya "
-            "menyegelnya dengan kunci audit)",
-        )
-    old = f"; {report.legacy_rows} catatan lama tersegel kunci" if report.legacy_rows else ""
-    where = ", ".join(a.source for a in anchors) or "tidak ada"
-    return CheckResult(
-        name, True, f"{report.rows} catatan, rantai utuh, bertanda kunci{old}; jangkar: {where}"
-    )
+    ok, message = audit_anchor.chain_status(session, [*([backup] if backup else []), *extra_anchors])
+    return CheckResult("Jejak audit", ok, message)
 
 
 def check_audit_guard(session: Session) -> CheckResult:
@@ -207,8 +123,6 @@ def check_groups(session: Session) -> CheckResult:
 
 def check_visit_photos(session: Session) -> CheckResult:
     """Monitoring: every recorded visit photo is still beside the database, unchanged in size."""
-    from kaltim_desk.services.monitoring.visits import photo_file_problems
-
     n, problems = photo_file_problems(session)
     if problems:
         return CheckResult(
@@ -220,29 +134,22 @@ def check_visit_photos(session: Session) -> CheckResult:
 def check_certificates(session: Session) -> CheckResult:
     """Training: every certificate number is in the number register and every verification code still
     matches its record (a record edited behind the app's back shows here)."""
-    from kaltim_desk.services.training.certificates import check_register
-
     ok, message = check_register(session)
     return CheckResult("Register sertifikat", ok, message)
 
 
 def check_aid(session: Session) -> CheckResult:
     """Aid: ceilings per group/person and one grant per person per programme hold for every live grant."""
-    from kaltim_desk.services.aid.grants import check_aid as check
-
-    result: CheckResult = check(session)
-    return result
+    ok, message = grants.check_aid(session)
+    return CheckResult("Aturan bantuan", ok, message)
 
 
 def check_import_batches(session: Session) -> CheckResult:
     """Excel: people and groups marked with an import batch belong to a committed batch."""
-    from kaltim_desk.services.excel.import_staging import check_import_batches as check
-
-    ok, message = check(session)
+    ok, message = import_staging.check_import_batches(session)
     return CheckResult("Data impor Excel", ok, message)
 
 
-# Features append their own checks here (aid ceilings, certificate register...).
 CHECKS: list[Callable[[Session], CheckResult]] = [
     check_database_file,
     check_foreign_keys,
