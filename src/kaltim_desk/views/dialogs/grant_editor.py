@@ -42,7 +42,10 @@ from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid import grants, programmes
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
+from kaltim_desk.views.widgets.saved import tell_saved
+from kaltim_desk.views.widgets.tables import fit_columns, wrap_lines
 
 
 def document_kinds() -> list[tuple[str, str]]:
@@ -69,8 +72,8 @@ class GrantEditor(QDialog):
         self.checks: list[grants.StepCheck] = []
         self.changed = False
         self.step_buttons: dict[str, QPushButton] = {}
-        self.setWindowTitle(_("Bantuan"))
-        self.resize(1000, 700)
+        self.setWindowTitle(_("Bantuan usaha"))
+        fit_to_screen(self, 1000, 700)
 
         # --- proposal (new grant) ---
         self.proposal = QGroupBox(_("Usulan bantuan baru"))
@@ -153,6 +156,7 @@ class GrantEditor(QDialog):
         self.blockers = QListWidget()
         self.blockers.setObjectName("blockers")
         self.blockers.setMaximumHeight(110)
+        wrap_lines(self.blockers)  # a blocker's reason is read whole, on two lines if need be
         self.step_date = QDateEdit(QDate.currentDate())
         self.step_date.setObjectName("step_date")
         self.step_date.setCalendarPopup(True)
@@ -174,7 +178,7 @@ class GrantEditor(QDialog):
         self.items.setHorizontalHeaderLabels(
             [_("Uraian"), _("Jumlah"), _("Satuan"), _("Harga satuan"), _("Nilai")]
         )
-        self.items.setColumnWidth(0, 240)
+        fit_columns(self.items, stretch=0)
         self.add_item = QPushButton(_("Tambah baris"))
         self.add_item.setObjectName("add_item")
         self.add_item.clicked.connect(lambda: self.items.insertRow(self.items.rowCount()))
@@ -197,6 +201,7 @@ class GrantEditor(QDialog):
             [_("Tahap"), _("Porsi"), _("Rencana"), _("Dibayar"), _("Tanggal"), _("Referensi / kuitansi")]
         )
         self.tranches.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fit_columns(self.tranches, stretch=5)
         self.tranches.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.tranches_box = QGroupBox(_("Tahap pembayaran"))
         QVBoxLayout(self.tranches_box).addWidget(self.tranches)
@@ -224,6 +229,7 @@ class GrantEditor(QDialog):
         self.history = QListWidget()
         self.history.setObjectName("history")
         self.history.setMaximumHeight(90)
+        wrap_lines(self.history)
 
         self.message = error_label()
         close = QPushButton(_("Tutup"))
@@ -489,6 +495,23 @@ class GrantEditor(QDialog):
             )
             if ref is None:
                 return
+            amount = g.next_tranche.planned_amount if g.next_tranche else 0
+            # Money leaves the office: the amount, the recipient and the date are read back first.
+            if (
+                self.ctx.prompts.choose(
+                    self,
+                    _("Pembayaran tahap {n}").format(n=seq),
+                    _("Catat pembayaran tahap {n} sebesar {amount} kepada {recipient} pada {date}?").format(
+                        n=seq,
+                        amount=format_rupiah(amount),
+                        recipient=g.recipient_name,
+                        date=format_date_id(on),
+                    ),
+                    [_("Catat pembayaran"), _("Jangan catat")],
+                )
+                != 0
+            ):
+                return
 
         def op(s: Any) -> grants.GrantDTO:
             if t.target == R.VERIFIED:
@@ -551,8 +574,15 @@ class GrantEditor(QDialog):
             return None
         folder = Path(tempfile.mkdtemp(prefix="kaltim-pratinjau-"))
         path = self._render(folder / self.suggested_name())
-        if path is not None:
-            type(self).opener(path)
+        if path is not None and not type(self).opener(path):
+            # no PDF viewer opened: say so and where the preview is, rather than nothing happening
+            tell_saved(
+                self.ctx,
+                self,
+                _("Pratinjau"),
+                _("Tidak ada penampil PDF yang terbuka. Pratinjau disimpan di {path}.").format(path=path),
+                path,
+            )
         return path
 
     def save_pdf(self) -> Path | None:
@@ -565,7 +595,7 @@ class GrantEditor(QDialog):
             target = target.with_suffix(".pdf")
         path = self._render(target)
         if path is not None:
-            self.ctx.prompts.info(self, _("Dokumen"), _("Disimpan ke {path}").format(path=path))
+            tell_saved(self.ctx, self, _("Dokumen"), _("Disimpan ke {path}").format(path=path), path)
         return path
 
     def blocker_lines(self) -> list[str]:

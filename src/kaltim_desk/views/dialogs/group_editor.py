@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -24,14 +25,17 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.core.dto import BUSINESS_TYPES, GroupDTO, GroupInput, PageFilter
 from kaltim_desk.core.errors import DomainError, ValidationFailed
+from kaltim_desk.core.settings import OfficeProfile, load_section
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.models.vocabulary import group_status_labels, member_role_labels
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
 from kaltim_desk.views.widgets.region_filter import RegionPicker
+from kaltim_desk.views.widgets.tables import wrap_lines
 
 
 def role_labels() -> dict[str, str]:
@@ -49,12 +53,12 @@ class GroupEditor(QDialog):
         self.group: GroupDTO | None = None
         self.changed = False
         self.setWindowTitle(_("Kelompok KUBE"))
-        self.resize(980, 620)
+        fit_to_screen(self, 1040, 640)
 
         # details
         self.name = QLineEdit()
         self.name.setObjectName("name")
-        self.region = RegionPicker(ctx)
+        self.region = RegionPicker(ctx, stacked=True)
         self.business = QComboBox()
         self.business.setObjectName("business_type")
         self.business.setEditable(True)
@@ -87,6 +91,7 @@ class GroupEditor(QDialog):
         self.rules = QListWidget()
         self.rules.setObjectName("rules")
         self.rules.setMaximumHeight(130)
+        wrap_lines(self.rules)
         self.activate_button = QPushButton(_("Aktifkan kelompok"))
         self.activate_button.setObjectName("activate")
         self.activate_button.clicked.connect(self.activate)
@@ -103,9 +108,13 @@ class GroupEditor(QDialog):
         self.members = QTableWidget(0, 3)
         self.members.setObjectName("members")
         self.members.setHorizontalHeaderLabels([_("Nama"), _("NIK"), _("Jabatan")])
-        self.members.horizontalHeader().setStretchLastSection(True)
-        self.members.setColumnWidth(0, 220)
-        self.members.setColumnWidth(1, 140)
+        # The name takes what is left; NIK and Jabatan (the checklist asks for a chair, secretary and
+        # treasurer) are always as wide as their content, so the role pickers are never off-screen.
+        header = self.members.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.members.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.members.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.members.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.remove_button = QPushButton(_("Keluarkan anggota"))
@@ -132,8 +141,8 @@ class GroupEditor(QDialog):
         self.members_box = members_box
 
         body = QHBoxLayout()
-        body.addLayout(left, 1)
-        body.addWidget(members_box, 1)
+        body.addLayout(left, 4)
+        body.addWidget(members_box, 5)
         close = QPushButton(_("Tutup"))
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
@@ -151,6 +160,11 @@ class GroupEditor(QDialog):
 
         if group_id is not None:
             self._reload(group_id)
+        else:
+            with ctx.read() as s:
+                profile = load_section(s, OfficeProfile)
+            if profile.office_level == "regency":
+                self.region.set_code(profile.region_code)  # a regency office forms its own groups
         self._update_state()
 
     # --- state ---------------------------------------------------------------------------------------
