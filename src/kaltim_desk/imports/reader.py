@@ -76,6 +76,7 @@ class SheetGrid:
     rows: list[list[Any]]  # 0-based [row][col]; merged ranges filled with their top-left value
     formula_no_value: set[tuple[int, int]] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1 (inclusive)
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # every formula cell, cached value or not
 
     def value(self, r: int, c: int) -> Any:
         row = self.rows[r] if r < len(self.rows) else []
@@ -91,6 +92,7 @@ class OpenedWorkbook:
     _formulas: dict[str, set[tuple[int, int]]] = field(default_factory=dict, repr=False)
     _merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict, repr=False)
     encrypted: bool = False
+    _any_formulas: dict[str, set[tuple[int, int]]] = field(default_factory=dict, repr=False)
 
     def sheet(self, name: str, *, max_rows: int = MAX_ROWS) -> SheetGrid:
         from python_calamine import CalamineWorkbook
@@ -127,7 +129,13 @@ class OpenedWorkbook:
                 for c in range(c0, c1 + 1):
                     if c < len(row) and (r, c) != (r0, c0) and row[c] in ("", None):
                         row[c] = top
-        return SheetGrid(name, rows, set(self._formulas.get(name, set())), list(merged))
+        return SheetGrid(
+            name,
+            rows,
+            set(self._formulas.get(name, set())),
+            list(merged),
+            set(self._any_formulas.get(name, set())),
+        )
 
 
 def _refuse(code: str, message: str) -> ReadError:
@@ -287,6 +295,16 @@ def _formula_cells(xml: bytes) -> set[tuple[int, int]]:
     return out
 
 
+def formula_positions(xml: bytes) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of every formula cell in a sheet part: a text column must not take a
+    formula's cached result for what the clerk typed."""
+    return {
+        (int(m.group(2)) - 1, col_index(m.group(1)))
+        for m in _CELL_RE.finditer(xml)
+        if b"<f" in (m.group(3) or b"")
+    }
+
+
 def _merges(xml: bytes) -> list[tuple[int, int, int, int]]:
     idx = xml.rfind(b"<mergeCells")
     if idx < 0:
@@ -334,6 +352,7 @@ def open_workbook(path: Path | str, password: str | None = None) -> OpenedWorkbo
     part_of = {p: s for s, p in parts}
     formulas: dict[str, set[tuple[int, int]]] = {}
     merges: dict[str, list[tuple[int, int, int, int]]] = {}
+    any_formulas: dict[str, set[tuple[int, int]]] = {}
     for info in zf.infolist():
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
@@ -342,8 +361,9 @@ def open_workbook(path: Path | str, password: str | None = None) -> OpenedWorkbo
         if sheet is not None:
             if has_formula:
                 formulas[sheet] = _formula_cells(xml)
+                any_formulas[sheet] = formula_positions(xml)
             merges[sheet] = _merges(xml)
     names = [s for s, _p in parts]
     if not names:
         raise _refuse("no_sheets", f"{name} tidak berisi lembar kerja.")
-    return OpenedWorkbook(path, sha, names, data, formulas, merges, encrypted)
+    return OpenedWorkbook(path, sha, names, data, formulas, merges, encrypted, any_formulas)
