@@ -121,8 +121,13 @@ def detect_header(rows: Sequence[Sequence[Any]]) -> HeaderGuess | None:
             if len(fields) < 2 or not ({"nik", "name"} & fields):
                 continue
             score = _score(fields)
-            # a pair of rows must do better than either row alone; a later row wins a tie (data is under it)
-            if best is None or score > best_score or (score == best_score and top is None and r > best.row):
+            # the first best row wins (a header repeated lower down is a printed page's); a two-row
+            # header wins a tie with its own upper row alone
+            if (
+                best is None
+                or score > best_score
+                or (score == best_score and top is not None and top == best.row)
+            ):
                 best, best_score = HeaderGuess(r, mapping, headers, top), score
     return best
 

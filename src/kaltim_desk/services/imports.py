@@ -26,6 +26,7 @@ from kaltim_desk.imports.headers import field_label
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter, open_workbook
 from kaltim_desk.imports.report import write_problem_report as _write_report
 from kaltim_desk.imports.staging import CommitResult, commit_rows, rollback_batch
+from kaltim_desk.imports.template import write_template as _write_template
 from kaltim_desk.imports.validate import (
     EXISTS,
     OK,
@@ -39,6 +40,7 @@ from kaltim_desk.imports.validate import (
 )
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.import_batch import ImportBatch
+from kaltim_desk.models.region import Region
 from kaltim_desk.services import audit
 from kaltim_desk.services.errors import DomainError
 from kaltim_desk.services.permissions import require
@@ -335,6 +337,25 @@ def delete_preset(session: Session, name: str) -> None:
     presets = load_presets(session)
     if presets.pop(name, None) is not None:
         set_raw(session, PRESETS_KEY, presets)
+
+
+# --- the template ----------------------------------------------------------------------------------
+
+
+def write_template(session: Session, target: Path | str) -> Path:
+    """The import template for this office (`imports/template.py`), its drop-downs listing the office's
+    sub-districts and villages ("Nama Desa (Kecamatan)" would not import; plain names do, the
+    sub-district column settles a name two sub-districts share)."""
+    require(session, "import.run")
+    office = office_profile(session)
+    scope = office.region_code or "64"
+    rows = session.execute(
+        select(Region.code, Region.name, Region.level).where(Region.level.in_((3, 4)))
+    ).all()
+    inside = [r for r in rows if r.code == scope or r.code.startswith(scope + ".")]
+    districts = sorted({r.name for r in inside if r.level == 3})
+    villages = sorted({r.name for r in inside if r.level == 4})
+    return _write_template(target, districts, villages, office.agency_name)
 
 
 # --- the problem report ----------------------------------------------------------------------------
