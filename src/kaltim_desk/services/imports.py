@@ -137,6 +137,14 @@ def choose_sheet(wb: OpenedWorkbook, sheet: str | None) -> str:
     return sh.choose(wb, sheet).chosen
 
 
+SheetAmbiguous = sh.SheetAmbiguous
+
+
+def sheet_choice(wb: OpenedWorkbook, sheet: str | None = None) -> sh.SheetChoice:
+    """The sheet to import and what the other sheets hold; raises `SheetAmbiguous` between equals."""
+    return sh.choose(wb, sheet)
+
+
 def list_sheets(wb: OpenedWorkbook) -> list[sh.SheetScore]:
     """Every sheet with what it holds (`import --list-sheets`)."""
     scores, _grids = sh.score_sheets(wb)

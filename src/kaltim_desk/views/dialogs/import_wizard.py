@@ -1,5 +1,7 @@
-"""The import wizard: pick a file -> choose the sheet -> confirm or correct the header row and the column
-mapping (presets) -> preview every row with its problems -> import only the rows kept ticked.
+"""The import wizard: pick a file (or download the template to fill in) -> the sheet holding the list is
+chosen by its content; when two sheets are equally likely the wizard asks -> confirm or correct the
+header row and the column mapping (presets, the same ones `kaltim-desk import --preset` uses) -> preview
+every row with its problems and warnings -> import only the rows kept ticked.
 
 Reading, validating and committing run through `ctx.tasks` (a background thread in the app, at once in
 tests); nothing is stored before "Impor" is pressed, and the import is one transaction.
@@ -34,6 +36,7 @@ from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
+from kaltim_desk.imports.validate import WARNING_LABELS
 from kaltim_desk.services import imports
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
@@ -86,6 +89,15 @@ class ImportWizard(QDialog):
         form.addRow(
             QLabel(_("Berkas dibaca dan diperiksa dulu; belum ada yang disimpan sampai Anda menekan Impor."))
         )
+        self.template_button = QPushButton(_("Unduh templat…"))
+        self.template_button.setObjectName("download_template")
+        self.template_button.setToolTip(
+            _(
+                "Templat Excel untuk diisi kantor/desa: kolom NIK berformat teks, daftar pilihan jabatan dan desa."
+            )
+        )
+        self.template_button.clicked.connect(self.download_template)
+        form.addRow(_("Belum punya daftar?"), self.template_button)
 
         # step 2: sheet, header row, mapping
         self.sheet = QComboBox()
@@ -117,6 +129,11 @@ class ImportWizard(QDialog):
         prow.addWidget(self.save_preset_button)
         top.addRow(_("Preset"), prow)
         ml.addLayout(top)
+        self.sheet_note = QLabel()
+        self.sheet_note.setObjectName("sheet_note")
+        self.sheet_note.setWordWrap(True)
+        self.sheet_note.hide()
+        ml.addWidget(self.sheet_note)
         ml.addWidget(QLabel(_("Periksa pemetaan kolom; ubah bila ada yang keliru. NIK dan Nama wajib.")))
         ml.addWidget(self.mapping_table, 1)
         self.sheet.currentIndexChanged.connect(lambda _i: self._load_sheet())
@@ -127,6 +144,9 @@ class ImportWizard(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setObjectName("details")
+        self.details.setWordWrap(True)
         self.rows_table = QTableWidget(0, 5)
         self.rows_table.setObjectName("rows")
         self.rows_table.setHorizontalHeaderLabels(
@@ -142,6 +162,7 @@ class ImportWizard(QDialog):
         prev_page = QWidget()
         pl = QVBoxLayout(prev_page)
         pl.addWidget(self.summary)
+        pl.addWidget(self.details)
         pl.addWidget(self.rows_table, 1)
         pl.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -177,7 +198,8 @@ class ImportWizard(QDialog):
         step = self.stack.currentIndex()
         self.back_button.setEnabled(step > 0)
         self.next_button.setVisible(step < self.STEP_PREVIEW)
-        self.next_button.setEnabled(step != self.STEP_FILE or bool(self.path.text()))
+        ready = bool(self.path.text()) if step == self.STEP_FILE else bool(self.sheet.currentData())
+        self.next_button.setEnabled(ready)
         ok = bool(self.preview and self.preview.counts["ok"]) and self.result is None
         self.import_button.setVisible(step == self.STEP_PREVIEW)
         self.import_button.setEnabled(ok)
@@ -228,10 +250,26 @@ class ImportWizard(QDialog):
         self.sheet.blockSignals(True)
         self.sheet.clear()
         for name in wb.sheet_names:
-            if name != "_META":
+            if not name.startswith("_"):
                 self.sheet.addItem(name, name)
         try:
-            first = imports.choose_sheet(wb, None)
+            choice = imports.sheet_choice(wb)
+            first, notes = choice.chosen, choice.notes()
+            self.sheet_note.setText("\n".join(_("Lembar lain: {note}").format(note=n) for n in notes))
+            self.sheet_note.setVisible(bool(notes))
+        except imports.SheetAmbiguous as exc:
+            # two sheets equally likely: ask, never guess
+            first = ""
+            self.sheet.insertItem(0, _("(pilih lembar)"), "")
+            names = ", ".join(
+                _("'{name}' ({n} baris ber-NIK)").format(name=s.name, n=s.nik_rows) for s in exc.top
+            )
+            self.sheet_note.setText(
+                _(
+                    "Beberapa lembar sama-sama berisi daftar penerima: {names}. Pilih lembar yang diimpor."
+                ).format(names=names)
+            )
+            self.sheet_note.show()
         except Exception:
             first = wb.sheet_names[0]
         self.sheet.setCurrentIndex(max(0, self.sheet.findData(first)))
@@ -240,9 +278,31 @@ class ImportWizard(QDialog):
         self._load_sheet()
         self._update_buttons()
 
+    def download_template(self) -> None:
+        target = self.ctx.prompts.save_file(
+            self, _("Simpan templat impor"), "templat-impor-penerima.xlsx", _("Buku kerja Excel (*.xlsx)")
+        )
+        if not target:
+            return
+        try:
+            with self.ctx.read() as s:
+                imports.write_template(s, target)
+        except Exception as exc:
+            self._fail(exc)
+            return
+        self.ctx.prompts.info(
+            self,
+            _("Templat impor"),
+            _("Templat disimpan di {path}. Isi lembar 'Data Penerima', lalu impor berkasnya di sini.").format(
+                path=target
+            ),
+        )
+
     # --- step 2 --------------------------------------------------------------------------------------
     def _load_sheet(self) -> None:
+        self._update_buttons()
         if self.workbook is None or not self.sheet.currentData():
+            self.mapping_table.setRowCount(0)
             return
         try:
             self.grid = self.workbook.sheet(self.sheet.currentData())
@@ -267,21 +327,18 @@ class ImportWizard(QDialog):
     def _fill_mapping_from_row(self) -> None:
         if self.grid is None:
             return
-        r = self.header_row.value() - 1
-        row = self.grid.rows[r] if r < len(self.grid.rows) else []
-        m, headers = mp.map_row(row)
-        self._fill_mapping(mp.HeaderGuess(r, m, headers))
+        self._fill_mapping(mp.header_at(self.grid.rows, self.header_row.value() - 1))
 
     def _fill_mapping(self, guess: mp.HeaderGuess | None) -> None:
         assert self.grid is not None
         r = guess.row if guess else self.header_row.value() - 1
         row = self.grid.rows[r] if r < len(self.grid.rows) else []
-        width = max(len(row), max(guess.mapping, default=-1) + 1 if guess else 0)
+        width = max(len(row), max(guess.headers, default=-1) + 1 if guess else 0)
         self.mapping_table.setRowCount(width)
         choices = field_choices()
         for c in range(width):
             self.mapping_table.setItem(c, 0, QTableWidgetItem(col_letter(c)))
-            text = row[c] if c < len(row) else ""
+            text = guess.headers.get(c) if guess and c in guess.headers else (row[c] if c < len(row) else "")
             self.mapping_table.setItem(c, 1, QTableWidgetItem("" if text is None else str(text)))
             combo = QComboBox()
             for key, label in choices:
@@ -369,6 +426,23 @@ class ImportWizard(QDialog):
                 "{read} baris dibaca: {ok} siap diimpor, {exists} sudah ada, {skipped} dilewati, {rejected} ditolak."
             ).format(**{k: v for k, v in c.items()})
         )
+        details = []
+        if preview.warnings:
+            details.append(
+                _("{n} peringatan (baris tetap diimpor): {kinds}.").format(
+                    n=len(preview.warnings),
+                    kinds=", ".join(
+                        f"{n} x {_(WARNING_LABELS.get(k, k))}" for k, n in preview.warning_counts().items()
+                    ),
+                )
+            )
+        if preview.unmapped:
+            details.append(
+                _("Kolom berisi yang tidak dipakai: {cols}.").format(cols=", ".join(preview.unmapped_lines()))
+            )
+        details += [_("Lembar lain: {note}").format(note=n) for n in preview.sheet_notes]
+        self.details.setText("\n".join(details))
+        self.details.setVisible(bool(details))
         labels = status_labels()
         self.rows_table.setRowCount(len(preview.rows))
         for i, r in enumerate(preview.rows):
@@ -382,7 +456,7 @@ class ImportWizard(QDialog):
             self.rows_table.setItem(
                 i, 3, QTableWidgetItem(mask_nik(r.person.nik) if r.person and r.person.nik else "")
             )
-            detail = r.reason if r.status != "ok" else "; ".join(r.warnings)
+            detail = r.reason if r.status != "ok" else r.warning_text
             self.rows_table.setItem(i, 4, QTableWidgetItem(detail))
         self.stack.setCurrentIndex(self.STEP_PREVIEW)
         self._update_buttons()
