@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from kaltim_desk.cli import main as cli_main
 from kaltim_desk.models.group import GroupMember
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import imports
+from kaltim_desk.services.excel import imports
 from tests.fixtures import excel_corpus as ec
 
 

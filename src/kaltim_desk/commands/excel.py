@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from kaltim_desk.commands.common import open_db, out_path
 
 if TYPE_CHECKING:
-    from kaltim_desk.services import imports
+    from kaltim_desk.services.excel import imports
 
 PROBLEMS_SHOWN = 30
 WARNINGS_SHOWN = 3  # first lines per kind
@@ -98,7 +98,7 @@ def _progress(done: int, total: int, label: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.services.exports import export_report
+    from kaltim_desk.services.excel.exports import export_report
 
     target = out_path(args.out)
     if args.full and not args.password:
@@ -191,7 +191,7 @@ def _print_preview(preview: imports.ImportPreview, path: Path) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.services import imports
+    from kaltim_desk.services.excel import imports
 
     path = Path(args.file)
     report = out_path(args.report) if args.report else None
@@ -223,7 +223,7 @@ def run_import(args: argparse.Namespace) -> int:
             imports.save_preset(s, args.save_preset, preview)
             print(f"Pemetaan kolom disimpan sebagai preset '{args.save_preset}'.")
         if args.commit:
-            from kaltim_desk.services.backup import backup_before
+            from kaltim_desk.services.office.backup import backup_before
 
             backup_before(db, "impor")  # R6: a verified backup first; if it fails nothing is imported
             result = imports.commit_import(s, preview)
@@ -237,7 +237,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_template(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import cli_actor
-    from kaltim_desk.services import imports
+    from kaltim_desk.services.excel import imports
 
     target = out_path(args.out)
     db = open_db(args)
@@ -251,7 +251,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 def run_rollback(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import cli_actor
-    from kaltim_desk.services import imports
+    from kaltim_desk.services.excel import imports
 
     db = open_db(args)
     with db.session(cli_actor()) as s:
@@ -262,7 +262,7 @@ def run_rollback(args: argparse.Namespace) -> int:
 
 def run_consolidate(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.consolidation import consolidate
+    from kaltim_desk.services.excel.consolidation import consolidate
 
     target = out_path(args.out)
     for p in args.inputs:

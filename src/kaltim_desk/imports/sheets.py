@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.domain.nik import normalize_nik
 from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.headers import normalize_header
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid
-from kaltim_desk.services.errors import DomainError
 
 # words in a sheet's name that say it is not the list to import (normalised, matched as words or prefixes)
 SET_ASIDE = {

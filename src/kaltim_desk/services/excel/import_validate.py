@@ -1,0 +1,802 @@
+"""Validating every row of an imported sheet, before anything is stored (RELIABILITY R12-R15).
+
+Every row under the header ends in exactly one status:
+- ``ok``: valid and new; it will be imported if the user confirms;
+- ``exists``: a person with this NIK is already registered ("sudah ada"); skipped, so importing the same
+  file twice adds nothing;
+- ``skipped``: a blank row, the column-number row under the header, a repeated header row, a sub-heading,
+  a total row or the signature block at the bottom, said so in `reason`;
+- ``rejected``: the row can not be a person: its NIK or its name is missing or can not be trusted (a NIK
+  typed as a number has lost its last digit; a formula's cached value is not what the clerk typed), or the
+  NIK repeats an earlier row of the file. Each `Problem` names the sheet, row, column, value as the clerk
+  sees it (NIK/KK masked), rule and an Indonesian hint.
+
+Only NIK and name refuse a row (plus the fields an office makes required, `ImportRules`). Everything else
+that is wrong is left empty, or read the way the clerk meant it, with a warning (`RowResult.warnings`,
+same shape as a problem): an invalid phone or "-", an unknown village, an unreadable date (the NIK's
+birth date is used), an unknown role (stored as a member), a second chair in one KUBE (a member), a
+formula in a text column. A man's NIK is stored as a man (the sex the NIK states, unless the sheet's
+sex column says otherwise) with a warning: DOMAIN.md calls it a warning worth showing, not an error, and
+storing him as a woman would make the registry lie.
+
+Person fields are checked by the registry's own `people.validate_person`, so an import accepts exactly
+what the form accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kaltim_desk.core.dto import PersonInput
+from kaltim_desk.core.errors import DomainError, ValidationFailed
+from kaltim_desk.domain.dates import DateParseError, parse_date_flexible, parse_place_and_date
+from kaltim_desk.domain.money import MoneyError, parse_rupiah
+from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
+from kaltim_desk.imports.headers import FIELDS, IGNORED_FIELDS, canon, normalize_header
+from kaltim_desk.imports.mapping import HeaderGuess, is_column_number_row
+from kaltim_desk.imports.reader import SheetGrid, col_letter
+from kaltim_desk.services.excel.import_regions import RegionResolver
+from kaltim_desk.services.registry.people import PersonChecks, validate_person
+
+__all__ = [
+    "EXISTS",
+    "OK",
+    "REJECTED",
+    "SKIPPED",
+    "STATUS_LABELS",
+    "WARNING_LABELS",
+    "ImportCancelled",
+    "ImportRules",
+    "Problem",
+    "RegionResolver",
+    "RowResult",
+    "validate_sheet",
+]
+
+OK, EXISTS, SKIPPED, REJECTED = "ok", "exists", "skipped", "rejected"
+STATUS_LABELS = {OK: "siap diimpor", EXISTS: "sudah ada", SKIPPED: "dilewati", REJECTED: "ditolak"}
+
+# warning kind -> what the summary calls it
+WARNING_LABELS = {
+    "nik_male": "NIK laki-laki (disimpan sebagai laki-laki)",
+    "nik_region": "NIK terbit di luar wilayah yang dikenal",
+    "birth_date_mismatch": "tanggal lahir berbeda dengan NIK",
+    "sex_mismatch": "jenis kelamin berbeda dengan NIK",
+    "date_invalid": "tanggal lahir tak terbaca (dipakai tanggal dari NIK)",
+    "phone_invalid": "no. HP tidak valid (dikosongkan)",
+    "village_unknown": "desa/kelurahan tidak dikenal (dikosongkan)",
+    "village_ambiguous": "desa/kelurahan ada di beberapa kecamatan (dikosongkan)",
+    "village_fuzzy": "ejaan desa/kelurahan dibetulkan",
+    "district_unknown": "kecamatan tidak dikenal",
+    "district_fuzzy": "ejaan kecamatan dibetulkan",
+    "regency_unknown": "kabupaten/kota tidak dikenal",
+    "role_unknown": "jabatan tidak dikenal (dicatat anggota)",
+    "role_taken": "jabatan sudah terisi di kelompok itu (dicatat anggota)",
+    "sex_invalid": "jenis kelamin tak terbaca (dipakai dari NIK)",
+    "kk_invalid": "No. KK tidak sah (dikosongkan)",
+    "kk_number": "No. KK berupa angka (dikosongkan)",
+    "account_number": "no. rekening berupa angka (dikosongkan)",
+    "money_invalid": "nilai bantuan tak terbaca (dikosongkan)",
+    "decile_invalid": "desil tak terbaca (dikosongkan)",
+    "yes_no": "isian kepala keluarga tak terbaca",
+    "formula_text": "rumus di kolom teks (dikosongkan)",
+    "formula_no_value": "rumus tanpa nilai (dikosongkan)",
+    "other": "isian lain dikosongkan",
+}
+
+_TOTAL_WORDS = {
+    "JUMLAH",
+    "TOTAL",
+    "JUMLAH TOTAL",
+    "GRAND TOTAL",
+    "SUB TOTAL",
+    "SUBTOTAL",
+    "TOTAL KESELURUHAN",
+}
+_SIGNATURE_WORDS = (
+    "MENGETAHUI",
+    "KEPALA DINAS",
+    "KEPALA BIDANG",
+    "KEPALA SEKSI",
+    "DIBUAT OLEH",
+    "DISUSUN OLEH",
+    "TTD",
+    "TANDA TANGAN",
+    "PETUGAS",
+    "PENDAMPING",
+    "NIP ",
+    "NIP.",
+    "PEMBINA",
+    "PENATA",
+    "AN KEPALA",
+    "A N KEPALA",
+)
+_SUBHEADING = re.compile(r"^(KEC|KECAMATAN|DESA|KEL|KELURAHAN|KUBE|KELOMPOK|KAB|KABUPATEN|KOTA)\b")
+_DATE_LINE = re.compile(r"^[A-Z .]+,\s*\d{1,2}\s+[A-Z]+\s+\d{4}$")
+_SCIENTIFIC = re.compile(r"^\d([.,]\d+)?E\+?\d+$", re.IGNORECASE)
+_EMPTY_MARKS = {"-", "--", "0", "—", ".", "TIDAK ADA", "TDK ADA", "BELUM ADA", "NIHIL", "N A", "NA"}
+# word prefix -> role ("Sekr.", "Bend.", "KETUA KUBE", "Ketua Kelompok"); "Wakil ..." is none of the three
+_ROLE_PREFIXES = (
+    ("WAKIL", None),
+    ("KETU", "ketua"),
+    ("SEK", "sekretaris"),
+    ("BEND", "bendahara"),
+    ("BDH", "bendahara"),
+    ("ANG", "anggota"),
+    ("AGT", "anggota"),
+)
+_SEX = {
+    "P": "P",
+    "PEREMPUAN": "P",
+    "WANITA": "P",
+    "PR": "P",
+    "W": "P",
+    "F": "P",
+    "L": "L",
+    "LAKI LAKI": "L",
+    "LAKI": "L",
+    "LK": "L",
+    "PRIA": "L",
+    "M": "L",
+}
+_YES = {"YA", "Y", "1", "V", "YES", "BENAR", "KEPALA KELUARGA", "KK"}
+_NO = {"TIDAK", "T", "0", "N", "NO", "BUKAN", ""}
+_HINTS = {
+    "nik_number": "Format kolom NIK sebagai Teks lalu ketik ulang NIK dari KTP/KK (atau awali dengan tanda petik ').",
+    "kk_number": "Format kolom No. KK sebagai Teks lalu ketik ulang dari kartu keluarga.",
+    "formula": "Ganti rumus dengan isian yang diketik (salin, lalu Tempel Khusus > Nilai), lalu impor lagi.",
+    "date": "Tulis tanggal seperti 17-08-1980 atau 17 Agustus 1980.",
+    "money": "Tulis jumlah rupiah utuh, mis. 2.000.000 atau Rp 2.000.000.",
+    "village": "Periksa ejaan desa/kelurahan dan isi kolom kecamatan agar desa dapat dikenali.",
+    "nik": "Periksa NIK pada KTP/KK: 16 digit angka.",
+    "role": "Jabatan: Ketua, Sekretaris, Bendahara atau Anggota.",
+    "phone": "Tulis nomor seperti 0812-3456-7890.",
+    "nik_masked": "Minta ekspor lengkap (terenkripsi, dengan kata sandi) dari kantor pengirim.",
+    "duplicate": "Hapus baris ganda atau perbaiki NIK salah satunya.",
+    "required": "Kantor mewajibkan isian ini (Pengaturan impor); lengkapi lalu impor lagi.",
+    "default": "Perbaiki isian ini pada berkas asli lalu impor lagi.",
+}
+# columns that hold typed text: a formula there is never what the clerk typed (issue: "KLIK")
+TEXT_FIELDS = frozenset(
+    {
+        "nik",
+        "kk_number",
+        "name",
+        "sex",
+        "birth_place",
+        "ttl",
+        "street",
+        "rt",
+        "rw",
+        "rt_rw",
+        "village",
+        "district",
+        "regency",
+        "phone",
+        "household_head",
+        "business_type",
+        "group_name",
+        "role",
+        "welfare_source",
+        "bank_name",
+        "bank_account",
+        "notes",
+    }
+)
+# fields that may be required by an office setting, and the person field each fills
+REQUIRABLE = {
+    "birth_date": "birth_date",
+    "village": "village_code",
+    "phone": "phone",
+    "kk_number": "kk_number",
+    "group_name": "group_name",
+    "role": "role",
+    "birth_place": "birth_place",
+    "business_type": "business_type",
+}
+
+
+@dataclass(frozen=True)
+class ImportRules:
+    """Office setting: which fields besides NIK and name an imported row must have (else refused)."""
+
+    SECTION = "import"
+
+    required_fields: tuple[str, ...] = ()
+
+
+class ImportCancelled(DomainError):
+    def __init__(self) -> None:
+        super().__init__("cancelled", "Pemeriksaan berkas dibatalkan; tidak ada yang disimpan.")
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int  # as Excel numbers it (1-based)
+    column: str  # "C (NIK)"
+    value: str  # as the clerk sees it; NIK/KK masked
+    rule: str
+    message: str
+    hint: str
+    col: int | None = None  # 0-based column index, for highlighting in the report
+
+
+@dataclass
+class RowResult:
+    row: int  # 1-based Excel row number
+    status: str
+    reason: str = ""
+    person: PersonInput | None = None
+    group_name: str = ""
+    role: str = "anggota"
+    aid_value: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    cells: list[Any] = field(default_factory=list)  # the original row, for the problem report
+
+    @property
+    def nik(self) -> str:
+        return self.person.nik if self.person else ""
+
+    @property
+    def warning_text(self) -> str:
+        return "; ".join(w.message for w in self.warnings)
+
+
+def shown(v: Any) -> str:
+    """A cell as the clerk sees it: 25709 not 25709.0, 12-05-1980 for a date."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "YA" if v else "TIDAK"
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return f"{v:.15g}"
+    if isinstance(v, datetime):
+        return f"{v:%d-%m-%Y}" if not (v.hour or v.minute or v.second) else f"{v:%d-%m-%Y %H:%M}"
+    if isinstance(v, date):
+        return f"{v:%d-%m-%Y}"
+    s = str(v)
+    return " ".join(s.split()) if ("\n" in s or "  " in s or s != s.strip()) else s
+
+
+def _raw_text(v: Any) -> str:
+    """Text as typed (for names and free text, which the registry cleans itself)."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, datetime | date):
+        return shown(v)
+    return str(v)
+
+
+def _is_empty_mark(s: str) -> bool:
+    return normalize_header(s) in _EMPTY_MARKS or s.strip() in _EMPTY_MARKS
+
+
+def role_of(text: Any) -> str | None:
+    """ "Sekr.", "Bend.", "KETUA KUBE", "Ketua Kelompok" -> the role; "" -> member; unknown -> None."""
+    norm = normalize_header(text)
+    if not norm:
+        return "anggota"
+    for word in norm.split():
+        for prefix, role in _ROLE_PREFIXES:
+            if word.startswith(prefix):
+                return role
+    return None
+
+
+def _row_kind(cells: Sequence[Any]) -> str | None:
+    """'blank', 'total', 'signature', 'subheading' or None (a data row)."""
+    values = [v for v in cells if v not in (None, "")]
+    if not values:
+        return "blank"
+    texts = [normalize_header(v) for v in values]
+    if any(
+        t in _TOTAL_WORDS or t.startswith(("JUMLAH ", "TOTAL ", "SUB TOTAL ", "SUBTOTAL ")) for t in texts
+    ):
+        return "total"
+    joined = " ".join(str(v).upper() for v in values)
+    if any(w in joined for w in _SIGNATURE_WORDS) or any(
+        _DATE_LINE.match(str(v).upper().strip()) for v in values if isinstance(v, str)
+    ):
+        return "signature"
+    strings = [v for v in values if isinstance(v, str)]
+    if len(strings) == 1 and len(values) <= 2 and _SUBHEADING.match(normalize_header(strings[0])):
+        return "subheading"
+    return None
+
+
+def validate_sheet(
+    session: Session,
+    grid: SheetGrid,
+    guess: HeaderGuess,
+    *,
+    default_sex: str = "P",
+    region_scope: str = "64",
+    rules: ImportRules | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> list[RowResult]:
+    """Validate every row under the header of `grid` (see the module docstring); nothing is stored."""
+    rules = rules or ImportRules()
+    required = {f for f in rules.required_fields if f in REQUIRABLE}
+    resolver = RegionResolver(session, region_scope)
+    col_of = {f: c for c, f in guess.mapping.items()}
+    checks = PersonChecks.load(session)
+    nik_col = col_of.get("nik")
+    if nik_col is not None:
+        checks.prefetch(
+            session,
+            (
+                normalize_nik(row[nik_col])
+                for row in grid.rows[guess.row + 1 :]
+                if nik_col < len(row) and isinstance(row[nik_col], str)
+            ),
+        )
+    # a header repeated down the sheet (printed pages glued together) is skipped, not refused
+    header_keys = {c: canon(h.split(" / ")[-1]) for c, h in guess.headers.items() if h}
+    text_cols = {c for c, f in guess.mapping.items() if f in TEXT_FIELDS}
+    formula_cells = grid.formulas | grid.formula_no_value
+    mapped_cols = {c for c, f in guess.mapping.items() if f not in IGNORED_FIELDS}
+    sheet = grid.name
+    results: list[RowResult] = []
+    seen_nik: dict[str, int] = {}
+    group_roles: dict[tuple[str, str], int] = {}
+    in_signature = False
+    total = max(len(grid.rows) - guess.row - 1, 1)
+
+    def colname(f: str) -> str:
+        c = col_of[f]
+        return f"{col_letter(c)} ({guess.headers.get(c, FIELDS[f][0])})"
+
+    for r in range(guess.row + 1, len(grid.rows)):
+        done = r - guess.row
+        if done % 500 == 0:
+            if is_cancelled is not None and is_cancelled():
+                raise ImportCancelled()
+            if progress is not None:
+                progress(done, total, sheet)
+        cells = list(grid.rows[r])
+        excel_row = r + 1
+        res = RowResult(excel_row, OK, cells=cells)
+        results.append(res)
+
+        def get(f: str, cells: list[Any] = cells) -> Any:
+            c = col_of.get(f)
+            if c is None or c >= len(cells):
+                return None
+            return cells[c]
+
+        def note(
+            f: str,
+            rule: str,
+            message: str,
+            hint_key: str = "default",
+            value: Any = None,
+            *,
+            warn: bool = False,
+            res: RowResult = res,
+            excel_row: int = excel_row,
+        ) -> None:
+            v = get(f) if value is None else value
+            text = shown(v)
+            if f in ("nik", "kk_number") and text and value is None:
+                text = (
+                    (mask_nik if f == "nik" else mask_kk)(normalize_nik(text)) if isinstance(v, str) else text
+                )
+            item = Problem(
+                sheet,
+                excel_row,
+                colname(f) if f in col_of else FIELDS.get(f, (f,))[0],
+                text,
+                rule,
+                message,
+                _HINTS.get(hint_key, _HINTS["default"]),
+                col_of.get(f),
+            )
+            (res.warnings if warn else res.problems).append(item)
+
+        def problem(f: str, rule: str, message: str, hint_key: str = "default", value: Any = None) -> None:
+            note(f, rule, message, hint_key, value)
+
+        def warn(f: str, rule: str, message: str, hint_key: str = "default", value: Any = None) -> None:
+            note(f, rule, message, hint_key, value, warn=True)
+
+        nik_raw, name_raw = get("nik"), get("name")
+        if r == guess.row + 1 and is_column_number_row(cells):
+            res.status, res.reason = SKIPPED, "baris nomor kolom di bawah judul"
+            continue
+        kind = _row_kind(cells)
+        if kind == "blank":
+            res.status, res.reason = SKIPPED, "baris kosong"
+            continue
+        nik_text_raw = shown(nik_raw)
+        has_nik = isinstance(nik_raw, int | float) or sum(ch.isdigit() for ch in nik_text_raw) >= 6
+        if not has_nik:
+            if kind == "total":
+                res.status, res.reason = SKIPPED, "baris jumlah/total"
+                continue
+            if kind == "signature" or in_signature:
+                in_signature = True
+                res.status, res.reason = SKIPPED, "bagian tanda tangan/keterangan di bawah tabel"
+                continue
+            if kind == "subheading":
+                res.status, res.reason = SKIPPED, "baris subjudul (nama kecamatan/desa/kelompok)"
+                continue
+            same = sum(
+                1
+                for c, h in header_keys.items()
+                if c < len(cells) and cells[c] not in (None, "") and canon(shown(cells[c])) == h
+            )
+            if same >= max(2, len(header_keys) // 2):
+                res.status, res.reason = SKIPPED, "baris judul kolom berulang"
+                continue
+            if name_raw in (None, "") and is_column_number_row(cells):
+                res.status, res.reason = SKIPPED, "baris nomor kolom"
+                continue
+
+        # formulas: never stored from a cached value in a text column; without a value nowhere
+        dropped: set[str] = set()
+        for c in mapped_cols:
+            if (r, c) not in formula_cells:
+                continue
+            f = guess.mapping[c]
+            no_value = (r, c) in grid.formula_no_value
+            if f in ("nik", "name"):
+                problem(
+                    f,
+                    "formula",
+                    f"Sel {col_letter(c)}{excel_row} berisi rumus, bukan {FIELDS[f][0]} yang diketik"
+                    + (" (dan rumusnya belum dihitung)" if no_value else ""),
+                    "formula",
+                    value="(rumus)",
+                )
+            elif c in text_cols or no_value:
+                warn(
+                    f,
+                    "formula_no_value" if no_value else "formula_text",
+                    f"Sel {col_letter(c)}{excel_row} berisi rumus"
+                    + (" tanpa nilai tersimpan" if no_value else ", bukan isian yang diketik")
+                    + "; dikosongkan",
+                    "formula",
+                    value="(rumus)",
+                )
+                dropped.add(f)
+
+        def val(f: str, dropped: set[str] = dropped) -> Any:
+            return None if f in dropped else get(f)
+
+        # the NIK: text only (R12), a possible number, not masked
+        info = None
+        nik_text = ""
+        if isinstance(nik_raw, int | float) and not isinstance(nik_raw, bool):
+            res_nik = check_nik(nik_raw)
+            problem(
+                "nik",
+                "nik_number",
+                res_nik.errors[0].message if res_nik.errors else "NIK berupa angka",
+                "nik_number",
+                value="(angka)",
+            )
+        elif not any(p.col is not None and p.col == nik_col for p in res.problems):
+            raw = nik_text_raw.strip()
+            if _SCIENTIFIC.match(raw.replace(" ", "")):
+                problem(
+                    "nik",
+                    "nik_scientific",
+                    f"NIK tertulis sebagai angka ilmiah ({raw}); digit-digitnya sudah hilang",
+                    "nik_number",
+                    value=raw,
+                )
+            else:
+                nik_text = normalize_nik(raw)
+                if "*" in nik_text:
+                    problem(
+                        "nik",
+                        "nik_masked",
+                        "NIK disamarkan (berisi *); berkas dengan NIK tersamar tidak dapat diimpor",
+                        "nik_masked",
+                    )
+                    nik_text = ""
+                else:
+                    checked = check_nik(nik_text, known_regions=checks.known_regions)
+                    if not checked.ok:
+                        first = checked.errors[0]
+                        rule = f"nik_{str(first.code).lower()}"
+                        problem("nik", rule, first.message, "nik")
+                        nik_text = ""
+                    else:
+                        info = checked.info
+                        for w in checked.warnings:
+                            if str(w.code) == "UNKNOWN_REGION":
+                                warn("nik", "nik_region", w.message, "nik")
+        name_text = _raw_text(val("name")).strip()
+        if not name_text and not any(p.col == col_of.get("name") for p in res.problems):
+            problem("name", "name_required", "Nama kosong", value="")
+
+        # birth place and date: as written, the NIK's date when empty or unreadable
+        nik_birth = info.birth_date if info else None
+        birth_place = _raw_text(val("birth_place")).strip()
+        birth_date: date | None = None
+        bd = val("birth_date")
+        if bd not in (None, ""):
+            try:
+                birth_date = parse_date_flexible(bd, century_from=nik_birth, excel_serials=True)
+            except DateParseError as exc:
+                tail = "; dipakai tanggal lahir dari NIK" if nik_birth else ""
+                warn("birth_date", "date_invalid", f"{exc}{tail}", "date")
+        ttl = val("ttl")
+        if ttl not in (None, "") and birth_date is None:
+            if isinstance(ttl, date):
+                birth_date = ttl.date() if isinstance(ttl, datetime) else ttl
+            else:
+                try:
+                    place, when = parse_place_and_date(_raw_text(ttl), century_from=nik_birth)
+                    birth_date = when
+                    birth_place = birth_place or place
+                except DateParseError as exc:
+                    tail = "; dipakai tanggal lahir dari NIK" if nik_birth else ""
+                    warn("ttl", "date_invalid", f"{exc}{tail}", "date")
+                    if not birth_place:
+                        birth_place = re.split(r"[,;/]", _raw_text(ttl))[0].strip()
+        if birth_date is not None and nik_birth is not None and birth_date != nik_birth:
+            f = "birth_date" if "birth_date" in col_of else "ttl"
+            warn(
+                f,
+                "birth_date_mismatch",
+                f"Tanggal lahir {birth_date:%d-%m-%Y} berbeda dengan tanggal dalam NIK ({nik_birth:%d-%m-%Y})",
+                "date",
+            )
+        if birth_date is None:
+            birth_date = nik_birth
+
+        # sex: the sheet's column, else what the NIK says
+        nik_sex = info.sex if info else None
+        sex_raw = normalize_header(val("sex"))
+        sex = _SEX.get(sex_raw) if sex_raw else None
+        if sex_raw and sex is None:
+            warn("sex", "sex_invalid", f"Jenis kelamin '{shown(get('sex'))}' tidak dikenal (P atau L)")
+        if nik_sex == "L":
+            warn(
+                "nik",
+                "nik_male",
+                "NIK ini milik laki-laki (tanggal lahir 01-31); disimpan sebagai laki-laki, periksa kembali",
+                "nik",
+            )
+        if sex and nik_sex and sex != nik_sex:
+            warn(
+                "sex",
+                "sex_mismatch",
+                f"Jenis kelamin '{shown(get('sex'))}' berbeda dengan NIK "
+                f"({'perempuan' if nik_sex == 'P' else 'laki-laki'})",
+            )
+        sex = sex or nik_sex or default_sex
+
+        rt, rw = shown(val("rt")), shown(val("rw"))
+        if "rt_rw" in col_of and not (rt or rw):
+            parts = [p for p in re.split(r"[/\\\-. ]+", shown(val("rt_rw"))) if p]
+            rt = parts[0] if parts else ""
+            rw = parts[1] if len(parts) > 1 else ""
+        for key, text in (("rt", rt), ("rw", rw)):
+            if text and (not text.isdigit() or len(text) > 3):
+                f = key if key in col_of else "rt_rw"
+                if not _is_empty_mark(text):
+                    warn(f, "rt_rw_invalid", f"{key.upper()} '{text}' bukan angka 1-3 digit; dikosongkan")
+                if key == "rt":
+                    rt = ""
+                else:
+                    rw = ""
+
+        village_code = ""
+        v_text, d_text, g_text = shown(val("village")), shown(val("district")), shown(val("regency"))
+        if v_text or d_text or g_text:
+            resolved = resolver.resolve(v_text, d_text, g_text)
+            for f, rule, msg in resolved.notes:
+                warn(f if f in col_of else "village", rule, msg, "village")
+            village_code = resolved.code or ""
+
+        hh = normalize_header(val("household_head"))
+        household_head = hh in _YES
+        if hh and hh not in _YES and hh not in _NO:
+            warn(
+                "household_head",
+                "yes_no",
+                f"Isian kepala keluarga '{shown(get('household_head'))}' bukan YA/TIDAK",
+            )
+
+        decile: int | None = None
+        dv = val("welfare_decile")
+        if dv not in (None, ""):
+            try:
+                decile = int(float(shown(dv)))
+                if not 1 <= decile <= 10:
+                    raise ValueError
+            except ValueError:
+                warn("welfare_decile", "decile_invalid", f"Desil '{shown(dv)}' harus angka 1-10; dikosongkan")
+                decile = None
+
+        aid = val("aid_value")
+        if aid not in (None, "") and not (isinstance(aid, str) and _is_empty_mark(aid)):
+            try:
+                res.aid_value = parse_rupiah(aid)
+            except MoneyError as exc:
+                warn("aid_value", "money_invalid", f"{exc}; dikosongkan", "money")
+
+        role = role_of(val("role"))
+        if role is None:
+            warn(
+                "role",
+                "role_unknown",
+                f"Jabatan '{shown(get('role'))}' tidak dikenal; dicatat sebagai anggota",
+                "role",
+            )
+            role = "anggota"
+        res.group_name = " ".join(_raw_text(val("group_name")).split()).upper()
+        if _is_empty_mark(res.group_name):
+            res.group_name = ""
+
+        phone = shown(val("phone"))
+        if phone and _is_empty_mark(phone):
+            warn("phone", "phone_invalid", f"No. HP '{phone}' bukan nomor; dikosongkan", "phone")
+            phone = ""
+        elif phone:
+            from kaltim_desk.domain.phone import PhoneError, normalize_phone  # lazy: phonenumbers' metadata
+
+            try:
+                phone = normalize_phone(val("phone"))
+            except PhoneError as exc:
+                warn("phone", "phone_invalid", f"{exc}; dikosongkan", "phone")
+                phone = ""
+
+        kk_raw = val("kk_number")
+        kk_text = ""
+        if isinstance(kk_raw, int | float) and not isinstance(kk_raw, bool):
+            warn(
+                "kk_number",
+                "kk_number",
+                "No. KK tersimpan sebagai angka (digit terakhirnya hilang); dikosongkan",
+                "kk_number",
+                value="(angka)",
+            )
+        elif kk_raw not in (None, "") and not _is_empty_mark(str(kk_raw)):
+            res_kk = check_kk(shown(kk_raw))
+            if res_kk.ok:
+                kk_text = res_kk.kk
+            else:
+                warn("kk_number", "kk_invalid", f"{res_kk.errors[0].message}; dikosongkan", "kk_number")
+        acct_raw = val("bank_account")
+        if isinstance(acct_raw, int | float) and not isinstance(acct_raw, bool):
+            warn(
+                "bank_account",
+                "account_number",
+                "Nomor rekening tersimpan sebagai angka (digit awal/akhirnya bisa hilang); dikosongkan",
+                "nik_number",
+                value="(angka)",
+            )
+            acct_raw = None
+
+        welfare = shown(val("welfare_source")).upper() or "NONE"
+        person = PersonInput(
+            nik=nik_text,
+            name=name_text,
+            sex=sex,
+            kk_number=kk_text,
+            birth_place=birth_place,
+            birth_date=birth_date,
+            village_code=village_code,
+            rt=rt,
+            rw=rw,
+            street=_raw_text(val("street")),
+            phone=phone,
+            is_household_head=household_head,
+            welfare_source=welfare if welfare in ("DTSEN", "DTKS", "P3KE", "NONE") else "NONE",
+            welfare_decile=decile,
+            business_type=_raw_text(val("business_type")).strip(),
+            bank_name=_raw_text(val("bank_name")).strip(),
+            bank_account=shown(acct_raw),
+            notes=_raw_text(val("notes")),
+        )
+        if welfare not in ("DTSEN", "DTKS", "P3KE", "NONE"):
+            warn("welfare_source", "other", f"Sumber data '{welfare}' bukan DTSEN/DTKS/P3KE; dikosongkan")
+        res.person = person
+
+        exists_msg = ""
+        if nik_text and not res.problems:
+            for _attempt in range(2):
+                try:
+                    cleaned, _w = validate_person(session, person, checks=checks)
+                    person = replace(person, name=cleaned["name"])
+                    break
+                except ValidationFailed as exc:
+                    blanks: dict[str, Any] = {}
+                    for p in exc.problems:
+                        if p.code == "nik_duplicate":
+                            exists_msg = p.message
+                        elif p.field in ("nik", "name") or _attempt:
+                            _person_problem(p, problem, col_of)
+                        else:
+                            f = _FIELD_OF_PERSON.get(p.field or "", p.field or "other")
+                            warn(f if f in col_of else "other", "other", f"{p.message} Dikosongkan.")
+                            if p.field:
+                                blanks[p.field] = None if p.field in ("birth_date", "welfare_decile") else ""
+                    if exists_msg or res.problems or not blanks:
+                        break
+                    person = replace(person, **blanks)
+            res.person = person
+
+        if exists_msg:
+            res.status, res.reason = EXISTS, "sudah ada: " + exists_msg
+            continue
+        if nik_text and nik_text in seen_nik and not res.problems:
+            problem(
+                "nik",
+                "nik_repeated",
+                f"NIK sama dengan baris {seen_nik[nik_text]} di berkas ini",
+                "duplicate",
+            )
+        for f in sorted(required):
+            target = REQUIRABLE[f]
+            value = res.group_name if f == "group_name" else getattr(person, target, "")
+            if f == "role" and (val("role") in (None, "")):
+                value = ""
+            if not value:
+                problem(f, "required_missing", f"{FIELDS[f][0]} wajib diisi (pengaturan kantor)", "required")
+        if res.group_name and role != "anggota" and not res.problems:
+            key2 = (res.group_name, role)
+            if key2 in group_roles:
+                warn(
+                    "role",
+                    "role_taken",
+                    f"{role.capitalize()} kelompok {res.group_name} sudah diisi di baris {group_roles[key2]}; "
+                    "dicatat sebagai anggota",
+                    "role",
+                )
+                role = "anggota"
+            else:
+                group_roles[key2] = excel_row
+        res.role = role
+        if res.problems:
+            res.status = REJECTED
+            res.reason = "; ".join(p.message for p in res.problems)
+        else:
+            seen_nik.setdefault(nik_text, excel_row)
+    if progress is not None:
+        progress(total, total, sheet)
+    return results
+
+
+_FIELD_OF_PERSON = {
+    "nik": "nik",
+    "name": "name",
+    "sex": "sex",
+    "kk_number": "kk_number",
+    "phone": "phone",
+    "village_code": "village",
+    "rt": "rt",
+    "rw": "rw",
+    "birth_date": "birth_date",
+    "welfare_source": "welfare_source",
+    "welfare_decile": "welfare_decile",
+    "bank_account": "bank_account",
+    "birth_place": "birth_place",
+    "street": "street",
+    "business_type": "business_type",
+    "notes": "notes",
+    "bank_name": "bank_name",
+}
+
+
+def _person_problem(exc: DomainError, problem: Callable[..., None], col_of: dict[str, int]) -> None:
+    f = _FIELD_OF_PERSON.get(exc.field or "", exc.field or "")
+    hint = "nik" if exc.code.startswith("nik") else "date" if "date" in exc.code else "default"
+    problem(f, exc.code, exc.message, hint, value="" if f not in col_of else None)
