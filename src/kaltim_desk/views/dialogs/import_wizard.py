@@ -432,7 +432,7 @@ class ImportWizard(QDialog):
                 _("{n} peringatan (baris tetap diimpor): {kinds}.").format(
                     n=len(preview.warnings),
                     kinds=", ".join(
-                        f"{n} x {_(WARNING_LABELS.get(k, k))}" for k, n in preview.warning_counts().items()
+                        f"{n} x {WARNING_LABELS.get(k, k)}" for k, n in preview.warning_counts().items()
                     ),
                 )
             )
