@@ -54,14 +54,14 @@ def make_messy_list(n: int, target: Path, seed: int = 14) -> Path:
            "No HP/WA", "NAMA", "JABATAN", "Besar Bantuan (Rp)"]  # fmt: skip
     ws.append(top)
     ws.append(low)
-    serial = 0
     for i in range(n):
         v, d, code = VILLAGES[(i // 10) % len(VILLAGES)]
         born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 40))
-        serial += 1
-        nik = encode_nik(code, born, "P", serial % 9999 + 1)
+        nik = encode_nik(code, born, "P", i % 9999 + 1)
         shape = i % 4
-        nik_cell = ("'" + nik, f"{nik[:6]} {nik[6:12]} {nik[12:]}", f"{nik[:2]}.{nik[2:4]}.{nik[4:]}", nik)[shape]
+        nik_cell = ("'" + nik, f"{nik[:6]} {nik[6:12]} {nik[12:]}", f"{nik[:2]}.{nik[2:4]}.{nik[4:]}", nik)[
+            shape
+        ]
         style = i % 6
         when: Any = (
             born,
@@ -71,9 +71,12 @@ def make_messy_list(n: int, target: Path, seed: int = 14) -> Path:
             (born - date(1899, 12, 30)).days,
             f"{born:%d.%m.%Y}",
         )[style]
-        phone = ("-", f"0812{rng.randrange(10**7, 10**8)}", "0112345", f"+62 813 {rng.randrange(10**7, 10**8)}")[
-            i % 4
-        ]
+        phone = (
+            "-",
+            f"0812{rng.randrange(10**7, 10**8)}",
+            "0112345",
+            f"+62 813 {rng.randrange(10**7, 10**8)}",
+        )[i % 4]
         name = f"  ibu   nomor {i} " if i % 3 == 0 else f"IBU NOMOR {i}"
         ws.append([i + 1, nik_cell, name, "Samarinda", when, v, d, phone, f"KUBE BENCH {i // 10}",
                    ROLES[i % 10], "Rp 5.000.000"])  # fmt: skip
@@ -119,9 +122,11 @@ def measure(n: int, workdir: Path) -> dict[str, Any]:
         try:
 
             def read() -> None:
-                got["rows"] = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("DAFTAR PENERIMA").to_python()
+                got["rows"] = (
+                    CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("DAFTAR PENERIMA").to_python()
+                )
 
-            def run() -> None:
+            def run(db: Any = db) -> None:
                 with db.session(actor) as s:
                     t = time.process_time()
                     got["preview"] = preview = imports.preview_import(s, sheet)

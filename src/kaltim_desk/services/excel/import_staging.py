@@ -142,7 +142,7 @@ def commit_rows(
     now = utcnow()
     if people_values:
         session.execute(
-            insert(Person),
+            insert(Person.__table__),
             [{**v, "import_batch_id": batch.id, "created_at": now, "version": 1} for v in people_values],
         )
     person_of: dict[int, int] = {}
@@ -190,7 +190,7 @@ def commit_rows(
             }
         )
     if new_groups:
-        session.execute(insert(KubeGroup), new_groups)
+        session.execute(insert(KubeGroup.__table__), new_groups)
         group_id = dict(
             session.execute(
                 select(KubeGroup.name, KubeGroup.id).where(KubeGroup.import_batch_id == batch.id)
@@ -217,7 +217,7 @@ def commit_rows(
                     }
                 )
         if memberships:
-            session.execute(insert(GroupMember), memberships)
+            session.execute(insert(GroupMember.__table__), memberships)
         result.groups_created = len(new_groups)
     result.imported = len(person_of)
     result.rejected += len(result.late_rejections)

@@ -372,11 +372,9 @@ def validate_sheet(
         res = RowResult(excel_row, OK, cells=cells)
         results.append(res)
 
-        def get(f: str, cells: list[Any] = cells) -> Any:
-            c = col_of.get(f)
-            if c is None or c >= len(cells):
-                return None
-            return cells[c]
+        width = len(cells)
+        row_values = {f: cells[c] for f, c in col_of.items() if c < width}
+        get = row_values.get
 
         def note(
             f: str,
@@ -388,6 +386,7 @@ def validate_sheet(
             warn: bool = False,
             res: RowResult = res,
             excel_row: int = excel_row,
+            get: Callable[[str], Any] = get,
         ) -> None:
             v = get(f) if value is None else value
             text = shown(v)
@@ -417,13 +416,13 @@ def validate_sheet(
         if r == guess.row + 1 and is_column_number_row(cells):
             res.status, res.reason = SKIPPED, "baris nomor kolom di bawah judul"
             continue
-        kind = _row_kind(cells)
-        if kind == "blank":
-            res.status, res.reason = SKIPPED, "baris kosong"
-            continue
         nik_text_raw = shown(nik_raw)
         has_nik = isinstance(nik_raw, int | float) or sum(ch.isdigit() for ch in nik_text_raw) >= 6
         if not has_nik:
+            kind = _row_kind(cells)
+            if kind == "blank":
+                res.status, res.reason = SKIPPED, "baris kosong"
+                continue
             if kind == "total":
                 res.status, res.reason = SKIPPED, "baris jumlah/total"
                 continue
@@ -474,8 +473,11 @@ def validate_sheet(
                 )
                 dropped.add(f)
 
-        def val(f: str, dropped: set[str] = dropped) -> Any:
-            return None if f in dropped else get(f)
+        if dropped:
+            kept_values = {f: v for f, v in row_values.items() if f not in dropped}
+            val = kept_values.get
+        else:
+            val = get
 
         # the NIK: text only (R12), a possible number, not masked
         info = None
