@@ -113,7 +113,7 @@ def detect_header(rows: Sequence[Sequence[Any]]) -> HeaderGuess | None:
     best_score = 0
     for r in range(min(SCAN_ROWS, len(rows))):
         row = rows[r]
-        candidates = [(map_row(row), None)]
+        candidates: list[tuple[tuple[dict[int, str], dict[int, str]], int | None]] = [(map_row(row), None)]
         if r > 0 and not is_column_number_row(row) and any(_text(v) for v in rows[r - 1]):
             candidates.append((map_row(row, rows[r - 1]), r - 1))
         for (mapping, headers), top in candidates:

@@ -29,9 +29,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desk.core import audit
@@ -69,6 +69,11 @@ class CommitResult:
             f"{self.imported} penerima diimpor (batch #{self.batch_id}), {self.groups_created} kelompok baru; "
             f"{self.exists} sudah ada, {self.skipped} dilewati, {self.rejected} ditolak."
         )
+
+
+def _table(model: Any) -> Table:
+    """The model's Core table: executemany inserts without the ORM's per-row bookkeeping."""
+    return cast(Table, model.__table__)
 
 
 def _holders(session: Session, niks: list[str], chunk: int = 900) -> set[str]:
@@ -142,7 +147,7 @@ def commit_rows(
     now = utcnow()
     if people_values:
         session.execute(
-            insert(Person.__table__),
+            insert(_table(Person)),
             [{**v, "import_batch_id": batch.id, "created_at": now, "version": 1} for v in people_values],
         )
     person_of: dict[int, int] = {}
@@ -190,7 +195,7 @@ def commit_rows(
             }
         )
     if new_groups:
-        session.execute(insert(KubeGroup.__table__), new_groups)
+        session.execute(insert(_table(KubeGroup)), new_groups)
         group_id = dict(
             session.execute(
                 select(KubeGroup.name, KubeGroup.id).where(KubeGroup.import_batch_id == batch.id)
@@ -217,7 +222,7 @@ def commit_rows(
                     }
                 )
         if memberships:
-            session.execute(insert(GroupMember.__table__), memberships)
+            session.execute(insert(_table(GroupMember)), memberships)
         result.groups_created = len(new_groups)
     result.imported = len(person_of)
     result.rejected += len(result.late_rejections)
