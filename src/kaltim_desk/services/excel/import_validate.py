@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -281,9 +282,19 @@ def _raw_text(v: Any) -> str:
 
 
 def _is_empty_mark(s: str) -> bool:
-    return normalize_header(s) in _EMPTY_MARKS or s.strip() in _EMPTY_MARKS
+    """ "-", "0", "tidak ada"...: a cell that says "nothing" rather than holding a value."""
+    if len(s) > 12:
+        return False
+    return s.strip() in _EMPTY_MARKS or normalize_header(s) in _EMPTY_MARKS
 
 
+@lru_cache(maxsize=4096)
+def _rupiah(value: str | int | float) -> int:
+    """`parse_rupiah`, remembered: a sheet repeats the same amount down its rows."""
+    return parse_rupiah(value)
+
+
+@lru_cache(maxsize=1024)
 def role_of(text: Any) -> str | None:
     """ "Sekr.", "Bend.", "KETUA KUBE", "Ketua Kelompok" -> the role; "" -> member; unknown -> None."""
     norm = normalize_header(text)
@@ -631,7 +642,7 @@ def validate_sheet(
         aid = val("aid_value")
         if aid not in (None, "") and not (isinstance(aid, str) and _is_empty_mark(aid)):
             try:
-                res.aid_value = parse_rupiah(aid)
+                res.aid_value = _rupiah(aid) if isinstance(aid, str | int | float) else parse_rupiah(aid)
             except MoneyError as exc:
                 warn("aid_value", "money_invalid", f"{exc}; dikosongkan", "money")
 
