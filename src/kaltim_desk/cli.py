@@ -8,14 +8,13 @@ refused rule (2), or on an unexpected failure (1, with the details in the log fi
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from kaltim_desk import __version__
-from kaltim_desk.core.actor import Actor
+from kaltim_desk.commands.common import CliError, add_db_argument
 from kaltim_desk.core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -35,10 +34,6 @@ COMMAND_MODULES = (
 )
 
 
-class CliError(Exception):
-    """A user-facing failure of a command: bad argument or bad file; the message says what and where."""
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -50,23 +45,6 @@ class _Parser(argparse.ArgumentParser):
             .replace("argument", "argumen")
         )
         self.exit(EXIT_REFUSED, f"{self.prog}: galat: {translated}\n")
-
-
-def cli_actor() -> Actor:
-    """The command line acts as the office administrator, named after the OS account for the audit trail."""
-    try:
-        user = getpass.getuser()
-    except Exception:
-        user = "unknown"
-    return Actor(username=f"cli:{user}", role="admin", display_name=f"Baris perintah ({user})")
-
-
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        help="berkas basis data SQLite atau URL basis data (bawaan: KALTIM_DESK_DATABASE_URL atau folder data pengguna)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:

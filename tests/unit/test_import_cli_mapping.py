@@ -22,7 +22,9 @@ def _odd_sheet(path, niks):
     ws.title = "Data"
     ws.append(["ID PENDUDUK", "IBU", "KAMPUNG", "KEDUDUKAN ORGANISASI", "GRUP"])
     for i, n in enumerate(niks):
-        ws.append([n, f"Ibu Nomor {i}", "Lempake", ("Ketua", "Sekr.", "Bend.", "Anggota")[i % 4], "KUBE PETA"])
+        ws.append(
+            [n, f"Ibu Nomor {i}", "Lempake", ("Ketua", "Sekr.", "Bend.", "Anggota")[i % 4], "KUBE PETA"]
+        )
     wb.save(path)
     return path
 
@@ -51,7 +53,10 @@ def test_map_saves_a_preset_the_next_file_uses(db, db_url, tmp_path, capsys):
         "--map",
         "E=group_name",
     ]
-    assert cli_main(["import", str(first), "--db", dbfile, *maps, "--save-preset", "Format Desa X", "--commit"]) == 0
+    assert (
+        cli_main(["import", str(first), "--db", dbfile, *maps, "--save-preset", "Format Desa X", "--commit"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "D (KEDUDUKAN ORGANISASI) -> Jabatan" in out and "E (GRUP) -> Nama KUBE" in out
     assert "Pemetaan kolom disimpan sebagai preset 'Format Desa X'" in out
@@ -104,7 +109,10 @@ def test_template_is_written_and_imports_back_untouched(db, db_url, tmp_path, ca
     headers = [c.value for c in ws[1]]
     nik_col = headers.index("NIK") + 1
     assert ws.cell(row=2, column=nik_col).number_format == "@"
-    lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1 for dv in ws.data_validations.dataValidation}
+    lists = {
+        str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
+        for dv in ws.data_validations.dataValidation
+    }
     role_letter = ws.cell(row=1, column=headers.index("JABATAN") + 1).column_letter
     assert role_letter in lists
     daftar = wb["_Daftar"]

@@ -17,7 +17,7 @@ WARNINGS_SHOWN = 3  # first lines per kind
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
     from kaltim_desk.exports.layouts import REPORTS
 
     exp = sub.add_parser(
@@ -97,7 +97,7 @@ def _progress(done: int, total: int, label: str) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel.exports import export_report
 
     target = out_path(args.out)
@@ -127,7 +127,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def parse_maps(values: list[str]) -> dict[str, str]:
     """--map "HEADER=field" values -> {header text or column letter: field key ("" = leave out)}."""
-    from kaltim_desk.cli import CliError
+    from kaltim_desk.commands.common import CliError
     from kaltim_desk.imports.headers import FIELDS, field_from_user
 
     out: dict[str, str] = {}
@@ -190,7 +190,7 @@ def _print_preview(preview: imports.ImportPreview, path: Path) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel import imports
 
     path = Path(args.file)
@@ -222,21 +222,18 @@ def run_import(args: argparse.Namespace) -> int:
         if args.save_preset:
             imports.save_preset(s, args.save_preset, preview)
             print(f"Pemetaan kolom disimpan sebagai preset '{args.save_preset}'.")
-        if args.commit:
-            from kaltim_desk.services.office.backup import backup_before
-
-            backup_before(db, "impor")  # R6: a verified backup first; if it fails nothing is imported
-            result = imports.commit_import(s, preview)
-            print(result.message)
-            for row, msg in result.late_rejections + result.warnings:
-                print(f"  baris {row}: {msg}")
-        else:
-            print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
+    if not args.commit:
+        print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
+        return 0
+    result = imports.commit_import_job(db, cli_actor(), preview)
+    print(result.message)
+    for row, msg in result.late_rejections + result.warnings:
+        print(f"  baris {row}: {msg}")
     return 0
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.services.excel import imports
 
     target = out_path(args.out)
@@ -250,7 +247,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_rollback(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.services.excel import imports
 
     db = open_db(args)
@@ -261,7 +258,7 @@ def run_rollback(args: argparse.Namespace) -> int:
 
 
 def run_consolidate(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel.consolidation import consolidate
 
     target = out_path(args.out)

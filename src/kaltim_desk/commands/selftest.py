@@ -227,7 +227,7 @@ def write_workbook(db: object, folder: Path) -> Produced:
 
 def _feature_document(db: object, folder: Path) -> Produced | None:
     """The aid agreement of the first printable demo grant, through the same code as `print agreement`."""
-    print_grant_document = _feature("kaltim_desk.commands.print_aid", "print_grant_document")
+    print_grant_document = _feature("kaltim_desk.services.aid.printing", "print_grant_document_job")
     rules = _feature_module("kaltim_desk.services.aid.aid_rules")
     if print_grant_document is None or rules is None:
         return None

@@ -24,7 +24,7 @@ from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid import grants, programmes
 
 if TYPE_CHECKING:
-    from kaltim_desk.demo import DemoContext
+    from kaltim_desk.demo.context import DemoContext
 
 GOODS = (
     ("Mesin jahit portable", "unit", 2_750_000),

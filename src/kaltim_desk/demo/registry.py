@@ -16,7 +16,7 @@ from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
 
 if TYPE_CHECKING:
-    from kaltim_desk.demo import DemoContext
+    from kaltim_desk.demo.context import DemoContext
 
 CHUNK = 5000
 DEMO_PROFILE = OfficeProfile(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.domain.nik import normalize_nik
 from kaltim_desk.imports import mapping as mp
+from kaltim_desk.imports.errors import ReadCancelled
 from kaltim_desk.imports.headers import normalize_header
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid
 
@@ -126,10 +127,13 @@ def score_grid(grid: SheetGrid) -> SheetScore:
 
 
 def score_sheets(
-    wb: OpenedWorkbook, read: Callable[[str], SheetGrid] | None = None
+    wb: OpenedWorkbook, is_cancelled: Callable[[], bool] | None = None
 ) -> tuple[list[SheetScore], dict[str, SheetGrid]]:
     """Every sheet's score (a sheet that can not be read says why), and the grids read."""
-    read = read or wb.sheet
+
+    def read(name: str) -> SheetGrid:
+        return wb.sheet(name, is_cancelled=is_cancelled)
+
     scores: list[SheetScore] = []
     grids: dict[str, SheetGrid] = {}
     for name in wb.sheet_names:
@@ -138,6 +142,8 @@ def score_sheets(
             continue
         try:
             grid = read(name)
+        except ReadCancelled:
+            raise
         except DomainError as exc:
             scores.append(SheetScore(name, None, 0, set_aside_reason(name), exc.message))
             continue
@@ -146,7 +152,9 @@ def score_sheets(
     return scores, grids
 
 
-def choose(wb: OpenedWorkbook, sheet: str | None = None) -> SheetChoice:
+def choose(
+    wb: OpenedWorkbook, sheet: str | None = None, is_cancelled: Callable[[], bool] | None = None
+) -> SheetChoice:
     """The sheet to import: `sheet` when the clerk named it, else the best-scored list (see the module
     docstring); raises `SheetAmbiguous` rather than guess between equals."""
     if sheet:
@@ -154,9 +162,9 @@ def choose(wb: OpenedWorkbook, sheet: str | None = None) -> SheetChoice:
             raise DomainError(
                 "sheet_missing", f"Lembar '{sheet}' tidak ada. Lembar yang ada: {', '.join(wb.sheet_names)}."
             )
-        scores, grids = score_sheets(wb)
+        scores, grids = score_sheets(wb, is_cancelled)
         return SheetChoice(sheet, scores, grids.get(sheet))
-    scores, grids = score_sheets(wb)
+    scores, grids = score_sheets(wb, is_cancelled)
     ranked = sorted(
         (s for s in scores if s.candidate), key=lambda s: (s.set_aside == "", s.nik_rows), reverse=True
     )

@@ -1,20 +1,14 @@
 """Committing a validated import in one transaction under an import batch, and rolling a batch back.
 
-Commit: only rows the preview found ``ok`` (and the user kept) are registered, with the values the
-registry's own `people.validate_person` cleaned during the preview; KUBE groups named in the file are
-created (status "forming": the clerk activates them after checking the rules) and the new people are
-added with their roles. A group that already exists in the database is not changed by an import (its rows
-are imported as people, with a warning to add them on the Kelompok page), so that everything an import
-adds is marked with its batch. A row refused at commit time (someone registered the NIK meanwhile) is
-reported, not lost. The caller's unit of work commits all of it at once or nothing (R1).
-
-The rows go in as bulk inserts (a few statements for 10,000 people instead of 10,000 flushes and audit
-rows: 10,000 messy rows are validated and committed in about 2 s, bench/RESULTS.md). The audit trail
-gets one "import.commit" record for the batch (file, sheet, counts, groups); every person and group it
-added carries the batch id, so "who registered her, when, from which file" is answered by that record.
-The rules `groups.add_member` enforces hold by construction: new people are in no other group, the
-preview gave each office of a KUBE to one row only, and members beyond the office's group size are not
-added (a warning says so).
+Commit: only rows the preview found ``ok`` (and the user kept) are registered, checked again by the form's
+rules and stored together (`people.register_imported_people`); KUBE groups named in the file are created
+with their members by the rules of `create_group` and `add_member` (`groups.create_imported_groups`; status
+"forming": the clerk activates them after checking the rules). The batch's audit row records what came in;
+each person and group carries the batch id. A group that already exists in the database is
+not changed by an import (its rows are imported as people, with a warning to add them on the Kelompok
+page), so that everything an import adds is marked with its batch. A row refused at commit time (someone
+registered the NIK meanwhile) is reported, not lost. The caller's unit of work commits all of it at once or
+nothing (R1).
 
 Rollback (decided here, since people are never hard-deleted in normal work): a batch can be undone as a
 whole only while nothing else refers to what it added: no grant, training participation, visit,
@@ -28,24 +22,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from typing import Any, cast
+from datetime import datetime
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kaltim_desk.core import audit
 from kaltim_desk.core.actor import current_actor
-from kaltim_desk.core.errors import DomainError, ValidationFailed
+from kaltim_desk.core.dto import GroupInput
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
-from kaltim_desk.core.settings import registry_rules
-from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.models.base import Base, utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ImportBatch
 from kaltim_desk.models.person import Person
 from kaltim_desk.services.excel.import_validate import EXISTS, OK, REJECTED, RowResult
-from kaltim_desk.services.registry import people
+from kaltim_desk.services.registry import groups, people
 
 ROLE_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2, "anggota": 3}
 
@@ -71,19 +63,6 @@ class CommitResult:
         )
 
 
-def _table(model: Any) -> Table:
-    """The model's Core table: executemany inserts without the ORM's per-row bookkeeping."""
-    return cast(Table, model.__table__)
-
-
-def _holders(session: Session, niks: list[str], chunk: int = 900) -> set[str]:
-    """NIKs among `niks` registered meanwhile (by someone else, since the preview)."""
-    found: set[str] = set()
-    for i in range(0, len(niks), chunk):
-        found.update(session.scalars(select(Person.nik).where(Person.nik.in_(niks[i : i + chunk]))))
-    return found
-
-
 def commit_rows(
     session: Session,
     rows: list[RowResult],
@@ -105,33 +84,6 @@ def commit_rows(
     result = CommitResult(None, 0, 0, counts[EXISTS], counts["skipped"] + not_chosen, counts[REJECTED])
     if not chosen:
         return result
-    require(session, "person.create")
-    if any(r.group_name for r in chosen):
-        require(session, "group.create")
-    # values as the preview's validation cleaned them; a row without them (built by hand) is validated now
-    taken = _holders(session, [r.person.nik for r in chosen if r.person is not None])
-    people_values: list[dict[str, Any]] = []
-    kept: list[RowResult] = []
-    seen: set[str] = set()
-    for r in chosen:
-        assert r.person is not None
-        values = r.values
-        try:
-            if values is None or r.person.nik in taken or r.person.nik in seen:
-                values, _w = people.validate_person(session, r.person)
-                if values["nik"] in seen:
-                    raise DomainError(
-                        "nik_repeated", f"NIK {mask_nik(values['nik'])} dua kali dalam impor ini."
-                    )
-        except DomainError as exc:
-            message = exc.message
-            if isinstance(exc, ValidationFailed):
-                message = "; ".join(p.message for p in exc.problems)
-            result.late_rejections.append((r.row, message))
-            continue
-        seen.add(values["nik"])
-        people_values.append(values)
-        kept.append(r)
     batch = ImportBatch(
         file_name=file_name[:255],
         file_sha256=file_sha256,
@@ -144,86 +96,32 @@ def commit_rows(
     )
     session.add(batch)
     session.flush()
-    now = utcnow()
-    if people_values:
-        session.execute(
-            insert(_table(Person)),
-            [{**v, "import_batch_id": batch.id, "created_at": now, "version": 1} for v in people_values],
-        )
-    person_of: dict[int, int] = {}
-    id_of_nik = dict(
-        session.execute(select(Person.nik, Person.id).where(Person.import_batch_id == batch.id)).all()
+    person_of, late = people.register_imported_people(
+        session, [(r.row, r.person) for r in chosen if r.person is not None], import_batch_id=batch.id
     )
-    for r, v in zip(kept, people_values, strict=True):
-        person_of[r.row] = id_of_nik[v["nik"]]
-    # groups named in the file
-    by_group: dict[str, list[RowResult]] = defaultdict(list)
-    for r in kept:
-        if r.group_name:
-            by_group[r.group_name].append(r)
-    existing = (
-        set(
-            session.scalars(
-                select(func.upper(KubeGroup.name)).where(
-                    func.upper(KubeGroup.name).in_(list(by_group)), KubeGroup.status != "inactive"
-                )
-            )
-        )
-        if by_group
-        else set()
-    )
-    max_size = registry_rules(session).group_max_size
-    new_groups: list[dict[str, Any]] = []
-    for name, members in by_group.items():
-        if name in existing:
-            for m in members:
-                result.warnings.append(
-                    (m.row, f"Kelompok {name} sudah ada; tambahkan anggota ini lewat halaman Kelompok.")
-                )
+    result.late_rejections.extend(late)
+    # groups named in the file, their officers first
+    planned: dict[str, tuple[GroupInput, list[groups.ImportedMember]]] = {}
+    for r in chosen:
+        if not r.group_name or r.row not in person_of:
             continue
+        if r.group_name not in planned:
+            assert r.person is not None
+            planned[r.group_name] = (
+                GroupInput(
+                    name=r.group_name,
+                    village_code=r.person.village_code,
+                    business_type=r.person.business_type,
+                ),
+                [],
+            )
+        planned[r.group_name][1].append(groups.ImportedMember(r.row, person_of[r.row], r.role))
+    for _data, members in planned.values():
         members.sort(key=lambda m: (ROLE_ORDER.get(m.role, 9), m.row))
-        first = members[0].values or {}
-        new_groups.append(
-            {
-                "name": name[:120],
-                "village_code": first.get("village_code"),
-                "business_type": first.get("business_type"),
-                "status": "forming",
-                "import_batch_id": batch.id,
-                "created_at": now,
-                "version": 1,
-            }
-        )
-    if new_groups:
-        session.execute(insert(_table(KubeGroup)), new_groups)
-        group_id = dict(
-            session.execute(
-                select(KubeGroup.name, KubeGroup.id).where(KubeGroup.import_batch_id == batch.id)
-            ).all()
-        )
-        today = date.today()
-        memberships: list[dict[str, Any]] = []
-        for g in new_groups:
-            for i, m in enumerate(by_group[g["name"]]):
-                if i >= max_size:
-                    result.warnings.append(
-                        (
-                            m.row,
-                            f"Kelompok {g['name']} sudah berisi {max_size} anggota (maksimum); tidak ditambahkan.",
-                        )
-                    )
-                    continue
-                memberships.append(
-                    {
-                        "group_id": group_id[g["name"]],
-                        "person_id": person_of[m.row],
-                        "role": m.role,
-                        "joined_on": today,
-                    }
-                )
-        if memberships:
-            session.execute(insert(_table(GroupMember)), memberships)
-        result.groups_created = len(new_groups)
+    result.groups_created, group_warnings = groups.create_imported_groups(
+        session, planned, import_batch_id=batch.id
+    )
+    result.warnings.extend(group_warnings)
     result.imported = len(person_of)
     result.rejected += len(result.late_rejections)
     batch.rows_imported = result.imported
@@ -231,7 +129,6 @@ def commit_rows(
     batch.rows_rejected = result.rejected
     batch.groups_created = result.groups_created
     session.flush()
-    session.expire_all()
     audit.record(
         session,
         "import.commit",
@@ -244,7 +141,6 @@ def commit_rows(
         skipped=result.skipped,
         rejected=result.rejected,
         groups=result.groups_created,
-        group_names=sorted(g["name"] for g in new_groups)[:200],
     )
     result.batch_id = batch.id
     return replace(result)

@@ -241,7 +241,6 @@ class RowResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     cells: list[Any] = field(default_factory=list)  # the original row, for the problem report
-    values: dict[str, Any] | None = None  # the person's column values as the registry cleaned them
 
     @property
     def nik(self) -> str:
@@ -336,6 +335,7 @@ def validate_sheet(
     default_sex: str = "P",
     region_scope: str = "64",
     rules: ImportRules | None = None,
+    formula_cells: set[tuple[int, int]] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> list[RowResult]:
@@ -358,7 +358,9 @@ def validate_sheet(
     # a header repeated down the sheet (printed pages glued together) is skipped, not refused
     header_keys = {c: canon(h.split(" / ")[-1]) for c, h in guess.headers.items() if h}
     text_cols = {c for c, f in guess.mapping.items() if f in TEXT_FIELDS}
-    formula_cells = grid.formulas | grid.formula_no_value
+    # every formula cell (the caller asks the workbook: `OpenedWorkbook.formula_cells`), and those
+    # without a cached value the reader found
+    formula_cells = (formula_cells or set()) | grid.formula_no_value
     mapped_cols = {c for c, f in guess.mapping.items() if f not in IGNORED_FIELDS}
     sheet = grid.name
     results: list[RowResult] = []
@@ -730,7 +732,6 @@ def validate_sheet(
                 try:
                     cleaned, _w = validate_person(session, person, checks=checks)
                     person = replace(person, name=cleaned["name"])
-                    res.values = cleaned
                     break
                 except ValidationFailed as exc:
                     blanks: dict[str, Any] = {}

@@ -21,9 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaltim_desk.core import audit
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import get_raw, load_section, office_profile, set_raw
+from kaltim_desk.db import Database
 from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports import sheets as sh
 from kaltim_desk.imports.headers import field_label
@@ -45,6 +47,7 @@ from kaltim_desk.services.excel.import_validate import (
     RowResult,
     validate_sheet,
 )
+from kaltim_desk.services.office.backup import backup_before
 
 PRESETS_KEY = "excel.import_presets"
 Progress = Callable[[int, int, str], None]
@@ -121,8 +124,14 @@ class ImportPreview:
         return lines
 
 
-def open_file(path: Path | str, password: str | None = None) -> OpenedWorkbook:
-    return open_workbook(path, password)
+def open_file(
+    path: Path | str,
+    password: str | None = None,
+    *,
+    progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> OpenedWorkbook:
+    return open_workbook(path, password, progress=progress, is_cancelled=is_cancelled)
 
 
 def guess_mapping(grid: SheetGrid, preset: dict[str, Any] | None = None) -> mp.HeaderGuess | None:
@@ -131,18 +140,22 @@ def guess_mapping(grid: SheetGrid, preset: dict[str, Any] | None = None) -> mp.H
     return mp.detect_header(grid.rows)
 
 
-def choose_sheet(wb: OpenedWorkbook, sheet: str | None) -> str:
+def choose_sheet(
+    wb: OpenedWorkbook, sheet: str | None, is_cancelled: Callable[[], bool] | None = None
+) -> str:
     """The named sheet, or the sheet the content says is the beneficiary list (`sheets.choose`); raises
     `SheetAmbiguous` when two are equally likely."""
-    return sh.choose(wb, sheet).chosen
+    return sh.choose(wb, sheet, is_cancelled).chosen
 
 
 SheetAmbiguous = sh.SheetAmbiguous
 
 
-def sheet_choice(wb: OpenedWorkbook, sheet: str | None = None) -> sh.SheetChoice:
+def sheet_choice(
+    wb: OpenedWorkbook, sheet: str | None = None, is_cancelled: Callable[[], bool] | None = None
+) -> sh.SheetChoice:
     """The sheet to import and what the other sheets hold; raises `SheetAmbiguous` between equals."""
-    return sh.choose(wb, sheet)
+    return sh.choose(wb, sheet, is_cancelled)
 
 
 def list_sheets(wb: OpenedWorkbook) -> list[sh.SheetScore]:
@@ -192,10 +205,10 @@ def preview_import(
     field, "" to leave a column out); otherwise a preset or detection decides."""
     require(session, "import.run")
     started = utcnow()
-    wb = workbook or open_workbook(path, password)
-    choice = sh.choose(wb, sheet)
+    wb = workbook or open_workbook(path, password, is_cancelled=is_cancelled)
+    choice = sh.choose(wb, sheet, is_cancelled)
     name = choice.chosen
-    grid = choice.grid or wb.sheet(name)
+    grid = choice.grid or wb.sheet(name, is_cancelled=is_cancelled)
     preset_data = load_presets(session).get(preset) if preset else None
     if preset and preset_data is None:
         known = ", ".join(sorted(load_presets(session))) or "belum ada"
@@ -245,6 +258,7 @@ def preview_import(
         guess,
         region_scope=office.region_code,
         rules=import_rules(session),
+        formula_cells=wb.formula_cells(name),
         progress=progress,
         is_cancelled=is_cancelled,
     )
@@ -276,6 +290,17 @@ def commit_import(session: Session, preview: ImportPreview, selected: set[int] |
         started_at=preview.started_at,
         selected=selected,
     )
+
+
+def commit_import_job(
+    db: Database, actor: Actor, preview: ImportPreview, selected: set[int] | None = None
+) -> CommitResult:
+    """Back up, then commit the previewed rows in their own unit of work: the one way the command line
+    and the import wizard store an import. The verified backup comes first (R6); if it fails, nothing is
+    imported (DomainError)."""
+    backup_before(db, "impor")
+    with db.session(actor) as s:
+        return commit_import(s, preview, selected)
 
 
 def rollback_import(session: Session, batch_id: int, reason: str) -> dict[str, int]:

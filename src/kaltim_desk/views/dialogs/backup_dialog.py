@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
-from kaltim_desk.services.office import backup
+from kaltim_desk.services.office import backup, restore
 from kaltim_desk.views.prompts import describe_error
 
 REASON_LABELS = {
@@ -142,7 +142,7 @@ class BackupDialog(QDialog):
         ):
             return
         try:
-            safety = backup.restore_database(self.ctx.db, Path(path), self.ctx.actor)
+            safety = restore.restore_database(self.ctx.db, Path(path), self.ctx.actor)
         except Exception as exc:
             self.status.setText(describe_error(exc))
             self.ctx.prompts.error(self, _("Pemulihan"), describe_error(exc))

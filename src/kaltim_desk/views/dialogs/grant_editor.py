@@ -520,12 +520,12 @@ class GrantEditor(QDialog):
         return None
 
     def _render(self, out: Path) -> Path | None:
-        from kaltim_desk.commands.print_aid import print_grant_document
+        from kaltim_desk.services.aid.printing import print_grant_document_job
 
         assert self.grant is not None
         self.message.setText("")
         try:
-            path = print_grant_document(
+            path = print_grant_document_job(
                 self.ctx.db,
                 self.ctx.actor,
                 self.doc_kind.currentData(),

@@ -505,11 +505,7 @@ class ImportWizard(QDialog):
         preview, ctx = self.preview, self.ctx
 
         def work(_state: Any) -> Any:
-            from kaltim_desk.services.office.backup import backup_before
-
-            backup_before(ctx.db, "impor")  # R6: a verified backup first; if it fails nothing is imported
-            with ctx.db.session(ctx.actor) as s:
-                return imports.commit_import(s, preview, selected)
+            return imports.commit_import_job(ctx.db, ctx.actor, preview, selected)
 
         self.ctx.tasks.run(work, on_done=self._committed, on_error=self._fail)
 

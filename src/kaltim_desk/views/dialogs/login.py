@@ -401,7 +401,7 @@ def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
 def verify_audit_chain(ctx: AppContext, window: QWidget | None) -> None:
     """R19: the audit chain is verified at every start, in the background; a break is shown to whoever
     is logged in (and logged), so tampering is noticed even if nobody opens the Audit page."""
-    from kaltim_desk.services.office.checks import check_audit_chain
+    from kaltim_desk.services.checks import check_audit_chain
 
     def work(_state: Any) -> Any:
         with ctx.read() as s:

@@ -114,8 +114,8 @@ class Page(TablePage):
 
     def print_all(self) -> None:
         """All agreements of the selected programme into one PDF, in the background."""
-        from kaltim_desk.commands.print_aid import print_programme_agreements
         from kaltim_desk.documents.batch import BatchCancelled
+        from kaltim_desk.services.aid.printing import print_programme_agreements_job
 
         pid = self.programme.currentData()
         if not pid:
@@ -148,7 +148,7 @@ class Page(TablePage):
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(state: Any) -> list[Path]:
-            return print_programme_agreements(
+            return print_programme_agreements_job(
                 db,
                 actor,
                 pid,

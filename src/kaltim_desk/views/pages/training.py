@@ -148,8 +148,8 @@ class Page(TablePage):
 
     def _print(self, training_id: int, out: Path, *, per_participant: bool) -> None:
         """Render in the background with a progress dialog that can cancel; no half-written file."""
-        from kaltim_desk.commands.print_training import print_certificates_job
         from kaltim_desk.documents.certificate import RenderCancelled
+        from kaltim_desk.services.training.printing import print_certificates_job
 
         dialog = QProgressDialog(_("Mencetak sertifikat…"), _("Batal"), 0, 0, self)
         dialog.setWindowTitle(_("Cetak sertifikat"))
