@@ -14,7 +14,7 @@ Every text is written as an inline string, so a value that starts with "=" stays
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kaltim_desk.domain.nik import mask_kk, mask_nik, normalize_nik
 from kaltim_desk.exports.xlsx_stream import Style, XlsxStream
@@ -22,8 +22,8 @@ from kaltim_desk.fileio import atomic_path
 from kaltim_desk.imports.reader import col_letter
 from kaltim_desk.services.excel.import_validate import OK, STATUS_LABELS, shown
 
-if TYPE_CHECKING:
-    from kaltim_desk.services.excel.imports import ImportPreview
+# `preview` below is an `imports.ImportPreview` (typed Any: that module imports this one)
+ImportPreview = Any
 
 HEAD = Style(bold=True, fill="FCE4D6", border=True, center_wrap=True)
 WRAP = Style(border=True, center_wrap=True)
