@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kaltim_desk.commands.common import open_db, out_path
+from kaltim_desk.commands.common import add_password_file_arguments, file_password, open_db, out_path
 
 if TYPE_CHECKING:
     from kaltim_desk.services.excel import imports
@@ -23,15 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp = sub.add_parser(
         "export",
         help="ekspor laporan Excel (BNBA, rekap, pelatihan, keberlanjutan)",
-        description="Menulis buku kerja laporan ke atas. NIK/KK disamarkan kecuali --full (perlu --password "
-        "dan --reason; berkas dienkripsi dan ekspornya dicatat).",
+        description="Menulis buku kerja laporan ke atas. NIK/KK disamarkan kecuali --full (perlu --reason dan "
+        "--user pejabat; kata sandi berkas ditanyakan atau dari --password-file; berkas dienkripsi dan "
+        "ekspornya dicatat).",
     )
     exp.add_argument("kind", choices=sorted(REPORTS), help="jenis laporan")
     add_db_argument(exp)
     exp.add_argument("--out", required=True, metavar="FILE.xlsx", help="berkas keluaran")
     exp.add_argument("--year", type=int, help="tahun anggaran (bawaan: semua tahun)")
     exp.add_argument("--full", action="store_true", help="NIK/KK lengkap (berkas terenkripsi)")
-    exp.add_argument("--password", metavar="P", help="kata sandi berkas untuk --full (minimal 8 karakter)")
+    add_password_file_arguments(exp, "berkas untuk --full (minimal 8 karakter)")
     exp.add_argument("--reason", metavar="ALASAN", help="alasan ekspor lengkap (wajib untuk --full)")
     exp.set_defaults(func=run_export)
 
@@ -58,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--save-preset", metavar="NAMA", help="simpan pemetaan kolom ini sebagai preset")
     imp.add_argument("--commit", action="store_true", help="simpan baris yang sah (satu transaksi)")
     imp.add_argument("--report", metavar="FILE.xlsx", help="simpan laporan masalah sebagai buku kerja")
-    imp.add_argument("--password", metavar="P", help="kata sandi bila berkas terenkripsi")
+    add_password_file_arguments(imp, "bila berkas terenkripsi")
     imp.set_defaults(func=run_import)
 
     tpl = sub.add_parser(
@@ -87,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     con.add_argument("inputs", nargs="+", metavar="DISTRICT.xlsx")
     con.add_argument("--out", required=True, metavar="PROVINCE.xlsx")
     add_db_argument(con)
-    con.add_argument("--password", metavar="P", help="kata sandi berkas ekspor lengkap (bila terenkripsi)")
+    add_password_file_arguments(con, "berkas ekspor lengkap (bila terenkripsi)")
     con.set_defaults(func=run_consolidate)
 
 
@@ -101,13 +102,12 @@ def run_export(args: argparse.Namespace) -> int:
     from kaltim_desk.services.excel.exports import export_report
 
     target = out_path(args.out)
-    if args.full and not args.password:
-        raise CliError("--full membutuhkan --password (berkas lengkap selalu dienkripsi).")
     if args.full and not args.reason:
         raise CliError("--full membutuhkan --reason: alasan ekspor lengkap dicatat di jejak audit.")
-    if args.password and not args.full:
-        raise CliError("--password hanya dipakai bersama --full.")
+    if (args.password or args.password_file) and not args.full:
+        raise CliError("Kata sandi berkas hanya dipakai bersama --full.")
     db = open_db(args)
+    password = file_password(args, confirm=True, needed=args.full)
     with db.session(cli_actor()) as s:
         res = export_report(
             s,
@@ -116,7 +116,7 @@ def run_export(args: argparse.Namespace) -> int:
             year=args.year,
             full=args.full,
             reason=args.reason or "",
-            password=args.password,
+            password=password,
             progress=_progress,
         )
     counts = ", ".join(f"{k}: {v}" for k, v in res.row_counts.items())
@@ -198,10 +198,11 @@ def run_import(args: argparse.Namespace) -> int:
     overrides = parse_maps(args.map)
     if args.list_sheets and (args.commit or args.save_preset):
         raise CliError("--list-sheets hanya menampilkan isi lembar; jalankan tanpa --commit/--save-preset.")
-    db = open_db(args)
+    password = file_password(args, confirm=False, needed=False)
+    db = open_db(args, write=args.commit or bool(args.save_preset))
     with db.session(cli_actor()) as s:
         if args.list_sheets:
-            wb = imports.open_file(path, args.password)
+            wb = imports.open_file(path, password)
             print(f"Lembar di {path.name}:")
             for score in imports.list_sheets(wb):
                 print(f"  {score.describe()}")
@@ -212,7 +213,7 @@ def run_import(args: argparse.Namespace) -> int:
             sheet=args.sheet,
             preset=args.preset,
             overrides=overrides,
-            password=args.password,
+            password=password,
             progress=_progress,
         )
         _print_preview(preview, path)
@@ -237,7 +238,7 @@ def run_template(args: argparse.Namespace) -> int:
     from kaltim_desk.services.excel import imports
 
     target = out_path(args.out)
-    db = open_db(args)
+    db = open_db(args, write=False)
     with db.read_session(cli_actor()) as s:
         imports.write_template(s, target)
     print(
@@ -265,12 +266,13 @@ def run_consolidate(args: argparse.Namespace) -> int:
     for p in args.inputs:
         if Path(p).resolve() == target.resolve():
             raise CliError("Berkas keluaran tidak boleh sama dengan salah satu berkas masukan.")
+    password = file_password(args, confirm=False, needed=False)
     if args.db:
         db = open_db(args)
         with db.session(cli_actor()) as s:
-            result = consolidate(args.inputs, target, session=s, password=args.password)
+            result = consolidate(args.inputs, target, session=s, password=password)
     else:
-        result = consolidate(args.inputs, target, password=args.password)
+        result = consolidate(args.inputs, target, password=password)
     for src in result.sources:
         line = f"{src.status:9} {src.file}"
         if src.office:

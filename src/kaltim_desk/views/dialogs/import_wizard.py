@@ -3,8 +3,10 @@ chosen by its content; when two sheets are equally likely the wizard asks -> con
 header row and the column mapping (presets, the same ones `kaltim-desk import --preset` uses) -> preview
 every row with its problems and warnings -> import only the rows kept ticked.
 
-Reading, validating and committing run through `ctx.tasks` (a background thread in the app, at once in
-tests); nothing is stored before "Impor" is pressed, and the import is one transaction.
+Opening the file, reading a sheet, validating and committing run through `ctx.tasks` (a background
+thread in the app, at once in tests), never on the GUI thread: a hostile or huge file keeps the window
+alive, shows progress and can be cancelled ("Batal"). Nothing is stored before "Impor" is pressed, and
+the import is one transaction.
 """
 
 from __future__ import annotations
@@ -32,13 +34,16 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
 from kaltim_desk.services.excel import imports
 from kaltim_desk.services.excel.import_validate import WARNING_LABELS
+from kaltim_desk.tasks import TaskCancelled, TaskState
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.inputs import password_edit
 
 IGNORE = ""
@@ -67,8 +72,10 @@ class ImportWizard(QDialog):
         self.grid: SheetGrid | None = None
         self.preview: imports.ImportPreview | None = None
         self.result: Any = None
+        self.state: TaskState | None = None  # the running task, for "Batal"
+        self._running: object | None = None
         self.setWindowTitle(_("Impor penerima dari Excel"))
-        self.resize(1000, 640)
+        fit_to_screen(self, 1000, 640)
 
         # step 1: file
         self.path = QLineEdit()
@@ -180,12 +187,17 @@ class ImportWizard(QDialog):
         self.import_button.setObjectName("import")
         self.close_button = QPushButton(_("Tutup"))
         self.close_button.setObjectName("close")
+        self.cancel_button = QPushButton(_("Batal"))
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.import_button.clicked.connect(self.commit)
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.cancel_button)
         for b in (self.back_button, self.next_button, self.import_button, self.close_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
@@ -215,8 +227,48 @@ class ImportWizard(QDialog):
         elif step == self.STEP_MAPPING:
             self.run_preview()
 
-    def _fail(self, exc: BaseException) -> None:
+    def _run(self, work: Any, on_done: Any) -> None:
+        """Run `work(state)` in the task runner with the progress bar and "Batal" shown. Only the
+        latest task's outcome counts: one superseded (another sheet chosen) is dropped."""
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.next_button.setEnabled(False)
+        self._running = token = object()
+
+        def done(result: Any) -> None:
+            if self._running is token:
+                self._finish()
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if self._running is token:
+                self._fail(exc)
+
+        state = self.ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=self._on_progress)
+        if self._running is token:  # still running (a runner that did not run it at once)
+            self.state = state
+
+    def _finish(self) -> None:
+        self._running = None
+        self.state = None
         self.progress.hide()
+        self.cancel_button.hide()
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        """Stop the running read or check; the wizard stays where it was."""
+        if self.state is not None:
+            self.state.cancel()
+
+    def reject(self) -> None:
+        self.cancel()
+        super().reject()
+
+    def _fail(self, exc: BaseException) -> None:
+        self._finish()
+        if isinstance(exc, TaskCancelled) or (isinstance(exc, DomainError) and exc.code == "cancelled"):
+            return  # the user asked for it: nothing to explain
         self.ctx.prompts.error(self, _("Impor"), describe_error(exc))
 
     def _on_progress(self, done: int, total: int, _text: str) -> None:
@@ -233,12 +285,28 @@ class ImportWizard(QDialog):
     def open_workbook(self) -> None:
         path, password = Path(self.path.text()), self.password.text() or None
 
-        def work(_state: Any) -> OpenedWorkbook:
-            return imports.open_file(path, password)
+        def work(state: TaskState) -> tuple[OpenedWorkbook, Any, SheetGrid | DomainError | None]:
+            wb = imports.open_file(path, password, progress=state.progress, is_cancelled=state.is_cancelled)
+            try:
+                choice: Any = imports.sheet_choice(wb, None, state.is_cancelled)
+            except imports.SheetAmbiguous as exc:
+                return wb, exc, None  # two sheets equally likely: the clerk is asked
+            return wb, choice, self._read_sheet(wb, choice.chosen, state)
 
-        self.ctx.tasks.run(work, on_done=self._opened, on_error=self._fail)
+        self._run(work, self._opened)
 
-    def _opened(self, wb: OpenedWorkbook) -> None:
+    @staticmethod
+    def _read_sheet(wb: OpenedWorkbook, name: str, state: TaskState) -> SheetGrid | DomainError:
+        """In the task: the sheet, or why it can not be read (the workbook stays open for another)."""
+        try:
+            return wb.sheet(name, is_cancelled=state.is_cancelled)
+        except DomainError as exc:
+            if exc.code == "cancelled":
+                raise
+            return exc
+
+    def _opened(self, opened: tuple[OpenedWorkbook, Any, SheetGrid | DomainError | None]) -> None:
+        wb, choice, grid = opened
         self.workbook = wb
         self.preset.blockSignals(True)
         self.preset.clear()
@@ -252,17 +320,12 @@ class ImportWizard(QDialog):
         for name in wb.sheet_names:
             if not name.startswith("_"):
                 self.sheet.addItem(name, name)
-        try:
-            choice = imports.sheet_choice(wb)
-            first, notes = choice.chosen, choice.notes()
-            self.sheet_note.setText("\n".join(_("Lembar lain: {note}").format(note=n) for n in notes))
-            self.sheet_note.setVisible(bool(notes))
-        except imports.SheetAmbiguous as exc:
+        if isinstance(choice, imports.SheetAmbiguous):
             # two sheets equally likely: ask, never guess
             first = ""
             self.sheet.insertItem(0, _("(pilih lembar)"), "")
             names = ", ".join(
-                _("'{name}' ({n} baris ber-NIK)").format(name=s.name, n=s.nik_rows) for s in exc.top
+                _("'{name}' ({n} baris ber-NIK)").format(name=s.name, n=s.nik_rows) for s in choice.top
             )
             self.sheet_note.setText(
                 _(
@@ -270,13 +333,18 @@ class ImportWizard(QDialog):
                 ).format(names=names)
             )
             self.sheet_note.show()
-        except Exception:
-            first = wb.sheet_names[0]
+        else:
+            first, notes = choice.chosen, choice.notes()
+            self.sheet_note.setText("\n".join(_("Lembar lain: {note}").format(note=n) for n in notes))
+            self.sheet_note.setVisible(bool(notes))
         self.sheet.setCurrentIndex(max(0, self.sheet.findData(first)))
         self.sheet.blockSignals(False)
         self.stack.setCurrentIndex(self.STEP_MAPPING)
-        self._load_sheet()
         self._update_buttons()
+        if grid is not None:
+            self._sheet_read(first, grid)
+        else:
+            self.mapping_table.setRowCount(0)
 
     def download_template(self) -> None:
         target = self.ctx.prompts.save_file(
@@ -304,11 +372,19 @@ class ImportWizard(QDialog):
         if self.workbook is None or not self.sheet.currentData():
             self.mapping_table.setRowCount(0)
             return
-        try:
-            self.grid = self.workbook.sheet(self.sheet.currentData())
-        except Exception as exc:
-            self._fail(exc)
+        wb, name = self.workbook, self.sheet.currentData()
+        self.cancel()  # a sheet chosen before: its read is no longer wanted
+        self._run(lambda state: (name, self._read_sheet(wb, name, state)), lambda got: self._sheet_read(*got))
+
+    def _sheet_read(self, name: str, grid: SheetGrid | DomainError) -> None:
+        if name != self.sheet.currentData():
+            return  # the user has chosen another sheet meanwhile
+        if isinstance(grid, DomainError):
+            self.grid = None
+            self.mapping_table.setRowCount(0)
+            self._fail(grid)
             return
+        self.grid = grid
         self._detect()
 
     def _detect(self) -> None:
@@ -413,11 +489,9 @@ class ImportWizard(QDialog):
                     is_cancelled=state.is_cancelled,
                 )
 
-        self.progress.show()
-        self.ctx.tasks.run(work, on_done=self._previewed, on_error=self._fail, on_progress=self._on_progress)
+        self._run(work, self._previewed)
 
     def _previewed(self, preview: imports.ImportPreview) -> None:
-        self.progress.hide()
         self.preview = preview
         self.result = None
         c = preview.counts
