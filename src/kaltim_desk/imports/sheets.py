@@ -169,8 +169,13 @@ def choose(
         (s for s in scores if s.candidate), key=lambda s: (s.set_aside == "", s.nik_rows), reverse=True
     )
     if not ranked:
-        # no NIK rows anywhere: the first sheet with a header, so the clerk sees why rows are refused
+        # no NIK rows anywhere: the first sheet with a header, so the clerk sees why rows are refused;
+        # else a sheet that could not be read says why (a far cell, a damaged part), rather than a recap
+        # saying it has no header
         with_header = [s for s in scores if s.header_row is not None and not s.set_aside]
+        unreadable = [s for s in scores if s.error and not s.set_aside]
+        if not with_header and unreadable:
+            wb.sheet(unreadable[0].name, is_cancelled=is_cancelled)  # raises its ReadError
         first = (with_header or [s for s in scores if not s.error] or scores)[0]
         return SheetChoice(first.name, scores, grids.get(first.name))
     best = ranked[0]
