@@ -285,3 +285,17 @@ def test_a_restore_done_outside_the_app_is_accepted_by_an_admin(
     assert "Pemulihan diterima: jejak lama sampai baris #6" in capsys.readouterr().out
     code, line = _check(trail, capsys)
     assert code == 0, line
+
+
+def test_restoring_the_same_backup_twice_is_not_taken_for_tampering(
+    trail: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each restore records the heads the chain it replaces had replaced before, and the two safety
+    copies taken within one second are told apart by age, not by name."""
+    early = make_backup(trail, reason="harian")
+    with trail.session(ADMIN) as s:
+        make_person(s, name="Sesudah Cadangan")
+    restore_database(trail, early.path, ADMIN)
+    restore_database(trail, early.path, ADMIN)
+    code, line = _check(trail, capsys)
+    assert code == 0, line
