@@ -203,6 +203,18 @@ def test_the_key_file_is_private_and_outside_the_database(trail: Database) -> No
     assert key.hex().encode() not in trail.path.read_bytes() and key not in trail.path.read_bytes()
 
 
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_key_file_others_can_read_fails_the_check(
+    trail: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    audit.key_path().chmod(0o644)
+    try:
+        code, line = _check(trail, capsys)
+    finally:
+        audit.key_path().chmod(0o600)
+    assert code == 3 and "dapat dibaca pengguna lain" in line and "chmod 600" in line
+
+
 def test_a_pc_without_the_key_refuses_to_write_and_check_says_why(
     trail: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
