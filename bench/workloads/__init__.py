@@ -68,6 +68,14 @@ WORKLOADS: tuple[Workload, ...] = (
         needs_db=True,
     ),
     Workload(
+        "ui_stalls",
+        "Jendela tidak pernah macet: jeda terlama event loop selama semua halaman, dialog dan tugas dipakai",
+        "< 100 ms",
+        {"tiny": 300, "small": 10_000, "district": 100_000, "province": 1_000_000},
+        _abs(0.1),
+        needs_db=True,
+    ),
+    Workload(
         "cold_start",
         "Mulai dingin sampai jendela utama siap",
         "< 1 s, <= 6x bare",

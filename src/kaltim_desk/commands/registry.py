@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_demo(args: argparse.Namespace) -> int:
     from kaltim_desk.commands.common import CliError
-    from kaltim_desk.demo import create_demo_office
+    from kaltim_desk.demo.office import create_demo_office
 
     if args.people < 20:
         raise CliError("--people harus paling sedikit 20.")

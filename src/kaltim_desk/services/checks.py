@@ -16,7 +16,7 @@ from kaltim_desk.core.audit_anchor import Anchor
 from kaltim_desk.domain.nik import check_nik
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
-from kaltim_desk.services.aid import grants
+from kaltim_desk.services.aid import grant_gates
 from kaltim_desk.services.excel import import_staging
 from kaltim_desk.services.monitoring.visits import photo_file_problems
 from kaltim_desk.services.office.audit_query import newest_backup_anchor
@@ -140,7 +140,7 @@ def check_certificates(session: Session) -> CheckResult:
 
 def check_aid(session: Session) -> CheckResult:
     """Aid: ceilings per group/person and one grant per person per programme hold for every live grant."""
-    ok, message = grants.check_aid(session)
+    ok, message = grant_gates.check_aid(session)
     return CheckResult("Aturan bantuan", ok, message)
 
 

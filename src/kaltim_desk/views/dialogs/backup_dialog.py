@@ -24,6 +24,7 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
 from kaltim_desk.services.office import backup, restore
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 
 REASON_LABELS = {
     "manual": _("manual"),
@@ -40,7 +41,7 @@ class BackupDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Cadangan basis data"))
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
         self.folder = backup.default_backup_dir(ctx.db.path) if ctx.db.path else None
         intro = QLabel(
             _(
