@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from kaltim_desk.cli import main as cli_main
 from kaltim_desk.consolidation import consolidate
 from kaltim_desk.db import Database
+from kaltim_desk.exports import masking
+from kaltim_desk.models.grant import Grant, Programme
 from kaltim_desk.models.import_batch import SeenExport
 from kaltim_desk.services import exports
 from kaltim_desk.services.actor import Actor
@@ -20,6 +22,7 @@ from kaltim_desk.services.settings import OfficeProfile, set_raw
 from tests.factories import make_active_group, make_person
 
 ADMIN = Actor("admin.prov", "admin")
+PROVINCE_KEY_FILE = masking.key_file_text(masking.new_key(), "Dinas Sosial Provinsi Kalimantan Timur")
 
 
 def _office(tmp_path: Path, name: str, region: str) -> Database:
@@ -33,13 +36,25 @@ def _office(tmp_path: Path, name: str, region: str) -> Database:
             OfficeProfile.SECTION,
             dataclasses.asdict(OfficeProfile(office_level="regency", region_code=region)),
         )
+        exports.install_nik_key(s, PROVINCE_KEY_FILE)
     return db
+
+
+def _grant(s, amount: int, *, group_id=None, person_id=None, year: int = 2025) -> None:
+    prog = Programme(name=f"Program {year} {group_id or person_id}", budget_year=year, funding_source="APBD")
+    s.add(prog)
+    s.flush()
+    s.add(
+        Grant(programme_id=prog.id, group_id=group_id, person_id=person_id, amount=amount, status="disbursed")
+    )
+    s.flush()
 
 
 @pytest.fixture
 def offices(tmp_path):
-    """Samarinda (64.72) with a KUBE of five, Bontang (64.74) with two women, one of whom is also in
-    Samarinda's KUBE (the same NIK in two offices)."""
+    """Samarinda (64.72) with a KUBE of five that received Rp10,000,000 in 2025, Bontang (64.74) with two
+    women who each received Rp3,000,000 in 2025, one of whom is also in Samarinda's KUBE (the same NIK in
+    two offices, paid twice in 2025)."""
     smd, btg = _office(tmp_path, "smd", "64.72"), _office(tmp_path, "btg", "64.74")
     with smd.session(ADMIN) as s:
         group = make_active_group(s, size=5, name="KUBE Anggrek")
@@ -48,9 +63,13 @@ def offices(tmp_path):
             .scalars()
             .first()
         )
+        _grant(s, 10_000_000, group_id=group.id)
     with btg.session(ADMIN) as s:
-        make_person(s, name="Warga Bontang", village_code="64.74.01.1001")
-        make_person(s, nik=shared_nik, name="Pindah Ke Bontang", village_code="64.74.01.1001")
+        for p in (
+            make_person(s, name="Warga Bontang", village_code="64.74.01.1001"),
+            make_person(s, nik=shared_nik, name="Pindah Ke Bontang", village_code="64.74.01.1001"),
+        ):
+            _grant(s, 3_000_000, person_id=p.id)
     yield {"smd": smd, "btg": btg, "shared": shared_nik, "group": group}
     smd.dispose()
     btg.dispose()
@@ -79,19 +98,42 @@ def test_merge_finds_the_same_nik_in_two_offices_and_writes_recap_and_sources(of
         "Sumber",
         "_META",
     ]
+    ws = wb["Konflik"]
+    head = [c.value for c in ws[6]]
     conflicts = [
-        [c.value for c in r] for r in wb["Konflik"].iter_rows(min_row=7, max_row=6 + len(res.conflicts))
+        dict(zip(head, (c.value for c in r), strict=False))
+        for r in ws.iter_rows(min_row=7, max_row=6 + len(res.conflicts))
     ]
     assert len(conflicts) == 2
-    assert {r[5] for r in conflicts} == {"64.72", "64.74"}
-    assert all(r[3].startswith("NIK GANDA ANTARKANTOR") for r in conflicts)
-    masked = offices["shared"][:6] + "******" + offices["shared"][-4:]
-    assert {r[1] for r in conflicts} == {masked}  # masked in the province file too
+    # a woman paid twice is visible: both offices, their names, the amount and the year of each payment
+    assert {(r["KANTOR"], r["NAMA KANTOR"]) for r in conflicts} == {
+        ("64.72", "DINAS SOSIAL KOTA SAMARINDA"),
+        ("64.74", "DINAS SOSIAL KOTA BONTANG"),
+    }
+    assert {r["NILAI BANTUAN"] for r in conflicts} == {2_000_000, 3_000_000}
+    assert {r["TAHUN ANGGARAN"] for r in conflicts} == {"2025"}
+    assert all(r["JENIS KONFLIK"] == "NIK GANDA ANTARKANTOR + BANTUAN GANDA 2025" for r in conflicts)
+    masked = offices["shared"][:6] + "*" * 10
+    assert {r["NIK"] for r in conflicts} == {masked}  # masked in the province file too
     recap = {r[1].value: r for r in wb["Rekap Kab-Kota"].iter_rows(min_row=7) if r[1].value}
     assert recap["Kota Samarinda"][3].value == 5 and recap["Kota Bontang"][3].value == 2
     assert recap["JUMLAH"][3].value == 7 if "JUMLAH" in recap else True
     sources = [[c.value for c in r] for r in wb["Sumber"].iter_rows(min_row=7, max_row=8)]
-    assert [r[6] for r in sources] == ["DITERIMA", "DITERIMA"]
+    assert [r[7] for r in sources] == ["DITERIMA", "DITERIMA"]
+
+
+def test_source_total_counts_only_accepted_files(offices, tmp_path):
+    old = _export(offices["smd"], tmp_path / "old.xlsx")
+    new = _export(offices["smd"], tmp_path / "new.xlsx")
+    btg = _export(offices["btg"], tmp_path / "btg.xlsx")
+    res = consolidate([new, old, btg], tmp_path / "p.xlsx")
+    ws = load_workbook(tmp_path / "p.xlsx")["Sumber"]
+    head = [c.value for c in ws[6]]
+    rows = [dict(zip(head, (c.value for c in r), strict=False)) for r in ws.iter_rows(min_row=7, max_row=10)]
+    by_file = {r["BERKAS"]: r for r in rows[:3]}
+    assert by_file["old.xlsx"]["STATUS"] == "DITOLAK" and by_file["old.xlsx"]["BARIS DIGABUNG"] is None
+    assert "5 baris tidak digabung" in by_file["old.xlsx"]["KETERANGAN"]
+    assert rows[3]["BARIS DIGABUNG"] == res.rows == 7  # the JUMLAH row: 5 + 2, not 5 + 5 + 2
 
 
 def test_same_nik_in_two_groups_is_a_conflict(offices, tmp_path):
@@ -109,7 +151,7 @@ def test_same_nik_in_two_groups_is_a_conflict(offices, tmp_path):
         tmp_path / "p.xlsx",
     )
     kinds = {c["kind"] for c in res.conflicts}
-    assert kinds == {"NIK GANDA ANTARKANTOR + NIK DI DUA KELOMPOK"}
+    assert kinds == {"NIK GANDA ANTARKANTOR + NIK DI DUA KELOMPOK + BANTUAN GANDA 2025"}
     assert {c["group_name"] for c in res.conflicts} == {"KUBE ANGGREK", "KUBE DAHLIA"}
 
 

@@ -1,8 +1,10 @@
 """The report workbook writer: rows in (already shaped by a layout), one .xlsx out.
 
 What people expect of a report workbook, for every sheet: a title block (title, office, period, date
-printed), a frozen and repeated header row, an autofilter, a JUMLAH row of totals, rupiah and date
-formats, A4 landscape fitted to the page width; and a hidden `_META` sheet (see `metadata.py`).
+printed), a frozen header row repeated on every printed page and tall enough for its wrapped labels, an
+autofilter, a JUMLAH row of totals, rupiah and date formats (years without a thousands separator), A4
+landscape fitted to the page width with "Halaman n dari N" in the footer, technical columns (the NIK
+fingerprint) hidden on screen and off paper; and a hidden `_META` sheet (see `metadata.py`).
 
 How it stays safe and fast:
 - Rows stream straight into the sheet XML (`xlsx_stream.py`), so 100,000 rows use little memory and
@@ -21,6 +23,7 @@ How it stays safe and fast:
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -43,6 +46,31 @@ TITLE = Style(bold=True, size=13)
 BOLD = Style(bold=True)
 HEADER = Style(bold=True, fill=_GREY, border=True, center_wrap=True)
 QUOTED = Style(quote_prefix=True, number_format="@")
+FOOTER = "&CHalaman &P dari &N"
+LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri
+_CAPS_PX, _DIGIT_PX = 8.0, 7.0  # a bold capital and a column-width unit, in pixels at 11 pt
+
+
+def header_lines(label: str, width: float) -> int:
+    """How many lines `label` takes when wrapped in a column `width` characters wide (bold capitals,
+    whole words; a word longer than the line is broken)."""
+    per_line = max(1, int((width * _DIGIT_PX - 6) // _CAPS_PX))
+    lines, used = 1, 0
+    for word in label.split():
+        n = len(word)
+        if used and used + 1 + n > per_line:
+            lines, used = lines + 1, 0
+        if n > per_line:
+            lines += math.ceil(n / per_line) - 1
+            n = n % per_line or per_line
+        used = n if not used else used + 1 + n
+    return lines
+
+
+def header_height(cols: Sequence[Any]) -> float:
+    """The header row's height in points: the most lines any visible label wraps to."""
+    lines = max((header_lines(c.header, c.width) for c in cols if not c.technical), default=1)
+    return LINE_HEIGHT * lines + 4
 
 
 class ExportCancelled(DomainError):
@@ -91,6 +119,8 @@ def _write_sheet(
         freeze_row=HEADER_ROW,
         print_title_row=HEADER_ROW,
         fit_a4_landscape=True,
+        hidden_columns=[i for i, c in enumerate(cols, start=1) if c.technical],
+        footer=FOOTER,
     )
     ws.append_cells([(layout.title, ws.style_attr(TITLE))])
     bold = ws.style_attr(BOLD)
@@ -99,7 +129,7 @@ def _write_sheet(
     ws.append_cells([(f"Dicetak: {title.printed}", bold)])
     ws.skip_row()
     header = ws.style_attr(HEADER)
-    ws.append_cells([(c.header, header) for c in cols])
+    ws.append_cells([(c.header, header) for c in cols], height=header_height(cols))
 
     kinds = [PLAIN if c.kind == "plain" else TEXT if c.number_format is None else NUMBER for c in cols]
     styles = [ws.style_attr(Style(number_format=c.number_format)) for c in cols]

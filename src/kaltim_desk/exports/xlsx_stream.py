@@ -6,8 +6,8 @@ consolidation of 10 x 10,000 BNBA rows spent 37 of its 69 s writing. Formatting 
 does the same cells in ~1.5 µs (bench/RESULTS.md). Everything a report workbook needs is here and no
 more: several sheets (one hidden), inline-string / number / boolean / date cells, a small style table
 (bold and sized fonts, a solid fill, thin borders, centred wrapped headers, number formats, the quote
-prefix), column widths, a frozen header, an autofilter, A4 landscape fitted to the width and a repeated
-header row. openpyxl, python-calamine and LibreOffice read the files back (tests/unit/test_xlsx_stream.py,
+prefix), column widths (some hidden), row heights, a frozen header, an autofilter, A4 landscape fitted
+to the width, a repeated header row and a page-number footer. openpyxl, python-calamine and LibreOffice read the files back (tests/unit/test_xlsx_stream.py,
 and every export test reads our files with openpyxl).
 
 Text cells are inline strings: they are never formulas, whatever they start with. Characters that XML
@@ -184,9 +184,12 @@ class SheetStream:
         widths: Sequence[float],
         freeze_row: int | None,
         fit_a4_landscape: bool,
+        hidden_columns: Sequence[int] = (),
+        footer: str | None = None,
     ) -> None:
         self._book, self._info, self._out = book, info, out
         self._fit = fit_a4_landscape
+        self._footer = footer
         self._row = 0
         self._buf: list[str] = []
         self._letters = [column_letter(i) for i in range(1, max(len(widths), 1) + 64)]
@@ -212,7 +215,9 @@ class SheetStream:
             head.append(
                 "<cols>"
                 + "".join(
-                    f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
+                    f'<col min="{i}" max="{i}" width="{w:g}"'
+                    + (' hidden="1"' if i in hidden_columns else "")
+                    + ' customWidth="1"/>'
                     for i, w in enumerate(widths, start=1)
                 )
                 + "</cols>"
@@ -270,13 +275,16 @@ class SheetStream:
         if len(self._buf) >= _FLUSH_ROWS:
             self.flush()
 
-    def append_cells(self, cells: Sequence[tuple[Any, str] | None]) -> None:
-        """A row of (value, style attribute) pairs (title, header and total rows); None is no cell."""
+    def append_cells(self, cells: Sequence[tuple[Any, str] | None], *, height: float | None = None) -> None:
+        """A row of (value, style attribute) pairs (title, header and total rows); None is no cell.
+        `height` (points) fixes the row's height: a wrapped header needs it, because LibreOffice keeps a
+        row without one at the default height and the wrapped lines spill over the next row."""
         self._row += 1
         r = str(self._row)
         if len(cells) > len(self._letters):
             self._more_letters(len(cells))
-        parts = [f'<row r="{r}">']
+        ht = f' ht="{height:g}" customHeight="1"' if height else ""
+        parts = [f'<row r="{r}"{ht}>']
         for ref, cell in zip(self._letters, cells, strict=False):
             if cell is None or cell[0] is None or cell[0] == "":
                 continue
@@ -323,11 +331,17 @@ class SheetStream:
             tail.append(f'<autoFilter ref="{autofilter}"/>')
         if self._fit:
             tail.append('<printOptions horizontalCentered="1"/>')
-        tail.append(
-            '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        )
         if self._fit:
+            tail.append(
+                '<pageMargins left="0.3" right="0.3" top="0.5" bottom="0.6" header="0.2" footer="0.25"/>'
+            )
             tail.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+        else:
+            tail.append(
+                '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+            )
+        if self._footer:
+            tail.append(f"<headerFooter><oddFooter>{xml_text(self._footer)}</oddFooter></headerFooter>")
         tail.append("</worksheet>")
         self._out.write("".join(tail).encode("utf-8"))
         self._out.close()
@@ -358,7 +372,11 @@ class XlsxStream:
         print_title_row: int | None = None,
         fit_a4_landscape: bool = False,
         hidden: bool = False,
+        hidden_columns: Sequence[int] = (),
+        footer: str | None = None,
     ) -> SheetStream:
+        """Open the next sheet. `hidden_columns` are 1-based column numbers hidden on screen and on paper;
+        `footer` is an Excel footer code such as ``&CHalaman &P dari &N``."""
         if self._open_sheet is not None:
             raise RuntimeError("close the previous sheet first")
         name = name[:31]
@@ -367,7 +385,16 @@ class XlsxStream:
         info = _SheetInfo(name, hidden, print_title_row)
         self._sheets.append(info)
         out = self._zip.open(f"xl/worksheets/sheet{len(self._sheets)}.xml", "w", force_zip64=True)
-        stream = SheetStream(self, info, out, widths, freeze_row, fit_a4_landscape)
+        stream = SheetStream(
+            self,
+            info,
+            out,
+            widths,
+            freeze_row,
+            fit_a4_landscape,
+            hidden_columns=hidden_columns,
+            footer=footer,
+        )
         self._open_sheet = stream
         return stream
 

@@ -123,6 +123,8 @@ for _field, (_label, _spellings) in FIELDS.items():
         SYNONYMS.setdefault(normalize_header(_s), _field)
 # Our own export's headers read back as themselves (the round trip).
 for _col in layouts.BNBA.columns:
+    if _col.masked_only:  # a masked export's birth year is not a field a person can be imported from
+        continue
     SYNONYMS.setdefault(
         normalize_header(_col.header), {"household_head": "household_head"}.get(_col.key, _col.key)
     )
