@@ -116,7 +116,7 @@ def test_report_workbook_layout_title_block_formats_print_setup_and_metadata(ses
     assert ws.oddFooter.center.text == "Halaman &P dari &N"
     key_letter = ws.cell(6, headers.index("KUNCI NIK") + 1).column_letter
     assert ws.column_dimensions[key_letter].hidden  # technical: hidden on screen and off paper
-    assert ws.row_dimensions[6].height >= 3 * 15  # "PEREMPUAN"/"KEPALA KELUARGA" wrap: room for them
+    assert ws.row_dimensions[6].height >= 2 * 10.5  # "KEPALA KELUARGA" wraps: room for both lines
     meta_ws = wb["_META"]
     assert meta_ws.sheet_state == "hidden"
     meta = {r[0].value: r[1].value for r in meta_ws.iter_rows()}

@@ -20,7 +20,8 @@ birth date, docs/SECURITY.md "Ekspor tersamar"). A `technical` column (the NIK f
 programs, not people: it is hidden on screen and never printed, but every reader still gets its values.
 
 Widths are chosen for paper: a sheet is printed A4 landscape fitted to the page width, so the sum of the
-widths decides the printed font size (the BNBA's ~250 characters print at about 6.5 pt; the old 355 at
+widths decides the printed font size. Long text (names, addresses, villages, KUBE) wraps instead of
+widening its column, so the masked BNBA's ~210 characters print at about 6.5 pt (the old 355 printed at
 4-5 pt). `tests/unit/test_export_print.py` measures it on LibreOffice's PDF.
 """
 
@@ -50,6 +51,11 @@ class Col:
     full_only: bool = False
     masked_only: bool = False
     technical: bool = False
+    wrap: bool = False  # long text: wrapped over several lines (the row grows) instead of cut off
+    masked_width: float | None = None  # a masked value is narrower (``640204**********``)
+
+    def width_for(self, full: bool) -> float:
+        return self.width if full or self.masked_width is None else self.masked_width
 
     @property
     def number_format(self) -> str | None:
@@ -74,27 +80,27 @@ BNBA = SheetLayout(
     title="DAFTAR PENERIMA BANTUAN BY NAME BY ADDRESS (BNBA)",
     columns=(
         Col("no", "NO", 5, "plain"),
-        Col("nik", "NIK", 18, "id"),
-        Col("kk_number", "NO. KK", 18, "id"),
-        Col("name", "NAMA", 24),
-        Col("sex", "JENIS KELAMIN", 7),
-        Col("birth_place", "TEMPAT LAHIR", 13),
-        Col("birth_date", "TANGGAL LAHIR", 11, "date", full_only=True),
+        Col("nik", "NIK", 17, "id", masked_width=13.5),
+        Col("kk_number", "NO. KK", 17, "id", masked_width=13.5),
+        Col("name", "NAMA", 18, wrap=True),
+        Col("sex", "JENIS KELAMIN", 9),
+        Col("birth_place", "TEMPAT LAHIR", 13, wrap=True),
+        Col("birth_date", "TANGGAL LAHIR", 10.5, "date", full_only=True),
         Col("birth_year", "TAHUN LAHIR", 7, "year", masked_only=True),
-        Col("street", "ALAMAT", 22),
+        Col("street", "ALAMAT", 16, wrap=True),
         Col("rt", "RT", 4, "id"),
         Col("rw", "RW", 4, "id"),
-        Col("village", "DESA/KELURAHAN", 16),
-        Col("district", "KECAMATAN", 14),
-        Col("regency", "KABUPATEN/KOTA", 15),
+        Col("village", "DESA/KELURAHAN", 12, wrap=True),
+        Col("district", "KECAMATAN", 11, wrap=True),
+        Col("regency", "KABUPATEN/KOTA", 12, wrap=True),
         Col("phone", "NO. HP", 13, "id", full_only=True),
-        Col("household_head", "KEPALA KELUARGA", 9),
-        Col("business_type", "JENIS USAHA", 14),
-        Col("group_name", "NAMA KUBE", 17),
+        Col("household_head", "KEPALA KELUARGA", 10),
+        Col("business_type", "JENIS USAHA", 11, wrap=True),
+        Col("group_name", "NAMA KUBE", 13, wrap=True),
         Col("role", "JABATAN", 11),
-        Col("aid_value", "NILAI BANTUAN", 14, "money", total=True),
+        Col("aid_value", "NILAI BANTUAN", 13, "money", total=True),
         Col("funding_source", "SUMBER DANA", 8),
-        Col("budget_year", "TAHUN ANGGARAN", 9),
+        Col("budget_year", "TAHUN ANGGARAN", 10),
         Col("nik_key", "KUNCI NIK", 34, "id", technical=True),
     ),
 )
@@ -185,14 +191,14 @@ CONFLICTS = SheetLayout(
     columns=(
         Col("no", "NO", 5, "plain"),
         Col("nik", "NIK", 18, "id"),
-        Col("kind", "JENIS KONFLIK", 24),
-        Col("name", "NAMA", 24),
+        Col("kind", "JENIS KONFLIK", 22, wrap=True),
+        Col("name", "NAMA", 20, wrap=True),
         Col("office", "KANTOR", 8),
-        Col("office_name", "NAMA KANTOR", 28),
-        Col("group_name", "NAMA KUBE", 18),
+        Col("office_name", "NAMA KANTOR", 20, wrap=True),
+        Col("group_name", "NAMA KUBE", 16, wrap=True),
         Col("aid_value", "NILAI BANTUAN", 14, "money"),
         Col("budget_year", "TAHUN ANGGARAN", 9),
-        Col("file", "BERKAS", 22),
+        Col("file", "BERKAS", 20, wrap=True),
         Col("row", "BARIS", 7, "int"),
         Col("nik_key", "KUNCI NIK", 34, "id", technical=True),
     ),
@@ -204,14 +210,14 @@ SOURCES = SheetLayout(
     title="BERKAS KABUPATEN/KOTA YANG DIGABUNG",
     columns=(
         Col("no", "NO", 5, "plain"),
-        Col("file", "BERKAS", 26),
+        Col("file", "BERKAS", 24, wrap=True),
         Col("office", "KANTOR", 8),
-        Col("office_name", "NAMA KANTOR", 28),
+        Col("office_name", "NAMA KANTOR", 22, wrap=True),
         Col("sequence", "NO. URUT EKSPOR", 9, "int"),
         Col("exported_at", "WAKTU EKSPOR", 19),
         Col("rows", "BARIS DIGABUNG", 10, "int", total=True),
         Col("status", "STATUS", 11),
-        Col("reason", "KETERANGAN", 46),
+        Col("reason", "KETERANGAN", 44, wrap=True),
     ),
 )
 

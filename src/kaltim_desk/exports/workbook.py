@@ -44,33 +44,50 @@ HEADER_ROW = 6  # rows 1-4 title block, 5 blank, 6 header, data from 7
 _GREY = "D9E1F2"
 TITLE = Style(bold=True, size=13)
 BOLD = Style(bold=True)
-HEADER = Style(bold=True, fill=_GREY, border=True, center_wrap=True)
+HEADER = Style(bold=True, size=8, fill=_GREY, border=True, center_wrap=True)
 QUOTED = Style(quote_prefix=True, number_format="@")
 FOOTER = "&CHalaman &P dari &N"
-LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri
-_CAPS_PX, _DIGIT_PX = 8.0, 7.0  # a bold capital and a column-width unit, in pixels at 11 pt
+LINE_HEIGHT = 12.75  # points per line of 10 pt Arial
+HEADER_LINE_HEIGHT = 10.5  # points per line of the 8 pt bold header labels
+_DIGIT_PX = 7.0  # one column-width unit, in pixels (Arial 10)
+# the width of a capital, in pixels: 8 pt bold (header labels), 10 pt (data: names are in capitals)
+_HEADER_PX, _TEXT_PX = 7.8, 9.2
 
 
-def header_lines(label: str, width: float) -> int:
-    """How many lines `label` takes when wrapped in a column `width` characters wide (bold capitals,
-    whole words; a word longer than the line is broken)."""
-    per_line = max(1, int((width * _DIGIT_PX - 6) // _CAPS_PX))
-    lines, used = 1, 0
-    for word in label.split():
-        n = len(word)
-        if used and used + 1 + n > per_line:
-            lines, used = lines + 1, 0
-        if n > per_line:
-            lines += math.ceil(n / per_line) - 1
-            n = n % per_line or per_line
-        used = n if not used else used + 1 + n
+def text_lines(text: str, width: float, char_px: float = _TEXT_PX) -> int:
+    """How many lines `text` takes when wrapped in a column `width` characters wide (whole words; a
+    word longer than the line is broken). Capitals count `char_px` pixels, other characters about two
+    thirds of that. An estimate on the safe side: a row a little too tall is fine, one too short hides
+    a line."""
+    room = width * _DIGIT_PX - 6
+    if len(text) * char_px <= room:
+        return 1
+    small = char_px * 0.68
+    space = small * 0.6
+    lines, used = 1, 0.0
+    for word in text.split():
+        caps = sum(1 for ch in word if ch.isupper() or ch.isdigit())
+        px = caps * char_px + (len(word) - caps) * small
+        if used and used + space + px > room:
+            lines, used = lines + 1, 0.0
+        if px > room:
+            extra = math.ceil(px / room) - 1
+            lines += extra
+            px -= extra * room
+        used = px if not used else used + space + px
     return lines
 
 
-def header_height(cols: Sequence[Any]) -> float:
-    """The header row's height in points: the most lines any visible label wraps to."""
-    lines = max((header_lines(c.header, c.width) for c in cols if not c.technical), default=1)
-    return LINE_HEIGHT * lines + 4
+def header_lines(label: str, width: float) -> int:
+    """Lines a bold header label wraps to in a column `width` characters wide."""
+    return text_lines(label, width, _HEADER_PX)
+
+
+def header_height(labels: Iterable[tuple[str, float]]) -> float:
+    """The header row's height in points for (label, column width) pairs: the most lines any label
+    wraps to. LibreOffice keeps a row at the height written, so the wrapped lines must fit in it."""
+    lines = max((header_lines(label, width) for label, width in labels), default=1)
+    return HEADER_LINE_HEIGHT * lines + 6
 
 
 class ExportCancelled(DomainError):
@@ -115,7 +132,7 @@ def _write_sheet(
     cols = layout.visible_columns(sheet.full)
     ws = book.sheet(
         layout.sheet_name,
-        widths=[c.width for c in cols],
+        widths=[c.width_for(sheet.full) for c in cols],
         freeze_row=HEADER_ROW,
         print_title_row=HEADER_ROW,
         fit_a4_landscape=True,
@@ -129,10 +146,16 @@ def _write_sheet(
     ws.append_cells([(f"Dicetak: {title.printed}", bold)])
     ws.skip_row()
     header = ws.style_attr(HEADER)
-    ws.append_cells([(c.header, header) for c in cols], height=header_height(cols))
+    ws.append_cells(
+        [(c.header, header) for c in cols],
+        height=header_height((c.header, c.width_for(sheet.full)) for c in cols if not c.technical),
+    )
 
     kinds = [PLAIN if c.kind == "plain" else TEXT if c.number_format is None else NUMBER for c in cols]
-    styles = [ws.style_attr(Style(number_format=c.number_format)) for c in cols]
+    top = any(c.wrap for c in cols)  # with wrapped text every cell of a row starts at its top
+    styles = [ws.style_attr(Style(number_format=c.number_format, wrap=c.wrap, top=top)) for c in cols]
+    # wrapped columns: (index, width); a row whose text needs more lines gets that height
+    wrapped = [(i, c.width_for(sheet.full)) for i, c in enumerate(cols) if c.wrap]
     quoted = ws.style_attr(QUOTED)
     width = len(cols)
     totals: list[int | float] = [0] * len(cols)
@@ -149,7 +172,12 @@ def _write_sheet(
                 totals[i] += v
         if len(row) != width:
             raise ValueError(f"row of {len(row)} values for {width} columns in {layout.sheet_name}")
-        append(row, kinds, styles, quoted)
+        height = None
+        if wrapped:
+            lines = max(text_lines(v, w) if type(v := row[i]) is str else 1 for i, w in wrapped)
+            if lines > 1:
+                height = LINE_HEIGHT * lines + 1
+        append(row, kinds, styles, quoted, height)
         n += 1
         if n % 1000 == 0:
             if is_cancelled is not None and is_cancelled():

@@ -36,6 +36,11 @@ _NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FLUSH_ROWS = 500
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # is_formula_like, as one set lookup per text cell
 
+# Arial 10: on every Windows PC, and metric-compatible with Liberation Sans, which LibreOffice has on
+# every other system, so a sheet lays out and prints the same everywhere (Calibri falls back to a much
+# wider font where it is missing, which shrank printed pages by a fifth).
+FONT_NAME, FONT_SIZE, ROW_HEIGHT = "Arial", 10, 12.75
+
 # text cell kinds used by `SheetStream.append_row`
 TEXT, NUMBER, PLAIN = "text", "number", "plain"
 
@@ -75,6 +80,8 @@ class Style:
     fill: str | None = None  # RGB "D9E1F2": a solid fill
     border: bool = False  # thin grey border all round
     center_wrap: bool = False  # centred both ways, text wrapped
+    wrap: bool = False  # text wrapped (long data text; the row's height must be given)
+    top: bool = False  # aligned to the top of the cell (the rows of a table with wrapped text)
     number_format: str | None = None
     quote_prefix: bool = False
 
@@ -125,12 +132,15 @@ class _StyleTable:
                     f'<xf {attrs} applyAlignment="1">'
                     '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
                 )
+            elif s.wrap or s.top:
+                wrap = ' wrapText="1"' if s.wrap else ""
+                xfs.append(f'<xf {attrs} applyAlignment="1"><alignment vertical="top"{wrap}/></xf>')
             else:
                 xfs.append(f"<xf {attrs}/>")
         font_xml = "".join(
             "<font>"
             + ("<b/>" if bold else "")
-            + f'<sz val="{size or 11:g}"/><name val="Calibri"/><family val="2"/></font>'
+            + f'<sz val="{size or FONT_SIZE:g}"/><name val="{FONT_NAME}"/><family val="2"/></font>'
             for (bold, size) in fonts
         )
         fill_xml = (
@@ -210,7 +220,7 @@ class SheetStream:
             )
         else:
             head.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
-        head.append('<sheetFormatPr defaultRowHeight="15"/>')
+        head.append(f'<sheetFormatPr defaultRowHeight="{ROW_HEIGHT:g}"/>')
         if widths:
             head.append(
                 "<cols>"
@@ -240,16 +250,18 @@ class SheetStream:
         kinds: Sequence[str],
         styles: Sequence[str],
         quoted: str = "",
+        height: float | None = None,
     ) -> None:
         """The fast path for data rows: `kinds[i]` is TEXT (any value written as text), NUMBER (numbers and
         dates; anything else as text) or PLAIN (as it comes); `styles[i]` a `style_attr`; `quoted` the
         style attribute given to text that looks like a formula. Empty strings and None leave the cell
-        out. `values`, `kinds` and `styles` are equally long."""
+        out. `values`, `kinds` and `styles` are equally long. `height` (points) is the row's height, for
+        rows whose wrapped text needs more than one line (spreadsheets do not grow a row by themselves)."""
         self._row += 1
         r = str(self._row)
         if len(values) > len(self._letters):
             self._more_letters(len(values))
-        parts = [f'<row r="{r}">']
+        parts = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
         add = parts.append
         for ref, v, kind, s in zip(self._letters, values, kinds, styles, strict=False):
             if v is None:
