@@ -91,7 +91,7 @@ def _progress(done: int, total: int, label: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.services.excel.exports import export_report
+    from kaltim_desk.services.excel.exports import NO_KEY_WARNING, export_report
 
     target = out_path(args.out)
     if args.full and not args.password:
@@ -115,8 +115,8 @@ def run_export(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{k}: {v}" for k, v in res.row_counts.items())
     mode = "LENGKAP, terenkripsi" if res.full else "NIK disamarkan"
     print(f"Ekspor #{res.sequence} ({mode}) ditulis ke {res.path}: {counts}.")
-    for warning in res.warnings:
-        print(f"Peringatan: {warning}")
+    if res.nik_key_missing:
+        print(f"Peringatan: {NO_KEY_WARNING}")
     return 0
 
 

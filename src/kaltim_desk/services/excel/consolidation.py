@@ -38,12 +38,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kaltim_desk import dialect
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.exports import layouts, masking
 from kaltim_desk.exports.metadata import checksum_of, parse_meta
 from kaltim_desk.exports.workbook import SheetData, TitleBlock, write_report
 from kaltim_desk.imports.reader import open_workbook
+from kaltim_desk.services.excel.exports import READ_ONLY_MESSAGE, delete_on_rollback
 
 ACCEPTED, REFUSED = "DITERIMA", "DITOLAK"
 
@@ -148,6 +150,8 @@ def consolidate(
         from kaltim_desk.core.permissions import require
 
         require(session, "consolidate.run")
+        if dialect.is_read_only(session):
+            raise DomainError("read_only", READ_ONLY_MESSAGE)
     out = Path(out)
     sources: list[SourceResult] = []
     files: list[tuple[SourceResult, DistrictFile]] = []
@@ -313,8 +317,6 @@ def consolidate(
         session.flush()
     written = write_report(out, sheets, title, meta, progress=progress, is_cancelled=is_cancelled)
     if session is not None and log is not None:
-        from kaltim_desk.services.excel.exports import delete_on_rollback
-
         delete_on_rollback(session, out)
         log.checksum = written.checksum
         session.flush()

@@ -84,7 +84,7 @@ class ExportResult:
     full: bool
     encrypted: bool
     row_counts: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    nik_key_missing: bool = False  # a BNBA without the province key: its KUNCI NIK column is empty
 
 
 def nik_key(session: Session) -> str | None:
@@ -459,14 +459,11 @@ def export_report(
         printed=format_date_id(date.today()),
     )
     key = nik_key(session)
-    warnings: list[str] = []
     sheets: list[SheetData] = []
     if kind in ("bnba", "recap"):
         data = _Dataset(session, year)
         if kind == "bnba":
             sheets.append(SheetData(layouts.BNBA, data.people(full), data.total_people(), full))
-            if key is None:
-                warnings.append(NO_KEY_WARNING)
         else:
             for _row in data.people(full):
                 pass
@@ -548,7 +545,7 @@ def export_report(
         full,
         written.encrypted,
         dict(written.row_counts),
-        warnings,
+        nik_key_missing=kind == "bnba" and key is None,
     )
 
 

@@ -228,6 +228,12 @@ class Page(QWidget):
         text = _("Ekspor #{seq} ({mode}) disimpan di {path}: {rows} baris.").format(
             seq=result.sequence, mode=mode, path=result.path, rows=result.rows
         )
+        if result.nik_key_missing:
+            text += "\n\n" + _(
+                "Kunci NIK provinsi belum dipasang: kolom KUNCI NIK kosong, sehingga provinsi tidak dapat "
+                "mencari NIK ganda dari berkas ini. Minta berkas kunci ke Dinas Sosial Provinsi; admin "
+                "memasangnya dengan perintah kaltim-desk nik-key install."
+            )
         self.status.setText(text)
         self.progress.setValue(self.progress.maximum())
         self.ctx.prompts.info(self, self.title, text)
