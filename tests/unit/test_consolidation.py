@@ -3,7 +3,11 @@ conflict sheet for the same NIK in two offices or two groups, the province recap
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -218,3 +222,47 @@ def test_cli_consolidate_reports_each_file(offices, tmp_path, capsys):
     assert "DITERIMA  a.xlsx (kantor 64.72, ekspor #1, 5 baris)" in out
     assert "DITOLAK   junk.xlsx: junk.xlsx bukan buku kerja Excel" in out
     assert "Gabungan ditulis ke" in out
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_shows_who_was_paid_twice_and_the_accepted_total(offices, tmp_path):
+    a = _export(offices["smd"], tmp_path / "smd.xlsx")
+    b = _export(offices["btg"], tmp_path / "btg.xlsx")
+    newer = _export(offices["btg"], tmp_path / "btg-baru.xlsx")  # Bontang sent again: b is the older one
+    out = tmp_path / "prov.xlsx"
+    consolidate([a, b, newer], out)
+
+    def sheet_csv(index: int) -> list[list[str]]:
+        folder = tmp_path / f"csv{index}"
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--convert-to",
+                f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,{index}",
+                "--outdir",
+                str(folder),
+                str(out),
+            ],
+            capture_output=True,
+            timeout=240,
+        )
+        (path,) = folder.glob("*.csv")
+        return list(csv.reader(io.StringIO(path.read_text("utf-8"))))
+
+    conflicts = sheet_csv(5)
+    head = conflicts[5]
+    rows = [dict(zip(head, r, strict=False)) for r in conflicts[6:] if r and r[0].isdigit()]
+    assert {(r["KANTOR"], r["NAMA KANTOR"], r["NILAI BANTUAN"], r["TAHUN ANGGARAN"]) for r in rows} == {
+        ("64.72", "DINAS SOSIAL KOTA SAMARINDA", "Rp2,000,000", "2025"),
+        ("64.74", "DINAS SOSIAL KOTA BONTANG", "Rp3,000,000", "2025"),
+    }
+    assert all("BANTUAN GANDA 2025" in r["JENIS KONFLIK"] for r in rows)
+    assert "KUNCI NIK" in head  # still there for programs, hidden on screen and paper
+    sources = sheet_csv(6)
+    shead = sources[5]
+    srows = [dict(zip(shead, r, strict=False)) for r in sources[6:] if r and r[0].isdigit()]
+    total = next(r for r in sources[6:] if "JUMLAH" in r)
+    assert [r["STATUS"] for r in srows] == ["DITERIMA", "DITOLAK", "DITERIMA"]
+    assert total[shead.index("BARIS DIGABUNG")] == "7"  # 5 + 2: the refused file's 2 rows not counted
