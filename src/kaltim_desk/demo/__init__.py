@@ -37,7 +37,7 @@ class DemoContext:
 
 
 def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
-    from kaltim_desk.demo import aid, monitoring, registry, training, users
+    from kaltim_desk.demo import aid, excel, monitoring, registry, training, users
 
     return [
         ("Pengguna demo", users.populate),
@@ -45,6 +45,7 @@ def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("Bantuan", aid.populate),
         ("Pelatihan", training.populate),
         ("Pendampingan", monitoring.populate),
+        ("Kunci NIK", excel.populate),
     ]
 
 
