@@ -302,3 +302,21 @@ def test_cli_export_and_refusals(db, db_url, tmp_path, capsys):
         ]
     )
     assert code == 0 and "LENGKAP, terenkripsi" in capsys.readouterr().out
+
+
+def test_all_years_recap_counts_only_people_and_kube_that_received_aid(session, office, tmp_path):
+    make_active_group(session, size=5, name="KUBE Tanpa Bantuan")  # registered, never aided
+    res = exports.export_report(session, "bnba", tmp_path / "all.xlsx")  # all years
+    wb = load_workbook(tmp_path / "all.xlsx")
+    ws = wb["BNBA"]
+    headers = [c.value for c in ws[6]]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=7, max_row=6 + res.rows)]
+    # the five members of the aided KUBE and the one approved UEP: 6 of the 15 registered women
+    assert res.rows == 6 and all(r[headers.index("NILAI BANTUAN")] > 0 for r in rows)
+    assert "KUBE TANPA BANTUAN" not in {r[headers.index("NAMA KUBE")] for r in rows}
+    recap = wb["Rekap Kab-Kota"]
+    rh = [c.value for c in recap[6]]
+    samarinda = next(
+        [c.value for c in r] for r in recap.iter_rows(min_row=7) if r[1].value == "Kota Samarinda"
+    )
+    assert samarinda[rh.index("JUMLAH PENERIMA")] == 6 and samarinda[rh.index("JUMLAH KUBE")] == 1
