@@ -522,6 +522,7 @@ def export_report(
         reason=reason or None,
     )
     session.flush()
+    meta["audit_head"] = audit.format_head(audit.chain_head(session))  # the chain with this export in it
     written: WrittenWorkbook = write_report(
         target,
         sheets,
