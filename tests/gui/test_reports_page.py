@@ -148,3 +148,22 @@ def test_consolidation_panel_merges_and_shows_each_files_verdict(qtbot, ctx, pro
     assert "lebih lama" in panel.outcome.item(0, 2).text()
     assert "1 baris, 0 baris konflik NIK" in panel.summary.text()
     assert (tmp_path / "prov.xlsx").exists()
+
+
+def test_admin_installs_the_province_key_file_and_the_page_shows_its_id(qtbot, ctx, prompts, tmp_path):
+    from kaltim_desk.exports import masking
+
+    page = _page(qtbot, ctx)
+    assert "belum dipasang" in page.key_status.text() and page.key_button.isVisibleTo(page)
+    bad = tmp_path / "salah.key"
+    bad.write_text("bukan kunci", "utf-8")
+    prompts.file_answer = bad
+    qtbot.mouseClick(page.key_button, Qt.MouseButton.LeftButton)
+    assert prompts.messages[-1][0] == "error" and "Berkas kunci NIK ditolak" in prompts.messages[-1][2]
+    key = masking.new_key()
+    good = tmp_path / "provinsi.key"
+    good.write_text(masking.key_file_text(key, "Provinsi"), "utf-8")
+    prompts.file_answer = good
+    qtbot.mouseClick(page.key_button, Qt.MouseButton.LeftButton)
+    assert prompts.messages[-1][0] == "info"
+    assert masking.key_id(key) in page.key_status.text() and key not in page.key_status.text()
