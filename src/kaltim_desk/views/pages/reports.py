@@ -291,7 +291,7 @@ class Page(QWidget):
             text += "\n\n" + _(
                 "Kunci NIK provinsi belum dipasang: kolom KUNCI NIK kosong, sehingga provinsi tidak dapat "
                 "mencari NIK ganda dari berkas ini. Minta berkas kunci ke Dinas Sosial Provinsi; admin "
-                "memasangnya dengan perintah kaltim-desk nik-key install."
+                "memasangnya dengan tombol Pasang kunci NIK provinsi di halaman ini."
             )
         self.status.setText(text)
         self.progress.setValue(self.progress.maximum())
