@@ -118,3 +118,15 @@ def test_cli_read_only_database_refusal_is_a_message_not_a_traceback(office, tmp
     err = capsys.readouterr().err
     assert code == 2 and "hanya-baca" in err and "Traceback" not in err
     assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_a_savepoint_rolled_back_after_the_export_keeps_the_file(office, tmp_path):
+    out = tmp_path / "bnba.xlsx"
+    with office.session(OFFICER) as s:
+        exports.export_report(s, "bnba", out)
+        try:
+            with s.begin_nested():
+                raise ValueError  # some later step of the same unit of work fails and is undone alone
+        except ValueError:
+            pass
+    assert out.exists() and _counts(office) == (1, 1)

@@ -564,8 +564,12 @@ def _keep_exported_files(session: Session) -> None:
     session.info.pop(_PENDING_FILES, None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _delete_exported_files(session: Session) -> None:
+@event.listens_for(Session, "after_transaction_end")
+def _delete_exported_files(session: Session, transaction: Any) -> None:
+    """The outermost transaction ended without a commit (which would have cleared the list): rolled
+    back. A savepoint ending inside it changes nothing."""
+    if transaction.parent is not None:
+        return
     for path in session.info.pop(_PENDING_FILES, ()):
         with contextlib.suppress(OSError):
             path.unlink()
