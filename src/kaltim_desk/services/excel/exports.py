@@ -46,15 +46,9 @@ from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ExportLog
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
+from kaltim_desk.models.vocabulary import GRANT_GRANTED
 
-COUNTED_GRANT_STATUSES = (
-    "approved",
-    "agreement_signed",
-    "disbursing",
-    "disbursed",
-    "accountability_received",
-    "closed",
-)
+COUNTED_GRANT_STATUSES = GRANT_GRANTED
 NIK_KEY_SETTING = "excel.nik_key"
 NO_KEY_WARNING = (
     "Kunci NIK provinsi belum dipasang: kolom KUNCI NIK kosong, sehingga provinsi tidak dapat mencari "
