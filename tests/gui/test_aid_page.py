@@ -170,7 +170,7 @@ def test_batch_printing_from_the_page(qtbot, ctx, data, tmp_path):
     page.print_all()
     assert (tmp_path / "semua.pdf").read_bytes().startswith(b"%PDF")
     assert ctx.prompts.messages[-1][2] == f"Perjanjian disimpan ke {tmp_path / 'semua.pdf'}"
-    ctx.prompts.confirm_answer = False  # one file per recipient, in a folder
+    ctx.prompts.choice_answer = 1  # one file per recipient, in a folder
     ctx.prompts.folder_answer = tmp_path / "folder"
     page.print_all()
     assert [p.name for p in (tmp_path / "folder").iterdir()] == [

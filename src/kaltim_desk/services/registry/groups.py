@@ -127,10 +127,17 @@ def create_imported_groups(
         new_groups.append((name, values, members))
     if not new_groups:
         return 0, warnings
-    ids = session.scalars(
-        insert(KubeGroup).returning(KubeGroup.id, sort_by_parameter_order=True),
+    # one executemany, then the ids by name (unique within the batch): see people.register_imported_people
+    session.execute(
+        insert(KubeGroup.__table__),  # type: ignore[arg-type]
         [dict(values, status="forming", import_batch_id=import_batch_id) for _n, values, _m in new_groups],
-    ).all()
+    )
+    id_of = dict(
+        session.execute(
+            select(KubeGroup.name, KubeGroup.id).where(KubeGroup.import_batch_id == import_batch_id)
+        ).all()
+    )
+    ids = [id_of[values["name"]] for _n, values, _m in new_groups]
     today = date.today()
     memberships: list[dict[str, Any]] = []
     for group_id, (name, _values, members) in zip(ids, new_groups, strict=True):
