@@ -578,21 +578,3 @@ def _now_text() -> str:
     from kaltim_desk.models.base import utcnow
 
     return utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def export_history(session: Session, limit: int = 50) -> list[dict[str, Any]]:
-    require(session, "report.view")
-    rows = session.scalars(select(ExportLog).order_by(ExportLog.id.desc()).limit(limit))
-    return [
-        {
-            "sequence": r.sequence,
-            "kind": r.kind,
-            "full": r.is_full,
-            "actor": r.actor,
-            "at": r.exported_at,
-            "rows": r.row_count,
-            "file": r.file_name,
-            "reason": r.reason,
-        }
-        for r in rows
-    ]
