@@ -18,15 +18,15 @@ from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import registry_rules
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.domain.text import TextError, clean_name, clean_text
+from kaltim_desk.models import vocabulary
 from kaltim_desk.models.group import MEMBER_ROLES, GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
 from kaltim_desk.services.registry import regions
 from kaltim_desk.services.registry.people import prefix_range, region_names
 
-OFFICER_ROLES = ("ketua", "sekretaris", "bendahara")
+OFFICER_ROLES = vocabulary.OFFICER_ROLES
 ROLE_LABELS = {"ketua": "Ketua", "sekretaris": "Sekretaris", "bendahara": "Bendahara", "anggota": "Anggota"}
-STATUS_LABELS = {"forming": "Pembentukan", "active": "Aktif", "inactive": "Nonaktif"}
 
 
 def _validate(session: Session, data: GroupInput) -> dict[str, Any]:
@@ -494,7 +494,7 @@ def _dto(session: Session, g: KubeGroup) -> GroupDTO:
     village, district, regency = regions.village_path(session, g.village_code)
     ids = [m.person_id for m in g.members]
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
-    order = {r: i for i, r in enumerate(MEMBER_ROLES)}
+    order: dict[str, int] = {r: i for i, r in enumerate(MEMBER_ROLES)}
     members = sorted(
         (
             MemberDTO(m.person_id, people[m.person_id].name, mask_nik(people[m.person_id].nik), m.role)
