@@ -173,7 +173,7 @@ def _print_preview(preview: imports.ImportPreview, path: Path) -> None:
     c = preview.counts
     print(f"Berkas {path.name}, lembar '{preview.sheet}', baris judul {preview.header_row + 1}.")
     for note in preview.sheet_notes:
-        print(f"  {note}")
+        print(f'  Lembar lain {note} Untuk mengimpornya: --sheet "NAMA LEMBAR".')
     print("Kolom dibaca:")
     for line in preview.mapping_lines():
         print(f"  {line}")
