@@ -31,6 +31,7 @@ from kaltim_desk.core.settings import OfficeProfile, load_section
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import group_status_labels, member_role_labels
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
@@ -40,16 +41,11 @@ from kaltim_desk.views.widgets.tables import wrap_lines
 
 
 def role_labels() -> dict[str, str]:
-    return {
-        "ketua": _("Ketua"),
-        "sekretaris": _("Sekretaris"),
-        "bendahara": _("Bendahara"),
-        "anggota": _("Anggota"),
-    }
+    return member_role_labels()
 
 
 def status_labels() -> dict[str, str]:
-    return {"forming": _("Pembentukan"), "active": _("Aktif"), "inactive": _("Nonaktif")}
+    return group_status_labels()
 
 
 class GroupEditor(QDialog):
