@@ -298,7 +298,10 @@ class ImportWizard(QDialog):
         self.sheet.blockSignals(False)
         self.stack.setCurrentIndex(self.STEP_MAPPING)
         self._update_buttons()
-        self._sheet_read(first, grid)
+        if self.sheet.currentData() == first:
+            self._sheet_read(first, grid)
+        else:  # the sheet chosen is not offered (the metadata sheet): read the one shown
+            self._load_sheet()
 
     # --- step 2 --------------------------------------------------------------------------------------
     def _load_sheet(self) -> None:
