@@ -97,6 +97,15 @@ def pg_test_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_anchor_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test remembers its own audit heads: PostgreSQL tests reuse pooled databases (same name, reset
+    content) that would otherwise look like a chain cut behind the app's back."""
+    monkeypatch.setenv(
+        "KALTIM_DESK_AUDIT_ANCHOR_FILE", str(tmp_path_factory.mktemp("anchor") / "audit-anchor.json")
+    )
+
+
 @pytest.fixture
 def db_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """The test's own database: a SQLite file, or a database on the PostgreSQL test server. Empty,
@@ -194,6 +203,7 @@ class FakePrompts:
         self.text_answer: str | None = "alasan uji"
         self.file_answer: Path | None = None
         self.folder_answer: Path | None = None
+        self.choice_answer: int | None = None  # index of the button `choose` clicks; None: the default
 
     def info(self, parent: Any, title: str, text: str) -> None:
         self.messages.append(("info", title, text))
@@ -204,6 +214,10 @@ class FakePrompts:
     def confirm(self, parent: Any, title: str, text: str) -> bool:
         self.messages.append(("confirm", title, text))
         return self.confirm_answer
+
+    def choose(self, parent: Any, title: str, text: str, buttons: list[str], default: int = 0) -> int:
+        self.messages.append(("choose", title, text))
+        return default if self.choice_answer is None else self.choice_answer
 
     def ask_text(self, parent: Any, title: str, label: str, default: str = "") -> str | None:
         return self.text_answer

@@ -6,27 +6,28 @@ import argparse
 import sys
 from pathlib import Path
 
-from kaltim_desk.commands.common import open_db, out_path
+from kaltim_desk.commands.common import add_password_file_arguments, file_password, open_db, out_path
 
 PROBLEMS_SHOWN = 30
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
     from kaltim_desk.exports.layouts import REPORTS
 
     exp = sub.add_parser(
         "export",
         help="ekspor laporan Excel (BNBA, rekap, pelatihan, keberlanjutan)",
-        description="Menulis buku kerja laporan ke atas. NIK/KK disamarkan kecuali --full (perlu --password "
-        "dan --reason; berkas dienkripsi dan ekspornya dicatat).",
+        description="Menulis buku kerja laporan ke atas. NIK/KK disamarkan kecuali --full (perlu --reason dan "
+        "--user pejabat; kata sandi berkas ditanyakan atau dari --password-file; berkas dienkripsi dan "
+        "ekspornya dicatat).",
     )
     exp.add_argument("kind", choices=sorted(REPORTS), help="jenis laporan")
     add_db_argument(exp)
     exp.add_argument("--out", required=True, metavar="FILE.xlsx", help="berkas keluaran")
     exp.add_argument("--year", type=int, help="tahun anggaran (bawaan: semua tahun)")
     exp.add_argument("--full", action="store_true", help="NIK/KK lengkap (berkas terenkripsi)")
-    exp.add_argument("--password", metavar="P", help="kata sandi berkas untuk --full (minimal 8 karakter)")
+    add_password_file_arguments(exp, "berkas untuk --full (minimal 8 karakter)")
     exp.add_argument("--reason", metavar="ALASAN", help="alasan ekspor lengkap (wajib untuk --full)")
     exp.set_defaults(func=run_export)
 
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--preset", metavar="NAME", help="preset pemetaan kolom yang tersimpan")
     imp.add_argument("--commit", action="store_true", help="simpan baris yang sah (satu transaksi)")
     imp.add_argument("--report", metavar="FILE.xlsx", help="simpan laporan masalah sebagai buku kerja")
-    imp.add_argument("--password", metavar="P", help="kata sandi bila berkas terenkripsi")
+    add_password_file_arguments(imp, "bila berkas terenkripsi")
     imp.set_defaults(func=run_import)
 
     rb = sub.add_parser("import-rollback", help="batalkan satu impor seluruhnya")
@@ -60,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     con.add_argument("inputs", nargs="+", metavar="DISTRICT.xlsx")
     con.add_argument("--out", required=True, metavar="PROVINCE.xlsx")
     add_db_argument(con)
-    con.add_argument("--password", metavar="P", help="kata sandi berkas ekspor lengkap (bila terenkripsi)")
+    add_password_file_arguments(con, "berkas ekspor lengkap (bila terenkripsi)")
     con.set_defaults(func=run_consolidate)
 
 
@@ -70,17 +71,16 @@ def _progress(done: int, total: int, label: str) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel.exports import export_report
 
     target = out_path(args.out)
-    if args.full and not args.password:
-        raise CliError("--full membutuhkan --password (berkas lengkap selalu dienkripsi).")
     if args.full and not args.reason:
         raise CliError("--full membutuhkan --reason: alasan ekspor lengkap dicatat di jejak audit.")
-    if args.password and not args.full:
-        raise CliError("--password hanya dipakai bersama --full.")
+    if (args.password or args.password_file) and not args.full:
+        raise CliError("Kata sandi berkas hanya dipakai bersama --full.")
     db = open_db(args)
+    password = file_password(args, confirm=True, needed=args.full)
     with db.session(cli_actor()) as s:
         res = export_report(
             s,
@@ -89,7 +89,7 @@ def run_export(args: argparse.Namespace) -> int:
             year=args.year,
             full=args.full,
             reason=args.reason or "",
-            password=args.password,
+            password=password,
             progress=_progress,
         )
     counts = ", ".join(f"{k}: {v}" for k, v in res.row_counts.items())
@@ -99,15 +99,16 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.services.excel import imports
 
     path = Path(args.file)
     report = out_path(args.report) if args.report else None
-    db = open_db(args)
+    password = file_password(args, confirm=False, needed=False)
+    db = open_db(args, write=args.commit)
     with db.session(cli_actor()) as s:
         preview = imports.preview_import(
-            s, path, sheet=args.sheet, preset=args.preset, password=args.password, progress=_progress
+            s, path, sheet=args.sheet, preset=args.preset, password=password, progress=_progress
         )
         c = preview.counts
         print(f"Berkas {path.name}, lembar '{preview.sheet}', baris judul {preview.header_row + 1}.")
@@ -129,21 +130,18 @@ def run_import(args: argparse.Namespace) -> int:
         if report is not None:
             imports.write_problem_report(preview, report)
             print(f"Laporan masalah disimpan di {report}.")
-        if args.commit:
-            from kaltim_desk.services.office.backup import backup_before
-
-            backup_before(db, "impor")  # R6: a verified backup first; if it fails nothing is imported
-            result = imports.commit_import(s, preview)
-            print(result.message)
-            for row, msg in result.late_rejections + result.warnings:
-                print(f"  baris {row}: {msg}")
-        else:
-            print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
+    if not args.commit:
+        print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
+        return 0
+    result = imports.commit_import_job(db, cli_actor(), preview)
+    print(result.message)
+    for row, msg in result.late_rejections + result.warnings:
+        print(f"  baris {row}: {msg}")
     return 0
 
 
 def run_rollback(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.services.excel import imports
 
     db = open_db(args)
@@ -154,19 +152,20 @@ def run_rollback(args: argparse.Namespace) -> int:
 
 
 def run_consolidate(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel.consolidation import consolidate
 
     target = out_path(args.out)
     for p in args.inputs:
         if Path(p).resolve() == target.resolve():
             raise CliError("Berkas keluaran tidak boleh sama dengan salah satu berkas masukan.")
+    password = file_password(args, confirm=False, needed=False)
     if args.db:
         db = open_db(args)
         with db.session(cli_actor()) as s:
-            result = consolidate(args.inputs, target, session=s, password=args.password)
+            result = consolidate(args.inputs, target, session=s, password=password)
     else:
-        result = consolidate(args.inputs, target, password=args.password)
+        result = consolidate(args.inputs, target, password=password)
     for src in result.sources:
         line = f"{src.status:9} {src.file}"
         if src.office:

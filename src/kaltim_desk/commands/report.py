@@ -20,7 +20,7 @@ from kaltim_desk.commands.common import open_db, out_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     report = sub.add_parser(
         "report",
@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _today(value: str | None) -> date:
-    from kaltim_desk.cli import CliError
+    from kaltim_desk.commands.common import CliError
 
     if not value:
         return date.today()
@@ -134,13 +134,13 @@ def survival_sheet_rows(rows: Sequence[Any]) -> list[list[Any]]:
 
 
 def run_survival(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.domain.dates import format_date_id
     from kaltim_desk.services.monitoring import survival
 
     target = out_path(args.out)
     today = _today(args.today)
-    db = open_db(args)
+    db = open_db(args, write=False)
     with db.read_session(cli_actor()) as session:
         rows = survival.survival_rows(session, year=args.year, today=today)
     totals = survival.survival_totals(rows)
@@ -186,13 +186,13 @@ def run_survival(args: argparse.Namespace) -> int:
 
 
 def run_overdue(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.domain.dates import format_date_id
     from kaltim_desk.services.monitoring import schedule
 
     target = out_path(args.out) if args.out else None
     today = _today(args.today)
-    db = open_db(args)
+    db = open_db(args, write=False)
     with db.read_session(cli_actor()) as session:
         rows = schedule.overdue_visits(session, today)
     by_mentor = schedule.overdue_by_mentor(rows)

@@ -19,9 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaltim_desk.core import audit
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import get_raw, office_profile, set_raw
+from kaltim_desk.db import Database
 from kaltim_desk.domain.nik import mask_kk, mask_nik, normalize_nik
 from kaltim_desk.exports.layouts import PROBLEM_COLUMNS
 from kaltim_desk.exports.workbook import write_simple
@@ -39,6 +41,7 @@ from kaltim_desk.services.excel.import_validate import (
     RowResult,
     validate_sheet,
 )
+from kaltim_desk.services.office.backup import backup_before
 
 PRESETS_KEY = "excel.import_presets"
 Progress = Callable[[int, int, str], None]
@@ -186,6 +189,17 @@ def commit_import(session: Session, preview: ImportPreview, selected: set[int] |
         started_at=preview.started_at,
         selected=selected,
     )
+
+
+def commit_import_job(
+    db: Database, actor: Actor, preview: ImportPreview, selected: set[int] | None = None
+) -> CommitResult:
+    """Back up, then commit the previewed rows in their own unit of work: the one way the command line
+    and the import wizard store an import. The verified backup comes first (R6); if it fails, nothing is
+    imported (DomainError)."""
+    backup_before(db, "impor")
+    with db.session(actor) as s:
+        return commit_import(s, preview, selected)
 
 
 def rollback_import(session: Session, batch_id: int, reason: str) -> dict[str, int]:
