@@ -161,7 +161,8 @@ class OpenedWorkbook:
             raise
         except Exception as exc:  # calamine's own errors: damaged XML, unsupported content
             raise ReadError(
-                "corrupt", f"Lembar '{name}' rusak dan tidak dapat dibaca ({type(exc).__name__})."
+                "corrupt",
+                f"Lembar '{name}' di {self.path.name} rusak dan tidak dapat dibaca ({type(exc).__name__}).",
             ) from exc
         return SheetGrid(name, rows, set(found.formula_no_value), list(found.merges))
 
