@@ -128,6 +128,9 @@ class GroupEditor(QDialog):
         self.results.setObjectName("member_results")
         self.results.setMaximumHeight(140)
         self.results.itemActivated.connect(self._add_item)
+        self.search_status = QLabel()
+        self.search_status.setObjectName("member_search_status")
+        self._searches = 0  # a newer search wins over one still running
         self.add_button = QPushButton(_("Tambahkan sebagai anggota"))
         self.add_button.setObjectName("add_member")
         self.add_button.clicked.connect(self._add_selected)
@@ -148,6 +151,7 @@ class GroupEditor(QDialog):
             lambda: self.add_button.setEnabled(bool(self.results.selectedItems()))
         )
         ml.addWidget(self.search)
+        ml.addWidget(self.search_status)
         ml.addWidget(self.results)
         ml.addWidget(self.add_button)
         self.members_box = members_box
@@ -272,11 +276,36 @@ class GroupEditor(QDialog):
 
     def _search(self) -> None:
         text = self.search.text().strip()
-        self.results.clear()
+        self._searches += 1
         if len(text) < 2:
+            self.results.clear()
             return
-        with self.ctx.read() as s:
-            rows = people.page_people(s, PageFilter(text=text, status="active"), "name", False, 0, 30)
+        gen, ctx = self._searches, self.ctx
+
+        def work(_state: Any) -> tuple[int, list[Any]]:
+            with ctx.read() as s:
+                return gen, list(
+                    people.page_people(s, PageFilter(text=text, status="active"), "name", False, 0, 30)
+                )
+
+        # The search runs over the whole registry (1,000,000 people in a province) in the background;
+        # the list keeps the previous matches until the new ones are in, a newer search wins.
+        self.search_status.setText(_("Mencari…"))
+        self.ctx.tasks.run(work, on_done=self._show_found, on_error=self._search_failed(gen))
+
+    def _search_failed(self, gen: int) -> Any:
+        def failed(exc: BaseException) -> None:
+            if gen == self._searches:
+                self.search_status.setText(describe_error(exc))
+
+        return failed
+
+    def _show_found(self, result: tuple[int, list[Any]]) -> None:
+        gen, rows = result
+        if gen != self._searches:
+            return
+        self.results.clear()
+        self.search_status.setText("" if rows else _("Tidak ada penerima aktif yang cocok."))
         for r in rows:
             label = f"{r.name} — {r.nik_masked}" + (f" — {r.village_name}" if r.village_name else "")
             item = QListWidgetItem(label)

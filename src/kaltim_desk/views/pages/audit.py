@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QBoxLayout, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton
@@ -247,27 +248,43 @@ class Page(TablePage):
         self.check_chain()
 
     def _fill_choices(self) -> None:
-        try:
-            with self.ctx.read() as s:
-                actors = audit_query.distinct_values(s, "actor")
-                actions = audit_query.distinct_values(s, "action")
-                entities = audit_query.distinct_values(s, "entity")
-        except Exception as exc:
-            self.ctx.prompts.error(self, self.title, describe_error(exc))
-            return
+        """Each filter offers "all" at once; the users, actions and data kinds present in the trail are
+        read in the background (a long trail takes a while) and added when they come."""
         self.actor.addItem(_("Semua pengguna"), "")
+        self.action.addItem(_("Semua tindakan"), "")
+        self.entity.addItem(_("Semua data"), "")
+        ctx = self.ctx
+
+        def work(_state: Any) -> tuple[list[str], list[str], list[str]]:
+            with ctx.read() as s:
+                return (
+                    audit_query.distinct_values(s, "actor"),
+                    audit_query.distinct_values(s, "action"),
+                    audit_query.distinct_values(s, "entity"),
+                )
+
+        self.ctx.tasks.run(
+            work,
+            on_done=self._choices_ready,
+            on_error=lambda exc: self.ctx.prompts.error(self, self.title, describe_error(exc)),
+        )
+
+    def _choices_ready(self, values: tuple[list[str], list[str], list[str]]) -> None:
+        actors, actions, entities = values
+        for combo in (self.actor, self.action, self.entity):
+            combo.blockSignals(True)
         for a in actors:
             self.actor.addItem(a, a)
-        self.action.addItem(_("Semua tindakan"), "")
         labels = action_labels()
         for prefix in sorted({a.split(".")[0] + "." for a in actions if "." in a}):
             kind = ENTITY_LABELS.get(prefix[:-1], prefix[:-1])
             self.action.addItem(_("{kind}: semua").format(kind=kind), prefix)
         for a in actions:
             self.action.addItem(labels.get(a, a), a)
-        self.entity.addItem(_("Semua data"), "")
         for e in entities:
             self.entity.addItem(ENTITY_LABELS.get(e, e), e)
+        for combo in (self.actor, self.action, self.entity):
+            combo.blockSignals(False)
 
     def _dates_toggled(self, on: bool) -> None:
         self.date_from.setEnabled(on)
@@ -286,12 +303,27 @@ class Page(TablePage):
         return PageFilter(text=self.search.text(), extra=tuple(extra))
 
     def check_chain(self) -> None:
-        try:
-            with self.ctx.read() as s:
-                ok, message = audit_query.verify_chain(s)
-        except Exception as exc:
-            self.ctx.prompts.error(self, self.title, describe_error(exc))
-            return
+        """Verify the whole chain (and the newest backup's copy of its head) in the background: on a
+        long trail that reads every entry."""
+        self.chain_label.setText(_("Memeriksa rantai audit…"))
+        self.chain_label.setStyleSheet("")
+        self.chain_button.setEnabled(False)
+        ctx = self.ctx
+
+        def work(_state: Any) -> tuple[bool, str]:
+            with ctx.read() as s:
+                return audit_query.verify_chain(s)
+
+        self.ctx.tasks.run(work, on_done=self._chain_checked, on_error=self._chain_failed)
+
+    def _chain_failed(self, exc: BaseException) -> None:
+        self.chain_button.setEnabled(True)
+        self.chain_label.setText("")
+        self.ctx.prompts.error(self, self.title, describe_error(exc))
+
+    def _chain_checked(self, result: tuple[bool, str]) -> None:
+        ok, message = result
+        self.chain_button.setEnabled(True)
         if ok:
             self.chain_label.setText(_("Rantai audit utuh: {detail}").format(detail=message))
             self.chain_label.setStyleSheet("color: #1b5e20;")

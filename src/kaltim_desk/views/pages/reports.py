@@ -128,9 +128,14 @@ class Page(QWidget):
         self.rollback_button.setVisible(ctx.can("import.rollback"))
         self.rollback_button.clicked.connect(self.rollback)
         batch_box = QGroupBox(_("Riwayat impor"))
+        self.batches_status = QLabel()
+        self.batches_status.setObjectName("batches_status")
         bl = QVBoxLayout(batch_box)
         bl.addWidget(self.batches)
-        bl.addWidget(self.rollback_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.batches_status, 1)
+        bottom.addWidget(self.rollback_button)
+        bl.addLayout(bottom)
 
         # Three panels one under the other: on a short screen (768 px at 125%) the page scrolls down
         # rather than squeezing the tables to nothing.
@@ -158,13 +163,24 @@ class Page(QWidget):
         self._mode_changed()
 
     def refresh(self) -> None:
-        try:
-            with self.ctx.read() as s:
-                rows = imports.list_batches(s)
-                key = exports.nik_key(s)
-        except Exception as exc:
-            self.ctx.prompts.error(self, self.title, describe_error(exc))
-            return
+        """The import history and the key's state, read in the background; the table keeps what it
+        shows until the new list is in."""
+        self.batches_status.setText(_("Memuat…"))
+        ctx = self.ctx
+
+        def work(_state: Any) -> tuple[list[Any], Any]:
+            with ctx.read() as s:
+                return imports.list_batches(s), exports.nik_key(s)
+
+        self.ctx.tasks.run(work, on_done=self._show_batches, on_error=self._batches_failed)
+
+    def _batches_failed(self, exc: BaseException) -> None:
+        self.batches_status.setText("")
+        self.ctx.prompts.error(self, self.title, describe_error(exc))
+
+    def _show_batches(self, result: tuple[list[Any], Any]) -> None:
+        rows, key = result
+        self.batches_status.setText("")
         self.key_status.setText(
             _("Kunci NIK provinsi: id {key_id} (mengisi kolom KUNCI NIK).").format(key_id=masking.key_id(key))
             if key
@@ -319,17 +335,29 @@ class Page(QWidget):
         )
         if not reason:
             return
-        try:
-            with self.ctx.session() as s:
-                res: Any = imports.rollback_import(s, batch_id, reason)
-        except Exception as exc:
+        ctx = self.ctx
+
+        def work(_state: Any) -> Any:
+            with ctx.session() as s:
+                return imports.rollback_import(s, batch_id, reason)
+
+        def done(res: Any) -> None:
+            self.rollback_button.setEnabled(True)
+            self.refresh()
+            self.ctx.prompts.info(
+                self,
+                self.title,
+                _("Impor #{n} dibatalkan: {p} penerima dan {g} kelompok dihapus.").format(
+                    n=batch_id, p=res["people"], g=res["groups"]
+                ),
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.rollback_button.setEnabled(True)
+            self.batches_status.setText("")
             self.ctx.prompts.error(self, self.title, describe_error(exc))
-            return
-        self.ctx.prompts.info(
-            self,
-            self.title,
-            _("Impor #{n} dibatalkan: {p} penerima dan {g} kelompok dihapus.").format(
-                n=batch_id, p=res["people"], g=res["groups"]
-            ),
-        )
-        self.refresh()
+
+        # Removing a batch of thousands of people takes a while: the window stays usable meanwhile.
+        self.rollback_button.setEnabled(False)
+        self.batches_status.setText(_("Membatalkan impor #{n}…").format(n=batch_id))
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)

@@ -125,6 +125,8 @@ class TablePage(QWidget):
             self.region.changed.connect(lambda _c: self.refresh())
         self.model.loaded.connect(self._loaded)
         self.model.rows_ready.connect(self._rows_ready)
+        self._count_text: str | None = None  # the count line while the next page is read
+        self.model.fetching.connect(self._fetching)
         self.model.failed.connect(lambda e: self.ctx.prompts.error(self, self.title, describe_error(e)))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self).activated.connect(self.search.setFocus)
 
@@ -174,7 +176,18 @@ class TablePage(QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
+        self._count_text = None
+        self.count_label.setText(_("Memuat…"))
         self.model.reload(self.current_filter())
+
+    def _fetching(self, on: bool) -> None:
+        """While the next page of a long list is read, the count line says so (the rows shown stay)."""
+        if on:
+            self._count_text = self.count_label.text()
+            self.count_label.setText(_("Memuat baris berikutnya…"))
+        elif self._count_text is not None:
+            self.count_label.setText(self._count_text)
+            self._count_text = None
 
     def _rows_ready(self) -> None:
         if self.model.counting:  # the rows are shown; the count of a big table follows
@@ -208,16 +221,14 @@ class TablePage(QWidget):
         self._selection_changed()
         text = _("{n} data ditemukan").format(n=f"{total:,}".replace(",", "."))
         f = self.current_filter()
-        if not total and self.empty_hint and not (f.text or f.region_code or f.extra) and self._nothing_yet():
+        if (
+            not total
+            and self.empty_hint
+            and not (f.text or f.region_code or f.extra)
+            and self.model.nothing_at_all
+        ):
             text = self.empty_hint  # an empty office says what to do first
         self.count_label.setText(text)
-
-    def _nothing_yet(self) -> bool:
-        """No row at all, whatever the status filter (not merely no active one)."""
-        try:
-            return not self.model.source.count(PageFilter())
-        except Exception:
-            return False
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

@@ -1,6 +1,7 @@
 """A table model over a paging row source: it holds only the rows fetched so far, asks the source for
-the count and the first page in the background, and fetches further pages as the view scrolls
-(`canFetchMore`/`fetchMore`). Filtering and sorting happen in SQL, so 1,000,000 rows open instantly.
+the count and the first page in the background, and fetches further pages in the background as the view
+scrolls (`canFetchMore`/`fetchMore`). Filtering and sorting happen in SQL, so 1,000,000 rows open
+instantly, and no read ever runs on the GUI thread: the window never freezes while a page is read.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class PagedTableModel(QAbstractTableModel):
     loaded = Signal(int)  # total matching rows, after a (re)load
     rows_ready = Signal()  # the first page is in (the count may still be coming)
     failed = Signal(object)
+    fetching = Signal(bool)  # a further page is being read (True) or has come (False)
 
     PAGE = 200
 
@@ -89,6 +91,8 @@ class PagedTableModel(QAbstractTableModel):
         self._display: dict[tuple[int, int], Any] = {}
         self._counted: tuple[int, int] | None = None  # (generation, total) when the count came first
         self._rows_gen = -1  # the reload whose rows are shown
+        self._fetching = False  # a further page is being read in the background
+        self.nothing_at_all = False  # the last count found no row whatever the filter (an empty office)
 
     # --- loading -------------------------------------------------------------------------------------
     def reload(self, f: PageFilter | None = None) -> None:
@@ -108,12 +112,21 @@ class PagedTableModel(QAbstractTableModel):
         def first_page(_state: Any) -> tuple[int, Sequence[Any]]:
             return gen, self.source.page(flt, sort, desc, 0, self.PAGE)
 
-        def count(_state: Any) -> tuple[int, int | None]:
+        def count(_state: Any) -> tuple[int, int | None, bool]:
             if gen != self._generation:
-                return gen, None
-            return gen, self.source.count(flt)
+                return gen, None, False
+            total = self.source.count(flt)
+            # No match: is the table empty whatever the filter? The page then says what to do first.
+            nothing = (
+                not total
+                and not (flt.text or flt.region_code or flt.extra)
+                and (not flt.status or not self.source.count(PageFilter()))
+            )
+            return gen, total, nothing
 
         self.counting = True
+        if self._fetching:  # a page still being read belongs to the old filter: it is dropped
+            self._set_fetching(False)
         self.tasks.run(first_page, on_done=self._apply_rows, on_error=self._failed(gen))
         self.tasks.run(count, on_done=self._apply_count, on_error=self._failed(gen))
 
@@ -142,10 +155,11 @@ class PagedTableModel(QAbstractTableModel):
         if counted is not None and counted[0] == gen:
             self._finish_count(counted[1])
 
-    def _apply_count(self, result: tuple[int, int | None]) -> None:
-        gen, total = result
+    def _apply_count(self, result: tuple[int, int | None, bool]) -> None:
+        gen, total, nothing = result
         if gen != self._generation or total is None:
             return
+        self.nothing_at_all = nothing
         if self._rows_gen != gen:
             self._counted = (gen, total)  # the rows come later; _apply_rows finishes
             return
@@ -158,12 +172,41 @@ class PagedTableModel(QAbstractTableModel):
         self.loaded.emit(total)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and not self._fetching and len(self.rows) < self.total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or len(self.rows) >= self.total:
+        """Read the next page in the background (deep in a 1,000,000-row table an OFFSET page takes
+        a while); the view asks again once the rows are in and it still shows the end."""
+        if parent.isValid() or self._fetching or len(self.rows) >= self.total:
             return
-        more = list(self.source.page(self.filter, self.sort_key, self.descending, len(self.rows), self.PAGE))
+        gen, flt, sort, desc, offset = (
+            self._generation,
+            self.filter,
+            self.sort_key,
+            self.descending,
+            len(self.rows),
+        )
+
+        def more(_state: Any) -> tuple[int, int, list[Any]]:
+            return gen, offset, list(self.source.page(flt, sort, desc, offset, self.PAGE))
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._generation:
+                self._set_fetching(False)
+                self.failed.emit(exc)
+
+        self._set_fetching(True)
+        self.tasks.run(more, on_done=self._apply_more, on_error=failed)
+
+    def _set_fetching(self, on: bool) -> None:
+        self._fetching = on
+        self.fetching.emit(on)
+
+    def _apply_more(self, result: tuple[int, int, list[Any]]) -> None:
+        gen, offset, more = result
+        if gen != self._generation or offset != len(self.rows):
+            return  # the filter or sort changed meanwhile: these rows belong to the old list
+        self._set_fetching(False)
         if not more:
             self.total = len(self.rows)
             return
