@@ -10,6 +10,7 @@ from kaltim_desk.views.dialogs.person_form import PersonForm
 from kaltim_desk.views.pages.people import Page
 from kaltim_desk.views.qtmodels.paged import PagedTableModel
 from tests.factories import make_active_group, make_person, new_nik
+from tests.gui.held_tasks import HeldTaskRunner
 
 
 def _page(qtbot, ctx):
@@ -142,3 +143,55 @@ def test_table_dates_read_as_on_the_documents() -> None:
         assert long_date(day) == format_date_id(day)
         day += timedelta(days=97)
     assert long_date(None) == ""
+
+
+def test_further_rows_are_read_in_the_background_while_the_rows_shown_stay(qtbot, ctx):
+    """Scrolling to the end of a long list never freezes the window: the next page is read by the
+    task runner, the count line says so meanwhile, and the rows appear once the read is done."""
+    with ctx.session() as s:
+        for i in range(12):
+            make_person(s, name=f"Ibu Gulir {i:02d}")
+    ctx.tasks = held = HeldTaskRunner()
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    page.model.PAGE = 5
+    page.refresh()
+    assert page.count_label.text() == "Memuat…" and page.model.rowCount() == 0
+    held.finish_all()
+    assert page.model.rowCount() == 5 and "12 data ditemukan" in page.count_label.text()
+    page.model.fetchMore()
+    assert page.model.rowCount() == 5 and len(held.held) == 1  # submitted, not read here
+    assert page.count_label.text() == "Memuat baris berikutnya…"
+    assert not page.model.canFetchMore()  # the view does not ask twice for the same page
+    held.finish_all()
+    assert page.model.rowCount() == 10 and page.model.data(page.model.index(9, 1)) == "IBU GULIR 09"
+    assert "12 data ditemukan" in page.count_label.text() and page.model.canFetchMore()
+
+
+def test_a_page_still_being_read_when_the_search_changes_is_dropped(qtbot, ctx):
+    with ctx.session() as s:
+        for i in range(8):
+            make_person(s, name=f"Ibu Lama {i}")
+        make_person(s, name="Rusmini Baru")
+    ctx.tasks = held = HeldTaskRunner()
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    page.model.PAGE = 5
+    page.refresh()
+    held.finish_all()
+    page.model.fetchMore()
+    page.search.setText("rusmini")
+    page.refresh()
+    held.finish_all()
+    assert page.model.rowCount() == 1 and page.model.data(page.model.index(0, 1)) == "RUSMINI BARU"
+    assert "1 data ditemukan" in page.count_label.text()
+
+
+def test_an_empty_registry_says_what_to_do_first_once_counted_in_the_background(qtbot, ctx):
+    ctx.tasks = held = HeldTaskRunner()
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.count_label.text() == "Memuat…"
+    held.finish_all()
+    assert page.count_label.text().startswith("Belum ada penerima")

@@ -46,5 +46,3 @@ def register_fonts() -> None:
     _registered = True
 
 
-def licence_text() -> str:
-    return resource("fonts", "LICENSE-DejaVu.txt").read_text("utf-8", errors="replace")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import importlib.util
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -64,8 +65,14 @@ def packaged_regions(province: str = PROVINCE_CODE) -> dict[str, str]:
 
 
 def licence_text() -> str:
+    """The region data's licence, read from the `lokal` package's folder without importing the package
+    (importing it loads the whole region table: the About dialog would freeze for it)."""
+    spec = importlib.util.find_spec("lokal")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
     try:
-        lic = resources.files("lokal").joinpath("data").joinpath("LICENSE-wilayah.txt").read_text("utf-8")
+        if not folders:
+            raise FileNotFoundError("lokal")
+        lic = (Path(folders[0]) / "data" / "LICENSE-wilayah.txt").read_text("utf-8")
     except (FileNotFoundError, OSError):
         lic = "MIT"
     return f"Data wilayah: {SOURCE_NAME}\n\n{lic}"

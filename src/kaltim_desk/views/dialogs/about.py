@@ -36,9 +36,14 @@ def qt_licence_text() -> str:
     ).format(qt=qVersion(), pyside=PySide6.__version__)
 
 
+def font_licence_text() -> str:
+    """The DejaVu licence shipped beside the fonts (read as a file: importing the PDF code for it,
+    ReportLab, would keep the dialog from opening at once)."""
+    return resource("fonts", "LICENSE-DejaVu.txt").read_text("utf-8", errors="replace")
+
+
 class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        from kaltim_desk.documents import fonts
         from kaltim_desk.services.registry import regions
 
         super().__init__(parent)
@@ -75,7 +80,7 @@ class AboutDialog(QDialog):
                 version=__version__, python=platform.python_version(), qt=qVersion()
             ),
         )
-        self._add_text(_("Huruf (DejaVu)"), fonts.licence_text())
+        self._add_text(_("Huruf (DejaVu)"), font_licence_text())
         self._add_text(_("Data wilayah"), regions.licence_text())
         self._add_text(_("Qt / PySide6"), qt_licence_text())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

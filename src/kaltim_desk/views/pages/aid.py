@@ -140,10 +140,8 @@ class Page(TablePage):
             self.refresh()
 
     def print_all(self) -> None:
-        """All agreements of the selected programme into one PDF, in the background."""
-        from kaltim_desk.documents.batch import BatchCancelled
-        from kaltim_desk.services.aid.printing import print_programme_agreements_job
-
+        """All agreements of the selected programme into one PDF, in the background (the PDF code,
+        ReportLab, is loaded there too: loading it here would hold the window still for a moment)."""
         pid = self.programme.currentData()
         if not pid:
             self.ctx.prompts.error(self, self.title, _("Pilih dulu programnya pada saringan Program."))
@@ -179,6 +177,8 @@ class Page(TablePage):
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(state: Any) -> list[Path]:
+            from kaltim_desk.services.aid.printing import print_programme_agreements_job  # lazy: ReportLab
+
             return print_programme_agreements_job(
                 db,
                 actor,
@@ -204,6 +204,8 @@ class Page(TablePage):
             tell_saved(self.ctx, self, self.title, text, files[0] if one_file else target)
 
         def failed(exc: BaseException) -> None:
+            from kaltim_desk.documents.batch import BatchCancelled  # lazy: loaded by the task already
+
             progress.close()
             if isinstance(exc, BatchCancelled):
                 self.ctx.prompts.info(
