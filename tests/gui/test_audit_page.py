@@ -12,6 +12,7 @@ from kaltim_desk.core.actor import Actor
 from kaltim_desk.services.registry import people
 from kaltim_desk.views.pages.audit import Page
 from tests.factories import make_person
+from tests.gui.held_tasks import HeldTaskRunner
 
 
 def _shown(page: Page) -> list[list[str]]:
@@ -68,3 +69,21 @@ def test_tampering_turns_the_chain_check_red(ctx: Any, qtbot: Any) -> None:
         s.execute(text("UPDATE audit_log SET actor = 'orang.lain' WHERE id = 3"))
     qtbot.mouseClick(page.chain_button, Qt.MouseButton.LeftButton)
     assert "PERINGATAN" in page.chain_label.text() and "#3" in page.chain_label.text()
+
+
+def test_the_chain_check_and_the_filter_lists_are_read_in_the_background(ctx: Any, qtbot: Any) -> None:
+    """Opening the page on a long trail does not freeze the window: the chain check and the users,
+    actions and data kinds for the filters are read by the task runner; meanwhile the label says the
+    check is running and each filter offers "all"."""
+    with ctx.db.session(Actor("siti", "clerk")) as s:
+        make_person(s, name="Warga Latar")
+    ctx.tasks = held = HeldTaskRunner()
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.chain_label.text() == "Memeriksa rantai audit…" and not page.chain_button.isEnabled()
+    assert [page.actor.itemText(i) for i in range(page.actor.count())] == ["Semua pengguna"]
+    held.finish_all()
+    assert "Rantai audit utuh" in page.chain_label.text() and page.chain_button.isEnabled()
+    assert page.actor.findData("siti") > 0
+    assert page.actor.currentIndex() == 0 and page.model.rowCount() == 1  # filling did not filter

@@ -10,6 +10,7 @@ from kaltim_desk.services.registry import groups
 from kaltim_desk.views.dialogs.group_editor import GroupEditor
 from kaltim_desk.views.pages.groups import Page
 from tests.factories import make_active_group, make_person
+from tests.gui.held_tasks import HeldTaskRunner
 
 
 def _role_combo(editor, person_id) -> QComboBox:
@@ -111,3 +112,32 @@ def test_groups_model_passes_qt_model_tester(qtbot, qtmodeltester, ctx):
     qtmodeltester.check(page.model)
     assert page.model.data(page.model.index(0, 0)) == "KUBE MODEL"
     assert page.model.data(page.model.index(0, 2)) == "5"
+
+
+def test_the_member_search_runs_in_the_background_and_the_newest_search_wins(qtbot, ctx):
+    """Searching the registry for members (1,000,000 people in a province) does not freeze the editor:
+    the search is read by the task runner, the editor says it is searching, and an older search that
+    ends after a newer one does not replace its matches."""
+    with ctx.session() as s:
+        make_person(s, name="Ibu Melati Satu")
+        make_person(s, name="Ibu Mawar Dua")
+    editor = GroupEditor(ctx)
+    qtbot.addWidget(editor)
+    qtbot.keyClicks(editor.name, "KUBE Latar")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    ctx.tasks = held = HeldTaskRunner()
+    editor.search.setText("Melati")
+    editor._timer.timeout.emit()
+    assert editor.search_status.text() == "Mencari…" and editor.results.count() == 0
+    editor.search.setText("Mawar")
+    editor._timer.timeout.emit()
+    held.finish_all()
+    assert [editor.results.item(i).text() for i in range(editor.results.count())][0].startswith(
+        "IBU MAWAR DUA"
+    )
+    assert editor.results.count() == 1 and editor.search_status.text() == ""
+    editor.search.setText("Tidak Ada Orang Ini")
+    editor._timer.timeout.emit()
+    held.finish_all()
+    assert editor.results.count() == 0
+    assert editor.search_status.text() == "Tidak ada penerima aktif yang cocok."

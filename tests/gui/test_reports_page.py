@@ -17,6 +17,7 @@ from kaltim_desk.tasks import TaskState
 from kaltim_desk.views.pages.reports import Page
 from tests.factories import make_person
 from tests.fixtures import excel_corpus as ec
+from tests.gui.held_tasks import HeldTaskRunner
 
 
 def _recipient(s, **person):
@@ -167,3 +168,25 @@ def test_admin_installs_the_province_key_file_and_the_page_shows_its_id(qtbot, c
     qtbot.mouseClick(page.key_button, Qt.MouseButton.LeftButton)
     assert prompts.messages[-1][0] == "info"
     assert masking.key_id(key) in page.key_status.text() and key not in page.key_status.text()
+
+
+def test_an_import_is_rolled_back_in_the_background_with_the_page_saying_so(qtbot, ctx, prompts, tmp_path):
+    path, _e, _n = ec.clerk_workbook(tmp_path)
+    with ctx.session() as s:
+        imports.commit_import(s, imports.preview_import(s, path))
+    ctx.tasks = held = HeldTaskRunner()
+    page = _page(qtbot, ctx)
+    assert page.batches_status.text() == "Memuat…" and page.batches.rowCount() == 0
+    held.finish_all()
+    assert page.batches.rowCount() == 1 and page.batches_status.text() == ""
+    page.batches.selectRow(0)
+    prompts.text_answer = "berkas keliru"
+    qtbot.mouseClick(page.findChild(QPushButton, "rollback"), Qt.MouseButton.LeftButton)
+    assert page.batches_status.text() == "Membatalkan impor #1…" and not page.rollback_button.isEnabled()
+    with ctx.read() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) == 7  # not removed on the GUI thread
+    held.finish_all()
+    assert "7 penerima dan 1 kelompok dihapus" in prompts.messages[-1][2]
+    assert page.batches.item(0, 5).text() == "Dibatalkan" and page.rollback_button.isEnabled()
+    with ctx.read() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) == 0

@@ -44,5 +44,3 @@ def register_fonts() -> None:
     addMapping(SANS, 0, 1, SANS)
     addMapping(SANS, 1, 1, SANS_BOLD)
     _registered = True
-
-
