@@ -132,9 +132,7 @@ def test_the_member_search_runs_in_the_background_and_the_newest_search_wins(qtb
     editor.search.setText("Mawar")
     editor._timer.timeout.emit()
     held.finish_all()
-    assert [editor.results.item(i).text() for i in range(editor.results.count())][0].startswith(
-        "IBU MAWAR DUA"
-    )
+    assert editor.results.item(0).text().startswith("IBU MAWAR DUA")
     assert editor.results.count() == 1 and editor.search_status.text() == ""
     editor.search.setText("Tidak Ada Orang Ini")
     editor._timer.timeout.emit()
