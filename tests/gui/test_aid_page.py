@@ -18,6 +18,7 @@ from kaltim_desk.views.dialogs.grant_editor import GrantEditor
 from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
 from kaltim_desk.views.pages.aid import Page
 from tests.factories import VILLAGE, make_active_group, make_person
+from tests.gui.held_tasks import HeldTaskRunner
 from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 
 
@@ -140,6 +141,28 @@ def test_propose_a_grant_from_the_editor(qtbot, ctx, data):
     assert editor.status_label.text() == "Diusulkan"
     assert editor.amount.text() == "Rp12.500.000" and editor.tranches.rowCount() == 2
     assert editor.grant is not None and editor.grant.group_id == group.id
+
+
+def test_the_recipient_search_runs_in_the_background(qtbot, ctx, data):
+    """Typing a recipient's name does not freeze the editor: the search is read by the task runner,
+    the editor says it is searching, and the matches appear once the read is done."""
+    with ctx.session() as s:
+        make_active_group(s, name="KUBE Teratai Latar")
+    editor = GrantEditor(ctx, None)
+    qtbot.addWidget(editor)
+    ctx.tasks = held = HeldTaskRunner()
+    editor.recipient_search.setText("teratai latar")
+    editor._search()
+    assert editor.recipient_status.text() == "Mencari…" and editor.recipients.count() == 0
+    held.finish_all()
+    assert editor.recipients.count() == 1 and editor.recipients.item(0).text().startswith(
+        "KUBE TERATAI LATAR"
+    )
+    assert editor.recipient_status.text() == ""
+    editor.recipient_search.setText("tidak ada kelompok ini")
+    editor._search()
+    held.finish_all()
+    assert editor.recipients.count() == 0 and editor.recipient_status.text() == "Tidak ada yang cocok."
 
 
 def test_preview_and_save_the_agreement(qtbot, ctx, data, tmp_path, monkeypatch):

@@ -98,6 +98,9 @@ class GrantEditor(QDialog):
         self.recipients = QListWidget()
         self.recipients.setObjectName("recipients")
         self.recipients.setMaximumHeight(110)
+        self.recipient_status = QLabel()
+        self.recipient_status.setObjectName("recipient_status")
+        self._searches = 0  # a newer search wins over one still running
         self.form = QComboBox()
         self.form.setObjectName("form")
         for value, label in R.form_labels().items():
@@ -111,6 +114,7 @@ class GrantEditor(QDialog):
         pf.addRow(_("Program"), self.programme)
         pf.addRow(_("Penerima"), kind_row)
         pf.addRow("", self.recipient_search)
+        pf.addRow("", self.recipient_status)
         pf.addRow("", self.recipients)
         pf.addRow(_("Bentuk"), self.form)
         pf.addRow(_("Nilai (uang)"), self.amount_new)
@@ -277,20 +281,40 @@ class GrantEditor(QDialog):
             self.form.setCurrentIndex(self.form.findData(p.aid_form))
 
     def _search(self) -> None:
+        """Find the recipient in the background (the registry may hold 1,000,000 people); the list keeps
+        the previous matches until the new ones are in, and a newer search wins over an older one."""
         text = self.recipient_search.text().strip()
-        self.recipients.clear()
+        self._searches += 1
         if len(text) < 2:
+            self.recipients.clear()
+            self.recipient_status.setText("")
             return
-        with self.ctx.read() as s:
-            if self.kind_group.isChecked():
-                rows = groups.page_groups(s, PageFilter(text=text), "name", False, 0, 30)
-                labels = [
-                    (r.id, f"{r.name} — {r.village_name} ({r.member_count} anggota, {r.status})")
-                    for r in rows
-                ]
-            else:
+        gen, ctx, group = self._searches, self.ctx, self.kind_group.isChecked()
+
+        def work(_state: Any) -> tuple[int, list[tuple[int, str]]]:
+            with ctx.read() as s:
+                if group:
+                    rows = groups.page_groups(s, PageFilter(text=text), "name", False, 0, 30)
+                    return gen, [
+                        (r.id, f"{r.name} — {r.village_name} ({r.member_count} anggota, {r.status})")
+                        for r in rows
+                    ]
                 prow = people.page_people(s, PageFilter(text=text, status="active"), "name", False, 0, 30)
-                labels = [(r.id, f"{r.name} — {r.village_name}") for r in prow]
+                return gen, [(r.id, f"{r.name} — {r.village_name}") for r in prow]
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._searches:
+                self.recipient_status.setText(describe_error(exc))
+
+        self.recipient_status.setText(_("Mencari…"))
+        self.ctx.tasks.run(work, on_done=self._show_found, on_error=failed)
+
+    def _show_found(self, result: tuple[int, list[tuple[int, str]]]) -> None:
+        gen, labels = result
+        if gen != self._searches:
+            return
+        self.recipients.clear()
+        self.recipient_status.setText("" if labels else _("Tidak ada yang cocok."))
         for rid, label in labels:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, rid)
