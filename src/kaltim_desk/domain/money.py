@@ -11,11 +11,13 @@ Indonesian message rather than guessed at. Pure functions, no I/O.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
 __all__ = ["MoneyError", "format_number", "format_rupiah", "parse_rupiah"]
@@ -147,6 +149,13 @@ def _require_int(amount: object) -> int:
     return amount
 
 
+@functools.cache
+def _locale() -> Locale:
+    """The id_ID locale, parsed once: babel parses a locale name anew on every call (~0.3 ms), which a
+    table of 200 amounts would pay on every fill."""
+    return Locale.parse(_LOCALE)
+
+
 def format_rupiah(amount: int) -> str:
     """Format whole rupiah as printed on Indonesian documents: ``Rp5.000.000``, ``-Rp5.000``.
 
@@ -154,7 +163,7 @@ def format_rupiah(amount: int) -> str:
     ``,00`` decimals, so the result is the same across babel/CLDR versions.
     """
     value = _require_int(amount)
-    text = format_currency(abs(value), "IDR", locale=_LOCALE)
+    text = format_currency(abs(value), "IDR", locale=_locale())
     text = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
     text = re.sub(r",0+$", "", text)
     return f"-{text}" if value < 0 else text
@@ -163,5 +172,5 @@ def format_rupiah(amount: int) -> str:
 def format_number(n: int) -> str:
     """Format an integer with Indonesian thousands dots: ``5.000.000`` (``-5.000`` for negatives)."""
     value = _require_int(n)
-    text = format_decimal(abs(value), locale=_LOCALE)
+    text = format_decimal(abs(value), locale=_locale())
     return f"-{text}" if value < 0 else text
