@@ -13,6 +13,7 @@ from kaltim_desk.services.monitoring.visits import RecipientOption, VisitInput
 from kaltim_desk.views.dialogs.visit_editor import VisitEditor
 from kaltim_desk.views.pages.monitoring import Page
 from tests.factories import make_active_group, make_person
+from tests.gui.held_tasks import HeldTaskRunner
 
 
 def _disbursed_grant(s, paid: date, **who) -> int:  # type: ignore[no-untyped-def]
@@ -165,3 +166,22 @@ def test_editing_loads_the_visit(qtbot, ctx) -> None:
     editor.status.setCurrentIndex(editor.status.findData("paused"))
     editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert editor.saved is not None and editor.saved.business_status == "paused"
+
+
+def test_the_visit_editor_searches_for_the_recipient_in_the_background(qtbot, ctx):
+    """Typing whom the mentor visited does not freeze the form: the search is read by the task runner,
+    the form says it is searching, and the matches fill the choice once the read is done."""
+    with ctx.session() as s:
+        make_person(s, name="Sumarni Latar")
+    editor = VisitEditor(ctx, None)
+    qtbot.addWidget(editor)
+    ctx.tasks = held = HeldTaskRunner()
+    editor.recipient_search.setText("sumarni latar")
+    editor._search()
+    assert editor.search_status.text() == "Mencari…" and editor.recipient.currentText() == "(cari dahulu)"
+    held.finish_all()
+    assert editor.recipient.currentText().startswith("SUMARNI LATAR") and editor.search_status.text() == ""
+    editor.recipient_search.setText("tidak ada orang ini")
+    editor._search()
+    held.finish_all()
+    assert "Tidak ada penerima atau kelompok yang cocok" in editor.errors["recipient"].text()

@@ -120,7 +120,11 @@ class VisitEditor(QDialog):
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
+        self.search_status = QLabel()
+        self.search_status.setObjectName("recipient_search_status")
+        self._searches = 0  # a newer search wins over one still running
         box.addWidget(self.recipient_search)
+        box.addWidget(self.search_status)
         box.addWidget(self.recipient)
         self._row(left, "recipient", _("Yang dikunjungi *"), holder)
 
@@ -262,9 +266,30 @@ class VisitEditor(QDialog):
 
     # --- behaviour -----------------------------------------------------------------------------------
     def _search(self) -> None:
+        """Find the person or group in the background (the registry may hold 1,000,000 people); the
+        choice keeps its previous matches until the new ones are in, and a newer search wins."""
         text = self.recipient_search.text()
-        with self.ctx.read() as s:
-            options = visits.search_recipients(s, text)
+        self._searches += 1
+        gen, ctx = self._searches, self.ctx
+
+        def work(_state: Any) -> tuple[int, list[RecipientOption]]:
+            with ctx.read() as s:
+                return gen, list(visits.search_recipients(s, text))
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._searches:
+                self.search_status.setText("")
+                self._set_error("recipient", describe_error(exc))
+
+        self.search_status.setText(_("Mencari…"))
+        self.ctx.tasks.run(work, on_done=self._found, on_error=failed)
+
+    def _found(self, result: tuple[int, list[RecipientOption]]) -> None:
+        gen, options = result
+        if gen != self._searches:
+            return
+        text = self.recipient_search.text()
+        self.search_status.setText("")
         self._set_recipients(options)
         if text.strip() and not options:
             self._set_error("recipient", _("Tidak ada penerima atau kelompok yang cocok."))
