@@ -10,6 +10,7 @@ from kaltim_desk.services.training import attendance, certificates
 from kaltim_desk.views.dialogs.attendance_grid import FIXED, AttendanceDialog, AttendanceModel
 from tests.conftest import ADMIN
 from tests.factories import make_active_group
+from tests.gui.held_tasks import HeldTaskRunner
 from tests.unit.test_training import make_training
 
 
@@ -156,3 +157,24 @@ def test_closing_with_unsaved_marks_offers_save_discard_or_stay(
     with db.read_session(ADMIN) as s:
         grid = attendance.attendance_grid(s, t.id)
     assert "present" in grid.participants[0].marks + grid.participants[1].marks
+
+
+def test_groups_and_people_to_enrol_are_read_in_the_background(qtbot: Any, ctx: Any, db: Any) -> None:
+    """Opening the attendance list of a province office does not freeze the window on its thousands
+    of groups, nor typing a name on its 1,000,000 people: both are read by the task runner, the
+    dialog says so meanwhile, and the choices fill once the reads are done."""
+    with db.session(ADMIN) as s:
+        t, _ = make_training(s, 1, 0)
+        g = make_active_group(s, size=5, name="KUBE Kamboja Latar")
+    ctx.tasks = held = HeldTaskRunner()
+    dlg = AttendanceDialog(ctx, t.id)
+    qtbot.addWidget(dlg)
+    assert dlg.group_combo.currentText() == "Memuat kelompok…" and dlg.group_combo.findData(g.id) < 0
+    held.finish_all()
+    assert dlg.group_combo.findData(g.id) > 0
+    assert dlg.group_combo.itemText(0) == "— pilih kelompok —"
+    dlg.search.setText("kamboja latar")
+    dlg._search()
+    assert dlg.search_status.text() == "Mencari…" and dlg.results.count() == 0
+    held.finish_all()
+    assert dlg.results.count() == 5 and dlg.search_status.text() == ""

@@ -370,7 +370,11 @@ class AttendanceDialog(QDialog):
         el = QHBoxLayout(enrol_box)
         el.setContentsMargins(0, 0, 0, 0)
         left = QVBoxLayout()
+        self.search_status = QLabel()
+        self.search_status.setObjectName("person_search_status")
+        self._searches = 0  # a newer search wins over one still running
         left.addWidget(self.search)
+        left.addWidget(self.search_status)
         left.addWidget(self.results)
         el.addLayout(left, 2)
         right = QVBoxLayout()
@@ -507,20 +511,54 @@ class AttendanceDialog(QDialog):
         self.accept()
 
     def _load_groups(self) -> None:
+        """The active groups to enrol whole, read in the background (a province has thousands); the
+        choice says it is loading until they come."""
+        self.group_combo.clear()
+        self.group_combo.addItem(_("Memuat kelompok…"), None)
+        ctx = self.ctx
+
+        def work(_state: Any) -> list[Any]:
+            with ctx.read() as s:
+                return list(groups.page_groups(s, PageFilter(status="active"), "name", False, 0, 2000))
+
+        self.ctx.tasks.run(work, on_done=self._groups_loaded, on_error=self._show)
+
+    def _groups_loaded(self, rows: list[Any]) -> None:
         self.group_combo.clear()
         self.group_combo.addItem(_("— pilih kelompok —"), None)
-        with self.ctx.read() as s:
-            rows = groups.page_groups(s, PageFilter(status="active"), "name", False, 0, 2000)
         for g in rows:
             self.group_combo.addItem(f"{g.name} ({g.member_count})", g.id)
 
     def _search(self) -> None:
+        """Find people to enrol in the background (the registry may hold 1,000,000); the list keeps
+        its previous matches until the new ones are in, and a newer search wins."""
         text = self.search.text().strip()
-        self.results.clear()
+        self._searches += 1
         if len(text) < 2:
+            self.results.clear()
             return
-        with self.ctx.read() as s:
-            rows = people.page_people(s, PageFilter(text=text, status="active"), "name", False, 0, 30)
+        gen, ctx = self._searches, self.ctx
+
+        def work(_state: Any) -> tuple[int, list[Any]]:
+            with ctx.read() as s:
+                return gen, list(
+                    people.page_people(s, PageFilter(text=text, status="active"), "name", False, 0, 30)
+                )
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._searches:
+                self.search_status.setText("")
+                self._show(exc)
+
+        self.search_status.setText(_("Mencari…"))
+        self.ctx.tasks.run(work, on_done=self._found, on_error=failed)
+
+    def _found(self, result: tuple[int, list[Any]]) -> None:
+        gen, rows = result
+        if gen != self._searches:
+            return
+        self.results.clear()
+        self.search_status.setText("" if rows else _("Tidak ada penerima aktif yang cocok."))
         for r in rows:
             item = QListWidgetItem(
                 f"{r.name} — {r.nik_masked}" + (f" — {r.group_name}" if r.group_name else "")
