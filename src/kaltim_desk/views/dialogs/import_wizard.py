@@ -354,19 +354,22 @@ class ImportWizard(QDialog):
         )
         if not target:
             return
-        try:
-            with self.ctx.read() as s:
+        ctx = self.ctx
+
+        def work(_state: Any) -> None:
+            with ctx.read() as s:
                 imports.write_template(s, target)
-        except Exception as exc:
-            self._fail(exc)
-            return
-        self.ctx.prompts.info(
-            self,
-            _("Templat impor"),
-            _("Templat disimpan di {path}. Isi lembar 'Data Penerima', lalu impor berkasnya di sini.").format(
-                path=target
-            ),
-        )
+
+        def written(_result: None) -> None:
+            self.ctx.prompts.info(
+                self,
+                _("Templat impor"),
+                _(
+                    "Templat disimpan di {path}. Isi lembar 'Data Penerima', lalu impor berkasnya di sini."
+                ).format(path=target),
+            )
+
+        self._run(work, written)  # writing the workbook (openpyxl) takes a moment
 
     # --- step 2 --------------------------------------------------------------------------------------
     def _load_sheet(self) -> None:
