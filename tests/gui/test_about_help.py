@@ -13,6 +13,7 @@ from kaltim_desk.i18n import set_language
 from kaltim_desk.views.dialogs.about import AboutDialog
 from kaltim_desk.views.help import HelpWindow
 from kaltim_desk.views.main_window import MainWindow
+from tests.gui.held_tasks import HeldTaskRunner
 
 
 @pytest.fixture
@@ -112,3 +113,29 @@ def test_the_guide_names_the_demo_accounts(qtbot: Any, lang: str) -> None:
     text = guide.text()
     for username, _display, _role, password in DEMO_ACCOUNTS:
         assert username in text and password in text
+
+
+def test_the_other_pages_load_in_the_background_after_the_first_one(
+    ctx: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    """A first visit to a page does not wait for its code to load: once the first page is up, the
+    other pages' modules are imported by the task runner, and the pages then open as usual."""
+    from kaltim_desk.views import main_window
+
+    imported: list[str] = []
+    monkeypatch.setattr(main_window, "PRELOAD_AFTER_MS", 0)
+    real = main_window.importlib.import_module
+    monkeypatch.setattr(
+        main_window.importlib, "import_module", lambda name: imported.append(name) or real(name)
+    )
+    ctx.tasks = held = HeldTaskRunner()
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    assert imported == ["kaltim_desk.views.pages.people"]  # the first page, built at once
+    imported.clear()
+    held.finish_all()  # the first page's rows
+    qtbot.waitUntil(lambda: bool(held.held), timeout=3000)
+    assert imported == []  # nothing more loaded on the GUI thread
+    held.finish_all()
+    assert "kaltim_desk.views.pages.audit" in imported
+    assert "kaltim_desk.views.pages.people" not in imported  # the first page is already loaded

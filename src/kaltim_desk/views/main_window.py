@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +27,10 @@ from kaltim_desk.views.widgets.demo_accounts import role_labels
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 
 log = logging.getLogger(__name__)
+
+# After the first page is up, the other pages' code is loaded in the background, so the first visit to
+# each does not hold the window still while its modules (and what they import) load.
+PRELOAD_AFTER_MS = 1500
 
 
 def window_title(ctx: AppContext) -> str:
@@ -91,6 +96,20 @@ class MainWindow(QMainWindow):
         self.show_page(
             ctx.user_settings.last_page if self._index(ctx.user_settings.last_page) >= 0 else "people"
         )
+        QTimer.singleShot(PRELOAD_AFTER_MS, self, self._preload_pages)
+
+    def _preload_pages(self) -> None:
+        """Import the modules of the pages not yet shown, in the task runner (imports are file reads
+        and run module code; on the GUI thread they held a first visit still for 0.1-0.3 s). A page
+        whose import fails here fails again, with its message, when it is opened."""
+        modules = [spec.module for spec in self.specs if spec.key not in self.pages]
+
+        def work(state: Any) -> None:
+            for name in modules:
+                state.check()
+                importlib.import_module(name)
+
+        self.ctx.tasks.run(work, on_error=lambda exc: log.debug("page preload stopped: %s", exc))
 
     # --- navigation ----------------------------------------------------------------------------------
     def _index(self, key: str) -> int:
