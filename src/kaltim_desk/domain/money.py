@@ -156,6 +156,13 @@ def _locale() -> Locale:
     return Locale.parse(_LOCALE)
 
 
+def load_formats() -> None:
+    """Load babel's id_ID number and currency formats now (~0.1 s of file reads the first time): a
+    background task calls it so the first amount a page shows does not pay for it on the GUI thread."""
+    format_rupiah(0)
+    format_number(0)
+
+
 def format_rupiah(amount: int) -> str:
     """Format whole rupiah as printed on Indonesian documents: ``Rp5.000.000``, ``-Rp5.000``.
 

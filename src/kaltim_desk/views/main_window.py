@@ -99,12 +99,16 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(PRELOAD_AFTER_MS, self, self._preload_pages)
 
     def _preload_pages(self) -> None:
-        """Import the modules of the pages not yet shown, in the task runner (imports are file reads
-        and run module code; on the GUI thread they held a first visit still for 0.1-0.3 s). A page
+        """Import the modules of the pages not yet shown, and babel's number formats, in the task runner
+        (imports are file reads and run module code; on the GUI thread they held a first visit still
+        for 0.1-0.3 s). A page
         whose import fails here fails again, with its message, when it is opened."""
         modules = [spec.module for spec in self.specs if spec.key not in self.pages]
 
         def work(state: Any) -> None:
+            from kaltim_desk.domain import money  # lazy: babel stays off the start path
+
+            money.load_formats()
             for name in modules:
                 state.check()
                 importlib.import_module(name)

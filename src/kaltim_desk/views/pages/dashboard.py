@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
-from kaltim_desk.domain.money import format_number, format_rupiah
+from kaltim_desk.domain.money import format_number, format_rupiah, load_formats
 from kaltim_desk.i18n import _
 from kaltim_desk.models.vocabulary import grant_status_labels
 from kaltim_desk.services.dashboard import Amount, DashboardData, dashboard_data
@@ -280,6 +280,7 @@ class Page(QWidget):
         self.reload_button.setEnabled(False)
 
         def work(state: Any) -> tuple[int, DashboardData]:
+            load_formats()  # the figures are formatted on the GUI thread: not its file reads
             with self.ctx.read() as s:
                 return gen, dashboard_data(s, progress=state.progress)
 
