@@ -48,9 +48,27 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
-    from kaltim_desk.services.checks import run_checks
+    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.config import database_url, sqlite_path
+    from kaltim_desk.services.checks import check_file_damage, run_checks
+    from kaltim_desk.services.startup import candidate_backup
 
+    path = sqlite_path(database_url(getattr(args, "db", None)))
+    if path is not None and path.is_file():
+        # The file first, without opening it through the engine (which would migrate, i.e. write to it).
+        result = check_file_damage(path)
+        if not result.ok:
+            print(f"GAGAL {result.name}  {result.message}")
+            offer = candidate_backup(path)
+            hint = (
+                f"Pulihkan dari cadangan terbaru yang utuh: kaltim-desk restore {offer.path} --db {path}"
+                if offer
+                else "Tidak ada cadangan utuh di folder cadangan; hubungi petugas TI."
+            )
+            print(f"Berkas basis data tidak dapat diperiksa lebih lanjut. {hint}")
+            return 3
+    elif path is not None and path.exists():
+        raise CliError(f"{path} adalah folder, bukan berkas basis data.")
     db = open_db(args)
     with db.read_session(cli_actor()) as session:
         results = run_checks(session)

@@ -95,7 +95,9 @@ def run_restore(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     print(check.message)
-    if safety:
+    if safety and safety.reason == "rusak":
+        print(f"Basis data lama rusak; disimpan apa adanya sebagai {safety.path}")
+    elif safety:
         print(f"Basis data sebelumnya disimpan sebagai cadangan: {safety.path}")
     print(f"Basis data dipulihkan dari {source}.")
     return 0

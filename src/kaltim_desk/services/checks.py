@@ -1,11 +1,17 @@
 """Integrity checks run by `kaltim-desk check` and at start: the database file, foreign keys, the audit
-chain, and the programme's own rules over the stored records."""
+chain, and the programme's own rules over the stored records.
+
+A damaged SQLite file (truncated, a flipped byte, a zeroed page, a lost write-ahead log) is found by
+`check_file_damage` on the file itself, before anything opens it through the engine: opening it would
+migrate (write to) it or fail with an unexpected error instead of a report.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -16,7 +22,10 @@ from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.services import audit
+from kaltim_desk.services.dbfile import check_file
 from kaltim_desk.services.groups import _rule_checks
+
+FILE_CHECK_NAME = "Berkas basis data"
 
 
 @dataclass(frozen=True)
@@ -26,10 +35,21 @@ class CheckResult:
     message: str
 
 
+def check_file_damage(path: Path) -> CheckResult:
+    """The SQLite file `path` looked at without opening it through the engine: "rusak" when it is
+    truncated, fails `quick_check`, or lost the write-ahead log that held its latest saves."""
+    health = check_file(path)
+    if health.ok:
+        return CheckResult(FILE_CHECK_NAME, True, "utuh")
+    if health.damaged:
+        return CheckResult(FILE_CHECK_NAME, False, "rusak: " + health.message)
+    return CheckResult(FILE_CHECK_NAME, False, health.message)
+
+
 def check_database_file(session: Session) -> CheckResult:
     ok, detail = dialect.integrity_check(session)
     if dialect.is_sqlite(session):
-        return CheckResult("Berkas basis data", ok, "utuh" if ok else "rusak: " + detail)
+        return CheckResult(FILE_CHECK_NAME, ok, "utuh" if ok else "rusak: " + detail)
     return CheckResult("Basis data server", ok, "indeks dan batasan sah" if ok else "bermasalah: " + detail)
 
 
