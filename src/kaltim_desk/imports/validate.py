@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible, parse_place_and_date
 from kaltim_desk.domain.money import MoneyError, parse_rupiah
 from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
+from kaltim_desk.domain.text import shorten
 from kaltim_desk.imports.mapping import (
     FIELDS,
     IGNORED_FIELDS,
@@ -247,13 +248,15 @@ class RegionResolver:
             cands = [c for c in cands if c[:5] in reg_codes]
         if not cands:
             where = f" di Kecamatan {district}" if district else ""
-            return None, "village_unknown", f"Desa/kelurahan '{village}' tidak dikenal{where}"
+            return None, "village_unknown", f"Desa/kelurahan '{shorten(village)}' tidak dikenal{where}"
         if len(cands) > 1:
             names = ", ".join(sorted({self.codes[c[:8]][1] for c in cands if c[:8] in self.codes}))
             return (
                 None,
                 "village_ambiguous",
-                (f"Desa/kelurahan '{village}' ada di beberapa kecamatan ({names}); isi kolom kecamatan"),
+                (
+                    f"Desa/kelurahan '{shorten(village)}' ada di beberapa kecamatan ({names}); isi kolom kecamatan"
+                ),
             )
         return cands[0], None, ""
 
@@ -284,6 +287,7 @@ def validate_sheet(
     is_cancelled: Callable[[], bool] | None = None,
 ) -> list[RowResult]:
     """Validate every row under the header of `grid` (see the module docstring); nothing is stored."""
+    from kaltim_desk.services.groups import check_group_name
     from kaltim_desk.services.people import PersonChecks, validate_person
 
     resolver = RegionResolver(session, region_scope)
@@ -340,7 +344,7 @@ def validate_sheet(
             excel_row: int = excel_row,
         ) -> None:
             v = get(f) if value is None else value
-            shown = _text(v)
+            shown = shorten(_text(v))  # a cell may hold 32,767 characters; the report shows the start
             if f in ("nik", "kk_number") and shown:
                 shown = (
                     (mask_nik if f == "nik" else mask_kk)(normalize_nik(shown))
@@ -474,7 +478,9 @@ def validate_sheet(
         sex_raw = normalize_header(get("sex"))
         sex = _SEX.get(sex_raw, "?" if sex_raw else default_sex)
         if sex == "?":
-            problem("sex", "sex_invalid", f"Jenis kelamin '{_text(get('sex'))}' tidak dikenal (P atau L)")
+            problem(
+                "sex", "sex_invalid", f"Jenis kelamin '{shorten(_text(get('sex')))}' tidak dikenal (P atau L)"
+            )
             sex = default_sex
 
         rt, rw = _text(get("rt")), _text(get("rw"))
@@ -500,7 +506,7 @@ def validate_sheet(
             problem(
                 "household_head",
                 "yes_no",
-                f"Isian kepala keluarga '{_text(get('household_head'))}' harus YA atau TIDAK",
+                f"Isian kepala keluarga '{shorten(_text(get('household_head')))}' harus YA atau TIDAK",
             )
 
         decile: int | None = None
@@ -521,9 +527,14 @@ def validate_sheet(
         role_text = normalize_header(get("role"))
         role = _ROLES.get(role_text)
         if role is None:
-            problem("role", "role_invalid", f"Jabatan '{_text(get('role'))}' tidak dikenal", "role")
+            problem("role", "role_invalid", f"Jabatan '{shorten(_text(get('role')))}' tidak dikenal", "role")
             role = "anggota"
         res.group_name = " ".join(_raw_text(get("group_name")).split()).upper()
+        if res.group_name:
+            try:
+                check_group_name(res.group_name)
+            except DomainError as exc:
+                problem("group_name", exc.code, exc.message)
         res.role = role
 
         phone_raw = get("phone")

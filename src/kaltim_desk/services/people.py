@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
-from kaltim_desk.domain.text import TextError, clean_name, clean_text
+from kaltim_desk.domain.text import TextError, clean_name, clean_text, shorten
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
@@ -27,6 +27,7 @@ from kaltim_desk.services.dto import (
     PersonInput,
 )
 from kaltim_desk.services.errors import ConflictError, DomainError, NotFound, ValidationFailed
+from kaltim_desk.services.lengths import NOTES_MAX, length_problems
 from kaltim_desk.services.permissions import require
 from kaltim_desk.services.settings import registry_rules
 
@@ -190,7 +191,7 @@ def validate_person(
             return
         if code not in checks.villages:
             raise DomainError(
-                "village_unknown", f"Kode desa/kelurahan {code} tidak dikenal.", field="village_code"
+                "village_unknown", f"Kode desa/kelurahan {shorten(code)} tidak dikenal.", field="village_code"
             )
         values["village_code"] = code
 
@@ -221,13 +222,15 @@ def validate_person(
         ms = (data.marital_status or "").strip()
         if ms and ms not in MARITAL_STATUSES:
             raise DomainError(
-                "marital_invalid", f"Status perkawinan tidak dikenal: {ms}.", field="marital_status"
+                "marital_invalid", f"Status perkawinan tidak dikenal: {shorten(ms)}.", field="marital_status"
             )
         values["marital_status"] = ms or None
         vc = (data.vulnerability or "").strip()
         if vc and vc not in VULNERABILITY_CATEGORIES:
             raise DomainError(
-                "vulnerability_invalid", f"Kategori kerentanan tidak dikenal: {vc}.", field="vulnerability"
+                "vulnerability_invalid",
+                f"Kategori kerentanan tidak dikenal: {shorten(vc)}.",
+                field="vulnerability",
             )
         values["vulnerability"] = vc or None
 
@@ -251,23 +254,13 @@ def validate_person(
 
     guard(account)
 
-    for key, limit in (
-        ("birth_place", 80),
-        ("street", 200),
-        ("business_type", 60),
-        ("bank_name", 60),
-        ("bank_holder", 150),
-        ("notes", 4000),
-    ):
-        text = clean_text(getattr(data, key) or "")
-        if len(text) > limit:
-            problems.append(
-                DomainError("too_long", f"Isian terlalu panjang (maks. {limit} karakter).", field=key)
-            )
-        values[key] = text or None
+    for key in ("birth_place", "street", "business_type", "bank_name", "bank_holder", "notes"):
+        values[key] = clean_text(getattr(data, key) or "") or None
     if values.get("birth_place"):
         values["birth_place"] = values["birth_place"].upper()
     values["is_household_head"] = bool(data.is_household_head)
+    # Last, on the cleaned values as they would be stored (upper-casing can lengthen a name).
+    problems.extend(length_problems(Person, values, extra_limits={"notes": NOTES_MAX}))
 
     if problems:
         raise ValidationFailed(problems)
@@ -311,6 +304,9 @@ def deactivate_person(session: Session, person_id: int, reason: str) -> PersonDT
     reason = clean_text(reason or "")
     if not reason:
         raise DomainError("reason_required", "Alasan penonaktifan wajib diisi.", field="reason")
+    too_long = length_problems(Person, {"deactivated_reason": reason})
+    if too_long:
+        raise DomainError(too_long[0].code, too_long[0].message, field="reason")
     person = _load(session, person_id)
     if not person.is_active:
         raise DomainError("already_inactive", f"{person.name} sudah nonaktif.")
