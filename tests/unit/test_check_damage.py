@@ -118,3 +118,53 @@ def test_a_deleted_wal_after_a_crash_is_reported(
     assert code == 3
     assert "(-wal) hilang" in out
     assert not wal.exists()  # the check did not paper over it by opening the file
+
+
+def test_other_commands_refuse_a_damaged_file_clearly(
+    office: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Any command opening a truncated database: exit 2 with what is wrong and what to do, nothing
+    written to the file (before: "Terjadi kesalahan tak terduga", exit 1)."""
+    assert office.path is not None
+    data = office.path.read_bytes()
+    office.path.write_bytes(data[: len(data) // 2])
+    damaged = office.path.read_bytes()
+    code = main(["users", "list", "--db", office.url])
+    _out, err = capsys.readouterr()
+    assert code == 2
+    assert "terpotong" in err and "kaltim-desk check" in err and "tak terduga" not in err
+    assert office.path.read_bytes() == damaged
+
+
+def test_a_migration_without_room_for_its_backup_is_refused(
+    office: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backup before a migration hits a full disk (simulated ENOSPC): the command is refused with
+    exit 2 and the schema is not touched."""
+    import errno
+    import sqlite3
+
+    from alembic.script import ScriptDirectory
+
+    from kaltim_desk.db import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config(office.engine))
+    previous = script.get_revision(script.get_current_head()).down_revision
+    with office.session() as s:
+        s.execute(
+            __import__("sqlalchemy").text("UPDATE alembic_version SET version_num = :v"), {"v": previous}
+        )
+    office.dispose()
+
+    def full(path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "_fsync", full)
+    code = main(["users", "list", "--db", office.url])
+    _out, err = capsys.readouterr()
+    assert code == 2
+    assert "Cadangan sebelum pembaruan struktur basis data gagal" in err and "No space left" in err
+    assert office.path is not None
+    conn = sqlite3.connect(office.path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == previous
+    conn.close()

@@ -58,6 +58,7 @@ SUFFIX = ".db"
 PART_SUFFIX = ".part"
 PART_OWNER_SEP = "~"  # `.<target>~<host>~<pid>.part`: hostnames never hold a tilde
 STALE_FOREIGN_PART_SECONDS = 3600
+SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_LAST = 12, 10, 9, 5
 REASONS = ("manual", "harian", "migrasi", "impor", "sebelum-pulih", "uji")
 _NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<seq>\d+))?-(?P<reason>[a-z-]+)\.db$")
@@ -208,7 +209,7 @@ def backup_to_file(
             "backup_io", f"Cadangan gagal ditulis ke {target.parent}: {exc.strerror or exc}"
         ) from exc
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+        for leftover in (tmp, *(tmp.with_name(tmp.name + side) for side in SQLITE_SIDECARS)):
             with contextlib.suppress(OSError):
                 leftover.unlink()
     return target
@@ -236,6 +237,8 @@ def part_name(target: Path) -> Path:
 def _part_owner(path: Path) -> tuple[str, int] | None:
     """(host, pid) of the backup writing the `.part` file `path`; None for a name of another form."""
     name = path.name
+    for side in SQLITE_SIDECARS:  # SQLite's own files beside it belong to the same backup
+        name = name.removesuffix(side)
     if not (name.startswith(".") and name.endswith(PART_SUFFIX)):
         return None
     fields = name[: -len(PART_SUFFIX)].rsplit(PART_OWNER_SEP, 2)
@@ -273,8 +276,9 @@ def _pid_alive(pid: int) -> bool:
 def stale_parts(
     folder: Path, *, clock: Clock = _now, pid_alive: Callable[[int], bool] = _pid_alive
 ) -> list[Path]:
-    """`.part` files in `folder` left by backups that are no longer running: of this computer when
-    their process is dead; of another computer (a shared USB drive) when untouched for an hour."""
+    """`.part` files (and SQLite's -journal/-wal/-shm beside them) in `folder` left by backups that are
+    no longer running: of this computer when their process is dead; of another computer (a shared USB
+    drive) when untouched for an hour."""
     if not folder.is_dir():
         return []
     here = socket.gethostname().replace(PART_OWNER_SEP, "-") or "pc"
@@ -295,15 +299,13 @@ def stale_parts(
 
 
 def remove_stale_parts(folder: Path, *, clock: Clock = _now) -> list[Path]:
-    """Delete what `stale_parts` finds (with their `-journal`); returns the removed `.part` files."""
+    """Delete what `stale_parts` finds; returns the removed files."""
     removed = []
     for path in stale_parts(folder, clock=clock):
         try:
             path.unlink()
         except OSError:
             continue
-        with contextlib.suppress(OSError):
-            path.with_name(path.name + "-journal").unlink()
         removed.append(path)
     if removed:
         log.info("removed %d unfinished backup file(s) of stopped backups in %s", len(removed), folder)
