@@ -149,7 +149,9 @@ def test_a_migration_without_room_for_its_backup_is_refused(
     from kaltim_desk.db import alembic_config
 
     script = ScriptDirectory.from_config(alembic_config(office.engine))
-    previous = script.get_revision(script.get_current_head()).down_revision
+    head = script.get_revision(str(script.get_current_head()))
+    assert head is not None
+    previous = head.down_revision
     with office.session() as s:
         s.execute(
             __import__("sqlalchemy").text("UPDATE alembic_version SET version_num = :v"), {"v": previous}
