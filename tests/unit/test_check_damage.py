@@ -78,6 +78,18 @@ def test_a_zeroed_page_is_reported_damaged(office: Database, capsys: pytest.Capt
     assert "rusak" in out
 
 
+def test_a_zeroed_first_page_is_damage_not_a_foreign_file(
+    office: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert office.path is not None
+    data = bytearray(office.path.read_bytes())
+    data[:PAGE] = b"\0" * PAGE
+    office.path.write_bytes(bytes(data))
+    code, out = _check(office, capsys)
+    assert code == 3
+    assert "rusak: Berkas basis data rusak: halaman pertamanya terhapus" in out
+
+
 def test_the_report_offers_the_newest_good_backup(
     office: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -57,7 +57,7 @@ def run_check(args: argparse.Namespace) -> int:
     if path is not None and path.is_file():
         # The file first, without opening it through the engine (which would migrate, i.e. write to it).
         result = check_file_damage(path)
-        if not result.ok:
+        if result is not None and not result.ok:
             print(f"GAGAL {result.name}  {result.message}")
             offer = candidate_backup(path)
             hint = (

@@ -35,10 +35,13 @@ class CheckResult:
     message: str
 
 
-def check_file_damage(path: Path) -> CheckResult:
+def check_file_damage(path: Path) -> CheckResult | None:
     """The SQLite file `path` looked at without opening it through the engine: "rusak" when it is
-    truncated, fails `quick_check`, or lost the write-ahead log that held its latest saves."""
+    truncated, fails `quick_check`, or lost the write-ahead log that held its latest saves. None when
+    the file is not a database at all (the caller refuses it as the wrong file)."""
     health = check_file(path)
+    if health.kind == "not_sqlite":
+        return None
     if health.ok:
         return CheckResult(FILE_CHECK_NAME, True, "utuh")
     if health.damaged:

@@ -32,8 +32,10 @@ class Health:
 
     @property
     def damaged(self) -> bool:
-        """The file exists and is not a whole database (what `check` reports as "rusak")."""
-        return self.kind in ("not_sqlite", "damaged", "journal_lost")
+        """A database file that is no longer whole (what `check` reports as "rusak"). A file of another
+        kind altogether ("not_sqlite": a workbook or a zip given by mistake) is not counted: commands
+        refuse it as the wrong file, and restore refuses to overwrite it."""
+        return self.kind in ("damaged", "journal_lost")
 
 
 def sqlite_uri(path: Path, query: str = "") -> str:
@@ -65,6 +67,8 @@ def check_file(path: Path | str, *, pages: bool = True) -> Health:
         return Health(False, "unreadable", f"Berkas basis data tidak dapat dibaca: {exc.strerror or exc}")
     if size == 0:
         return Health(True, "missing", "Basis data kosong; akan dibuat baru.")
+    if header[:16] == bytes(16):
+        return Health(False, "damaged", "Berkas basis data rusak: halaman pertamanya terhapus (berisi nol).")
     if header[:16] != SQLITE_MAGIC:
         return Health(False, "not_sqlite", "Berkas basis data rusak: kepala berkas tidak dikenali.")
     page_size = int.from_bytes(header[16:18], "big")
