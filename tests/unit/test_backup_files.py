@@ -20,7 +20,7 @@ import pytest
 
 from kaltim_desk import fileio
 from kaltim_desk.db import Database
-from kaltim_desk.services import backup
+from kaltim_desk.services.office import backup
 from tests.factories import make_person
 
 pytestmark = pytest.mark.sqlite_only
@@ -30,7 +30,7 @@ SLOW_BACKUP = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from kaltim_desk.services import backup
+    from kaltim_desk.services.office import backup
 
     def slow(done, total):
         print("progress", flush=True)
@@ -121,7 +121,7 @@ def test_database_backups_and_their_folder_are_owner_only(tmp_path: Path) -> Non
     old = os.umask(0o022)
     try:
         db = Database(f"sqlite:///{tmp_path / 'data' / 'kantor.db'}")
-        from kaltim_desk.services.bootstrap import prepare
+        from kaltim_desk.services.office.bootstrap import prepare
 
         prepare(db)
         with db.session() as s:

@@ -16,7 +16,7 @@ import pytest
 
 from kaltim_desk.cli import main
 from kaltim_desk.db import Database
-from kaltim_desk.services import backup
+from kaltim_desk.services.office import backup
 from tests.factories import make_person
 
 pytestmark = pytest.mark.sqlite_only

@@ -23,9 +23,9 @@ import pytest
 from sqlalchemy import text
 
 from kaltim_desk.db import Database
-from kaltim_desk.imports.staging import check_import_batches
-from kaltim_desk.services import backup
-from kaltim_desk.services.checks import check_audit_chain
+from kaltim_desk.services.excel.import_staging import check_import_batches
+from kaltim_desk.services.office import backup
+from kaltim_desk.services.office.checks import check_audit_chain
 from tests.factories import make_person
 
 K = 4  # people per batch
@@ -37,9 +37,9 @@ WRITER = textwrap.dedent(
     from datetime import date, timedelta
     from kaltim_desk.db import Database
     from kaltim_desk.domain.nik import encode_nik
-    from kaltim_desk.services import people
-    from kaltim_desk.services.actor import Actor
-    from kaltim_desk.services.dto import PersonInput
+    from kaltim_desk.services.registry import people
+    from kaltim_desk.core.actor import Actor
+    from kaltim_desk.core.dto import PersonInput
 
     URL, K = sys.argv[1], int(sys.argv[2])
     ACTOR = Actor(username="crash.writer", role="clerk")
@@ -165,10 +165,10 @@ def test_a_failed_batch_leaves_nothing(db: Database) -> None:
     """R1 in-process: an error in the middle of a batch rolls back the people already added in it."""
     from datetime import date
 
+    from kaltim_desk.core.dto import PersonInput
+    from kaltim_desk.core.errors import DomainError
     from kaltim_desk.domain.nik import encode_nik
-    from kaltim_desk.services import people
-    from kaltim_desk.services.dto import PersonInput
-    from kaltim_desk.services.errors import DomainError
+    from kaltim_desk.services.registry import people
 
     born = date(1975, 3, 3)
     with pytest.raises(DomainError), db.session() as s:
@@ -196,8 +196,9 @@ MIXED = textwrap.dedent(
     from openpyxl import Workbook
     from kaltim_desk.db import Database
     from kaltim_desk.domain.nik import encode_nik
-    from kaltim_desk.services import backup, imports
-    from kaltim_desk.services.actor import Actor
+    from kaltim_desk.services.excel import imports
+    from kaltim_desk.services.office import backup
+    from kaltim_desk.core.actor import Actor
 
     URL, SOURCE, USB, WORK = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
     K = int(sys.argv[5])

@@ -11,13 +11,14 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from kaltim_desk.core.dto import GroupInput
+from kaltim_desk.core.errors import DomainError, ValidationFailed
+from kaltim_desk.core.lengths import column_limit
 from kaltim_desk.domain.text import clip_message, shorten
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import groups, imports, people
-from kaltim_desk.services.dto import GroupInput
-from kaltim_desk.services.errors import DomainError, ValidationFailed
-from kaltim_desk.services.lengths import column_limit
+from kaltim_desk.services.excel import imports
+from kaltim_desk.services.registry import groups, people
 from tests.factories import VILLAGE, make_person, person_input
 from tests.fixtures.excel_corpus import nik
 

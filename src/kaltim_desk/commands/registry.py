@@ -50,8 +50,8 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
     from kaltim_desk.config import database_url, sqlite_path
-    from kaltim_desk.services.checks import check_file_damage, run_checks
-    from kaltim_desk.services.startup import candidate_backup
+    from kaltim_desk.services.office.checks import check_file_damage, run_checks
+    from kaltim_desk.services.office.startup import candidate_backup
 
     path = sqlite_path(database_url(getattr(args, "db", None)))
     if path is not None and path.is_file():

@@ -1,0 +1,52 @@
+"""Preparing a database for use: migrate the schema, load region codes, first-run defaults.
+
+A damaged SQLite file is refused with a clear message before anything writes to it: migrating (and
+the verified backup taken before a migration) would fail half-way on it with an unexpected error, or
+write into a file that should be kept as it is for recovery.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DatabaseError
+
+from kaltim_desk.core.actor import SYSTEM_ACTOR
+from kaltim_desk.core.errors import DomainError
+from kaltim_desk.db import Database, migrate
+from kaltim_desk.services.office import backup as _backup  # noqa: F401  registers the backup before every migration
+from kaltim_desk.services.office.dbfile import check_file
+from kaltim_desk.services.registry import regions
+
+DAMAGED_ADVICE = (
+    "Jalankan `kaltim-desk check` untuk rinciannya, lalu pulihkan dari cadangan terbaru yang utuh "
+    "(`kaltim-desk restore BERKAS_CADANGAN`); berkas yang rusak disimpan di samping."
+)
+
+
+def prepare(db: Database) -> None:
+    """Migrate to the newest schema and make sure the region table is filled. Raises DomainError
+    `database_damaged` for a damaged SQLite file (truncated, lost write-ahead log, unreadable pages)."""
+    if db.path is not None:
+        health = check_file(db.path, pages=False)  # header and size only: cheap enough for every start
+        if health.damaged:
+            raise DomainError("database_damaged", f"{health.message} {DAMAGED_ADVICE}")
+    try:
+        migrate(db.engine)
+    except DatabaseError as exc:
+        if db.path is None:
+            raise
+        health = check_file(db.path)
+        if not health.damaged:
+            raise
+        raise DomainError("database_damaged", f"{health.message} {DAMAGED_ADVICE}") from exc
+    with db.session(SYSTEM_ACTOR) as session:
+        regions.ensure_loaded(session)
+
+
+def is_empty(db: Database) -> bool:
+    """No people and no groups yet: the moment to offer a demo office."""
+    from sqlalchemy import func, select
+
+    from kaltim_desk.models.person import Person
+
+    with db.read_session() as session:
+        return not session.scalar(select(func.count()).select_from(Person))

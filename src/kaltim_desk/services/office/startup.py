@@ -1,0 +1,161 @@
+"""What happens before a database is used (RELIABILITY R4, R8): is the file whole, is it on a network
+drive or a synced folder, and if it is damaged, set it aside and offer the newest good backup.
+
+Everything here works on the file with Python's sqlite3 (no engine, no migration), so a damaged file is
+never written to. The GUI (`views/application.py`) asks the person; the functions only report and act.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PureWindowsPath
+
+from kaltim_desk.services.office.backup import (
+    BackupInfo,
+    default_backup_dir,
+    list_backups,
+    restore_file,
+    verify_backup,
+)
+from kaltim_desk.services.office.dbfile import Health as Health  # re-exported: start-up's file check
+from kaltim_desk.services.office.dbfile import check_file as check_file
+from kaltim_desk.services.office.dbfile import set_aside
+
+DRIVE_REMOTE = 4  # GetDriveTypeW
+SYNCED_FOLDER_NAMES = (
+    "onedrive",
+    "dropbox",
+    "google drive",
+    "googledrive",
+    "icloud drive",
+    "iclouddrive",
+    "mega",
+)
+NETWORK_FS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs")
+
+
+@dataclass(frozen=True)
+class Location:
+    remote: bool
+    kind: str  # "local", "unc", "network_drive", "synced", "network_fs"
+    message: str
+
+
+@dataclass(frozen=True)
+class SafetySettings:
+    """Office-wide safety choices (core/settings.py section)."""
+
+    SECTION = "safety"
+    # A database on a network drive may be opened read-write only if the office promises one user at a time.
+    allow_network_single_user: bool = False
+    idle_lock_minutes: int = 15
+
+
+def _windows_drive_type(root: str) -> int:
+    import ctypes
+
+    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+
+
+def _linux_mounts() -> list[tuple[str, str]]:
+    try:
+        text = Path("/proc/mounts").read_text()
+    except OSError:
+        return []
+    out = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            out.append((parts[1].replace("\\040", " "), parts[2]))
+    return out
+
+
+def locate(
+    path: Path | str,
+    *,
+    os_name: str | None = None,
+    drive_type: Callable[[str], int] | None = None,
+    mounts: Callable[[], list[tuple[str, str]]] | None = None,
+) -> Location:
+    """Where the database lives. `os_name`, `drive_type` and `mounts` are injectable for tests."""
+    os_name = os_name or os.name
+    raw = str(path)
+    if raw.startswith(("\\\\", "//")):
+        return Location(True, "unc", f"Basis data berada di folder jaringan ({raw}).")
+    if os_name == "nt":
+        win = PureWindowsPath(raw)
+        if win.drive and len(win.drive) == 2:
+            root = win.drive + "\\"
+            try:
+                kind = (drive_type or _windows_drive_type)(root)
+            except Exception:
+                kind = 0
+            if kind == DRIVE_REMOTE:
+                return Location(True, "network_drive", f"Basis data berada di drive jaringan {win.drive}.")
+        parts = [p.lower() for p in win.parts]
+    else:
+        parts = [p.lower() for p in Path(raw).parts]
+        resolved = str(Path(raw).expanduser().resolve())
+        best = ("", "")
+        for mount_point, fstype in (mounts or _linux_mounts)():
+            if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
+                mount_point
+            ) > len(best[0]):
+                best = (mount_point, fstype)
+        if best[1] in NETWORK_FS:
+            return Location(
+                True, "network_fs", f"Basis data berada di folder jaringan ({best[0]}, {best[1]})."
+            )
+    for part in parts:
+        if any(
+            part == name or part.startswith(name + " -") or part.startswith(name + "-")
+            for name in SYNCED_FOLDER_NAMES
+        ):
+            return Location(
+                True,
+                "synced",
+                f"Basis data berada di folder yang disinkronkan ({part}); sinkronisasi dapat merusaknya.",
+            )
+    return Location(False, "local", "")
+
+
+NETWORK_REFUSED = (
+    "{where} SQLite tidak aman dipakai bersama lewat jaringan atau folder sinkron: dua komputer yang menulis "
+    "bersamaan dapat merusak data. Basis data dibuka hanya-baca. Pindahkan basis data ke disk lokal, atau "
+    "minta admin mengaktifkan mode satu pengguna bila kantor menjamin hanya satu komputer yang membukanya."
+)
+
+
+def newest_good_backup(folder: Path, *, stem: str | None = None) -> BackupInfo | None:
+    """The newest backup in `folder` that passes verification (damaged ones are skipped)."""
+    for info in list_backups(folder):
+        if stem and not info.path.name.startswith(stem + "-"):
+            continue
+        if verify_backup(info.path).ok:
+            return info
+    return None
+
+
+@dataclass(frozen=True)
+class Recovery:
+    damaged: Path  # where the damaged file now is
+    restored_from: BackupInfo | None
+
+
+def recover(
+    path: Path | str, backup: BackupInfo | None, *, clock: Callable[[], datetime] = datetime.now
+) -> Recovery:
+    """Set the damaged database aside and, when given, put the verified backup in its place."""
+    path = Path(path)
+    damaged = set_aside(path, clock=clock)
+    if backup is not None:
+        restore_file(backup.path, path, keep_current=False)
+    return Recovery(damaged, backup)
+
+
+def candidate_backup(path: Path | str) -> BackupInfo | None:
+    path = Path(path)
+    return newest_good_backup(default_backup_dir(path), stem=path.stem)
