@@ -173,3 +173,18 @@ def test_private_file_ignores_a_permissive_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_start_clears_parts_of_killed_backups_even_without_a_backup_due(office: Database) -> None:
+    assert office.path is not None
+    folder = backup.default_backup_dir(office.path)
+    today = backup.daily_backup_if_due(office)
+    assert today is not None
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    left = folder / f".kantor-20260101-000000-harian.db~{socket.gethostname()}~{int(dead.stdout)}.part"
+    left.write_bytes(b"x" * 1000)
+    Path(str(left) + "-wal").write_bytes(b"x")
+    assert backup.daily_backup_if_due(office) is None  # one was made today already
+    assert not left.exists() and not Path(str(left) + "-wal").exists()

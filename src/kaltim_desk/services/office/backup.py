@@ -381,10 +381,12 @@ def backup_before(db: dbmod.Database, reason: str) -> BackupInfo | None:
 
 
 def daily_backup_if_due(db: dbmod.Database, *, clock: Clock = _now) -> BackupInfo | None:
-    """Once a day at start: a backup unless one was already made today."""
+    """Once a day at start: a backup unless one was already made today. Unfinished `.part` files of
+    killed backups are removed either way."""
     if not db.is_sqlite or db.path is None or not db.path.exists():
         return None
     folder = default_backup_dir(db.path)
+    remove_stale_parts(folder, clock=clock)  # at every start, even when no backup is due today
     today = clock().date()
     if any(
         b.created.date() == today for b in list_backups(folder) if b.path.name.startswith(db.path.stem + "-")
