@@ -12,7 +12,7 @@ from kaltim_desk.core.errors import PermissionDenied
 from kaltim_desk.core.numbering import NumberTemplates
 from kaltim_desk.core.settings import OfficeProfile, RegistryRules, load_section, save_section
 from kaltim_desk.models.audit import AuditEntry
-from kaltim_desk.services.aid import grants
+from kaltim_desk.services.aid import grants, papers
 from kaltim_desk.services.aid.aid_rules import DISBURSED, AidRules
 from kaltim_desk.services.monitoring import schedule
 from kaltim_desk.services.monitoring.schedule import MonitoringRules
@@ -186,7 +186,7 @@ def test_the_programme_rules_tab_shows_the_stored_aid_and_monitoring_rules(dialo
         form.aid.stamp,
         form.aid.place,
         form.monitoring.months,
-        form.monitoring.window,
+        form.monitoring.window_before,
         form.monitoring.grace,
         form.monitoring.missed,
         dialog.safety_form.idle,
@@ -198,7 +198,7 @@ def test_the_programme_rules_tab_shows_the_stored_aid_and_monitoring_rules(dialo
 def test_changed_aid_rules_change_the_agreement(dialog: SettingsDialog, ctx: Any, qtbot: Any) -> None:
     grant_id = _disbursed_grant(ctx)
     with ctx.session() as s:
-        before = grants.agreement_document(s, grant_id)
+        before = papers.agreement_document(s, grant_id)
     assert not before.needs_duty_stamp  # Rp5.000.000 is not above the default threshold
     assert before.city == OfficeProfile().city
 
@@ -217,7 +217,7 @@ def test_changed_aid_rules_change_the_agreement(dialog: SettingsDialog, ctx: Any
         second_tranche_requires_visit=False, duty_stamp_threshold=3_000_000, signing_place="Tenggarong"
     )
     with ctx.session() as s:
-        after = grants.agreement_document(s, grant_id)
+        after = papers.agreement_document(s, grant_id)
     assert after.needs_duty_stamp  # the duty-stamp box now appears on the agreement
     assert after.city == "Tenggarong"
     assert any("duty_stamp_threshold" in (d or "") for d in _audited(ctx, "aid"))

@@ -23,9 +23,9 @@ import pytest
 from sqlalchemy import text
 
 from kaltim_desk.db import Database
+from kaltim_desk.services.checks import check_audit_chain
 from kaltim_desk.services.excel.import_staging import check_import_batches
 from kaltim_desk.services.office import backup
-from kaltim_desk.services.office.checks import check_audit_chain
 from tests.factories import make_person
 
 K = 4  # people per batch
@@ -198,6 +198,7 @@ MIXED = textwrap.dedent(
     from kaltim_desk.domain.nik import encode_nik
     from kaltim_desk.services.excel import imports
     from kaltim_desk.services.office import backup
+    from kaltim_desk.services.office.restore import restore_database
     from kaltim_desk.core.actor import Actor
 
     URL, SOURCE, USB, WORK = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
@@ -226,7 +227,7 @@ MIXED = textwrap.dedent(
             imports.commit_import(s, preview)
 
     def do_restore(n: int) -> None:
-        backup.restore_database(DB, SOURCE, ADMIN)  # what `kaltim-desk restore` does
+        restore_database(DB, SOURCE, ADMIN)  # what `kaltim-desk restore` does
 
     def do_backup(n: int) -> None:
         backup.create_backup(DB, ADMIN, USB)  # what `kaltim-desk backup --to` does

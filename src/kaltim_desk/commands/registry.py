@@ -9,7 +9,7 @@ from kaltim_desk.commands.common import open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     demo = sub.add_parser(
         "demo",
@@ -32,8 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError
-    from kaltim_desk.demo import create_demo_office
+    from kaltim_desk.commands.common import CliError
+    from kaltim_desk.demo.office import create_demo_office
 
     if args.people < 20:
         raise CliError("--people harus paling sedikit 20.")
@@ -48,9 +48,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.config import database_url, sqlite_path
-    from kaltim_desk.services.office.checks import check_file_damage, run_checks
+    from kaltim_desk.services.checks import check_file_damage, run_checks
     from kaltim_desk.services.office.startup import candidate_backup
 
     path = sqlite_path(database_url(getattr(args, "db", None)))

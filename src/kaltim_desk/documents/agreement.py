@@ -2,7 +2,7 @@
 figures and words, the items or tranches, the articles and obligations from the office's template
 (`resources/templates/agreement.json`), a duty-stamp (meterai) box above Rp5.000.000, and signatures.
 
-Takes an `AidDoc` DTO (built by `services.aid.grants.agreement_document`), never a session. The building
+Takes an `AidDoc` DTO (built by `services.aid.papers.agreement_document`), never a session. The building
 blocks (parties, detail table, signature table, meterai box) are shared with the BAST and the receipt.
 """
 
@@ -235,7 +235,7 @@ def signature_table(
     if below:
         rows.append([below, ""])
     table = Table(rows, colWidths=[half, half])
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("TOPPADDING", (0, 0), (-1, -1), 6),

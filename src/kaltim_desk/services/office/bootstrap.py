@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError
 from kaltim_desk.core.actor import SYSTEM_ACTOR
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database, migrate
-from kaltim_desk.services.office import backup as _backup  # noqa: F401  registers the backup before every migration
+from kaltim_desk.services.office.backup import before_migration
 from kaltim_desk.services.office.dbfile import check_file
 from kaltim_desk.services.registry import regions
 
@@ -23,14 +23,15 @@ DAMAGED_ADVICE = (
 
 
 def prepare(db: Database) -> None:
-    """Migrate to the newest schema and make sure the region table is filled. Raises DomainError
-    `database_damaged` for a damaged SQLite file (truncated, lost write-ahead log, unreadable pages)."""
+    """Migrate to the newest schema (an existing SQLite file is backed up first, R7) and make sure the
+    region table is filled. Raises DomainError `database_damaged` for a damaged SQLite file (truncated,
+    lost write-ahead log, unreadable pages), before anything writes to it."""
     if db.path is not None:
         health = check_file(db.path, pages=False)  # header and size only: cheap enough for every start
         if health.damaged:
             raise DomainError("database_damaged", f"{health.message} {DAMAGED_ADVICE}")
     try:
-        migrate(db.engine)
+        migrate(db.engine, before_change=before_migration)
     except DatabaseError as exc:
         if db.path is None:
             raise
