@@ -25,7 +25,9 @@ SessionFactory = Callable[[], Session]
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url` with its backend's connection settings (`kaltim_desk.dialect`:
-    SQLite's pragmas and explicit BEGIN; PostgreSQL's lock timeout and connection checks)."""
+    SQLite's pragmas and explicit BEGIN; PostgreSQL's lock timeout and connection checks). Errors never
+    carry their SQL parameters (`hide_parameters`): a failed insert would otherwise put a person's NIK,
+    KK, name and address into the log file."""
     path = sqlite_path(url)
     if path is not None:
         # Owner-only on POSIX (R20): SQLite gives the -wal, -shm and -journal files the database's mode.
@@ -35,7 +37,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         else:
             with contextlib.suppress(FileExistsError):
                 fileio.create_private_file(path)
-    engine = create_engine(url, **{**dialect.engine_options(url), **kwargs})
+    engine = create_engine(url, **{**dialect.engine_options(url), **kwargs, "hide_parameters": True})
     dialect.configure_engine(engine)
     return engine
 
