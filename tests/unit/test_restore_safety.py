@@ -42,7 +42,15 @@ def _count(path: Path) -> int:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The office's records (people and the audit trail), not the file's bytes: the command itself takes
+    and releases the writer lock (a row of its own) before it refuses."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT * FROM person ORDER BY id").fetchall()
+        rows += conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def _office(db: Database, usb: Path, *, old: int, now: int, notes: str = "") -> Path:

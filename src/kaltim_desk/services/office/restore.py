@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from kaltim_desk.core import audit
+from kaltim_desk.core import audit, audit_anchor
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.core.permissions import allowed
@@ -27,8 +27,17 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
     if not db.is_sqlite or db.path is None:
         raise DomainError("backup_not_sqlite", NOT_SQLITE)
     replaced = None  # the chain being replaced: its head's copies outside stay valid (check)
+    readable = False
     with contextlib.suppress(Exception), db.read_session() as s:  # a damaged database has none to read
         replaced = audit.chain_head(s)
+        readable = True
+    if not readable:
+        # A damaged database (kept aside by restore_file): its chain ends where the anchor file last saw
+        # it, so that head is the one replaced, and `check` does not take the restore for tampering.
+        with contextlib.suppress(Exception):
+            current, _older = audit_anchor.file_anchors(db.engine)  # type: ignore[arg-type]
+            if current:
+                replaced = (current[0].row_id, current[0].mac)
     db.dispose()
     safety = restore_file(Path(backup), db.path, clock=clock)
     db.dispose()
