@@ -218,3 +218,25 @@ def test_a_failed_restore_onto_a_damaged_database_puts_it_back(
         backup.restore_file(source, db.path)
     assert db.path.read_bytes() == damaged
     assert list(db.path.parent.glob("*.rusak-*")) == []
+
+
+def test_the_restored_database_arrives_with_its_audit_row(db: Database, tmp_path: Path) -> None:
+    """The migration and the `backup.restore` row are made on a staged copy before it is switched in,
+    so no moment exists where the restored content is there without its record."""
+    from kaltim_desk.core import audit, audit_anchor
+    from kaltim_desk.core.actor import Actor
+    from kaltim_desk.services.office.restore import restore_database
+
+    source = _office(db, tmp_path / "usb", old=2, now=5)
+    with db.read_session() as s:
+        old_head = audit.chain_head(s)
+    restore_database(db, source, Actor("admin", "admin"))
+    assert db.path is not None
+    conn = sqlite3.connect(db.path)
+    action, detail = conn.execute("SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    conn.close()
+    assert action == "backup.restore" and audit.format_head(old_head) in detail
+    assert _count(db.path) == 2
+    assert [p.name for p in db.path.parent.iterdir() if ".part" in p.name] == []
+    databases = audit_anchor._read(audit_anchor.anchor_path()).get("databases", {})
+    assert not any("pulihan" in where for where in databases)

@@ -387,6 +387,7 @@ def daily_backup_if_due(db: dbmod.Database, *, clock: Clock = _now) -> BackupInf
         return None
     folder = default_backup_dir(db.path)
     remove_stale_parts(folder, clock=clock)  # at every start, even when no backup is due today
+    remove_stale_parts(db.path.parent, clock=clock)  # staged copies of killed restores
     today = clock().date()
     if any(
         b.created.date() == today for b in list_backups(folder) if b.path.name.startswith(db.path.stem + "-")
@@ -487,7 +488,12 @@ def _audit_chain_break(conn: sqlite3.Connection) -> str | None:
 
 
 def restore_file(
-    backup: Path, database: Path, *, clock: Clock = _now, keep_current: bool = True
+    backup: Path,
+    database: Path,
+    *,
+    clock: Clock = _now,
+    keep_current: bool = True,
+    finish: Callable[[Path, BackupInfo | None], None] | None = None,
 ) -> BackupInfo | None:
     """Replace the contents of the SQLite file `database` with the verified `backup`. Connections of this
     process to `database` must be closed (Database.dispose()) first.
@@ -496,7 +502,12 @@ def restore_file(
     "sebelum-pulih"), or, when it is damaged and can not be copied, the file itself renamed aside
     (returned with reason "rusak"). If neither can be done the restore is refused (DomainError
     `restore_no_safety_copy`) and `database` is not touched. Returns what was kept, or None when there
-    was no current database (or `keep_current` is False)."""
+    was no current database (or `keep_current` is False).
+
+    `finish(staged, kept)`, when given, is run on a verified copy of the backup beside the database
+    (migrate it, write the restore's audit row) before that copy is switched in: the restored content
+    and its record arrive in one step, so a restore killed at any moment leaves either the old database
+    or the restored one with its audit row, never a restore without its record."""
     check = verify_backup(backup)
     if not check.ok:
         raise DomainError("restore_unverified", f"Pemulihan dibatalkan: {check.message}")
@@ -521,16 +532,29 @@ def restore_file(
                     "Pemulihan dibatalkan dan basis data tidak diubah: salinan pengaman basis data saat ini "
                     f"tidak dapat dibuat dan diperiksa. {exc.message}",
                 ) from exc
+    staged: Path | None = None
     try:
+        source = Path(backup)
+        if finish is not None:
+            remove_stale_parts(database.parent, clock=clock)  # staged copies of killed restores
+            staged = part_name(database.with_name(f"{database.stem}-pulihan{SUFFIX}"))
+            backup_to_file(source, staged)
+            finish(staged, kept)
+            _single_file(staged)
+            source = staged
         if database.exists() and database.stat().st_size > 0:
-            _copy_pages_into(Path(backup), database)
+            _copy_pages_into(source, database)
         else:
             with contextlib.suppress(OSError):
                 database.unlink()  # an empty file or nothing: the backup becomes a new file in its place
-            for suffix in ("-wal", "-shm", "-journal"):
+            for suffix in SQLITE_SIDECARS:
                 with contextlib.suppress(OSError):
                     database.with_name(database.name + suffix).unlink()
-            backup_to_file(Path(backup), database)
+            if staged is not None:
+                _fsync(staged)
+                os.replace(staged, database)
+            else:
+                backup_to_file(source, database)
     except (sqlite3.DatabaseError, DomainError) as exc:
         detail = exc.message if isinstance(exc, DomainError) else str(exc)
         if aside is not None:
@@ -543,8 +567,23 @@ def restore_file(
         raise DomainError(
             "restore_failed", f"Pemulihan gagal; basis data lama tetap dipakai. ({detail})"
         ) from exc
+    finally:
+        if staged is not None:
+            for leftover in (staged, *(staged.with_name(staged.name + side) for side in SQLITE_SIDECARS)):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
     log.info("restored %s from %s", database, backup)
     return kept
+
+
+def _single_file(path: Path) -> None:
+    """Fold a closed database's write-ahead log into it and leave it in rollback-journal mode, so it can
+    be read as one file (and renamed) without its -wal/-shm."""
+    conn = _connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
 
 
 def _copy_pages_into(backup: Path, database: Path) -> None:

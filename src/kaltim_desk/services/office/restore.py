@@ -2,7 +2,10 @@
 
 `backup.restore_file` does the copy (verify first, keep a safety copy, copy the pages through SQLite's
 backup API); this use case adds who may do it, the migration of an older backup to this version's schema
-(`bootstrap.prepare`, itself preceded by a backup) and the audit entry in the restored database.
+(`bootstrap.prepare`) and the audit entry. Both are done on a staged copy of the backup before it is
+switched in, so the restored database arrives with its `backup.restore` row (naming the audit head it
+replaces): a restore killed half-way never leaves a shorter audit trail without its record (the crash
+loop in tests/unit/test_crash_loop.py kills restores at random moments).
 """
 
 from __future__ import annotations
@@ -39,17 +42,26 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
             if current:
                 replaced = (current[0].row_id, current[0].mac)
     db.dispose()
-    safety = restore_file(Path(backup), db.path, clock=clock)
+
+    def finish(staged: Path, kept: BackupInfo | None) -> None:
+        """On the staged copy, before it is switched in: this version's schema, and the audit row."""
+        copy = Database(f"sqlite:///{staged}")
+        try:
+            prepare(copy)  # an older backup is migrated to this version's schema
+            with copy.session(actor) as s:
+                audit.record(
+                    s,
+                    "backup.restore",
+                    "database",
+                    None,
+                    file=Path(backup).name,
+                    safety_copy=kept.path.name if kept else None,
+                    replaced_head=audit.format_head(replaced),
+                )
+            audit_anchor.forget(copy.engine)  # the staged copy's own location is not a database to watch
+        finally:
+            copy.dispose()
+
+    safety = restore_file(Path(backup), db.path, clock=clock, finish=finish)
     db.dispose()
-    prepare(db)  # an older backup is migrated to this version's schema (with its own backup first)
-    with db.session(actor) as s:
-        audit.record(
-            s,
-            "backup.restore",
-            "database",
-            None,
-            file=Path(backup).name,
-            safety_copy=safety.path.name if safety else None,
-            replaced_head=audit.format_head(replaced),
-        )
     return safety
