@@ -29,10 +29,10 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
         raise PermissionDenied(actor.role, "backup.restore")
     if not db.is_sqlite or db.path is None:
         raise DomainError("backup_not_sqlite", NOT_SQLITE)
-    replaced = None  # the chain being replaced: its head's copies outside stay valid (check)
+    replaced = ""  # the chain being replaced: its head's copies outside stay valid (check)
     readable = False
     with contextlib.suppress(Exception), db.read_session() as s:  # a damaged database has none to read
-        replaced = audit.chain_head(s)
+        replaced = audit.heads_a_restore_replaces(s)
         readable = True
     if not readable:
         # A damaged database (kept aside by restore_file): its chain ends where the anchor file last saw
@@ -40,7 +40,7 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
         with contextlib.suppress(Exception):
             current, _older = audit_anchor.file_anchors(db.engine)  # type: ignore[arg-type]
             if current:
-                replaced = (current[0].row_id, current[0].mac)
+                replaced = audit.format_head((current[0].row_id, current[0].mac))
     db.dispose()
 
     def finish(staged: Path, kept: BackupInfo | None) -> None:
@@ -56,7 +56,7 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
                     None,
                     file=Path(backup).name,
                     safety_copy=kept.path.name if kept else None,
-                    replaced_head=audit.format_head(replaced),
+                    replaced_head=replaced,
                 )
             audit_anchor.forget(copy.engine)  # the staged copy's own location is not a database to watch
         finally:

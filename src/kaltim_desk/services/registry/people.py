@@ -306,10 +306,13 @@ def register_imported_people(
         accepted.append((row, dict(values, import_batch_id=import_batch_id)))
     if not accepted:
         return {}, refused
-    ids = session.scalars(
-        insert(Person).returning(Person.id, sort_by_parameter_order=True), [v for _row, v in accepted]
-    ).all()
-    return {row: pid for (row, _v), pid in zip(accepted, ids, strict=True)}, refused
+    # one executemany, then the ids by NIK: INSERT .. RETURNING with sort_by_parameter_order runs row by
+    # row on SQLite and splices the results back quadratically (10,000 people: minutes)
+    session.execute(insert(Person.__table__), [v for _row, v in accepted])  # type: ignore[arg-type]
+    id_of = dict(
+        session.execute(select(Person.nik, Person.id).where(Person.import_batch_id == import_batch_id)).all()
+    )
+    return {row: id_of[v["nik"]] for row, v in accepted}, refused
 
 
 def update_person(session: Session, person_id: int, version: int, data: PersonInput) -> PersonDTO:
@@ -380,7 +383,8 @@ def find_by_nik(session: Session, nik: str) -> PersonDTO | None:
 @dataclass(frozen=True)
 class PersonRow:
     id: int
-    nik: str
+    nik: str  # in full: the people page shows it only to a role allowed `person.view_full_id`
+    nik_masked: str  # what every list shows by default
     name: str
     birth_date: date | None
     village_name: str
@@ -536,6 +540,7 @@ def page_people(
             PersonRow(
                 id=r.id,
                 nik=r.nik,
+                nik_masked=mask_nik(r.nik),
                 name=r.name,
                 birth_date=r.birth_date,
                 village_name=names.get(vc, ""),

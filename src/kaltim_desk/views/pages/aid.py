@@ -67,8 +67,7 @@ class Page(TablePage):
         self.empty_hint = _("Belum ada bantuan. Buat programnya dengan Program baru…, lalu klik Usulan baru.")
         self.add_button(_("Usulan baru"), self.add, name="add", permission="grant.create", shortcut="Ctrl+N")
         self.add_button(_("Buka"), self.edit, name="edit", shortcut="Ctrl+E")
-        # Two buttons that say what they do: "Program…" used to edit the programme chosen in the filter,
-        # or silently create one when the filter said "Semua program".
+        # Two buttons that say what they do: a new programme, or the one chosen in the filter.
         self.add_button(
             _("Program baru…"), self.new_programme, name="new_programme", permission="programme.edit"
         )
@@ -149,13 +148,17 @@ class Page(TablePage):
         if not pid:
             self.ctx.prompts.error(self, self.title, _("Pilih dulu programnya pada saringan Program."))
             return
-        one_file = self.ctx.prompts.confirm(
+        how = self.ctx.prompts.choose(
             self,
             _("Cetak semua perjanjian"),
             _(
-                "Gabungkan semua perjanjian dalam satu berkas PDF?\n(Tidak: satu berkas per penerima dalam satu folder.)"
+                "Semua perjanjian program ini dalam satu berkas PDF, atau satu berkas per penerima dalam satu folder?"
             ),
+            [_("Satu berkas PDF"), _("Satu berkas per penerima"), _("Batal")],
         )
+        if how == 2:
+            return
+        one_file = how == 0
         if one_file:
             chosen = self.ctx.prompts.save_file(
                 self, _("Simpan semua perjanjian"), f"perjanjian-program-{pid}.pdf", "PDF (*.pdf)"
