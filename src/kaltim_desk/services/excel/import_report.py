@@ -22,7 +22,8 @@ from kaltim_desk.domain.nik import mask_kk, mask_nik, normalize_nik
 from kaltim_desk.domain.text import FORMULA_STARTS
 from kaltim_desk.fileio import atomic_path
 from kaltim_desk.imports.reader import col_letter
-from kaltim_desk.services.excel.import_validate import OK, STATUS_LABELS, shown
+from kaltim_desk.services.excel.import_cells import shown
+from kaltim_desk.services.excel.import_validate import OK, STATUS_LABELS
 
 # `preview` below is an `imports.ImportPreview` (typed Any: that module imports this one)
 ImportPreview = Any
@@ -99,7 +100,9 @@ class _Writer:
         self.bold = Font(bold=True)
         self.title = Font(bold=True, size=13)
         self.widths: dict[str, list[float]] = {}
-        self.fills = {k: PatternFill("solid", fgColor="FF" + k) for k in (REFUSED_FILL, WARNED_FILL, HEAD_FILL)}
+        self.fills = {
+            k: PatternFill("solid", fgColor="FF" + k) for k in (REFUSED_FILL, WARNED_FILL, HEAD_FILL)
+        }
 
     def sheet(self, name: str, widths: list[float], *, header: bool = True) -> Any:
         from openpyxl.utils import get_column_letter  # lazy: with openpyxl above
