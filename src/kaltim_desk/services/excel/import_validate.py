@@ -118,6 +118,7 @@ class RowResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     cells: list[Any] = field(default_factory=list)  # the original row, for the problem report
+    values: dict[str, Any] | None = None  # the person's columns as `validate_person` cleaned them
 
     @property
     def nik(self) -> str:
@@ -533,6 +534,7 @@ def validate_sheet(
                 try:
                     cleaned, _w = validate_person(session, person, checks=checks)
                     person = replace(person, name=cleaned["name"])
+                    res.values = cleaned
                     break
                 except ValidationFailed as exc:
                     blanks: dict[str, Any] = {}
