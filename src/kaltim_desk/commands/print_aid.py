@@ -1,7 +1,7 @@
 """Print kinds of the aid feature (see `commands/printing.py` for the dispatcher):
 
     kaltim-desk print agreement     --db PATH --grant ID --out FILE.pdf
-    kaltim-desk print handover      --db PATH --grant ID --out FILE.pdf
+    kaltim-desk print handover      --db PATH --grant ID --out FILE.pdf [--tranche N]
     kaltim-desk print receipt       --db PATH --grant ID --out FILE.pdf [--tranche N]
     kaltim-desk print group-summary --db PATH --grant ID --out FILE.pdf
     kaltim-desk print agreements    --db PATH --programme ID --out FILE.pdf|DIR
@@ -29,28 +29,44 @@ DOCUMENTS = ("agreement", "handover", "receipt", "group-summary")
 
 
 def print_grant_document(
-    db: Database, actor: Actor, kind: str, grant_id: int, out: Path, *, tranche: int | None = None
+    db: Database,
+    actor: Actor,
+    kind: str,
+    grant_id: int,
+    out: Path,
+    *,
+    tranche: int | None = None,
+    warnings: list[str] | None = None,
+    original: bool = False,
 ) -> Path:
-    """Render one document of a grant to `out` (atomically) and return the path."""
+    """Render one document of a grant to `out` (atomically) and return the path. `tranche` picks the
+    receipt's or the cash BAST's tranche (default: the last one paid). What the signing officer should
+    know before signing (a logo that did not print) is appended to `warnings`. A reprint is a SALINAN
+    unless `original` is asked by a role that may (services/document_rules.py)."""
     from kaltim_desk.documents.agreement import render_agreement
     from kaltim_desk.documents.group_summary import render_group_summary
     from kaltim_desk.documents.handover import render_handover
+    from kaltim_desk.documents.letterhead import logo_problem
     from kaltim_desk.documents.receipt import render_receipt
     from kaltim_desk.services import grants
 
     with db.session(actor) as s:
         doc: Any
         if kind == "agreement":
-            doc, render = grants.agreement_document(s, grant_id), render_agreement
+            doc, render = grants.agreement_document(s, grant_id, original=original), render_agreement
         elif kind == "handover":
-            doc, render = grants.handover_document(s, grant_id), render_handover
+            doc, render = grants.handover_document(s, grant_id, tranche, original=original), render_handover
         elif kind == "receipt":
-            doc, render = grants.receipt_document(s, grant_id, tranche), render_receipt
+            doc, render = grants.receipt_document(s, grant_id, tranche, original=original), render_receipt
         elif kind == "group-summary":
             doc, render = grants.group_summary_document(s, grant_id=grant_id), render_group_summary
         else:
             raise ValueError(f"unknown aid document {kind!r}")
-    return render(doc, out)
+    path = render(doc, out)
+    problem = logo_problem(doc.letterhead.logo_path)
+    if problem and warnings is not None:
+        warnings.append(problem)
+    return path
 
 
 def print_programme_agreements(
@@ -93,10 +109,18 @@ def _pdf_out(value: str) -> Path:
     return path
 
 
-def _grant_arguments(*, with_tranche: bool = False) -> Callable[[argparse.ArgumentParser], None]:
+def _grant_arguments(
+    *, with_tranche: bool = False, with_original: bool = True
+) -> Callable[[argparse.ArgumentParser], None]:
     def add(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--grant", type=_positive, required=True, metavar="ID", help="nomor (ID) bantuan")
         parser.add_argument("--out", required=True, metavar="FILE.pdf", help="berkas PDF keluaran")
+        if with_original:
+            parser.add_argument(
+                "--original",
+                action="store_true",
+                help="cetak ulang sebagai ASLI (pengganti asli yang rusak; hanya peran yang diizinkan)",
+            )
         if with_tranche:
             parser.add_argument(
                 "--tranche",
@@ -115,12 +139,22 @@ def _run_document(kind: str) -> Callable[[argparse.Namespace], int]:
 
         out = _pdf_out(args.out)
         db = open_db(args)
+        warnings: list[str] = []
         try:
             path = print_grant_document(
-                db, cli_actor(), kind, args.grant, out, tranche=getattr(args, "tranche", None)
+                db,
+                cli_actor(),
+                kind,
+                args.grant,
+                out,
+                tranche=getattr(args, "tranche", None),
+                warnings=warnings,
+                original=getattr(args, "original", False),
             )
         finally:
             db.dispose()
+        for line in warnings:
+            print(f"Peringatan: {line}", file=sys.stderr)
         print(f"Dicetak ke {path}.")
         return 0
 
@@ -178,9 +212,13 @@ KINDS: dict[str, PrintKind] = {
         "Cetak pertama menerbitkan nomor; cetak ulang memakai nomor yang sama.",
     ),
     "handover": PrintKind(
-        help="berita acara serah terima (BAST) satu bantuan",
-        add_arguments=_grant_arguments(),
+        help="berita acara serah terima (BAST): barang, atau satu tahap bantuan uang yang dibayar",
+        add_arguments=_grant_arguments(with_tranche=True),
         run=_run_document("handover"),
+        description="Mencetak BAST. Bantuan barang: satu BAST setelah serah terima dicatat. Bantuan uang: "
+        "satu BAST per tahap yang sudah dibayar (--tranche N; bawaan tahap terakhir dibayar); sebelum "
+        "ada pembayaran BAST ditolak. Cetak pertama menerbitkan nomor dan menyimpan isinya; cetak ulang "
+        "sama persis (SALINAN bila bukan admin).",
     ),
     "receipt": PrintKind(
         help="kuitansi satu tahap pembayaran",
@@ -189,7 +227,7 @@ KINDS: dict[str, PrintKind] = {
     ),
     "group-summary": PrintKind(
         help="ringkasan satu halaman kelompok penerima bantuan",
-        add_arguments=_grant_arguments(),
+        add_arguments=_grant_arguments(with_original=False),
         run=_run_document("group-summary"),
     ),
     "agreements": PrintKind(

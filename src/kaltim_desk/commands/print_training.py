@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kaltim_desk.commands.printing import PrintKind
@@ -27,6 +27,7 @@ class PrintOutcome:
     count: int
     copies: int
     issued: int = 0
+    warnings: tuple[str, ...] = ()  # e.g. the logo that did not print
 
 
 def print_certificates_job(
@@ -38,11 +39,13 @@ def print_certificates_job(
     per_participant: bool = False,
     certificate_ids: list[int] | None = None,
     issue_missing: bool = False,
+    original: bool = False,
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> PrintOutcome:
     from kaltim_desk.documents.certificate import render_certificates
     from kaltim_desk.documents.certificate_batch import render_per_participant
+    from kaltim_desk.documents.letterhead import logo_problem
     from kaltim_desk.services import certificates
     from kaltim_desk.services.errors import DomainError
 
@@ -51,7 +54,7 @@ def print_certificates_job(
         with db.session(actor) as s:
             issued = len(certificates.issue_for_training(s, training_id).issued)
     with db.read_session(actor) as s:
-        docs = certificates.documents_for_print(s, training_id, certificate_ids)
+        docs = certificates.documents_for_print(s, training_id, certificate_ids, original=original)
         template = certificates.load_template(certificates.certificate_settings(s))
     if not docs:
         raise DomainError(
@@ -67,7 +70,8 @@ def print_certificates_job(
         files = (render_certificates(docs, template, out, progress=progress, is_cancelled=is_cancelled),)
     with db.session(actor) as s:
         certificates.mark_printed(s, [d.certificate_id for d in docs])
-    return PrintOutcome(files, len(docs), sum(1 for d in docs if d.is_copy), issued)
+    logo = logo_problem(docs[0].logo_path) if template.show_logo and not template.preprinted else None
+    return PrintOutcome(files, len(docs), sum(1 for d in docs if d.is_copy), issued, (logo,) if logo else ())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,6 +86,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--issue",
         action="store_true",
         help="terbitkan dulu sertifikat yang belum ada bagi peserta yang lulus",
+    )
+    parser.add_argument(
+        "--original",
+        action="store_true",
+        help="cetak ulang sebagai ASLI (pengganti asli yang rusak; hanya peran yang diizinkan)",
     )
 
 
@@ -111,16 +120,44 @@ def run(args: argparse.Namespace) -> int:
             out,
             per_participant=per_participant,
             issue_missing=args.issue,
+            original=args.original,
             progress=progress,
         )
     finally:
         print(file=sys.stderr)
         db.dispose()
+    for line in outcome.warnings:
+        print(f"Peringatan: {line}", file=sys.stderr)
     if outcome.issued:
         print(f"{outcome.issued} sertifikat baru diterbitkan.")
     where = out if not per_participant else f"{len(outcome.files)} berkas di {out}"
     copies = f" ({outcome.copies} salinan cetak ulang)" if outcome.copies else ""
     print(f"{outcome.count} sertifikat dicetak ke {where}{copies}.")
+    return 0
+
+
+def _calibration_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="berkas PDF halaman kalibrasi")
+
+
+def _run_calibration(args: argparse.Namespace) -> int:
+    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import open_db
+    from kaltim_desk.documents.certificate import render_calibration
+    from kaltim_desk.services import certificates
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf" or not out.parent.exists():
+        raise CliError(f"--out {args.out}: harus berkas .pdf di folder yang ada.")
+    db = open_db(args)
+    try:
+        with db.read_session(cli_actor()) as s:
+            cfg = certificates.certificate_settings(s)
+            template = certificates.load_template(replace(cfg, preprinted=True))
+    finally:
+        db.dispose()
+    render_calibration(template, out)
+    print(f"Halaman kalibrasi blangko ({template.orientation}) dicetak ke {out}.")
     return 0
 
 
@@ -131,6 +168,15 @@ KINDS: dict[str, PrintKind] = {
         run=run,
         description="Mencetak sertifikat (STTP) yang sudah diterbitkan untuk satu pelatihan. --out berakhiran "
         ".pdf: satu berkas untuk printer; selain itu: folder berisi satu PDF per peserta. Sertifikat yang "
-        "pernah dicetak keluar bertanda SALINAN dengan nomor yang sama; yang dicabut tidak dicetak.",
-    )
+        "pernah dicetak keluar bertanda SALINAN dengan nomor yang sama (--original: asli pengganti, "
+        "hanya peran yang diizinkan); yang dicabut tidak dicetak. Dengan blangko pracetak (Pengaturan > "
+        "Sertifikat) hanya isian yang berubah yang dicetak.",
+    ),
+    "certificate-calibration": PrintKind(
+        help="halaman kalibrasi untuk mencetak sertifikat pada blangko pracetak",
+        add_arguments=_calibration_arguments,
+        run=_run_calibration,
+        description="Mencetak penggaris milimeter dan tanda silang di posisi setiap isian sertifikat "
+        "(Pengaturan > Sertifikat, posisi blangko). Cetak pada blangko, terawang, lalu sesuaikan posisinya.",
+    ),
 }

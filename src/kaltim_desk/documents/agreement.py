@@ -17,7 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF
+from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
 from kaltim_desk.documents.letterhead import LetterheadFlowable
 from kaltim_desk.documents.styles import (
     FRAME_WIDTH,
@@ -25,6 +25,7 @@ from kaltim_desk.documents.styles import (
     SHADE,
     DocumentStart,
     esc,
+    fitted_style,
     keep_last_words,
     styles,
     table_style,
@@ -210,12 +211,10 @@ def detail_table(doc: Any, *, paid_only: bool = False, plan: bool = False) -> Ta
 
 def _kv_table(rows: list[tuple[str, str]], indent: float = 0.6 * cm, key_width: float = 3.0 * cm) -> Table:
     st = styles()
-    data = [[k, ":", Paragraph(esc(v), st["left"])] for k, v in rows]
-    table = Table(
-        data,
-        colWidths=[indent + key_width, 0.4 * cm, FRAME_WIDTH - indent - key_width - 0.4 * cm],
-        hAlign="LEFT",
-    )
+    value_width = FRAME_WIDTH - indent - key_width - 0.4 * cm
+    text_width = value_width - 12  # the cell's padding
+    data = [[k, ":", Paragraph(esc(v), fitted_style(st["left"], str(v), text_width))] for k, v in rows]
+    table = Table(data, colWidths=[indent + key_width, 0.4 * cm, value_width], hAlign="LEFT")
     table.setStyle(
         table_style(
             [
@@ -262,11 +261,20 @@ def parties(doc: Any, tpl: dict[str, Any], values: dict[str, Any], name: str) ->
     ]
 
 
+SIGN_TEXT_WIDTH = FRAME_WIDTH / 2 - 12  # a signature column less its cell padding
+
+
+def _sign_line(text: str, *, bold: bool = False) -> Paragraph:
+    """One line of a signature block: a long name or position shrinks, then wraps to a second line."""
+    st = styles()["sign"]
+    style = fitted_style(st, text, SIGN_TEXT_WIDTH, min_size=7, font=SERIF_BOLD if bold else SERIF)
+    return Paragraph(f"<b><u>{esc(text)}</u></b>" if bold else esc(text), style)
+
+
 def _sign_cell(caption: list[str], name: str, lines: list[str], *, stamp: bool) -> list[Flowable]:
-    st = styles()
     # pad the captions at the top so that side-by-side signatures line up (names on one line)
     caption = ["\u00a0"] * (CAPTION_LINES - len(caption)) + list(caption)
-    out: list[Flowable] = [Paragraph(esc(c), st["sign"]) for c in caption]
+    out: list[Flowable] = [_sign_line(c) for c in caption]
     if stamp:
         box = Table([[DutyStampBox()]], colWidths=[3.0 * cm], rowHeights=[2.0 * cm])
         box.setStyle(
@@ -275,8 +283,8 @@ def _sign_cell(caption: list[str], name: str, lines: list[str], *, stamp: bool) 
         out.append(box)
     else:
         out.append(Spacer(1, 2.0 * cm))
-    out.append(Paragraph(f"<b><u>{esc(name or '(..............................)')}</u></b>", st["sign"]))
-    out += [Paragraph(esc(line), st["sign"]) for line in lines if line]
+    out.append(_sign_line(name or "(..............................)", bold=True))
+    out += [_sign_line(line) for line in lines if line]
     return out
 
 
@@ -298,7 +306,7 @@ def signature_table(
     if below:
         rows.append([below, ""])
     table = Table(rows, colWidths=[half, half])
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("TOPPADDING", (0, 0), (-1, -1), 6),

@@ -133,11 +133,17 @@ class LetterheadFlowable(Flowable):
         self.width = width
         self._logo = logo_image(getattr(letterhead, "logo_path", "") or "")
         self.text_left = LOGO_SIZE + LOGO_GAP if self._logo is not None else 0.0
-        self.lines = letterhead_lines(letterhead, width - self.text_left)
+        self._layout(width)
+
+    def _layout(self, width: float) -> None:
+        self.width = width
+        self.lines = letterhead_lines(self.lh, width - self.text_left)
         text_height = sum(_lead(x) for x in self.lines) + 0.15 * cm
         self.height = max(text_height, LOGO_SIZE + 0.1 * cm) + RULE_SPACE
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if avail_width < self.width:  # the frame's padding: never wider than the text column
+            self._layout(avail_width)
         return self.width, self.height
 
     def draw(self) -> None:

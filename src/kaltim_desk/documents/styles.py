@@ -15,6 +15,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
@@ -88,6 +89,28 @@ def fit_string(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
+@functools.lru_cache(maxsize=256)
+def _sized(base: ParagraphStyle, size: float) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"{base.name}-{size:g}",
+        parent=base,
+        fontSize=size,
+        leading=round(size * base.leading / base.fontSize, 1),
+    )
+
+
+def fitted_style(
+    base: ParagraphStyle, text: str, width: float, *, max_lines: int = 2, min_size: float = 8, font: str = ""
+) -> ParagraphStyle:
+    """`base`, or a smaller size of it, at which `text` takes at most `max_lines` lines of `width`:
+    a long name shrinks first, then wraps (below `min_size` it wraps to more lines instead)."""
+    font = font or base.fontName
+    size = float(base.fontSize)
+    while size > min_size and len(simpleSplit(text, font, size, width)) > max_lines:
+        size -= 0.5
+    return base if size == base.fontSize else _sized(base, size)
+
+
 class DocumentStart(Flowable):
     """An invisible mark at the start of each document of a PDF: the pages after it belong to that
     document, so a batch numbers "Halaman N dari M" per agreement and prints each one's own footer."""
@@ -113,7 +136,7 @@ class FooterCanvas(Canvas):
         self._kd_pages: list[tuple[dict[str, Any], tuple[int, str, str]]] = []
         self._kd_document: tuple[int, str, str] = (0, "", "")
 
-    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+    def showPage(self) -> None:
         self._kd_pages.append((dict(self.__dict__), self._kd_document))
         self._startPage()
 

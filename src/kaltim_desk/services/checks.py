@@ -142,6 +142,25 @@ def check_aid(session: Session) -> CheckResult:
     return result
 
 
+def check_documents(session: Session) -> CheckResult:
+    """Documents: the office logo prints (a set but missing logo would print every letterhead and
+    certificate without the emblem), and every issued document's stored data still matches its hash."""
+    from kaltim_desk.documents.letterhead import logo_problem  # lazy: reportlab off the start path
+    from kaltim_desk.services.issued_documents import altered_documents
+    from kaltim_desk.services.settings import office_profile
+
+    problems = []
+    logo = logo_problem(office_profile(session).logo_path)
+    if logo:
+        problems.append(logo)
+    altered = altered_documents(session)
+    if altered:
+        problems.append(f"{len(altered)} dokumen terbit berubah di luar aplikasi: {', '.join(altered[:3])}")
+    if problems:
+        return CheckResult("Dokumen", False, "; ".join(problems))
+    return CheckResult("Dokumen", True, "logo kop tersedia, dokumen terbit utuh")
+
+
 def check_import_batches(session: Session) -> CheckResult:
     """Excel: people and groups marked with an import batch belong to a committed batch."""
     from kaltim_desk.imports.staging import check_import_batches as check
@@ -161,6 +180,7 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
     check_visit_photos,
     check_certificates,
     check_aid,
+    check_documents,
     check_import_batches,
 ]
 

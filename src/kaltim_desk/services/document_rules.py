@@ -8,7 +8,8 @@ defaults the regulations give, so an office whose practice differs changes a set
 - the treasury unspent money goes back to, by fund source (APBN: Kas Negara; APBD: Kas Daerah);
 - the payment wording by method: a transfer to the recipient's account, or cash handed over;
 - who may print an original again: the first print of an issued document is the original, later
-  prints are marked SALINAN unless the printing user's role is listed in `reprint_original_roles`.
+  prints are marked SALINAN; a user whose role is in `reprint_original_roles` (officer and admin by
+  default) may ask for an original again (a spoilt or lost original), and that print is audited.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from kaltim_desk.services.errors import DomainError
 from kaltim_desk.services.settings import load_section
 
 DUTY_STAMP_ALWAYS, DUTY_STAMP_ABOVE, DUTY_STAMP_NEVER = "always", "above", "never"
@@ -45,12 +47,22 @@ class DocumentRules:
     # signatory keys of the office profile on receipts
     receipt_approver: str = "head"
     receipt_treasurer: str = "treasurer"
-    # roles that may print an original again; everyone else gets SALINAN after the first print
-    reprint_original_roles: tuple[str, ...] = ("admin",)
+    # roles that may ask for an original again; every other reprint is a SALINAN
+    reprint_original_roles: tuple[str, ...] = ("officer", "admin")
 
 
 def document_rules(session: Session) -> DocumentRules:
     return load_section(session, DocumentRules)
+
+
+def check_original_reprint(rules: DocumentRules, role: str, what: str) -> None:
+    """Refuse an original reprint to a role the office does not allow (clear message, nothing printed)."""
+    if role not in rules.reprint_original_roles:
+        raise DomainError(
+            "original_refused",
+            f"Cetak ulang {what} sebagai ASLI hanya boleh oleh peran: "
+            f"{', '.join(rules.reprint_original_roles) or '-'}; cetak tanpa pilihan asli untuk SALINAN.",
+        )
 
 
 def needs_duty_stamp(rules: DocumentRules, kind: str, amount: int, threshold: int) -> bool:

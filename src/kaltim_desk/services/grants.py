@@ -1312,7 +1312,14 @@ def _printable(session: Session, grant: Grant, what: str, statuses: frozenset[st
         )
 
 
-def _issued(session: Session, grant: Grant, kind: str, entity_id: int, build: Callable[[], AidDoc]) -> AidDoc:
+def _issued(
+    session: Session,
+    grant: Grant,
+    kind: str,
+    entity_id: int,
+    build: Callable[[], AidDoc],
+    original: bool = False,
+) -> AidDoc:
     return issued_documents.issue_or_reprint(
         session,
         AidDoc,
@@ -1321,10 +1328,11 @@ def _issued(session: Session, grant: Grant, kind: str, entity_id: int, build: Ca
         grant_id=grant.id,
         build=build,
         number_of=lambda d: d.document_number or d.agreement_number,
+        original=original,
     )
 
 
-def agreement_document(session: Session, grant_id: int) -> AidDoc:
+def agreement_document(session: Session, grant_id: int, *, original: bool = False) -> AidDoc:
     """The agreement (perjanjian) of an approved grant; the first print issues its number and stores
     what it says, so every reprint is the same agreement (see services/issued_documents.py)."""
     grant = _load(session, grant_id)
@@ -1336,7 +1344,7 @@ def agreement_document(session: Session, grant_id: int) -> AidDoc:
             _base_doc(session, grant, "agreement"), agreement_date=grant.agreement_signed_on or date.today()
         )
 
-    return _issued(session, grant, "agreement", grant.id, build)
+    return _issued(session, grant, "agreement", grant.id, build, original)
 
 
 _HANDED_OVER = frozenset({R.SIGNED, R.DISBURSING, R.DISBURSED, R.ACCOUNTABILITY, R.CLOSED})
@@ -1365,7 +1373,9 @@ def _paid_tranche(grant: Grant, seq: int | None, what: str) -> Tranche:
     return found
 
 
-def handover_document(session: Session, grant_id: int, seq: int | None = None) -> AidDoc:
+def handover_document(
+    session: Session, grant_id: int, seq: int | None = None, *, original: bool = False
+) -> AidDoc:
     """The hand-over minutes (BAST) of an event that happened:
     goods: one BAST, once the hand-over was recorded (dated and numbered at the hand-over);
     cash: one BAST per paid tranche (`seq`, default the last one paid), dated at its payment, for that
@@ -1385,11 +1395,9 @@ def handover_document(session: Session, grant_id: int, seq: int | None = None) -
         def build_goods() -> AidDoc:
             _ensure_agreement_number(session, grant)
             number = _numbered(session, "handover", "handover", grant.id, when=when)
-            return replace(
-                _base_doc(session, grant, "handover"), document_number=number, document_date=when
-            )
+            return replace(_base_doc(session, grant, "handover"), document_number=number, document_date=when)
 
-        return _issued(session, grant, "handover", grant.id, build_goods)
+        return _issued(session, grant, "handover", grant.id, build_goods, original)
     tranche = _paid_tranche(grant, seq, "BAST bantuan uang")
 
     def build_cash() -> AidDoc:
@@ -1399,10 +1407,12 @@ def handover_document(session: Session, grant_id: int, seq: int | None = None) -
         tdto = next(t for t in base.tranches if t.seq == tranche.seq)
         return replace(base, document_number=number, document_date=tranche.paid_on, tranche=tdto)
 
-    return _issued(session, grant, "handover_tranche", tranche.id, build_cash)
+    return _issued(session, grant, "handover_tranche", tranche.id, build_cash, original)
 
 
-def receipt_document(session: Session, grant_id: int, seq: int | None = None) -> AidDoc:
+def receipt_document(
+    session: Session, grant_id: int, seq: int | None = None, *, original: bool = False
+) -> AidDoc:
     """The receipt (kuitansi) of tranche `seq` (default: the last one paid) of a cash grant."""
     grant = _load(session, grant_id)
     if grant.form != "cash":
@@ -1414,7 +1424,9 @@ def receipt_document(session: Session, grant_id: int, seq: int | None = None) ->
 
     def build() -> AidDoc:
         if not tranche.receipt_number:
-            tranche.receipt_number = _numbered(session, "receipt", "receipt", tranche.id, when=tranche.paid_on)
+            tranche.receipt_number = _numbered(
+                session, "receipt", "receipt", tranche.id, when=tranche.paid_on
+            )
             session.flush()
         _ensure_agreement_number(session, grant)
         base = _base_doc(session, grant, "receipt")
@@ -1430,7 +1442,7 @@ def receipt_document(session: Session, grant_id: int, seq: int | None = None) ->
             ),
         )
 
-    return _issued(session, grant, "receipt", tranche.id, build)
+    return _issued(session, grant, "receipt", tranche.id, build, original)
 
 
 # A group "received" a grant once money was paid or goods handed over (not proposed, approved,
@@ -1463,7 +1475,9 @@ def group_summary_document(
     # what the group received: grants with money paid or goods handed over, at what reached it
     received = []
     for g in session.scalars(
-        select(Grant).where(Grant.group_id == group.id, Grant.status.in_(RECEIVED_STATUSES)).order_by(Grant.id)
+        select(Grant)
+        .where(Grant.group_id == group.id, Grant.status.in_(RECEIVED_STATUSES))
+        .order_by(Grant.id)
     ):
         programme = session.get(Programme, g.programme_id)
         assert programme is not None

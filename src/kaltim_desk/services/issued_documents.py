@@ -5,8 +5,8 @@
   stores the DTO as JSON with its SHA-256, and returns it;
 - every later time it revives the stored DTO, checks the hash, and returns that, so a reprint after
   later payments, a changed profile or a new signatory says exactly what the first print said;
-- the first print is the original; later prints carry "SALINAN" unless the user's role may print an
-  original again (`DocumentRules.reprint_original_roles`); every print is audited.
+- the first print is the original; later prints carry "SALINAN" unless the user asks for an original
+  again and her role may (`DocumentRules.reprint_original_roles`); every print is audited.
 
 The snapshot is generic over frozen dataclasses (dates as ISO text, tuples, nested DTOs), revived from
 the class's type hints, so the store does not know the DTOs' fields.
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from kaltim_desk.models.issued_document import IssuedDocument
 from kaltim_desk.services import audit
 from kaltim_desk.services.actor import current_actor
-from kaltim_desk.services.document_rules import document_rules
+from kaltim_desk.services.document_rules import check_original_reprint, document_rules
 from kaltim_desk.services.errors import DomainError
 
 T = TypeVar("T")
@@ -98,6 +98,7 @@ def issue_or_reprint(
     grant_id: int,
     build: Callable[[], T],
     number_of: Callable[[T], str],
+    original: bool = False,
 ) -> T:
     """The document `kind` of `entity_id`: built and stored on the first print, revived after that.
     Returns the DTO with `copy_mark` set when this print is a copy."""
@@ -125,8 +126,10 @@ def issue_or_reprint(
                 "(diubah di luar aplikasi); dokumen tidak dicetak. Hubungi admin.",
             )
         doc = revive(cls, json.loads(row.snapshot))
-    role = current_actor(session).role
-    is_copy = row.print_count > 0 and role not in document_rules(session).reprint_original_roles
+    is_copy = row.print_count > 0
+    if is_copy and original:
+        check_original_reprint(document_rules(session), current_actor(session).role, f"dokumen {row.number}")
+        is_copy = False
     row.print_count += 1
     audit.record(
         session,
@@ -136,6 +139,7 @@ def issue_or_reprint(
         kind=kind,
         number=row.number,
         copy=is_copy,
+        original_again=row.print_count > 1 and not is_copy,
         print_count=row.print_count,
     )
     mark = COPY_MARK if is_copy else ""
@@ -151,3 +155,16 @@ def issued_for_grant(session: Session, grant_id: int) -> list[IssuedDocument]:
             select(IssuedDocument).where(IssuedDocument.grant_id == grant_id).order_by(IssuedDocument.id)
         )
     )
+
+
+def altered_documents(session: Session) -> list[str]:
+    """Numbers of issued documents whose stored data no longer matches its hash (`check`)."""
+    return [
+        number
+        for number, text, expected in session.execute(
+            select(IssuedDocument.number, IssuedDocument.snapshot, IssuedDocument.digest).order_by(
+                IssuedDocument.id
+            )
+        )
+        if digest(text) != expected
+    ]

@@ -47,7 +47,7 @@ from kaltim_desk.views.widgets.messages import error_label
 def document_kinds() -> list[tuple[str, str]]:
     return [
         ("agreement", _("Perjanjian")),
-        ("handover", _("Berita acara serah terima")),
+        ("handover", _("BAST (barang, atau tahap terpilih)")),
         ("receipt", _("Kuitansi tahap terpilih")),
         ("group-summary", _("Ringkasan kelompok")),
     ]
@@ -523,6 +523,7 @@ class GrantEditor(QDialog):
 
         assert self.grant is not None
         self.message.setText("")
+        warnings: list[str] = []
         try:
             path = print_grant_document(
                 self.ctx.db,
@@ -531,10 +532,13 @@ class GrantEditor(QDialog):
                 self.grant.id,
                 out,
                 tranche=self._selected_tranche(),
+                warnings=warnings,
             )
         except Exception as exc:
             self.message.setText(describe_error(exc))
             return None
+        if warnings:  # e.g. the logo did not print: the officer should know before signing
+            self.message.setText(_("Perhatian: {text}").format(text=" ".join(warnings)))
         self.changed = True
         self._reload(self.grant.id)  # the first print issues the agreement number
         return path
