@@ -349,9 +349,9 @@ def save_certificate_settings(
     if preprinted is not None:
         stored["preprinted"] = bool(preprinted)
     if preprinted_positions is not None:
-        for key, value in preprinted_positions.items():
-            ok = isinstance(value, list | tuple) and len(value) == 2
-            ok = ok and all(isinstance(v, int | float) and 0 <= v <= 297 for v in value)
+        for key, position in preprinted_positions.items():
+            ok = isinstance(position, list | tuple) and len(position) == 2
+            ok = ok and all(isinstance(v, int | float) and 0 <= v <= 297 for v in position)
             if key not in PREPRINTED_DEFAULTS["landscape"] or not ok:
                 raise DomainError(
                     "position_invalid",
