@@ -31,7 +31,7 @@ from kaltim_desk.documents.templates import fill, load_template
 from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.domain.terbilang import terbilang_rupiah
-from kaltim_desk.services.grants import AidDoc, Letterhead, MemberLine, PartyDTO, SignatoryDTO, TrancheDTO
+from kaltim_desk.services.aid.grants import AidDoc, Letterhead, MemberLine, PartyDTO, SignatoryDTO, TrancheDTO
 
 SIGNED_ON = date(2026, 3, 16)
 

@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from kaltim_desk.documents.certificate import date_range_id, render_certificates, result_text
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
 from kaltim_desk.domain.dates import format_date_id
-from kaltim_desk.services.certificates import (
+from kaltim_desk.services.training.certificates import (
     QR_PREFIX,
     CertificateDoc,
     CertificateTemplate,

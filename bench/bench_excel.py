@@ -35,7 +35,7 @@ ADMIN_NAME = "bench"
 
 
 def _actor() -> Any:
-    from kaltim_desk.services.actor import Actor
+    from kaltim_desk.core.actor import Actor
 
     return Actor(ADMIN_NAME, "admin")
 
@@ -67,7 +67,7 @@ def _bare_openpyxl(rows: list[list[Any]], headers: list[str], target: Path) -> N
 
 def measure_export(n: int, workdir: Path) -> dict[str, float]:
     from kaltim_desk.exports import layouts
-    from kaltim_desk.services import exports
+    from kaltim_desk.services.excel import exports
 
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -202,7 +202,7 @@ def measure_import(n: int, workdir: Path) -> dict[str, float]:
     from python_calamine import CalamineWorkbook
 
     from bench.generate import fresh_database
-    from kaltim_desk.services import imports
+    from kaltim_desk.services.excel import imports
 
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -248,8 +248,8 @@ def _district_workbooks(n: int, workdir: Path) -> list[Path]:
     province's NIK de-duplication (every NIK is a conflict)."""
     import dataclasses
 
-    from kaltim_desk.services import exports
-    from kaltim_desk.services.settings import OfficeProfile, set_raw
+    from kaltim_desk.core.settings import OfficeProfile, set_raw
+    from kaltim_desk.services.excel import exports
 
     out = workdir / f"districts-{n}"
     out.mkdir(parents=True, exist_ok=True)
@@ -288,7 +288,7 @@ def _bare_merge(paths: list[Path], target: Path) -> None:
 
 def measure_consolidation(n: int, workdir: Path) -> dict[str, float]:
     """Consolidating 10 district workbooks of n rows each (issue 9: 10 x 10,000 in < 15 s)."""
-    from kaltim_desk.consolidation.merge import consolidate
+    from kaltim_desk.services.excel.consolidation import consolidate
 
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)

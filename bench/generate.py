@@ -49,7 +49,7 @@ def _head() -> str:
 
     import kaltim_desk.models  # noqa: F401  registers every table
     from kaltim_desk.models.base import Base
-    from kaltim_desk.services import search
+    from kaltim_desk.services.registry import search
 
     h = hashlib.sha256()
     for name in sorted(Base.metadata.tables):
@@ -78,7 +78,7 @@ def fresh_database(path: Path) -> Any:
     """A migrated database with its region table, empty of people."""
     from kaltim_desk.config import sqlite_url
     from kaltim_desk.db import Database
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
 
     db = Database(sqlite_url(path))
     prepare(db)
@@ -87,8 +87,8 @@ def fresh_database(path: Path) -> Any:
 
 def generate(path: Path, people: int, *, seed: int = 2026, log: Log = print) -> dict[str, float]:
     """Fill a new database at `path`; returns seconds per step."""
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
     from kaltim_desk.demo import DemoContext
-    from kaltim_desk.services.actor import SYSTEM_ACTOR
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -104,7 +104,7 @@ def generate(path: Path, people: int, *, seed: int = 2026, log: Log = print) -> 
                 timings[label] = time.perf_counter() - t
                 log(f"  {label}: {timings[label]:.1f} s")
         # No ANALYZE: the planner gets what an office database has, the shape statistics of
-        # migration 0007 (services/search.py), so the benchmark sees the plans the clerks get.
+        # migration 0007 (services/registry/search.py), so the benchmark sees the plans the clerks get.
     finally:
         db.dispose()
     return timings

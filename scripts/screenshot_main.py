@@ -28,11 +28,11 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from kaltim_desk.app import AppContext
+    from kaltim_desk.core.actor import Actor
     from kaltim_desk.db import Database
     from kaltim_desk.demo import create_demo_office
     from kaltim_desk.i18n import set_language
-    from kaltim_desk.services.actor import Actor
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
     from kaltim_desk.tasks import SyncTaskRunner
     from kaltim_desk.user_settings import UserSettings
     from kaltim_desk.views.main_window import MainWindow

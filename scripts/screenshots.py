@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from kaltim_desk.config import sqlite_url
     from kaltim_desk.db import Database
     from kaltim_desk.i18n import set_language
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
     from kaltim_desk.tasks import SyncTaskRunner
     from kaltim_desk.user_settings import UserSettings
     from kaltim_desk.views.application import install_translators, make_application

@@ -24,8 +24,8 @@ os.environ["KALTIM_DESK_DATA_DIR"] = str(_run_dir / "data")
 os.environ["KALTIM_DESK_CONFIG_DIR"] = str(_run_dir / "config")
 os.environ.pop("KALTIM_DESK_DATABASE_URL", None)
 
+from kaltim_desk.core.actor import Actor  # noqa: E402
 from kaltim_desk.db import Database  # noqa: E402
-from kaltim_desk.services.actor import Actor  # noqa: E402
 
 ADMIN = Actor(username="admin.test", role="admin", display_name="Admin Uji")
 CLERK = Actor(username="clerk.test", role="clerk", display_name="Operator Uji")
@@ -128,7 +128,7 @@ _PG_PREPARED: set[str] = set()
 def template_db_file() -> Path:
     """One migrated database with the region table, made once per run and copied for each test
     (migrating and loading 1,154 regions for every test would dominate the suite's time)."""
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
 
     path = _run_dir / "template.db"
     database = Database(f"sqlite:///{path}")
@@ -143,7 +143,7 @@ def template_db_file() -> Path:
 def template_pg_database() -> Iterator[Any]:
     """PostgreSQL's counterpart of `template_db_file` (tests/pg/server.py): a prepared database, and
     the pool of per-test databases copied from it; all dropped at the end of the run."""
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
     from tests.pg.server import Template
 
     def prepare_url(url: str) -> None:
@@ -165,7 +165,7 @@ def db(db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     from sqlalchemy.engine import make_url
 
     from kaltim_desk.config import sqlite_path
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
 
     target = sqlite_path(db_url)
     database = Database(db_url)

@@ -6,9 +6,9 @@ import itertools
 from datetime import date
 from typing import Any
 
+from kaltim_desk.core.dto import GroupDTO, GroupInput, PersonDTO, PersonInput
 from kaltim_desk.domain.nik import encode_nik
-from kaltim_desk.services import groups, people
-from kaltim_desk.services.dto import GroupDTO, GroupInput, PersonDTO, PersonInput
+from kaltim_desk.services.registry import groups, people
 
 VILLAGE = "64.72.03.1001"  # Teluk Lerong Ilir, Samarinda Ulu, Kota Samarinda
 DISTRICT = "647203"

@@ -80,10 +80,10 @@ def _ours_child(db: str) -> None:
 
     from kaltim_desk.app import AppContext
     from kaltim_desk.config import database_url
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
     from kaltim_desk.db import Database
     from kaltim_desk.i18n import set_language
-    from kaltim_desk.services.actor import SYSTEM_ACTOR
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
     from kaltim_desk.tasks import ThreadPoolTaskRunner
     from kaltim_desk.user_settings import UserSettings
     from kaltim_desk.views import application

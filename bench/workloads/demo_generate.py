@@ -16,7 +16,7 @@ from random import Random
 from typing import Any
 
 from bench.generate import fresh_database
-from kaltim_desk.services.search import SQLITE_INDEX_PEOPLE, SQLITE_INSERT_TRIGGER
+from kaltim_desk.services.registry.search import SQLITE_INDEX_PEOPLE, SQLITE_INSERT_TRIGGER
 
 
 def _fresh(workdir: Path, name: str) -> Path:

@@ -25,8 +25,8 @@ FROM person p WHERE p.is_active = 1 ORDER BY p.name, p.id LIMIT 200
 def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     from kaltim_desk.app import AppContext
     from kaltim_desk.config import sqlite_url
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
     from kaltim_desk.db import Database
-    from kaltim_desk.services.actor import SYSTEM_ACTOR
     from kaltim_desk.tasks import ThreadPoolTaskRunner
     from kaltim_desk.user_settings import UserSettings
     from kaltim_desk.views.pages import people

@@ -73,10 +73,10 @@ def _run(keys: list[str], page: Callable[[str], int], count: Callable[[str], int
 
 def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     from kaltim_desk.config import sqlite_url
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
+    from kaltim_desk.core.dto import PageFilter
     from kaltim_desk.db import Database
-    from kaltim_desk.services import people
-    from kaltim_desk.services.actor import SYSTEM_ACTOR
-    from kaltim_desk.services.dto import PageFilter
+    from kaltim_desk.services.registry import people
 
     assert db is not None
     database = Database(sqlite_url(db))
@@ -95,7 +95,7 @@ def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
 
 
 def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
-    from kaltim_desk.services.search import ID_MASK, fts_query, nik_prefix, words
+    from kaltim_desk.services.registry.search import ID_MASK, fts_query, nik_prefix, words
 
     assert db is not None
     con = sqlite3.connect(db)

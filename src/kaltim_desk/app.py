@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from kaltim_desk.core.actor import SYSTEM_ACTOR, Actor
+from kaltim_desk.core.permissions import allowed
 from kaltim_desk.db import Database
-from kaltim_desk.services.actor import SYSTEM_ACTOR, Actor
-from kaltim_desk.services.permissions import allowed
 from kaltim_desk.user_settings import UserSettings
 
 if TYPE_CHECKING:

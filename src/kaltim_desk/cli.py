@@ -15,8 +15,8 @@ import sys
 from collections.abc import Sequence
 
 from kaltim_desk import __version__
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.errors import DomainError
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +27,11 @@ COMMAND_MODULES = (
     "kaltim_desk.commands.registry",  # demo, check
     "kaltim_desk.commands.printing",  # print
     "kaltim_desk.commands.excel",  # import, export, consolidate
-    "kaltim_desk.commands.training",  # verify
-    "kaltim_desk.commands.monitoring",  # report
+    "kaltim_desk.commands.verify",  # verify
+    "kaltim_desk.commands.report",  # report
     "kaltim_desk.commands.safety",  # backup, restore, users
-    "kaltim_desk.commands.delivery",  # selftest
-    "kaltim_desk.commands.server",  # migrate-to
+    "kaltim_desk.commands.selftest",  # selftest
+    "kaltim_desk.commands.migrate_to",  # migrate-to
 )
 
 

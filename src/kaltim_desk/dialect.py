@@ -6,7 +6,7 @@ differently: connection settings (SQLite's pragmas; PostgreSQL's lock and statem
 the integrity and foreign-key checks, whether the application can back the database up itself (SQLite's
 online backup API) or the server's tools must (`pg_dump`), recognising "busy" and "disk full" errors,
 making a session read-only, case-insensitive matching, the search index (delegated to
-`services.search`, which owns its SQL) and serialising a chain of writes (the audit hash chain).
+`services.registry.search`, which owns its SQL) and serialising a chain of writes (the audit hash chain).
 
 Why here: the rest of the code asks "can I back this up?" or "is this error a lock timeout?" instead of
 testing `dialect.name == "sqlite"` in many places, so a third backend, or a change of driver, is one
@@ -229,7 +229,7 @@ def backup_refusal(bind: Any) -> str | None:
 
 
 def uses_file_lock(bind: Any) -> bool:
-    """Does this database need the app's one-writer lock record (services/dblock.py, RELIABILITY R5)?
+    """Does this database need the app's one-writer lock record (services/office/dblock.py, RELIABILITY R5)?
     An SQLite file does: it is one PC's database. A server serves several clerks at once by design;
     there, row versions (optimistic concurrency) and the server's row locks keep edits apart."""
     return is_sqlite(bind)
@@ -295,8 +295,8 @@ def istartswith(column: Any, typed: str) -> ColumnElement[bool]:
 
 def search_backend(bind: Any) -> str:
     """The person-name search index for this database: "fts5" (SQLite), "trgm" (PostgreSQL's pg_trgm)
-    or "like"; the SQL lives in `services/search.py`."""
-    from kaltim_desk.services import search
+    or "like"; the SQL lives in `services/registry/search.py`."""
+    from kaltim_desk.services.registry import search
 
     return search.backend(name(bind))
 

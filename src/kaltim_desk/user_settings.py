@@ -1,6 +1,6 @@
 """Per-user preferences (language, window geometry, last page, last folders) in a JSON file in the
 platformdirs config folder; one typed object with declared defaults. Office-wide settings live in the
-database (`kaltim_desk.services.settings`)."""
+database (`kaltim_desk.core.settings`)."""
 
 from __future__ import annotations
 

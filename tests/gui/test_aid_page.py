@@ -10,9 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from kaltim_desk.services import aid_rules as R
-from kaltim_desk.services import grants, groups
-from kaltim_desk.services.actor import Actor
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.services.aid import aid_rules as R
+from kaltim_desk.services.aid import grants
+from kaltim_desk.services.registry import groups
 from kaltim_desk.views.dialogs.grant_editor import GrantEditor
 from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
 from kaltim_desk.views.pages.aid import Page

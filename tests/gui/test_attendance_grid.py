@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from kaltim_desk.services import attendance, certificates
+from kaltim_desk.services.training import attendance, certificates
 from kaltim_desk.views.dialogs.attendance_grid import FIXED, AttendanceDialog, AttendanceModel
 from tests.conftest import ADMIN
 from tests.factories import make_active_group
@@ -117,7 +117,7 @@ def test_enrol_group_issue_and_revoke_from_the_dialog(qtbot: Any, ctx: Any, db: 
 
 
 def test_read_only_for_a_clerk(qtbot: Any, ctx: Any, db: Any) -> None:
-    from kaltim_desk.services.actor import Actor
+    from kaltim_desk.core.actor import Actor
 
     with db.session(ADMIN) as s:
         t, _ = make_training(s, 2, 1)

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import text
 
-from kaltim_desk.services import people
-from kaltim_desk.services.actor import Actor
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.services.registry import people
 from kaltim_desk.views.pages.audit import Page
 from tests.factories import make_person
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import backup
-from kaltim_desk.services.actor import Actor
+from kaltim_desk.services.office import backup
 from kaltim_desk.views.dialogs.backup_dialog import BackupDialog
 from tests.factories import make_person
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCharts import QHorizontalBarSeries, QLineSeries
 from PySide6.QtGui import QImage
 
-from kaltim_desk.services import visits
-from kaltim_desk.services.visits import VisitInput
+from kaltim_desk.services.monitoring import visits
+from kaltim_desk.services.monitoring.visits import VisitInput
 from kaltim_desk.views.pages.dashboard import Page
 from tests.factories import make_active_group, make_person
 
@@ -136,7 +136,7 @@ def test_each_chart_saves_as_png(qtbot, ctx, prompts, tmp_path: Path) -> None:
 
 def test_a_failure_is_shown_not_raised(qtbot, ctx, monkeypatch) -> None:
     import kaltim_desk.views.pages.dashboard as mod
-    from kaltim_desk.services.errors import DomainError
+    from kaltim_desk.core.errors import DomainError
 
     def boom(*_a, **_k):  # type: ignore[no-untyped-def]
         raise DomainError("x", "Basis data sedang dipakai.")

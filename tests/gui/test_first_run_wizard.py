@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
+from kaltim_desk.core.numbering import NumberTemplates
+from kaltim_desk.core.settings import OfficeProfile, get_raw, load_section
 from kaltim_desk.i18n import set_language
-from kaltim_desk.services.numbering import NumberTemplates
-from kaltim_desk.services.settings import OfficeProfile, get_raw, load_section
 from kaltim_desk.views.application import install_translators
 from kaltim_desk.views.dialogs.first_run_wizard import (
     ADMIN,
@@ -72,7 +72,7 @@ def _fill_signatories(wizard: FirstRunWizard) -> None:
 def test_first_start_needs_the_wizard_and_a_demo_office_does_not(ctx: Any) -> None:
     assert needs_setup(ctx)
     with ctx.session() as s:
-        from kaltim_desk.services.settings import save_section
+        from kaltim_desk.core.settings import save_section
 
         save_section(s, OfficeProfile())
     assert not needs_setup(ctx)
@@ -119,7 +119,7 @@ def test_an_office_is_set_up_and_everything_is_saved_on_finish(
     assert numbering.templates["agreement"] == "{seq:03d}/{code}/{office}/{year}"
     assert not needs_setup(ctx)
     if wizard.asks_admin:
-        from kaltim_desk.services import users
+        from kaltim_desk.services.office import users
 
         with ctx.read() as s:
             accounts = users.list_users(s)
@@ -213,8 +213,8 @@ def test_first_start_shows_the_wizard_and_cancel_quits_without_saving(
 ) -> None:
     import sys
 
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
     from kaltim_desk.db import Database
-    from kaltim_desk.services.actor import SYSTEM_ACTOR
     from kaltim_desk.views import application
 
     shown: list[FirstRunWizard] = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
-from kaltim_desk.services import groups
-from kaltim_desk.services.dto import GroupInput, PageFilter
+from kaltim_desk.core.dto import GroupInput, PageFilter
+from kaltim_desk.services.registry import groups
 from kaltim_desk.views.dialogs.group_editor import GroupEditor
 from kaltim_desk.views.pages.groups import Page
 from tests.factories import make_active_group, make_person

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
-from kaltim_desk.services import auth, users
+from kaltim_desk.services.office import auth, users
 from kaltim_desk.views.dialogs.change_password import ChangePasswordDialog
 from kaltim_desk.views.dialogs.login import FirstAdminDialog, IdleLock, LoginDialog
 
@@ -149,7 +149,7 @@ def test_lock_screen_fixes_the_name(office: Any, qtbot: Any) -> None:
 
 @pytest.mark.sqlite_only
 def test_damaged_database_at_start_is_replaced_by_the_newest_good_backup(ctx: Any, prompts: Any) -> None:
-    from kaltim_desk.services import backup
+    from kaltim_desk.services.office import backup
     from kaltim_desk.views.dialogs.login import check_before_open
     from tests.factories import make_person
 
@@ -192,7 +192,7 @@ def test_damaged_database_without_backup_is_left_alone(ctx: Any, prompts: Any) -
 def test_second_instance_opens_read_only(office: Any, prompts: Any, qtbot: Any) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from kaltim_desk.services.dblock import WriterLock
+    from kaltim_desk.services.office.dblock import WriterLock
     from kaltim_desk.views.dialogs.login import start_guards, stop_guards
     from tests.factories import make_person
 
@@ -237,7 +237,7 @@ def test_network_drive_opens_read_only_unless_single_user(office: Any, prompts: 
 def test_first_instance_takes_the_lock_and_makes_the_daily_backup(
     office: Any, prompts: Any, qtbot: Any
 ) -> None:
-    from kaltim_desk.services import backup
+    from kaltim_desk.services.office import backup
     from kaltim_desk.views.dialogs.login import start_guards, stop_guards
 
     window = QWidget()

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from kaltim_desk.services import visits
-from kaltim_desk.services.visits import RecipientOption, VisitInput
+from kaltim_desk.services.monitoring import visits
+from kaltim_desk.services.monitoring.visits import RecipientOption, VisitInput
 from kaltim_desk.views.dialogs.visit_editor import VisitEditor
 from kaltim_desk.views.pages.monitoring import Page
 from tests.factories import make_active_group, make_person

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
 
-from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.views.dialogs.person_form import PersonForm
 from kaltim_desk.views.pages.people import Page
 from kaltim_desk.views.qtmodels.paged import PagedTableModel
@@ -93,7 +93,7 @@ def test_a_duplicate_nik_is_refused_with_the_message_beside_the_field(qtbot, ctx
     with ctx.session() as s:
         group = make_active_group(s, name="KUBE Dahlia")
     with ctx.read() as s:
-        from kaltim_desk.services import people
+        from kaltim_desk.services.registry import people
 
         holder = people.get_person(s, group.members[0].person_id)
     form = PersonForm(ctx)

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import func, select
 
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.models.import_batch import ExportLog
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import imports
-from kaltim_desk.services.actor import Actor
+from kaltim_desk.services.excel import imports
 from kaltim_desk.tasks import TaskState
 from kaltim_desk.views.pages.reports import Page
 from tests.factories import make_person
@@ -117,7 +117,7 @@ def test_import_batch_is_listed_and_rolled_back_from_the_page(qtbot, ctx, prompt
 
 
 def test_consolidation_panel_merges_and_shows_each_files_verdict(qtbot, ctx, prompts, tmp_path):
-    from kaltim_desk.services import exports
+    from kaltim_desk.services.excel import exports
 
     with ctx.session() as s:
         make_person(s)

@@ -8,14 +8,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from kaltim_desk.core.errors import PermissionDenied
+from kaltim_desk.core.numbering import NumberTemplates
+from kaltim_desk.core.settings import OfficeProfile, RegistryRules, load_section, save_section
 from kaltim_desk.models.audit import AuditEntry
-from kaltim_desk.services import grants, schedule
-from kaltim_desk.services.aid_rules import DISBURSED, AidRules
-from kaltim_desk.services.errors import PermissionDenied
-from kaltim_desk.services.numbering import NumberTemplates
-from kaltim_desk.services.schedule import MonitoringRules
-from kaltim_desk.services.settings import OfficeProfile, RegistryRules, load_section, save_section
-from kaltim_desk.services.startup import SafetySettings
+from kaltim_desk.services.aid import grants
+from kaltim_desk.services.aid.aid_rules import DISBURSED, AidRules
+from kaltim_desk.services.monitoring import schedule
+from kaltim_desk.services.monitoring.schedule import MonitoringRules
+from kaltim_desk.services.office.startup import SafetySettings
 from kaltim_desk.user_settings import UserSettings
 from kaltim_desk.views.dialogs.settings_dialog import SettingsDialog
 

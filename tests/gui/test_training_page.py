@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QTableWidgetItem
 
-from kaltim_desk.services import certificates, trainings
+from kaltim_desk.services.training import certificates, trainings
 from kaltim_desk.views.dialogs.training_editor import TrainingEditor
 from kaltim_desk.views.dialogs.verify_dialog import VerifyDialog
 from kaltim_desk.views.pages.training import Page
@@ -145,7 +145,7 @@ def test_verify_dialog_says_valid_revoked_unknown(qtbot: Any, ctx: Any, db: Any)
 
 
 def test_clerk_sees_trainings_but_no_certificate_buttons(qtbot: Any, ctx: Any) -> None:
-    from kaltim_desk.services.actor import Actor
+    from kaltim_desk.core.actor import Actor
 
     ctx.actor = Actor("c", "clerk")
     page = open_page(qtbot, ctx)
@@ -159,7 +159,7 @@ def test_clerk_sees_trainings_but_no_certificate_buttons(qtbot: Any, ctx: Any) -
 def test_settings_dialog_changes_the_rule_and_the_template(
     qtbot: Any, ctx: Any, db: Any, tmp_path: Path
 ) -> None:
-    from kaltim_desk.services import attendance
+    from kaltim_desk.services.training import attendance
     from kaltim_desk.views.dialogs.training_editor import TrainingSettingsDialog
     from tests.unit.test_training import make_training, mark
 

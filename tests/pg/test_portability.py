@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from kaltim_desk.core.dto import GroupInput, PageFilter
 from kaltim_desk.models.group import KubeGroup
-from kaltim_desk.services import groups
-from kaltim_desk.services.dto import GroupInput, PageFilter
+from kaltim_desk.services.registry import groups
 from tests.factories import VILLAGE
 
 

@@ -1,5 +1,5 @@
 """Several PCs open the same PostgreSQL database: none is pushed into read-only by the one-writer lock
-that guards an SQLite file (services/dblock.py); both save. Needs the PostgreSQL test server."""
+that guards an SQLite file (services/office/dblock.py); both save. Needs the PostgreSQL test server."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QWidget
 
 from kaltim_desk import dialect
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.models.person import Person
-from kaltim_desk.services.actor import Actor
 from kaltim_desk.tasks import SyncTaskRunner
 from kaltim_desk.user_settings import UserSettings
 from tests.conftest import FakePrompts

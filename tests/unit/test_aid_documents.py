@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.settings import OfficeProfile, save_section
 from kaltim_desk.db import Database
 from kaltim_desk.documents.agreement import render_agreement
 from kaltim_desk.documents.batch import BatchCancelled, render_agreements
@@ -25,10 +27,9 @@ from kaltim_desk.documents.handover import render_handover
 from kaltim_desk.documents.receipt import render_receipt
 from kaltim_desk.models.grant import Grant
 from kaltim_desk.models.numbering import IssuedNumber
-from kaltim_desk.services import aid_rules as R
-from kaltim_desk.services import grants, groups
-from kaltim_desk.services.errors import DomainError
-from kaltim_desk.services.settings import OfficeProfile, save_section
+from kaltim_desk.services.aid import aid_rules as R
+from kaltim_desk.services.aid import grants
+from kaltim_desk.services.registry import groups
 from tests.conftest import ADMIN
 from tests.unit.test_grants import (
     MONTHS_AGO,

@@ -10,11 +10,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from kaltim_desk.cli import main
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import PermissionDenied
 from kaltim_desk.db import Database
 from kaltim_desk.models.base import utcnow
-from kaltim_desk.services import audit_query, people
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.errors import PermissionDenied
+from kaltim_desk.services.office import audit_query
+from kaltim_desk.services.registry import people
 from tests.factories import make_person
 
 

@@ -20,13 +20,14 @@ import pytest
 from sqlalchemy import text
 
 from kaltim_desk.cli import main
+from kaltim_desk.core.actor import SYSTEM_ACTOR, Actor
+from kaltim_desk.core.dto import PersonInput
+from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.db import Database, migrate
 from kaltim_desk.domain.nik import encode_nik
-from kaltim_desk.services import backup, people
-from kaltim_desk.services.actor import SYSTEM_ACTOR, Actor
-from kaltim_desk.services.checks import check_audit_chain
-from kaltim_desk.services.dto import PersonInput
-from kaltim_desk.services.errors import DomainError, PermissionDenied
+from kaltim_desk.services.office import backup
+from kaltim_desk.services.office.checks import check_audit_chain
+from kaltim_desk.services.registry import people
 from tests.factories import DISTRICT, VILLAGE, make_person
 
 pytestmark = pytest.mark.sqlite_only
@@ -107,7 +108,7 @@ KILLED_BACKUP = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from kaltim_desk.services import backup
+    from kaltim_desk.services.office import backup
 
     def slow(done, total):
         print("progress", flush=True)

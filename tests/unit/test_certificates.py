@@ -16,14 +16,15 @@ from sqlalchemy import func, select, text
 
 from kaltim_desk.cli import main
 from kaltim_desk.commands.print_training import print_certificates_job
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import DomainError, PermissionDenied
+from kaltim_desk.core.settings import get_raw, set_raw
 from kaltim_desk.db import Database
 from kaltim_desk.models.numbering import IssuedNumber
 from kaltim_desk.models.training import Certificate
-from kaltim_desk.services import certificates, people
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.certificates import compute_code, load_template, normalize_code
-from kaltim_desk.services.errors import DomainError, PermissionDenied
-from kaltim_desk.services.settings import get_raw, set_raw
+from kaltim_desk.services.registry import people
+from kaltim_desk.services.training import certificates
+from kaltim_desk.services.training.certificates import compute_code, load_template, normalize_code
 from tests.conftest import ADMIN
 from tests.unit.test_training import make_training, mark
 
@@ -384,7 +385,7 @@ def test_after_revocation_a_new_certificate_with_a_new_number_never_two_valid(se
             ),
             {"p": pids[0]},
         )
-    from kaltim_desk.services import attendance
+    from kaltim_desk.services.training import attendance
 
     row = attendance.attendance_grid(session, tid).participants[0]
     assert (row.certificate_number, row.certificate_revoked) == (new.number, False)

@@ -11,19 +11,19 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from kaltim_desk.cli import main as cli_main
-from kaltim_desk.consolidation import consolidate
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.settings import OfficeProfile, set_raw
 from kaltim_desk.db import Database
 from kaltim_desk.models.import_batch import SeenExport
-from kaltim_desk.services import exports
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.settings import OfficeProfile, set_raw
+from kaltim_desk.services.excel import exports
+from kaltim_desk.services.excel.consolidation import consolidate
 from tests.factories import make_active_group, make_person
 
 ADMIN = Actor("admin.prov", "admin")
 
 
 def _office(tmp_path: Path, name: str, region: str) -> Database:
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
 
     db = Database(f"sqlite:///{tmp_path / (name + '.db')}")
     prepare(db)
@@ -95,8 +95,8 @@ def test_merge_finds_the_same_nik_in_two_offices_and_writes_recap_and_sources(of
 
 
 def test_same_nik_in_two_groups_is_a_conflict(offices, tmp_path):
-    from kaltim_desk.services import groups
-    from kaltim_desk.services.dto import GroupInput
+    from kaltim_desk.core.dto import GroupInput
+    from kaltim_desk.services.registry import groups
 
     with offices["btg"].session(ADMIN) as s:
         from kaltim_desk.models.person import Person

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kaltim_desk.db import Database
-from kaltim_desk.services import backup, startup
+from kaltim_desk.services.office import backup, startup
 from tests.factories import make_person
 
 pytestmark = pytest.mark.sqlite_only

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import text
 
 from kaltim_desk.db import Database
-from kaltim_desk.services.checks import check_audit_chain
+from kaltim_desk.services.office.checks import check_audit_chain
 
 K = 4  # people per batch
 KILLS = int(os.environ.get("KALTIM_CRASH_KILLS", "200"))
@@ -33,9 +33,9 @@ WRITER = textwrap.dedent(
     from datetime import date, timedelta
     from kaltim_desk.db import Database
     from kaltim_desk.domain.nik import encode_nik
-    from kaltim_desk.services import people
-    from kaltim_desk.services.actor import Actor
-    from kaltim_desk.services.dto import PersonInput
+    from kaltim_desk.services.registry import people
+    from kaltim_desk.core.actor import Actor
+    from kaltim_desk.core.dto import PersonInput
 
     URL, K = sys.argv[1], int(sys.argv[2])
     ACTOR = Actor(username="crash.writer", role="clerk")
@@ -161,10 +161,10 @@ def test_a_failed_batch_leaves_nothing(db: Database) -> None:
     """R1 in-process: an error in the middle of a batch rolls back the people already added in it."""
     from datetime import date
 
+    from kaltim_desk.core.dto import PersonInput
+    from kaltim_desk.core.errors import DomainError
     from kaltim_desk.domain.nik import encode_nik
-    from kaltim_desk.services import people
-    from kaltim_desk.services.dto import PersonInput
-    from kaltim_desk.services.errors import DomainError
+    from kaltim_desk.services.registry import people
 
     born = date(1975, 3, 3)
     with pytest.raises(DomainError), db.session() as s:

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from kaltim_desk.services import dashboard, visits
-from kaltim_desk.services.errors import PermissionDenied
-from kaltim_desk.services.visits import VisitInput
+from kaltim_desk.core.errors import PermissionDenied
+from kaltim_desk.services import dashboard
+from kaltim_desk.services.monitoring import visits
+from kaltim_desk.services.monitoring.visits import VisitInput
 from tests.factories import make_active_group, make_person
 
 TODAY = date(2026, 6, 30)
@@ -36,7 +37,7 @@ def test_dashboard_figures(session) -> None:
     b = make_person(session, name="B", business_type="Kuliner", village_code="64.71.01.1001")
     c = make_person(session, name="C")
     people_deactivated = make_person(session, name="D")
-    from kaltim_desk.services import people
+    from kaltim_desk.services.registry import people
 
     people.deactivate_person(session, people_deactivated.id, "pindah")
     grp = make_active_group(session, name="KUBE Z")  # 5 more people, business type Kuliner
@@ -81,7 +82,7 @@ def test_dashboard_figures(session) -> None:
 
 
 def test_dashboard_needs_report_permission(db) -> None:
-    from kaltim_desk.services.actor import Actor
+    from kaltim_desk.core.actor import Actor
 
     with db.session(Actor("pelatih", "trainer")) as s, pytest.raises(PermissionDenied):
         dashboard.dashboard_data(s)

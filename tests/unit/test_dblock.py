@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database
 from kaltim_desk.models.base import utcnow
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.dblock import STALE_AFTER, WriterLock, is_read_only, make_read_only
-from kaltim_desk.services.errors import DomainError
+from kaltim_desk.services.office.dblock import STALE_AFTER, WriterLock, is_read_only, make_read_only
 from kaltim_desk.views.prompts import describe_error
 from tests.factories import make_person
 

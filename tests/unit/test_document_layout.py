@@ -26,13 +26,7 @@ from kaltim_desk.documents.handover import render_handover
 from kaltim_desk.documents.receipt import render_receipt
 from kaltim_desk.documents.styles import MARGIN_LEFT, MARGIN_RIGHT
 from kaltim_desk.domain.terbilang import terbilang_rupiah
-from kaltim_desk.services.certificates import (
-    CertificateDoc,
-    CertificateTemplate,
-    SignatoryDoc,
-    preprinted_positions,
-)
-from kaltim_desk.services.grants import (
+from kaltim_desk.services.aid.grants import (
     AidDoc,
     GroupSummaryDoc,
     ItemDTO,
@@ -41,6 +35,12 @@ from kaltim_desk.services.grants import (
     PartyDTO,
     SignatoryDTO,
     TrancheDTO,
+)
+from kaltim_desk.services.training.certificates import (
+    CertificateDoc,
+    CertificateTemplate,
+    SignatoryDoc,
+    preprinted_positions,
 )
 
 LONGEST_AGENCY = "DINAS SOSIAL, PEMBERDAYAAN PEREMPUAN DAN PERLINDUNGAN ANAK"

@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.dto import GroupInput, PersonInput
 from kaltim_desk.db import Database
 from kaltim_desk.domain.nik import encode_nik
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import exports, groups, imports, people
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.dto import GroupInput, PersonInput
+from kaltim_desk.services.excel import exports, imports
+from kaltim_desk.services.registry import groups, people
 
 ADMIN = Actor("admin.rt", "admin")
 VILLAGES = ["64.72.05.1002", "64.72.05.1003", "64.01.09.2001", "64.74.01.1001"]
@@ -57,7 +58,7 @@ record = st.fixed_dictionaries(
 
 @pytest.fixture
 def target(tmp_path: Path):
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
 
     other = Database(f"sqlite:///{tmp_path / 'other.db'}")
     prepare(other)

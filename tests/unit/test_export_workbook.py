@@ -16,14 +16,14 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from kaltim_desk.cli import main as cli_main
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.exports.workbook import ExportCancelled
 from kaltim_desk.imports.reader import open_workbook
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.grant import Grant, Programme
 from kaltim_desk.models.import_batch import ExportLog
-from kaltim_desk.services import exports
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.errors import DomainError, PermissionDenied
+from kaltim_desk.services.excel import exports
 from tests.factories import make_active_group, make_person
 
 HOSTILE_NAMES = ["=CMD|' /C CALC'!A0", "+62 ANISA", "-SITI", "@SUM(A1:A9)", "=1+1"]

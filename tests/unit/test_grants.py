@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
+from kaltim_desk.core.actor import ROLES, Actor
+from kaltim_desk.core.errors import ConflictError, DomainError, PermissionDenied, ValidationFailed
+from kaltim_desk.core.permissions import PERMISSIONS
+from kaltim_desk.core.settings import save_section
 from kaltim_desk.models.grant import Grant
-from kaltim_desk.services import aid_rules as R
-from kaltim_desk.services import grants, groups, people, programmes
-from kaltim_desk.services.actor import ROLES, Actor
-from kaltim_desk.services.errors import ConflictError, DomainError, PermissionDenied, ValidationFailed
-from kaltim_desk.services.permissions import PERMISSIONS
-from kaltim_desk.services.settings import save_section
+from kaltim_desk.services.aid import aid_rules as R
+from kaltim_desk.services.aid import grants, programmes
+from kaltim_desk.services.registry import groups, people
 from tests.factories import VILLAGE, make_active_group, make_person
 
 TODAY = date.today()
@@ -57,7 +58,7 @@ def goods_grant(session: Any, programme_id: int, name: str = "KUBE Melati") -> g
 
 def open_visit_gate(monkeypatch: pytest.MonkeyPatch, value: bool = True) -> list[tuple[int, date]]:
     """Stand in for the monitoring feature's answer; returns the calls it received."""
-    import kaltim_desk.services.visits as visits
+    import kaltim_desk.services.monitoring.visits as visits
 
     calls: list[tuple[int, date]] = []
 
@@ -531,7 +532,7 @@ def test_a_stale_version_is_a_conflict(session):
 
 
 def test_the_table_lists_and_filters_grants(session):
-    from kaltim_desk.services.dto import PageFilter
+    from kaltim_desk.core.dto import PageFilter
 
     prog = make_programme(session)
     other = make_programme(session, name="UEP")

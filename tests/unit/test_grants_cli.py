@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from kaltim_desk.cli import main
 from kaltim_desk.commands.printing import PrintKind, collect_kinds
 from kaltim_desk.models.grant import Grant
-from kaltim_desk.services import aid_rules as R
-from kaltim_desk.services.checks import run_checks
+from kaltim_desk.services.aid import aid_rules as R
+from kaltim_desk.services.office.checks import run_checks
 from tests.conftest import ADMIN
 from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 
@@ -32,7 +32,7 @@ def printed_db(db: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     with db.session(ADMIN) as s:
         prog = make_programme(s, name="Bantuan KUBE CLI")
         g = bring_to(s, group_grant(s, prog.id, amount=12_000_000, name="KUBE Kamboja").id, R.SIGNED)
-        from kaltim_desk.services import grants
+        from kaltim_desk.services.aid import grants
 
         grants.pay_tranche(s, g.id, 1, paid_on=MONTHS_AGO, bank_reference="SP2D-12")
         proposed = group_grant(s, prog.id, name="KUBE Kertas")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kaltim_desk.services import groups, people
-from kaltim_desk.services.dto import GroupInput, PageFilter
-from kaltim_desk.services.errors import DomainError, ValidationFailed
-from kaltim_desk.services.settings import RegistryRules, save_section
+from kaltim_desk.core.dto import GroupInput, PageFilter
+from kaltim_desk.core.errors import DomainError, ValidationFailed
+from kaltim_desk.core.settings import RegistryRules, save_section
+from kaltim_desk.services.registry import groups, people
 from tests.factories import VILLAGE, make_active_group, make_person
 
 

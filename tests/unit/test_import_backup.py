@@ -6,7 +6,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from kaltim_desk.cli import main
-from kaltim_desk.services.backup import default_backup_dir, list_backups
+from kaltim_desk.services.office.backup import default_backup_dir, list_backups
 from tests.factories import new_nik
 
 
@@ -30,9 +30,9 @@ def test_committing_an_import_first_takes_a_backup(tmp_path, capsys):
     assert main(["import", str(book), "--db", str(db), "--commit"]) == 0
     after = [b for b in list_backups(folder) if b.reason == "impor"]
     assert len(after) == len(before) + 1
+    from kaltim_desk.core.dto import PageFilter
     from kaltim_desk.db import Database
-    from kaltim_desk.services import people
-    from kaltim_desk.services.dto import PageFilter
+    from kaltim_desk.services.registry import people
     from tests.conftest import ADMIN
 
     database = Database(f"sqlite:///{db}")

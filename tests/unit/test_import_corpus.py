@@ -10,14 +10,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.imports.mapping import detect_header, is_column_number_row, normalize_header
 from kaltim_desk.imports.reader import ReadError, open_workbook
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ImportBatch
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import groups, imports
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.errors import DomainError, PermissionDenied
+from kaltim_desk.services.excel import imports
+from kaltim_desk.services.registry import groups
 from tests.factories import make_person
 from tests.fixtures import excel_corpus as ec
 
@@ -265,7 +266,7 @@ def test_header_detection_and_normalisation_units():
 def test_integrity_check_sees_import_data_whose_batch_is_gone(session, tmp_path):
     from sqlalchemy import text
 
-    from kaltim_desk.services.checks import check_import_batches
+    from kaltim_desk.services.office.checks import check_import_batches
 
     path, _e, _n = ec.clerk_workbook(tmp_path)
     result = imports.commit_import(session, imports.preview_import(session, path))

@@ -83,7 +83,7 @@ def test_spec_names_the_modules_loaded_by_name(spec: dict[str, Any]) -> None:
     _args, analysis = spec["calls"]["Analysis"]
     hidden = set(analysis["hiddenimports"])
     for module in (
-        "kaltim_desk.commands.delivery",
+        "kaltim_desk.commands.selftest",
         "kaltim_desk.views.dialogs.first_run_wizard",
         "kaltim_desk.views.pages.people",
         "sqlalchemy.dialects.sqlite",

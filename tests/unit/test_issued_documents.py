@@ -13,17 +13,17 @@ import pdfplumber
 import pytest
 from sqlalchemy import select
 
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.settings import OfficeProfile, office_profile, save_section
 from kaltim_desk.documents.agreement import render_agreement
 from kaltim_desk.documents.handover import render_handover
 from kaltim_desk.documents.receipt import render_receipt
 from kaltim_desk.models.issued_document import IssuedDocument
 from kaltim_desk.models.numbering import IssuedNumber
-from kaltim_desk.services import aid_rules as R
-from kaltim_desk.services import grants
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.checks import check_documents
-from kaltim_desk.services.errors import DomainError
-from kaltim_desk.services.settings import OfficeProfile, office_profile, save_section
+from kaltim_desk.services.aid import aid_rules as R
+from kaltim_desk.services.aid import grants
+from kaltim_desk.services.office.checks import check_documents
 from tests.unit.test_grants import (
     MONTHS_AGO,
     TODAY,

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select, text
 
 from kaltim_desk.config import sqlite_url
+from kaltim_desk.core import numbering
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database
 from kaltim_desk.models import Base, IssuedNumber, Person, Region
-from kaltim_desk.services import numbering, people
-from kaltim_desk.services.errors import DomainError
-from kaltim_desk.services.migrate_to import (
+from kaltim_desk.services.office.migrate_to import (
     MigrationConflict,
     _parents_first,
     _unique_keys,
@@ -28,6 +28,7 @@ from kaltim_desk.services.migrate_to import (
     migrate_database,
     table_checksum,
 )
+from kaltim_desk.services.registry import people
 from tests.conftest import ADMIN
 from tests.factories import make_active_group, make_person, person_input
 
@@ -76,7 +77,7 @@ def test_everything_is_copied_and_checked(office: Database, target: Database) ->
     # the same people, the same audit chain
     with target.read_session(ADMIN) as s:
         names = sorted(s.scalars(select(Person.name)))
-        from kaltim_desk.services.checks import run_checks
+        from kaltim_desk.services.office.checks import run_checks
 
         assert all(r.ok for r in run_checks(s)), [r for r in run_checks(s) if not r.ok]
     assert "SITI AMINAH" in names and "NUR AINI" in names
@@ -119,7 +120,7 @@ def test_same_nik_for_another_person_is_refused_and_nothing_is_copied(
 ) -> None:
     with office.read_session() as s:
         nik = s.scalar(select(Person.nik).where(Person.name == "NUR AINI"))
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
 
     prepare(target)  # the server is already in use: someone registered this NIK there
     with target.session(ADMIN) as s:

@@ -78,7 +78,7 @@ def test_each_step_downgrades_one_revision(db_url):
 
 
 def test_the_app_migrates_an_old_database_on_open(db_url):
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
 
     db = _fresh(db_url)
     migrate(db.engine, "0001_foundation")

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from kaltim_desk.core.dto import PageFilter
+from kaltim_desk.core.errors import ConflictError, DomainError, ValidationFailed
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import people
-from kaltim_desk.services.dto import PageFilter
-from kaltim_desk.services.errors import ConflictError, DomainError, ValidationFailed
+from kaltim_desk.services.registry import people
 from tests.factories import make_active_group, make_person, new_nik, person_input
 
 
@@ -142,7 +142,7 @@ def test_page_rows_carry_region_and_group_names(session):
 
 
 def test_a_clerk_can_register_but_not_deactivate(db):
-    from kaltim_desk.services.errors import PermissionDenied
+    from kaltim_desk.core.errors import PermissionDenied
     from tests.conftest import CLERK
 
     with db.session(CLERK) as s:

@@ -16,14 +16,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from kaltim_desk.core.actor import ROLES, SYSTEM_ACTOR, Actor
+from kaltim_desk.core.dto import GroupInput, PageFilter
+from kaltim_desk.core.errors import DomainError, PermissionDenied
+from kaltim_desk.core.permissions import PERMISSIONS, allowed, require
+from kaltim_desk.core.settings import RegistryRules, load_section, save_section
 from kaltim_desk.db import Database
 from kaltim_desk.models.audit import AuditEntry
-from kaltim_desk.services import audit_query, groups, people, regions, users
-from kaltim_desk.services.actor import ROLES, SYSTEM_ACTOR, Actor
-from kaltim_desk.services.dto import GroupInput, PageFilter
-from kaltim_desk.services.errors import DomainError, PermissionDenied
-from kaltim_desk.services.permissions import PERMISSIONS, allowed, require
-from kaltim_desk.services.settings import RegistryRules, load_section, save_section
+from kaltim_desk.services.office import audit_query, users
+from kaltim_desk.services.registry import groups, people, regions
 from tests.factories import VILLAGE, make_person, person_input
 
 
@@ -48,8 +49,8 @@ def world(template_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> A
 
     from argon2 import PasswordHasher
 
-    from kaltim_desk.services import auth, backup
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office import auth, backup
+    from kaltim_desk.services.office.bootstrap import prepare
     from tests.conftest import ON_POSTGRES, pg_test_database
     from tests.factories import make_active_group
 
@@ -114,7 +115,7 @@ PROBES: dict[str, SessionProbe] = {
 
 
 def _input_of(session: Any, person_id: int) -> Any:
-    from kaltim_desk.services.dto import PersonInput
+    from kaltim_desk.core.dto import PersonInput
 
     p = people.get_person(session, person_id)
     return PersonInput(
@@ -124,7 +125,7 @@ def _input_of(session: Any, person_id: int) -> Any:
 
 def _db_probe(action: str, w: World, actor: Actor) -> object:
     """Safety actions whose services take the database (they open their own units of work)."""
-    from kaltim_desk.services import backup, dblock
+    from kaltim_desk.services.office import backup, dblock
 
     try:
         if action == "backup.create":

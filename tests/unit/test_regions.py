@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from kaltim_desk.services import regions
-from kaltim_desk.services.errors import DomainError
+from kaltim_desk.core.errors import DomainError
+from kaltim_desk.services.registry import regions
 
 
 def test_kaltim_has_its_ten_regencies_105_subdistricts_and_1038_villages(session):

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from kaltim_desk.services import schedule
-from kaltim_desk.services.schedule import MonitoringRules, classify, due_schedule
+from kaltim_desk.services.monitoring import schedule
+from kaltim_desk.services.monitoring.schedule import MonitoringRules, classify, due_schedule
 
 RULES = MonitoringRules()  # 3, 6, 12 months; window opens 30 days before; 30 days' grace
 
@@ -104,8 +104,8 @@ def _disbursed_grant(session, *, paid: date, person_id=None, group_id=None, form
 
 
 def test_overdue_lists_per_mentor_and_sub_district(session) -> None:
-    from kaltim_desk.services import visits
-    from kaltim_desk.services.visits import VisitInput
+    from kaltim_desk.services.monitoring import visits
+    from kaltim_desk.services.monitoring.visits import VisitInput
     from tests.factories import make_active_group, make_person
 
     a = make_person(session, name="Ani")
@@ -143,7 +143,7 @@ def test_overdue_lists_per_mentor_and_sub_district(session) -> None:
 
 
 def test_rules_are_an_office_setting(session) -> None:
-    from kaltim_desk.services.settings import save_section
+    from kaltim_desk.core.settings import save_section
 
     save_section(session, MonitoringRules(visit_months=(12, 6), window_before_days=10, grace_days=5))
     rules = schedule.monitoring_rules(session)

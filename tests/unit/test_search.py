@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, insert, select, text, update
 
+from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.models.person import Person
-from kaltim_desk.services import people, search
-from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.services.registry import people, search
 from tests.factories import make_person
 
 
@@ -141,9 +141,9 @@ def test_postgresql_uses_word_start_regexes_the_trigram_index_serves():
 
 
 def test_migration_0007_builds_the_index_over_existing_people_and_drops_it(tmp_path):
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
     from kaltim_desk.db import Database, downgrade, migrate
-    from kaltim_desk.services.actor import SYSTEM_ACTOR
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
     from tests.conftest import ADMIN
 
     db = Database(f"sqlite:///{tmp_path / 's.db'}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kaltim_desk.cli import main
-from kaltim_desk.commands.delivery import SelftestFailed, check_pdf, check_workbook
+from kaltim_desk.commands.selftest import SelftestFailed, check_pdf, check_workbook
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_selftest_uses_the_real_aid_and_excel_features_when_built_in(
 def test_without_those_features_a_plain_page_and_sheet_are_checked_and_said_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kaltim_desk.commands import delivery
+    from kaltim_desk.commands import selftest as delivery
 
     monkeypatch.setattr(delivery, "_feature", lambda module, *names: None)
     out = io.StringIO()

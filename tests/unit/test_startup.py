@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaltim_desk.services import startup
+from kaltim_desk.services.office import startup
 
 
 def _drives(kinds: dict[str, int]):  # type: ignore[no-untyped-def]

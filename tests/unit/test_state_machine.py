@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import text
 
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.dto import PersonInput
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database
 from kaltim_desk.domain.nik import encode_nik
-from kaltim_desk.services import backup, people
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.checks import check_audit_chain
-from kaltim_desk.services.dto import PersonInput
-from kaltim_desk.services.errors import DomainError
+from kaltim_desk.services.office import backup
+from kaltim_desk.services.office.checks import check_audit_chain
+from kaltim_desk.services.registry import people
 from tests.factories import DISTRICT, VILLAGE
 
 pytestmark = pytest.mark.sqlite_only

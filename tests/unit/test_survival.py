@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from kaltim_desk.services import survival, visits
-from kaltim_desk.services.visits import VisitInput
+from kaltim_desk.services.monitoring import survival, visits
+from kaltim_desk.services.monitoring.visits import VisitInput
 from tests.factories import make_active_group, make_person
 
 TODAY = date(2026, 6, 30)

@@ -8,9 +8,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from kaltim_desk.cli import main
-from kaltim_desk.services import visits
-from kaltim_desk.services.actor import SYSTEM_ACTOR
-from kaltim_desk.services.visits import VisitInput
+from kaltim_desk.core.actor import SYSTEM_ACTOR
+from kaltim_desk.services.monitoring import visits
+from kaltim_desk.services.monitoring.visits import VisitInput
 from tests.factories import make_person
 
 

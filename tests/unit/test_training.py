@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaltim_desk.services import attendance, trainings
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.dto import PageFilter
-from kaltim_desk.services.errors import ConflictError, DomainError, PermissionDenied, ValidationFailed
-from kaltim_desk.services.settings import set_raw
-from kaltim_desk.services.training_rules import TrainingRules, compute_completion
-from kaltim_desk.services.trainings import SessionInput, TrainerInput, TrainingInput
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.dto import PageFilter
+from kaltim_desk.core.errors import ConflictError, DomainError, PermissionDenied, ValidationFailed
+from kaltim_desk.core.settings import set_raw
+from kaltim_desk.services.training import attendance, trainings
+from kaltim_desk.services.training.training_rules import TrainingRules, compute_completion
+from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingInput
 from tests.factories import make_active_group, make_person
 
 START = date(2026, 3, 2)

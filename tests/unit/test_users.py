@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
-from kaltim_desk.services import auth, users
-from kaltim_desk.services.actor import Actor
-from kaltim_desk.services.errors import DomainError, PermissionDenied
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import DomainError, PermissionDenied
+from kaltim_desk.services.office import auth, users
 
 
 @pytest.fixture(autouse=True)
@@ -129,8 +129,8 @@ def test_users_commands_list_unlock_and_reset(db: Any, capsys: Any, monkeypatch:
 
 def test_network_mode_command_sets_the_office_choice(db: Any, capsys: Any) -> None:
     from kaltim_desk.cli import main
-    from kaltim_desk.services.settings import load_section
-    from kaltim_desk.services.startup import SafetySettings
+    from kaltim_desk.core.settings import load_section
+    from kaltim_desk.services.office.startup import SafetySettings
 
     db.dispose()
     assert main(["network-mode", "--db", db.url, "--single-user", "on"]) == 0

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kaltim_desk.services import visits
-from kaltim_desk.services.dto import PageFilter
-from kaltim_desk.services.errors import ConflictError, ValidationFailed
-from kaltim_desk.services.visits import VisitInput
+from kaltim_desk.core.dto import PageFilter
+from kaltim_desk.core.errors import ConflictError, ValidationFailed
+from kaltim_desk.services.monitoring import visits
+from kaltim_desk.services.monitoring.visits import VisitInput
 from tests.factories import make_active_group, make_person
 
 
@@ -194,7 +194,7 @@ def test_visit_must_name_a_grant_of_its_recipient(session) -> None:
 
 
 def test_integrity_check_reports_a_missing_photo(session, tmp_path: Path) -> None:
-    from kaltim_desk.services.checks import check_visit_photos, run_checks
+    from kaltim_desk.services.office.checks import check_visit_photos, run_checks
 
     p = make_person(session)
     v = visits.record_visit(session, visit_input(person_id=p.id))
@@ -212,8 +212,8 @@ def test_a_members_visit_opens_the_second_tranche_through_the_aid_service(sessio
     """End to end with the aid feature's own services: tranche 2 is refused until a visit is recorded."""
     from datetime import timedelta
 
-    from kaltim_desk.services import grants, programmes
-    from kaltim_desk.services.errors import DomainError
+    from kaltim_desk.core.errors import DomainError
+    from kaltim_desk.services.aid import grants, programmes
 
     today = date.today()
     paid_1 = today - timedelta(days=80)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from kaltim_desk.core.actor import SYSTEM_ACTOR
 from kaltim_desk.demo import create_demo_office
 from kaltim_desk.models.monitoring import Visit
-from kaltim_desk.services import survival
-from kaltim_desk.services.actor import SYSTEM_ACTOR
+from kaltim_desk.services.monitoring import survival
 
 
 def test_demo_office_has_visits_for_its_disbursed_grants(db) -> None:

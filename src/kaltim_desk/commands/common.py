@@ -13,7 +13,7 @@ def open_db(args: argparse.Namespace, *, must_exist: bool = True, prepare: bool 
     """Open (and migrate) the database given by --db / the environment. A missing SQLite file is an
     error for commands that read, so a typo never silently creates an empty database."""
     from kaltim_desk.cli import CliError
-    from kaltim_desk.services.bootstrap import prepare as prepare_db
+    from kaltim_desk.services.office.bootstrap import prepare as prepare_db
 
     url = database_url(getattr(args, "db", None))
     path = sqlite_path(url)

@@ -71,7 +71,7 @@ def _progress(done: int, total: int, label: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.services.exports import export_report
+    from kaltim_desk.services.excel.exports import export_report
 
     target = out_path(args.out)
     if args.full and not args.password:
@@ -100,7 +100,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import cli_actor
-    from kaltim_desk.services import imports
+    from kaltim_desk.services.excel import imports
 
     path = Path(args.file)
     report = out_path(args.report) if args.report else None
@@ -130,7 +130,7 @@ def run_import(args: argparse.Namespace) -> int:
             imports.write_problem_report(preview, report)
             print(f"Laporan masalah disimpan di {report}.")
         if args.commit:
-            from kaltim_desk.services.backup import backup_before
+            from kaltim_desk.services.office.backup import backup_before
 
             backup_before(db, "impor")  # R6: a verified backup first; if it fails nothing is imported
             result = imports.commit_import(s, preview)
@@ -144,7 +144,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_rollback(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import cli_actor
-    from kaltim_desk.services import imports
+    from kaltim_desk.services.excel import imports
 
     db = open_db(args)
     with db.session(cli_actor()) as s:
@@ -155,7 +155,7 @@ def run_rollback(args: argparse.Namespace) -> int:
 
 def run_consolidate(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.consolidation import consolidate
+    from kaltim_desk.services.excel.consolidation import consolidate
 
     target = out_path(args.out)
     for p in args.inputs:

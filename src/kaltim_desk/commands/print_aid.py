@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from kaltim_desk.commands.printing import PrintKind
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.db import Database
-from kaltim_desk.services.actor import Actor
 
 Progress = Callable[[int, int, str], None]
 
@@ -48,7 +48,7 @@ def print_grant_document(
     from kaltim_desk.documents.handover import render_handover
     from kaltim_desk.documents.letterhead import logo_problem
     from kaltim_desk.documents.receipt import render_receipt
-    from kaltim_desk.services import grants
+    from kaltim_desk.services.aid import grants
 
     with db.session(actor) as s:
         doc: Any
@@ -81,7 +81,7 @@ def print_programme_agreements(
 ) -> list[Path]:
     """All agreements of a programme (approved and later) into one PDF or a folder."""
     from kaltim_desk.documents.batch import render_agreements
-    from kaltim_desk.services import grants, programmes
+    from kaltim_desk.services.aid import grants, programmes
 
     with db.session(actor) as s:
         programmes.get_programme(s, programme_id)  # a clear "not found" for a wrong id

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kaltim_desk.commands.printing import PrintKind
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.db import Database
-from kaltim_desk.services.actor import Actor
 
 Progress = Callable[[int, int, str], None]
 
@@ -43,11 +43,11 @@ def print_certificates_job(
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> PrintOutcome:
+    from kaltim_desk.core.errors import DomainError
     from kaltim_desk.documents.certificate import render_certificates
     from kaltim_desk.documents.certificate_batch import render_per_participant
     from kaltim_desk.documents.letterhead import logo_problem
-    from kaltim_desk.services import certificates
-    from kaltim_desk.services.errors import DomainError
+    from kaltim_desk.services.training import certificates
 
     issued = 0
     if issue_missing:
@@ -144,7 +144,7 @@ def _run_calibration(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
     from kaltim_desk.commands.common import open_db
     from kaltim_desk.documents.certificate import render_calibration
-    from kaltim_desk.services import certificates
+    from kaltim_desk.services.training import certificates
 
     out = Path(args.out)
     if out.suffix.lower() != ".pdf" or not out.parent.exists():

@@ -49,7 +49,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import cli_actor
-    from kaltim_desk.services.checks import run_checks
+    from kaltim_desk.services.office.checks import run_checks
 
     db = open_db(args)
     with db.read_session(cli_actor()) as session:

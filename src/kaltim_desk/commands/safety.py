@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_backup(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.services.backup import create_backup
+    from kaltim_desk.services.office.backup import create_backup
 
     folder = Path(args.to)
     if folder.exists() and not folder.is_dir():
@@ -80,7 +80,7 @@ def run_restore(args: argparse.Namespace) -> int:
     from kaltim_desk.cli import CliError, cli_actor
     from kaltim_desk.config import database_url, sqlite_path
     from kaltim_desk.db import Database
-    from kaltim_desk.services.backup import NOT_SQLITE, restore_database, verify_backup
+    from kaltim_desk.services.office.backup import NOT_SQLITE, restore_database, verify_backup
 
     source = Path(args.backup_file)
     check = verify_backup(source)
@@ -120,7 +120,7 @@ def _ask_password() -> str:
 
 def _user_id(session, username: str) -> int:  # type: ignore[no-untyped-def]
     from kaltim_desk.cli import CliError
-    from kaltim_desk.services.auth import find_user
+    from kaltim_desk.services.office.auth import find_user
 
     user = find_user(session, username)
     if user is None:
@@ -129,7 +129,7 @@ def _user_id(session, username: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def run_users_list(args: argparse.Namespace) -> int:
-    from kaltim_desk.services.users import list_users
+    from kaltim_desk.services.office.users import list_users
 
     db, ctx = _users_session(args)
     with ctx as s:
@@ -143,7 +143,7 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_users_add(args: argparse.Namespace) -> int:
-    from kaltim_desk.services.users import create_user
+    from kaltim_desk.services.office.users import create_user
 
     password = _ask_password()
     db, ctx = _users_session(args)
@@ -155,7 +155,7 @@ def run_users_add(args: argparse.Namespace) -> int:
 
 
 def run_users_reset(args: argparse.Namespace) -> int:
-    from kaltim_desk.services.users import reset_password
+    from kaltim_desk.services.office.users import reset_password
 
     password = _ask_password()
     db, ctx = _users_session(args)
@@ -167,7 +167,7 @@ def run_users_reset(args: argparse.Namespace) -> int:
 
 
 def run_users_unlock(args: argparse.Namespace) -> int:
-    from kaltim_desk.services.users import unlock_user
+    from kaltim_desk.services.office.users import unlock_user
 
     db, ctx = _users_session(args)
     with ctx as s:
@@ -181,8 +181,8 @@ def run_network_mode(args: argparse.Namespace) -> int:
     import dataclasses
 
     from kaltim_desk.cli import cli_actor
-    from kaltim_desk.services.settings import load_section, save_section
-    from kaltim_desk.services.startup import SafetySettings
+    from kaltim_desk.core.settings import load_section, save_section
+    from kaltim_desk.services.office.startup import SafetySettings
 
     db = open_db(args)
     with db.session(cli_actor()) as s:

@@ -13,10 +13,10 @@ from random import Random
 
 from sqlalchemy.orm import Session
 
+from kaltim_desk.core import audit
+from kaltim_desk.core.actor import SYSTEM_ACTOR
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database
-from kaltim_desk.services import audit
-from kaltim_desk.services.actor import SYSTEM_ACTOR
-from kaltim_desk.services.errors import DomainError
 
 Progress = Callable[[int, int, str], None]
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from kaltim_desk.models.group import GroupMember
-from kaltim_desk.services import aid_rules as R
-from kaltim_desk.services import grants, programmes
+from kaltim_desk.services.aid import aid_rules as R
+from kaltim_desk.services.aid import grants, programmes
 
 if TYPE_CHECKING:
     from kaltim_desk.demo import DemoContext

@@ -18,7 +18,7 @@ from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.monitoring import VISIT_TOPICS, Visit
 from kaltim_desk.models.person import Person
-from kaltim_desk.services.schedule import MonitoringRules, disbursements, due_schedule
+from kaltim_desk.services.monitoring.schedule import MonitoringRules, disbursements, due_schedule
 
 if TYPE_CHECKING:
     from random import Random

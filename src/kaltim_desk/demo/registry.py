@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 
+from kaltim_desk.core.dto import BUSINESS_TYPES, VULNERABILITY_CATEGORIES
+from kaltim_desk.core.settings import OfficeProfile, set_raw
 from kaltim_desk.demo.names import BANKS, BIRTH_PLACES, FIRST_NAMES, GROUP_NAMES, LAST_NAMES, STREETS
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
-from kaltim_desk.services.dto import BUSINESS_TYPES, VULNERABILITY_CATEGORIES
-from kaltim_desk.services.settings import OfficeProfile, set_raw
 
 if TYPE_CHECKING:
     from kaltim_desk.demo import DemoContext
@@ -51,7 +51,7 @@ def _nik(district6: str, born: date, serial: int) -> str:
 
 
 def populate(ctx: DemoContext) -> None:
-    from kaltim_desk.services import search
+    from kaltim_desk.services.registry import search
 
     # Inserting 100,000 people: the name index is filled in one statement at the end (4x faster).
     with search.bulk_indexing(ctx.session):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from kaltim_desk.services import attendance, certificates, trainings
-from kaltim_desk.services.trainings import SessionInput, TrainerInput, TrainingInput
+from kaltim_desk.services.training import attendance, certificates, trainings
+from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingInput
 
 if TYPE_CHECKING:
     from kaltim_desk.demo import DemoContext

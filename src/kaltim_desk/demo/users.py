@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kaltim_desk.services import users
+from kaltim_desk.services.office import users
 
 if TYPE_CHECKING:
     from kaltim_desk.demo import DemoContext
@@ -22,7 +22,7 @@ DEMO_ACCOUNTS = (
 
 def populate(ctx: DemoContext) -> None:
     """Create the demo accounts that do not exist yet (an admin made on first start is kept)."""
-    from kaltim_desk.services.auth import find_user
+    from kaltim_desk.services.office.auth import find_user
 
     for username, display, role, password in sorted(DEMO_ACCOUNTS, key=lambda a: a[2] != "admin"):
         if find_user(ctx.session, username) is None:

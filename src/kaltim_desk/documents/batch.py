@@ -15,10 +15,10 @@ from typing import Any
 
 from reportlab.platypus import Flowable, PageBreak
 
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.documents.agreement import agreement_story, render_agreement
 from kaltim_desk.documents.styles import write_pdf
 from kaltim_desk.documents.templates import load_template
-from kaltim_desk.services.errors import DomainError
 
 Progress = Callable[[int, int, str], None]
 

@@ -15,7 +15,7 @@ from kaltim_desk.documents.certificate import (
     new_canvas,
 )
 from kaltim_desk.fileio import atomic_path
-from kaltim_desk.services.certificates import CertificateDoc, CertificateTemplate
+from kaltim_desk.services.training.certificates import CertificateDoc, CertificateTemplate
 
 
 def file_name(doc: CertificateDoc) -> str:

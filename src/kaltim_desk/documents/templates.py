@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kaltim_desk.config import config_dir, resource
-from kaltim_desk.services.errors import DomainError
+from kaltim_desk.core.errors import DomainError
 
 TEMPLATE_NAMES = ("agreement", "handover", "receipt", "group_summary")
 REQUIRED = {

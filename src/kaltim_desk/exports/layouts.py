@@ -1,7 +1,7 @@
 """Every sheet layout of the upward-reporting workbooks, declared in ONE place.
 
 A province template change (a renamed header, another column, a different width or number format) is an
-edit of this file only: the writer (`workbook.py`), the services that fill the rows (`services/exports.py`)
+edit of this file only: the writer (`workbook.py`), the services that fill the rows (`services/excel/exports.py`)
 and the importer's header synonyms read the layouts from here. A column's `key` names the value in the row
 dicts the service produces; `kind` decides the cell type and number format:
 

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.exports.layouts import META_SHEET, SheetLayout
 from kaltim_desk.exports.metadata import RowHasher, meta_rows
 from kaltim_desk.exports.xlsx_stream import NUMBER, PLAIN, TEXT, SheetStream, Style, XlsxStream, column_letter
 from kaltim_desk.fileio import atomic_path
-from kaltim_desk.services.errors import DomainError
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]

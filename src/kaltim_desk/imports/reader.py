@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kaltim_desk.services.errors import DomainError
+from kaltim_desk.core.errors import DomainError
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 5_000

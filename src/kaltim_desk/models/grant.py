@@ -4,7 +4,7 @@ history of every status change.
 Money is whole rupiah in `BigInteger` columns. The schema holds the invariants a row can hold on its own
 (exactly one recipient, known statuses and forms, positive quantities, one tranche per sequence number);
 the rules that span rows (ceilings, one grant per person per programme, the gates of the status flow)
-live in `services/grants.py` and `services/aid_rules.py`.
+live in `services/aid/grants.py` and `services/aid/aid_rules.py`.
 """
 
 from __future__ import annotations

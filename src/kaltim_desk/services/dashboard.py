@@ -15,16 +15,16 @@ from typing import Any
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
+from kaltim_desk.core.permissions import require
 from kaltim_desk.models.grant import GRANT_STATUSES, Grant
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.monitoring import Visit
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
-from kaltim_desk.services import schedule, survival
-from kaltim_desk.services.people import region_names
-from kaltim_desk.services.permissions import require
-from kaltim_desk.services.schedule import OverdueCount
-from kaltim_desk.services.survival import SurvivalRow
+from kaltim_desk.services.monitoring import schedule, survival
+from kaltim_desk.services.monitoring.schedule import OverdueCount
+from kaltim_desk.services.monitoring.survival import SurvivalRow
+from kaltim_desk.services.registry.people import region_names
 
 # Aid that the office has committed to (approved or further along); proposals and refusals are not aid.
 COMMITTED_STATUSES = (

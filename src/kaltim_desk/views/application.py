@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.config import database_url
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.db import Database
 from kaltim_desk.i18n import _, set_language
-from kaltim_desk.services.actor import Actor
 from kaltim_desk.tasks import ThreadPoolTaskRunner
 from kaltim_desk.user_settings import UserSettings
 from kaltim_desk.views.prompts import Prompts, QtPrompts, describe_error
@@ -83,7 +83,7 @@ def login(ctx: AppContext) -> Actor | None:
 
 
 def run_gui(db_arg: str | None = None) -> int:
-    from kaltim_desk.services.bootstrap import prepare
+    from kaltim_desk.services.office.bootstrap import prepare
     from kaltim_desk.views.main_window import MainWindow
 
     settings = UserSettings.load()

@@ -58,8 +58,8 @@ def describe_error(exc: BaseException) -> str:
     from sqlalchemy.exc import OperationalError
 
     from kaltim_desk import dialect
+    from kaltim_desk.core.errors import DomainError
     from kaltim_desk.logs import log_path
-    from kaltim_desk.services.errors import DomainError
 
     if isinstance(exc, DomainError):
         return exc.message

@@ -2,7 +2,7 @@
 to change or remove audit rows (insert-only audit trail, RELIABILITY R19).
 
 On SQLite two triggers RAISE on UPDATE and DELETE of `audit_log`; on PostgreSQL one trigger function
-does the same. The chain of hashes (services/audit.py) still detects a row changed by someone who drops
+does the same. The chain of hashes (core/audit.py) still detects a row changed by someone who drops
 the triggers first; the triggers make an accidental or casual change impossible.
 
 Revision ID: 0002_safety

@@ -2,12 +2,12 @@
 
 SQLite: `person_fts` becomes a contentless FTS5 table whose rowid is `search.name_key(name, id)` (the
 first six characters of the name above the person id), so that a name search sorted by name reads its
-first page in index order instead of sorting every match (services/search.py). The old table and its
+first page in index order instead of sorting every match (services/registry/search.py). The old table and its
 triggers are dropped and the index is built again from `person` (about 30 s for 1,000,000 people, once;
 the app backs the database up before every migration). PostgreSQL: nothing changes (pg_trgm).
 
 Both backends: `ix_person_nik_name` (nik, name, is_active), so that a NIK prefix sorted by name finds
-its page's ids in that index alone (services/people.py).
+its page's ids in that index alone (services/registry/people.py).
 
 Downgrade puts back 0008's index (external content, rowid = person id), as written below: older code
 reads the rowid as the person id.
@@ -27,7 +27,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from kaltim_desk.services import search
+    from kaltim_desk.services.registry import search
 
     op.create_index("ix_person_nik_name", "person", ["nik", "name", "is_active"])
     bind = op.get_bind()
@@ -53,7 +53,7 @@ _OLD_SHAPE = (
 
 
 def downgrade() -> None:
-    from kaltim_desk.services import search
+    from kaltim_desk.services.registry import search
 
     op.drop_index("ix_person_nik_name", table_name="person")
     bind = op.get_bind()

@@ -38,7 +38,7 @@ def qt_licence_text() -> str:
 class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         from kaltim_desk.documents import fonts
-        from kaltim_desk.services import regions
+        from kaltim_desk.services.registry import regions
 
         super().__init__(parent)
         self.setObjectName("about_dialog")

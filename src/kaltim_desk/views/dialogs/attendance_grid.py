@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
-from kaltim_desk.services import attendance, certificates, groups, people, trainings
-from kaltim_desk.services.attendance import AttendanceGrid, ParticipantRow
-from kaltim_desk.services.dto import PageFilter
-from kaltim_desk.services.training_rules import Completion, compute_completion
+from kaltim_desk.services.registry import groups, people
+from kaltim_desk.services.training import attendance, certificates, trainings
+from kaltim_desk.services.training.attendance import AttendanceGrid, ParticipantRow
+from kaltim_desk.services.training.training_rules import Completion, compute_completion
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.messages import error_label
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
-from kaltim_desk.services import backup
+from kaltim_desk.services.office import backup
 from kaltim_desk.views.prompts import describe_error
 
 REASON_LABELS = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.i18n import _
-from kaltim_desk.services import users
-from kaltim_desk.services.actor import Actor
+from kaltim_desk.services.office import users
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
 from kaltim_desk.views.widgets.messages import error_label

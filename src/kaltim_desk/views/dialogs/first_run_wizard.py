@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.config import resource
+from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.numbering import NumberTemplates
+from kaltim_desk.core.settings import OfficeProfile, get_raw, load_section, save_section
 from kaltim_desk.i18n import _
-from kaltim_desk.services import users
-from kaltim_desk.services.errors import DomainError
-from kaltim_desk.services.numbering import NumberTemplates
-from kaltim_desk.services.settings import OfficeProfile, get_raw, load_section, save_section
+from kaltim_desk.services.office import users
 from kaltim_desk.views.dialogs.office_forms import ERROR_STYLE, NumberingForm, OfficeForm, SignatoriesForm
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
@@ -44,7 +44,7 @@ DEMO_PEOPLE = 300
 
 def needs_setup(ctx: AppContext) -> bool:
     """First start: no people yet and no office profile saved (a demo office saves one too)."""
-    from kaltim_desk.services.bootstrap import is_empty
+    from kaltim_desk.services.office.bootstrap import is_empty
 
     if not is_empty(ctx.db):
         return False

@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.i18n import _
-from kaltim_desk.services import aid_rules as R
-from kaltim_desk.services import grants, groups, people, programmes
-from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.services.aid import aid_rules as R
+from kaltim_desk.services.aid import grants, programmes
+from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.messages import error_label
 

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.dto import BUSINESS_TYPES, GroupDTO, GroupInput, PageFilter
+from kaltim_desk.core.errors import DomainError, ValidationFailed
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
-from kaltim_desk.services import groups, people
-from kaltim_desk.services.dto import BUSINESS_TYPES, GroupDTO, GroupInput, PageFilter
-from kaltim_desk.services.errors import DomainError, ValidationFailed
+from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.messages import error_label
 from kaltim_desk.views.widgets.region_filter import RegionPicker

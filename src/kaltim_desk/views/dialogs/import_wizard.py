@@ -34,7 +34,7 @@ from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
-from kaltim_desk.services import imports
+from kaltim_desk.services.excel import imports
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
 
@@ -431,7 +431,7 @@ class ImportWizard(QDialog):
         preview, ctx = self.preview, self.ctx
 
         def work(_state: Any) -> Any:
-            from kaltim_desk.services.backup import backup_before
+            from kaltim_desk.services.office.backup import backup_before
 
             backup_before(ctx.db, "impor")  # R6: a verified backup first; if it fails nothing is imported
             with ctx.db.session(ctx.actor) as s:

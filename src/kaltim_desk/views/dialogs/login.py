@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.i18n import _
-from kaltim_desk.services import auth, users
-from kaltim_desk.services.actor import Actor
+from kaltim_desk.services.office import auth, users
 from kaltim_desk.views.prompts import Prompts, describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
 from kaltim_desk.views.widgets.messages import error_label
@@ -250,8 +250,8 @@ def install_idle_lock(ctx: AppContext, window: QWidget, minutes: float | None = 
     if minutes is None:
         minutes = float(ctx.user_settings.idle_lock_minutes or 0)
         try:
-            from kaltim_desk.services.settings import load_section
-            from kaltim_desk.services.startup import SafetySettings
+            from kaltim_desk.core.settings import load_section
+            from kaltim_desk.services.office.startup import SafetySettings
 
             with ctx.read() as s:
                 minutes = float(load_section(s, SafetySettings).idle_lock_minutes or minutes)
@@ -276,7 +276,7 @@ def check_before_open(url: str, prompts: Prompts) -> tuple[bool, bool]:
     a network or synced location opens read-only unless the office chose single-user mode (checked
     after opening). Returns (go on, remote location)."""
     from kaltim_desk.config import sqlite_path
-    from kaltim_desk.services import startup
+    from kaltim_desk.services.office import startup
 
     path = sqlite_path(url)
     if path is None:
@@ -323,8 +323,8 @@ def check_before_open(url: str, prompts: Prompts) -> tuple[bool, bool]:
 def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
     """After login: network refusal, the one-writer lock (with heartbeat), the daily backup, idle lock."""
     from kaltim_desk import dialect
-    from kaltim_desk.services import backup, dblock, startup
-    from kaltim_desk.services.settings import load_section
+    from kaltim_desk.core.settings import load_section
+    from kaltim_desk.services.office import backup, dblock, startup
 
     read_only = False
     if remote and ctx.db.path is not None:
@@ -401,7 +401,7 @@ def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
 def verify_audit_chain(ctx: AppContext, window: QWidget | None) -> None:
     """R19: the audit chain is verified at every start, in the background; a break is shown to whoever
     is logged in (and logged), so tampering is noticed even if nobody opens the Audit page."""
-    from kaltim_desk.services.checks import check_audit_chain
+    from kaltim_desk.services.office.checks import check_audit_chain
 
     def work(_state: Any) -> Any:
         with ctx.read() as s:
@@ -432,6 +432,6 @@ def stop_guards(ctx: AppContext) -> None:
 
 
 def backups_folder(ctx: AppContext) -> Path | None:
-    from kaltim_desk.services.backup import default_backup_dir
+    from kaltim_desk.services.office.backup import default_backup_dir
 
     return default_backup_dir(ctx.db.path) if ctx.db.path else None

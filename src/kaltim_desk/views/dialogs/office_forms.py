@@ -31,15 +31,15 @@ from PySide6.QtWidgets import (
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.config import data_dir
+from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.numbering import NumberTemplates, render
+from kaltim_desk.core.settings import OfficeProfile, RegistryRules
 from kaltim_desk.domain.nik import check_nip
 from kaltim_desk.i18n import _
-from kaltim_desk.services import regions
-from kaltim_desk.services.aid_rules import AidRules
-from kaltim_desk.services.errors import DomainError
-from kaltim_desk.services.numbering import NumberTemplates, render
-from kaltim_desk.services.schedule import MonitoringRules
-from kaltim_desk.services.settings import OfficeProfile, RegistryRules
-from kaltim_desk.services.startup import SafetySettings
+from kaltim_desk.services.aid.aid_rules import AidRules
+from kaltim_desk.services.monitoring.schedule import MonitoringRules
+from kaltim_desk.services.office.startup import SafetySettings
+from kaltim_desk.services.registry import regions
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
 
 HINT_STYLE = "color: #37474f;"

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.dto import BUSINESS_TYPES, PersonDTO, PersonInput
+from kaltim_desk.core.errors import DomainError, ValidationFailed
 from kaltim_desk.domain.dates import DateParseError, format_date_id, parse_date_flexible
 from kaltim_desk.domain.nik import check_nik
 from kaltim_desk.i18n import _
-from kaltim_desk.services import people, regions
-from kaltim_desk.services.dto import BUSINESS_TYPES, PersonDTO, PersonInput
-from kaltim_desk.services.errors import DomainError, ValidationFailed
+from kaltim_desk.services.registry import people, regions
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
 from kaltim_desk.views.widgets.region_filter import RegionPicker

@@ -20,8 +20,8 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.i18n import _
 from kaltim_desk.models.grant import FUNDING_SOURCES
-from kaltim_desk.services import programmes
-from kaltim_desk.services.aid_rules import form_labels
+from kaltim_desk.services.aid import programmes
+from kaltim_desk.services.aid.aid_rules import form_labels
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.messages import error_label
 

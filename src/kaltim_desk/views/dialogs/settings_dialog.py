@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.numbering import NumberTemplates
+from kaltim_desk.core.settings import OfficeProfile, RegistryRules, load_section, save_section
 from kaltim_desk.i18n import LANGUAGES, _
-from kaltim_desk.services.aid_rules import AidRules
-from kaltim_desk.services.numbering import NumberTemplates
-from kaltim_desk.services.schedule import MonitoringRules
-from kaltim_desk.services.settings import OfficeProfile, RegistryRules, load_section, save_section
-from kaltim_desk.services.startup import SafetySettings
+from kaltim_desk.services.aid.aid_rules import AidRules
+from kaltim_desk.services.monitoring.schedule import MonitoringRules
+from kaltim_desk.services.office.startup import SafetySettings
 from kaltim_desk.views.dialogs.office_forms import (
     NumberingForm,
     OfficeForm,

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.i18n import _
-from kaltim_desk.services import trainings
-from kaltim_desk.services.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
+from kaltim_desk.services.training import trainings
+from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.messages import error_label
 
@@ -208,7 +208,7 @@ class TrainingEditor(QDialog):
 
     def collect(self) -> TrainingInput:
         """The form as a TrainingInput; a date or JP the service can not read raises DomainError."""
-        from kaltim_desk.services.errors import DomainError
+        from kaltim_desk.core.errors import DomainError
 
         topics = [v for v, box in self.topic_boxes.items() if box.isChecked()]
         topics += [x.strip() for x in self.other_topic.text().split(";") if x.strip()]
@@ -270,9 +270,9 @@ class TrainingSettingsDialog(QDialog):
     template and signatory. The verification secret is never shown."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        from kaltim_desk.services import certificates
-        from kaltim_desk.services.settings import office_profile
-        from kaltim_desk.services.training_rules import training_rules
+        from kaltim_desk.core.settings import office_profile
+        from kaltim_desk.services.training import certificates
+        from kaltim_desk.services.training.training_rules import training_rules
 
         super().__init__(parent)
         self.ctx = ctx
@@ -342,9 +342,9 @@ class TrainingSettingsDialog(QDialog):
             self.template_path.setText(str(path))
 
     def save(self) -> None:
-        from kaltim_desk.services import certificates
-        from kaltim_desk.services.settings import save_section
-        from kaltim_desk.services.training_rules import TrainingRules
+        from kaltim_desk.core.settings import save_section
+        from kaltim_desk.services.training import certificates
+        from kaltim_desk.services.training.training_rules import TrainingRules
 
         rules = TrainingRules(
             min_attendance_percent=self.min_percent.value(),

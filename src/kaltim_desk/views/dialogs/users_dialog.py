@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.actor import ROLES
 from kaltim_desk.i18n import _
-from kaltim_desk.services import users
-from kaltim_desk.services.actor import ROLES
+from kaltim_desk.services.office import users
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
 

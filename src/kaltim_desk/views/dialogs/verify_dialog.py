@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButt
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
-from kaltim_desk.services import certificates
-from kaltim_desk.services.certificates import VerifyResult
+from kaltim_desk.services.training import certificates
+from kaltim_desk.services.training.certificates import VerifyResult
 from kaltim_desk.views.prompts import describe_error
 
 COLORS = {"valid": "#1b7f2a", "revoked": "#b00020", "invalid": "#b00020", "unknown": "#8a5a00"}

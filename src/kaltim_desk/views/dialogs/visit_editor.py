@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.errors import DomainError, ValidationFailed
 from kaltim_desk.domain.money import MoneyError, format_number, parse_rupiah
 from kaltim_desk.i18n import _
-from kaltim_desk.services import visits
-from kaltim_desk.services.errors import DomainError, ValidationFailed
-from kaltim_desk.services.visits import RecipientOption, VisitDTO, VisitInput
+from kaltim_desk.services.monitoring import visits
+from kaltim_desk.services.monitoring.visits import RecipientOption, VisitDTO, VisitInput
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
 

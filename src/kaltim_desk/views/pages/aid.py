@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressDialog
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.i18n import _
-from kaltim_desk.services import aid_rules as R
-from kaltim_desk.services import grants, programmes
-from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.services.aid import aid_rules as R
+from kaltim_desk.services.aid import grants, programmes
 from kaltim_desk.views.dialogs.grant_editor import GrantEditor
 from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
 from kaltim_desk.views.pages.table_page import TablePage

@@ -9,9 +9,9 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.i18n import _
-from kaltim_desk.services import audit_query
-from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.services.office import audit_query
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import Column, SessionSource

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
-from kaltim_desk.consolidation import ConsolidationResult, consolidate
 from kaltim_desk.i18n import _
+from kaltim_desk.services.excel.consolidation import ConsolidationResult, consolidate
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
 

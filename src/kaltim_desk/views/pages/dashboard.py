@@ -41,7 +41,7 @@ from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_number, format_rupiah
 from kaltim_desk.i18n import _
 from kaltim_desk.services.dashboard import Amount, DashboardData, dashboard_data
-from kaltim_desk.services.survival import SurvivalRow
+from kaltim_desk.services.monitoring.survival import SurvivalRow
 from kaltim_desk.views.prompts import describe_error
 
 PALETTE = ("#1f5f8b", "#e07b39", "#3a9a5b", "#b5446e", "#7a5cb8", "#8c7a2b", "#2aa6b3", "#c23b3b")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
-from kaltim_desk.services import groups
+from kaltim_desk.services.registry import groups
 from kaltim_desk.views.dialogs.group_editor import GroupEditor, status_labels
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.i18n import _
-from kaltim_desk.services import schedule, visits
-from kaltim_desk.services.schedule import ScheduledVisit
-from kaltim_desk.services.visits import RecipientOption
+from kaltim_desk.services.monitoring import schedule, visits
+from kaltim_desk.services.monitoring.schedule import ScheduledVisit
+from kaltim_desk.services.monitoring.visits import RecipientOption
 from kaltim_desk.views.dialogs.visit_editor import VisitEditor, status_labels
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error

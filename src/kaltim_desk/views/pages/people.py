@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog
 from kaltim_desk.app import AppContext
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
-from kaltim_desk.services import people
+from kaltim_desk.services.registry import people
 from kaltim_desk.views.dialogs.person_form import PersonForm
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error

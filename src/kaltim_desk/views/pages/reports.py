@@ -29,7 +29,7 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.exports.layouts import REPORT_TITLES
 from kaltim_desk.exports.workbook import ExportCancelled
 from kaltim_desk.i18n import _
-from kaltim_desk.services import exports, imports
+from kaltim_desk.services.excel import exports, imports
 from kaltim_desk.tasks import TaskCancelled, TaskState
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.i18n import _
-from kaltim_desk.services.dto import PageFilter
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import Column, PagedTableModel, RowSource
 from kaltim_desk.views.widgets.region_filter import RegionPicker

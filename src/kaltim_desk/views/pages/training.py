@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
-from kaltim_desk.services import certificates, trainings
+from kaltim_desk.services.training import certificates, trainings
 from kaltim_desk.views.dialogs.attendance_grid import AttendanceDialog
 from kaltim_desk.views.dialogs.training_editor import TrainingEditor, TrainingSettingsDialog, status_labels
 from kaltim_desk.views.dialogs.verify_dialog import VerifyDialog

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from kaltim_desk.services.dto import PageFilter
+from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex

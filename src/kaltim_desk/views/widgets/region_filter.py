@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
-from kaltim_desk.services import regions
+from kaltim_desk.services.registry import regions
 
 
 class RegionPicker(QWidget):

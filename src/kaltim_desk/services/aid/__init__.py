@@ -1,0 +1,1 @@
+"""The aid feature: programmes, grants and their status flow, and the rules of that flow."""

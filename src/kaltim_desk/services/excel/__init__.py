@@ -1,0 +1,1 @@
+"""The Excel feature: importing clerks' spreadsheets, upward-reporting exports, province consolidation."""

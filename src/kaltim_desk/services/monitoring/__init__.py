@@ -1,0 +1,1 @@
+"""The monitoring feature: mentoring visits, the visit schedule and business survival."""

@@ -1,0 +1,488 @@
+"""Verified, rotated backups of the SQLite database (RELIABILITY R6, R7).
+
+A backup is made with SQLite's online backup API (`sqlite3.Connection.backup`), never a file copy of a
+live database: the copy is one consistent snapshot even while another connection writes. It is written
+to a hidden temporary name, switched to a single-file journal mode, checked with `PRAGMA
+integrity_check`, flushed to disk and only then renamed to its final name. A backup killed half-way
+therefore leaves at most a `.part` file, which no listing treats as a backup and the next run removes.
+
+Automatic backups go to `backups/` beside the database and are rotated (grandfather-father-son: the
+newest of each of the last 12 days, 10 weeks and 9 months, plus the 5 newest). They are taken before
+every migration (registered in `db.before_migration_hooks` when this module is imported), before every
+import (`backup_before(db, "impor")`), and once a day at start (`daily_backup_if_due`).
+
+Restore verifies the chosen file first (integrity, a Kaltim Desk schema, an unbroken audit chain), keeps
+a backup of the current database, and then copies the verified pages into the live database through
+the same backup API, so the WAL and the -shm file stay consistent and an interrupted restore leaves the
+old database as it was.
+
+PostgreSQL databases are backed up with the server's own tools (`pg_dump`); see docs/SECURITY.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from kaltim_desk import db as dbmod
+from kaltim_desk.config import sqlite_path
+from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.errors import DomainError, PermissionDenied
+from kaltim_desk.core.permissions import allowed
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]
+
+BACKUP_DIR_NAME = "backups"
+SUFFIX = ".db"
+PART_SUFFIX = ".part"
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_LAST = 12, 10, 9, 5
+REASONS = ("manual", "harian", "migrasi", "impor", "sebelum-pulih", "uji")
+_NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<seq>\d+))?-(?P<reason>[a-z-]+)\.db$")
+
+NOT_SQLITE = (
+    "Cadangan dari aplikasi hanya untuk basis data SQLite. Basis data ini ada di server PostgreSQL: "
+    "cadangkan dengan pg_dump di server (lihat docs/SECURITY.md), misalnya "
+    "`pg_dump -Fc -f kaltim-desk.dump NAMA_DB`, dan pulihkan dengan pg_restore."
+)
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: datetime  # local time of the backup, from its name
+    reason: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    message: str  # Indonesian, for the person choosing a file
+
+
+def _now() -> datetime:
+    return datetime.now()
+
+
+def default_backup_dir(database: Path) -> Path:
+    return database.parent / BACKUP_DIR_NAME
+
+
+def _db_file(target: object) -> Path:
+    """The SQLite file behind a Database, an Engine, a URL or a path; refuses other backends."""
+    url = None
+    if isinstance(target, dbmod.Database):
+        url = target.url
+    elif isinstance(target, Engine):
+        url = target.url.render_as_string(hide_password=False)
+    elif isinstance(target, str) and "://" in target:
+        url = target
+    if url is not None:
+        path = sqlite_path(url)
+        if path is None:
+            raise DomainError("backup_not_sqlite", NOT_SQLITE)
+        return path
+    return Path(str(target))
+
+
+def parse_name(path: Path) -> BackupInfo | None:
+    m = _NAME_RE.match(path.name)
+    if not m:
+        return None
+    try:
+        created = datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S")
+        size = path.stat().st_size
+    except (ValueError, OSError):
+        return None
+    return BackupInfo(path, created, m["reason"], size)
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Finished backups in `folder`, newest first (temporary `.part` files are never listed)."""
+    if not folder.is_dir():
+        return []
+    found = [info for p in folder.iterdir() if p.is_file() and (info := parse_name(p)) is not None]
+    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
+
+
+def sqlite_uri(path: Path, query: str = "") -> str:
+    """A `file:` URI for `path` that SQLite reads the same on Windows (C:/...) and POSIX, with `?`, `#`
+    and spaces in folder names escaped."""
+    from urllib.parse import quote
+
+    posix = Path(path).resolve().as_posix()
+    if not posix.startswith("/"):
+        posix = "/" + posix
+    return "file:" + quote(posix) + (f"?{query}" if query else "")
+
+
+def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True, timeout=dbmod.BUSY_TIMEOUT_MS / 1000)
+    else:
+        conn = sqlite3.connect(str(path), timeout=dbmod.BUSY_TIMEOUT_MS / 1000)
+    conn.isolation_level = None
+    return conn
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+    if os.name != "nt":  # make the rename durable too
+        with contextlib.suppress(OSError):
+            fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+def _integrity(conn: sqlite3.Connection, quick: bool = False) -> tuple[bool, str]:
+    try:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
+    except sqlite3.DatabaseError as exc:
+        return False, str(exc)
+    return rows == ["ok"], "; ".join(map(str, rows[:3]))
+
+
+def backup_to_file(
+    source: object,
+    target: Path,
+    *,
+    progress: Progress | None = None,
+    pages: int = -1,
+) -> Path:
+    """Copy the database `source` into the file `target` (which must not exist), verified, atomically."""
+    src_path = _db_file(source)
+    if not src_path.exists():
+        raise DomainError("backup_no_source", f"Basis data tidak ditemukan: {src_path}")
+    target = Path(target)
+    if target.exists():
+        raise DomainError("backup_exists", f"Berkas cadangan sudah ada: {target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}{PART_SUFFIX}")
+    with contextlib.suppress(OSError):
+        tmp.unlink()
+    try:
+        src = _connect(src_path)
+        try:
+            dst = sqlite3.connect(str(tmp))
+            try:
+
+                def step(status: int, remaining: int, total: int) -> None:
+                    if progress:
+                        progress(total - remaining, total)
+
+                src.backup(dst, pages=pages, progress=step if progress else None)
+                # One self-contained file: no -wal beside the copy.
+                dst.execute("PRAGMA journal_mode=DELETE")
+                ok, detail = _integrity(dst)
+                if not ok:
+                    raise DomainError(
+                        "backup_verify_failed",
+                        f"Salinan cadangan tidak lolos pemeriksaan keutuhan ({detail}); cadangan dibatalkan.",
+                    )
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        _fsync(tmp)
+        os.replace(tmp, target)
+    except sqlite3.DatabaseError as exc:
+        raise _as_domain_error(exc) from exc
+    except OSError as exc:
+        raise DomainError(
+            "backup_io", f"Cadangan gagal ditulis ke {target.parent}: {exc.strerror or exc}"
+        ) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return target
+
+
+def _as_domain_error(exc: sqlite3.DatabaseError) -> DomainError:
+    text = str(exc)
+    if "full" in text or "disk" in text:
+        return DomainError(
+            "backup_disk_full", "Penyimpanan penuh: cadangan tidak dapat dibuat. Kosongkan ruang disk."
+        )
+    if "not a database" in text or "malformed" in text:
+        return DomainError(
+            "backup_source_damaged", f"Basis data sumber rusak dan tidak dapat dicadangkan ({text})."
+        )
+    return DomainError("backup_failed", f"Cadangan gagal: {text}")
+
+
+def _stale_parts(folder: Path) -> Iterable[Path]:
+    if folder.is_dir():
+        yield from (p for p in folder.iterdir() if p.name.startswith(".") and PART_SUFFIX in p.name)
+
+
+def make_backup(
+    source: object,
+    folder: Path | None = None,
+    *,
+    reason: str = "manual",
+    clock: Clock = _now,
+    progress: Progress | None = None,
+    rotate_after: bool | None = None,
+) -> BackupInfo:
+    """A verified backup of `source` into `folder` (default: `backups/` beside the database), named by
+    time and reason. Automatic folders are rotated afterwards (default: when `folder` was not given)."""
+    src_path = _db_file(source)
+    auto = folder is None
+    folder = Path(folder) if folder is not None else default_backup_dir(src_path)
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in _stale_parts(folder):  # left by a backup that was killed (not one still running)
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < clock().timestamp() - 3600:
+                stale.unlink()
+    now = clock()
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    stem = src_path.stem
+    target = folder / f"{stem}-{stamp}-{reason}{SUFFIX}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{stem}-{stamp}-{n}-{reason}{SUFFIX}"
+    backup_to_file(src_path, target, progress=progress)
+    info = BackupInfo(target, now.replace(microsecond=0), reason, target.stat().st_size)
+    if rotate_after if rotate_after is not None else auto:
+        rotate(folder, stem=stem)
+    log.info("backup %s (%s) written", target, reason)
+    return info
+
+
+def create_backup(
+    db: dbmod.Database, actor: Actor, folder: Path, *, clock: Clock = _now, progress: Progress | None = None
+) -> BackupInfo:
+    """A backup asked for by a person (to a folder or USB drive): needs `backup.create`, is audited."""
+    if not allowed(actor.role, "backup.create"):
+        raise PermissionDenied(actor.role, "backup.create")
+    if not db.is_sqlite:
+        raise DomainError("backup_not_sqlite", NOT_SQLITE)
+    info = make_backup(db, folder, reason="manual", clock=clock, progress=progress, rotate_after=False)
+    from kaltim_desk.core import audit
+
+    with db.session(actor) as s:
+        audit.record(s, "backup.create", "database", None, file=info.path.name, folder=str(folder))
+    return info
+
+
+def backup_before(db: dbmod.Database, reason: str) -> BackupInfo | None:
+    """A verified, rotated backup before a risky change (`reason`: "impor", "migrasi", ...). Call it
+    before an import commits. Raises DomainError (nothing should then be changed) if the backup fails.
+    Returns None for a PostgreSQL database, which the server's own backups (pg_dump) protect."""
+    if not db.is_sqlite:
+        log.info("no application backup before %s: not SQLite", reason)
+        return None
+    if db.path is None or not db.path.exists():
+        return None
+    try:
+        return make_backup(db, reason=reason)
+    except DomainError as exc:
+        raise DomainError(
+            "backup_before_failed",
+            f"Cadangan sebelum {reason} gagal, jadi {reason} dibatalkan dan tidak ada yang berubah. {exc.message}",
+        ) from exc
+
+
+def daily_backup_if_due(db: dbmod.Database, *, clock: Clock = _now) -> BackupInfo | None:
+    """Once a day at start: a backup unless one was already made today."""
+    if not db.is_sqlite or db.path is None or not db.path.exists():
+        return None
+    folder = default_backup_dir(db.path)
+    today = clock().date()
+    if any(
+        b.created.date() == today for b in list_backups(folder) if b.path.name.startswith(db.path.stem + "-")
+    ):
+        return None
+    return make_backup(db, reason="harian", clock=clock)
+
+
+def rotation_keep(
+    backups: list[BackupInfo],
+    *,
+    daily: int = KEEP_DAILY,
+    weekly: int = KEEP_WEEKLY,
+    monthly: int = KEEP_MONTHLY,
+    last: int = KEEP_LAST,
+) -> set[Path]:
+    """Which backups rotation keeps: the newest of each of the latest `daily` days, `weekly` ISO weeks
+    and `monthly` months that have backups, plus the `last` newest overall."""
+    newest_first = sorted(backups, key=lambda b: (b.created, b.path.name), reverse=True)
+    keep = {b.path for b in newest_first[:last]}
+
+    def bucket(key: Callable[[datetime], object], count: int) -> None:
+        seen: list[object] = []
+        for b in newest_first:
+            k = key(b.created)
+            if k in seen:
+                continue
+            if len(seen) >= count:
+                break
+            seen.append(k)
+            keep.add(b.path)
+
+    bucket(lambda d: d.date(), daily)
+    bucket(lambda d: d.isocalendar()[:2], weekly)
+    bucket(lambda d: (d.year, d.month), monthly)
+    return keep
+
+
+def rotate(folder: Path, *, stem: str | None = None, **limits: int) -> list[Path]:
+    """Delete the backups rotation does not keep; returns the deleted paths."""
+    backups = [b for b in list_backups(folder) if stem is None or b.path.name.startswith(stem + "-")]
+    keep = rotation_keep(backups, **limits)
+    removed = []
+    for b in backups:
+        if b.path not in keep:
+            with contextlib.suppress(OSError):
+                b.path.unlink()
+                removed.append(b.path)
+    return removed
+
+
+def verify_backup(path: Path) -> Verification:
+    """Is `path` a whole Kaltim Desk database whose audit chain is unbroken? Reads only."""
+    path = Path(path)
+    if not path.is_file():
+        return Verification(False, f"Berkas tidak ditemukan: {path}")
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return Verification(False, "Berkas ini bukan cadangan Kaltim Desk (bukan basis data SQLite).")
+    try:
+        conn = _connect(path, readonly=True)
+    except sqlite3.Error as exc:
+        return Verification(False, f"Berkas tidak dapat dibuka: {exc}")
+    try:
+        ok, detail = _integrity(conn)
+        if not ok:
+            return Verification(False, f"Berkas cadangan rusak ({detail}).")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"audit_log", "person", "alembic_version"} <= tables:
+            return Verification(False, "Berkas ini bukan cadangan Kaltim Desk (tabelnya tidak dikenal).")
+        broken = _audit_chain_break(conn)
+        if broken:
+            return Verification(False, f"Jejak audit dalam cadangan tidak utuh: {broken}.")
+        people = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+        audits = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        return Verification(False, f"Berkas cadangan rusak ({exc}).")
+    finally:
+        conn.close()
+    return Verification(True, f"Cadangan utuh: {people} penerima, {audits} catatan audit.")
+
+
+def _audit_chain_break(conn: sqlite3.Connection) -> str | None:
+    from kaltim_desk.core import audit
+
+    prev = audit.GENESIS
+    for rid, at, actor, action, entity, entity_id, detail, prev_hash, h in conn.execute(
+        "SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY id"
+    ):
+        when = datetime.fromisoformat(at) if isinstance(at, str) else at
+        if prev_hash != prev or h != audit.entry_hash(prev, when, actor, action, entity, entity_id, detail):
+            return f"baris audit #{rid}"
+        prev = h
+    return None
+
+
+def restore_file(
+    backup: Path, database: Path, *, clock: Clock = _now, keep_current: bool = True
+) -> BackupInfo | None:
+    """Replace the contents of the SQLite file `database` with the verified `backup`. Connections of this
+    process to `database` must be closed (Database.dispose()) first. Returns the safety backup taken of
+    the current database (None when there was none to take or it was unreadable)."""
+    check = verify_backup(backup)
+    if not check.ok:
+        raise DomainError("restore_unverified", f"Pemulihan dibatalkan: {check.message}")
+    database = Path(database)
+    if database.resolve() == Path(backup).resolve():
+        raise DomainError("restore_same_file", "Berkas cadangan sama dengan basis data yang sedang dipakai.")
+    safety = None
+    if keep_current and database.exists():
+        try:
+            safety = make_backup(database, reason="sebelum-pulih", clock=clock)
+        except DomainError as exc:
+            log.warning("no safety backup before restore: %s", exc)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        src = _connect(Path(backup), readonly=True)
+        try:
+            dst = _connect(database)
+            try:
+                src.backup(dst)
+                ok, detail = _integrity(dst)
+                if not ok:  # pragma: no cover - the source was verified a moment ago
+                    raise DomainError("restore_failed", f"Hasil pemulihan tidak utuh ({detail}).")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.DatabaseError as exc:
+        raise DomainError(
+            "restore_failed", f"Pemulihan gagal; basis data lama tetap dipakai. ({exc})"
+        ) from exc
+    log.info("restored %s from %s", database, backup)
+    return safety
+
+
+def restore_database(
+    db: dbmod.Database, backup: Path, actor: Actor, *, clock: Clock = _now
+) -> BackupInfo | None:
+    """Restore `db` from `backup` as `actor` (needs `backup.restore`), then audit it in the restored
+    database. The engine is disposed first; the Database object stays usable afterwards."""
+    if not allowed(actor.role, "backup.restore"):
+        raise PermissionDenied(actor.role, "backup.restore")
+    if not db.is_sqlite or db.path is None:
+        raise DomainError("backup_not_sqlite", NOT_SQLITE)
+    db.dispose()
+    safety = restore_file(Path(backup), db.path, clock=clock)
+    db.dispose()
+    from kaltim_desk.core import audit
+    from kaltim_desk.services.office.bootstrap import prepare
+
+    prepare(db)  # an older backup is migrated to this version's schema (with its own backup first)
+    with db.session(actor) as s:
+        audit.record(
+            s,
+            "backup.restore",
+            "database",
+            None,
+            file=Path(backup).name,
+            safety_copy=safety.path.name if safety else None,
+        )
+    return safety
+
+
+def _before_migration(engine: Engine) -> None:
+    """Hook for `db.migrate`: a verified backup of an existing SQLite database before its schema changes."""
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if path is None or not path.exists():
+        return
+    try:
+        make_backup(path, reason="migrasi")
+    except DomainError as exc:
+        raise DomainError(
+            "backup_before_failed",
+            f"Cadangan sebelum pembaruan struktur basis data gagal, jadi pembaruan dibatalkan. {exc.message}",
+        ) from exc
+
+
+if _before_migration not in dbmod.before_migration_hooks:
+    dbmod.before_migration_hooks.append(_before_migration)

@@ -1,0 +1,25 @@
+"""Preparing a database for use: migrate the schema, load region codes, first-run defaults."""
+
+from __future__ import annotations
+
+from kaltim_desk.core.actor import SYSTEM_ACTOR
+from kaltim_desk.db import Database, migrate
+from kaltim_desk.services.office import backup as _backup  # noqa: F401  registers the backup before every migration
+from kaltim_desk.services.registry import regions
+
+
+def prepare(db: Database) -> None:
+    """Migrate to the newest schema and make sure the region table is filled."""
+    migrate(db.engine)
+    with db.session(SYSTEM_ACTOR) as session:
+        regions.ensure_loaded(session)
+
+
+def is_empty(db: Database) -> bool:
+    """No people and no groups yet: the moment to offer a demo office."""
+    from sqlalchemy import func, select
+
+    from kaltim_desk.models.person import Person
+
+    with db.read_session() as session:
+        return not session.scalar(select(func.count()).select_from(Person))

@@ -1,0 +1,1 @@
+"""The training feature: trainings, attendance, the completion rule and certificates (STTP)."""
