@@ -48,7 +48,11 @@ def title_id(text: str) -> str:
     out = []
     for i, word in enumerate(words):
         low = word.lower()
-        out.append(low if i and low.strip(",.") in _SMALL_WORDS else low[:1].upper() + low[1:])
+        if i and low.strip(",.") in _SMALL_WORDS:
+            out.append(low)
+            continue
+        lead = len(low) - len(low.lstrip("(\"'"))  # "(KANTOR DEMO)" -> "(Kantor Demo)"
+        out.append(low[:lead] + low[lead : lead + 1].upper() + low[lead + 1 :])
     return " ".join(out)
 
 
@@ -273,8 +277,10 @@ def _sign_line(text: str, *, bold: bool = False) -> Paragraph:
 
 def _sign_cell(caption: list[str], name: str, lines: list[str], *, stamp: bool) -> list[Flowable]:
     # pad the captions at the top so that side-by-side signatures line up (names on one line)
-    caption = ["\u00a0"] * (CAPTION_LINES - len(caption)) + list(caption)
-    out: list[Flowable] = [_sign_line(c) for c in caption]
+    caption = [c for c in caption if c]  # an individual has no position line
+    lead = styles()["sign"].leading
+    out: list[Flowable] = [Spacer(1, lead) for _ in range(CAPTION_LINES - len(caption))]
+    out += [_sign_line(c) for c in caption]
     if stamp:
         box = Table([[DutyStampBox()]], colWidths=[3.0 * cm], rowHeights=[2.0 * cm])
         box.setStyle(

@@ -73,13 +73,11 @@ def handover_story(doc: Any, tpl: dict[str, Any] | None = None) -> list[Flowable
         Spacer(1, 4),
         detail_table(doc, paid_only=cash),
         Spacer(1, 4),
-        Paragraph(
-            f"Jumlah yang diserahterimakan: <b>{esc(format_rupiah(total))}</b> "
-            f"({esc(terbilang_rupiah(total))}).",
-            st["body"],
-        ),
-        Spacer(1, 4),
     ]
+    amount = Paragraph(
+        f"Jumlah yang diserahterimakan: <b>{esc(format_rupiah(total))}</b> ({esc(terbilang_rupiah(total))}).",
+        st["body"],
+    )
     closing_texts = tpl.get("closing_cash", tpl["closing"]) if cash else tpl["closing"]
     closing: list[Flowable] = [
         Paragraph(esc(fill(t, values, template=name)), st["body"]) for t in closing_texts
@@ -97,7 +95,8 @@ def handover_story(doc: Any, tpl: dict[str, Any] | None = None) -> list[Flowable
     if tpl.get("show_acknowledger"):
         ack = doc.signatory(tpl["signatories"].get("acknowledger", "head"))
         below = _sign_cell(["Mengetahui,", ack.position], ack.name, signatory_lines(ack), stamp=False)
-    story.append(signature_table(left, right, below, closing=[*closing, Spacer(1, 8)]))
+    # the amount handed over, the closing sentences, place and date and signatures: one page
+    story.append(signature_table(left, right, below, closing=[amount, Spacer(1, 4), *closing, Spacer(1, 8)]))
     return story
 
 

@@ -75,7 +75,8 @@ FOOTER_GAP = 0.5 * cm
 
 def keep_last_words(text: str) -> str:
     """`text` with its last two words joined by a no-break space, so a title never ends with one word
-    (a year, "ANAK") alone on its line."""
+    (a year, "ANAK") alone on its line; "TAHUN ANGGARAN 2026" also stays on one line."""
+    text = text.replace("TAHUN ANGGARAN ", f"TAHUN{NBSP}ANGGARAN{NBSP}")
     head, sep, tail = text.rstrip().rpartition(" ")
     return f"{head}{NBSP}{tail}" if sep and head else text
 

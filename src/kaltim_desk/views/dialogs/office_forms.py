@@ -71,7 +71,15 @@ def document_kinds() -> dict[str, str]:
 
 
 def signatory_roles() -> dict[str, str]:
-    return {"head": _("Kepala Dinas"), "section_head": _("Kepala Bidang / Seksi")}
+    return {
+        "head": _("Kepala Dinas"),
+        "section_head": _("Kepala Bidang / Seksi"),
+        "treasurer": _("Bendahara Pengeluaran (kuitansi: lunas dibayar)"),
+    }
+
+
+# Roles an office may leave empty: the receipt then prints an empty line under "Bendahara Pengeluaran".
+OPTIONAL_ROLES = frozenset({"treasurer"})
 
 
 def _error_label(name: str) -> QLabel:
@@ -313,6 +321,8 @@ class SignatoriesForm(QWidget):
         found = []
         titles = signatory_roles()
         for role, edits in self.fields.items():
+            if role in OPTIONAL_ROLES and not any(e.text().strip() for e in edits.values()):
+                continue
             for key, label in (("name", _("nama")), ("position", _("jabatan"))):
                 waived = not self.require_names and (role, key) in self.standins
                 if not edits[key].text().strip() and not waived:
@@ -328,6 +338,8 @@ class SignatoriesForm(QWidget):
             data = {
                 key: edit.text().strip() or self.standins.get((role, key), "") for key, edit in edits.items()
             }
+            if role in OPTIONAL_ROLES and not any(data.values()):
+                continue
             if data["nip"]:
                 data["nip"] = check_nip(data["nip"]).nip or data["nip"]
             signatories[role] = data
