@@ -107,6 +107,8 @@ def fitted_style(
     a long name shrinks first, then wraps (below `min_size` it wraps to more lines instead)."""
     font = font or base.fontName
     size = float(base.fontSize)
+    if stringWidth(text, font, size) <= width:  # the common case: one line at the normal size
+        return base
     while size > min_size and len(simpleSplit(text, font, size, width)) > max_lines:
         size -= 0.5
     return base if size == base.fontSize else _sized(base, size)
