@@ -96,6 +96,36 @@ PREPRINTED_DEFAULTS: dict[str, dict[str, tuple[float, float]]] = {
 }
 
 
+def parse_positions(text: str) -> dict[str, list[float]]:
+    """The office's positions as typed: "name=150,95; qr=25,150" (mm from the left and top edges).
+    A typo is refused naming the part and the fields that exist."""
+    out: dict[str, list[float]] = {}
+    known = PREPRINTED_DEFAULTS["landscape"]
+    for part in (p.strip() for p in text.replace("\n", ";").split(";")):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        try:
+            x, y = (float(v.replace(" ", "")) for v in value.split(","))
+        except ValueError:
+            x = y = -1.0
+        if not sep or key not in known or not (0 <= x <= 297 and 0 <= y <= 297):
+            raise DomainError(
+                "position_invalid",
+                f"Posisi blangko '{part}' tidak sah: tulis isian=kiri,atas dalam mm (mis. name=150,95); "
+                f"isian yang dikenal: {', '.join(known)}.",
+                field="preprinted_positions",
+            )
+        out[key] = [x, y]
+    return out
+
+
+def format_positions(positions: dict[str, Any]) -> str:
+    """`parse_positions`' text for stored positions (for the settings field)."""
+    return "; ".join(f"{k}={v[0]:g},{v[1]:g}" for k, v in positions.items())
+
+
 def preprinted_positions(
     orientation: str, overrides: dict[str, Any] | None = None
 ) -> tuple[tuple[str, float, float], ...]:
