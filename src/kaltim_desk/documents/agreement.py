@@ -289,7 +289,8 @@ def _sign_cell(caption: list[str], name: str, lines: list[str], *, stamp: bool) 
         out.append(box)
     else:
         out.append(Spacer(1, 2.0 * cm))
-    out.append(_sign_line(name or "(..............................)", bold=True))
+    unset = not name or (name.startswith("(") and name.endswith(")"))  # "(nama Kepala Dinas)": not set up
+    out.append(_sign_line("(..............................)" if unset else name, bold=True))
     out += [_sign_line(line) for line in lines if line]
     return out
 

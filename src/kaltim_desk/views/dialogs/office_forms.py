@@ -79,7 +79,7 @@ def signatory_roles() -> dict[str, str]:
     }
 
 
-# Roles an office may leave empty: the receipt then prints an empty line under "Bendahara Pengeluaran".
+# Roles an office may leave without a name: the receipt prints an empty line under "Bendahara Pengeluaran".
 OPTIONAL_ROLES = frozenset({"treasurer"})
 
 
@@ -322,8 +322,8 @@ class SignatoriesForm(QWidget):
         found = []
         titles = signatory_roles()
         for role, edits in self.fields.items():
-            if role in OPTIONAL_ROLES and not any(e.text().strip() for e in edits.values()):
-                continue
+            if role in OPTIONAL_ROLES and not edits["name"].text().strip():
+                continue  # not set up: the receipt prints an empty line to sign on
             for key, label in (("name", _("nama")), ("position", _("jabatan"))):
                 waived = not self.require_names and (role, key) in self.standins
                 if not edits[key].text().strip() and not waived:
