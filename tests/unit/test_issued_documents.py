@@ -151,3 +151,20 @@ def test_check_warns_of_a_missing_logo(session, tmp_path):
     save_section(session, OfficeProfile(**{**profile.__dict__, "logo_path": str(tmp_path / "hilang.png")}))
     result = check_documents(session)
     assert not result.ok and "hilang.png tidak ditemukan" in result.message
+
+
+def test_a_reprint_finds_the_office_logo_again_when_the_issued_one_was_missing(
+    session, signed_cash, tmp_path
+):
+    from PIL import Image
+
+    profile = office_profile(session)
+    save_section(session, OfficeProfile(**{**profile.__dict__, "logo_path": str(tmp_path / "hilang.png")}))
+    first = grants.agreement_document(session, signed_cash.id)
+    assert first.letterhead.logo_path.endswith("hilang.png")
+    logo = tmp_path / "lambang.png"
+    Image.new("RGB", (60, 70), (30, 80, 160)).save(logo)
+    save_section(session, OfficeProfile(**{**profile.__dict__, "logo_path": str(logo)}))
+    again = grants.agreement_document(session, signed_cash.id)
+    assert again.letterhead.logo_path == str(logo)  # the emblem prints; the text is the issued one
+    assert again.agreement_number == first.agreement_number

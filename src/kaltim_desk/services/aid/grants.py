@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -1322,7 +1323,7 @@ def _issued(
     build: Callable[[], AidDoc],
     original: bool = False,
 ) -> AidDoc:
-    return issued_documents.issue_or_reprint(
+    doc = issued_documents.issue_or_reprint(
         session,
         AidDoc,
         kind=kind,
@@ -1332,6 +1333,19 @@ def _issued(
         number_of=lambda d: d.document_number or d.agreement_number,
         original=original,
     )
+    return _with_logo_found(session, doc)
+
+
+def _with_logo_found(session: Session, doc: AidDoc) -> AidDoc:
+    """The stored document with the office's current logo file when the one it was issued with is gone
+    (moved, or missing at the first print): the emblem is the office's, not part of what was agreed."""
+    stored = doc.letterhead.logo_path
+    if stored and Path(stored).is_file():
+        return doc
+    current = office_profile(session).logo_path
+    if current and current != stored and Path(current).is_file():
+        return replace(doc, letterhead=replace(doc.letterhead, logo_path=current))
+    return doc
 
 
 def agreement_document(session: Session, grant_id: int, *, original: bool = False) -> AidDoc:
