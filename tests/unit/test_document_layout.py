@@ -169,6 +169,18 @@ def assert_inside(pages: list[dict[str, Any]], left: float, right: float, top: f
             assert c["top"] >= top - 0.5 and c["bottom"] <= page["height"] - bottom + 0.5, where
 
 
+def assert_no_text_over_text(pages: list[dict[str, Any]]) -> None:
+    """No two printed words overlap (a wrapped name running into the next line, a body into the
+    signature block, a footer label into its page number)."""
+    for n, page in enumerate(pages, start=1):
+        boxes = [(w["x0"], w["top"], w["x1"], w["bottom"], w["text"]) for w in page["words"]]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                dx = min(a[2], b[2]) - max(a[0], b[0])
+                dy = min(a[3], b[3]) - max(a[1], b[1])
+                assert dx <= 1 or dy <= 1.5, f"page {n}: {a[4]!r} overlaps {b[4]!r}"
+
+
 def assert_nothing_under_the_emblem(pages: list[dict[str, Any]]) -> None:
     first = pages[0]
     assert first["images"], "the emblem did not print"
@@ -205,6 +217,7 @@ def assert_no_orphan_title_word(pages: list[dict[str, Any]]) -> None:
 
 def assert_a4_document(pages: list[dict[str, Any]], footer: str) -> None:
     assert_inside(pages, MARGIN_LEFT, MARGIN_RIGHT, PRINTABLE, PRINTABLE)
+    assert_no_text_over_text(pages)
     assert_nothing_under_the_emblem(pages)
     assert_footers(pages, footer)
     assert_no_orphan_title_word(pages)
@@ -362,6 +375,7 @@ def test_the_certificate_shows_every_letter_of_the_name(tmp_path, logo, orientat
     printed = "".join(c["text"] for c in pages[0]["chars"] if c["fontname"].endswith("Bold"))
     assert doc.name.replace(" ", "") in printed.replace(" ", "")  # every letter, none lost at an edge
     assert_nothing_under_the_emblem(pages)
+    assert_no_text_over_text(pages)
 
 
 def test_preprinted_blanks_get_only_the_variable_fields_and_a_calibration_page(tmp_path, logo):
