@@ -3,10 +3,10 @@
 - `measure_export(n, workdir)`: our BNBA export of an office with n people (database read, masking, the
   keyed NIK column, recaps, title blocks, styles, checksum, metadata sheet, atomic write), against bare
   openpyxl write-only mode writing the same BNBA cells (values collected beforehand, no styles).
-- `measure_import(n, workdir)`: our validate + preview of an n-row messy clerk sheet (title rows, a
-  numbered row, merged title, total and signature rows; guard pass, calamine read, header detection,
-  per-row validation with region resolution and duplicate checks) against bare python-calamine reading
-  the same sheet.
+- `measure_import(n, workdir)`: our import of an n-row messy clerk sheet, validated and committed (title
+  rows, a numbered row, merged title, total and signature rows; guard pass, calamine read, header
+  detection, per-row validation with region resolution and duplicate checks, then the people, their KUBE
+  groups and memberships stored under one import batch) against bare python-calamine reading the sheet.
 
 Each returns {"ours_s", "baseline_s", ...}; `python bench/bench_excel.py` prints n=100,000 export and
 n=10,000 import with their ratios (target for the export: at most 1.25x).
@@ -202,38 +202,45 @@ def measure_import(n: int, workdir: Path) -> dict[str, float]:
     from python_calamine import CalamineWorkbook
 
     from bench.generate import fresh_database
+    from kaltim_desk.config import sqlite_url
+    from kaltim_desk.db import Database
     from kaltim_desk.services.excel import imports
 
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     sheet = make_messy_sheet(n, workdir / f"messy-{n}.xlsx")
-    dbfile = workdir / "import-target.db"
+    empty = workdir / "import-empty.db"
     for suffix in ("", "-wal", "-shm"):
-        Path(str(dbfile) + suffix).unlink(missing_ok=True)
-    db = fresh_database(dbfile)
-    try:
-        ours: list[tuple[float, float]] = []
-        base: list[tuple[float, float]] = []
-        got: dict[str, Any] = {}
-        for _ in range(2):
+        Path(str(empty) + suffix).unlink(missing_ok=True)
+    fresh_database(empty).dispose()
+    ours: list[tuple[float, float]] = []
+    base: list[tuple[float, float]] = []
+    got: dict[str, Any] = {}
+    for attempt in range(2):
+        target = workdir / f"import-target-{attempt}.db"
+        shutil.copyfile(empty, target)
+        db = Database(sqlite_url(target))
 
-            def read() -> None:
-                got["rows"] = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("DATA").to_python()
+        def read() -> None:
+            got["rows"] = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("DATA").to_python()
 
-            def ours_fn() -> None:
-                with db.read_session(_actor()) as s:
-                    got["preview"] = imports.preview_import(s, sheet)
+        def ours_fn(db: Any = db) -> None:
+            with db.session(_actor()) as s:
+                got["preview"] = preview = imports.preview_import(s, sheet)
+                got["result"] = imports.commit_import(s, preview)
 
+        try:
             base.append(_timed(read))
             ours.append(_timed(ours_fn))
-        preview, rows = got["preview"], got["rows"]
-        from kaltim_desk.imports.reader import open_workbook
+        finally:
+            db.dispose()
+    preview, rows, result = got["preview"], got["rows"], got["result"]
+    from kaltim_desk.imports.reader import open_workbook
 
-        guard_and_read, _w = _timed(lambda: open_workbook(sheet).sheet("DATA"))
-        assert preview.counts["ok"] == n, preview.summary()
-        assert len(rows) >= n
-    finally:
-        db.dispose()
+    guard_and_read, _w = _timed(lambda: open_workbook(sheet).sheet("DATA"))
+    assert preview.counts["ok"] == n, preview.summary()
+    assert result.imported == n, result.message
+    assert len(rows) >= n
     # guard_read_s: our guarded open (zip/XML checks, formula scan) plus the calamine read, without
     # validation: how much the hostile-file guards cost beside calamine alone (baseline_s)
     return _result(ours, base, n, guard_read_s=guard_and_read)

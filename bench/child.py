@@ -12,14 +12,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import importlib
 import json
-import resource
 import sys
 from pathlib import Path
 
-
-def peak_mb() -> float:
-    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return round(kb / 1024, 1)
+from bench.memory import peak_mb
 
 
 def main(argv: list[str]) -> int:

@@ -194,6 +194,7 @@ class FakePrompts:
         self.text_answer: str | None = "alasan uji"
         self.file_answer: Path | None = None
         self.folder_answer: Path | None = None
+        self.choice_answer: int | None = None  # index of the button `choose` clicks; None: the default
 
     def info(self, parent: Any, title: str, text: str) -> None:
         self.messages.append(("info", title, text))
@@ -204,6 +205,10 @@ class FakePrompts:
     def confirm(self, parent: Any, title: str, text: str) -> bool:
         self.messages.append(("confirm", title, text))
         return self.confirm_answer
+
+    def choose(self, parent: Any, title: str, text: str, buttons: list[str], default: int = 0) -> int:
+        self.messages.append(("choose", title, text))
+        return default if self.choice_answer is None else self.choice_answer
 
     def ask_text(self, parent: Any, title: str, label: str, default: str = "") -> str | None:
         return self.text_answer

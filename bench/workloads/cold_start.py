@@ -68,9 +68,9 @@ def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
 
 
 def _peak() -> float:
-    import resource
+    from bench.memory import peak_mb
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_mb()
 
 
 def _ours_child(db: str) -> None:

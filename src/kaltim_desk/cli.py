@@ -8,14 +8,13 @@ refused rule (2), or on an unexpected failure (1, with the details in the log fi
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from kaltim_desk import __version__
-from kaltim_desk.core.actor import Actor
+from kaltim_desk.commands.common import CliError, add_db_argument
 from kaltim_desk.core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -35,38 +34,44 @@ COMMAND_MODULES = (
 )
 
 
-class CliError(Exception):
-    """A user-facing failure of a command: bad argument or bad file; the message says what and where."""
+# argparse's own words (headings, -h, its error messages) in Indonesian, like the rest of the CLI.
+ARGPARSE_ID = {
+    "usage: ": "pemakaian: ",
+    "positional arguments": "argumen posisi",
+    "options": "opsi",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "show program's version number and exit": "tampilkan versi program lalu keluar",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: galat: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "pilihan tidak sah: %(value)r (pilih dari %(choices)s)",
+    "invalid %(type)s value: %(value)r": "nilai %(type)s tidak sah: %(value)r",
+    "expected one argument": "membutuhkan satu nilai",
+    "expected at least one argument": "membutuhkan paling sedikit satu nilai",
+    "expected at most one argument": "membutuhkan paling banyak satu nilai",
+    "not allowed with argument %s": "tidak boleh bersama argumen %s",
+    "one of the arguments %s is required": "salah satu argumen %s wajib diisi",
+    "ambiguous option: %(option)s could match %(matches)s": "opsi %(option)s taksa: dapat berarti %(matches)s",
+    "ignored explicit argument %r": "argumen %r diabaikan",
+}
+
+
+def _argparse_words(message: str) -> str:
+    return ARGPARSE_ID.get(message, message)
+
+
+argparse._ = _argparse_words  # type: ignore[attr-defined]  # argparse looks its words up at call time
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        """A refused command line exits 2 (the project's code for refused input), not argparse's 2-or-1."""
         self.print_usage(sys.stderr)
-        translated = (
-            message.replace("the following arguments are required", "argumen berikut wajib diisi")
-            .replace("invalid choice", "pilihan tidak sah")
-            .replace("unrecognized arguments", "argumen tidak dikenal")
-            .replace("expected one argument", "membutuhkan satu nilai")
-            .replace("argument", "argumen")
+        self.exit(
+            EXIT_REFUSED,
+            _argparse_words("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message},
         )
-        self.exit(EXIT_REFUSED, f"{self.prog}: galat: {translated}\n")
-
-
-def cli_actor() -> Actor:
-    """The command line acts as the office administrator, named after the OS account for the audit trail."""
-    try:
-        user = getpass.getuser()
-    except Exception:
-        user = "unknown"
-    return Actor(username=f"cli:{user}", role="admin", display_name=f"Baris perintah ({user})")
-
-
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        help="berkas basis data SQLite atau URL basis data (bawaan: KALTIM_DESK_DATABASE_URL atau folder data pengguna)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kaltim-desk",
         description="Kaltim Desk: pendataan penerima, kelompok KUBE, bantuan, pelatihan dan pendampingan.",
     )
-    parser.add_argument("--version", action="version", version=f"Kaltim Desk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"Kaltim Desk {__version__}",
+        help="tampilkan versi program lalu keluar",
+    )
     add_db_argument(parser)
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
     for name in COMMAND_MODULES:

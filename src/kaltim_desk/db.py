@@ -112,22 +112,20 @@ def needs_migration(engine: Engine) -> bool:
     return current_revision(engine) != head_revision(engine)
 
 
-# Called with the engine before a migration changes an existing database (the backup service
-# registers itself here so that every migration is preceded by a verified backup, R7).
-before_migration_hooks: list[Callable[[Engine], None]] = []
-
-
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (all of it in one transaction per step)."""
+def migrate(
+    engine: Engine, revision: str = "head", *, before_change: Callable[[Engine], None] | None = None
+) -> None:
+    """Bring the schema to `revision` (all of it in one transaction per step). `before_change(engine)`
+    runs first when an existing schema is about to change (the app passes the backup service's
+    `before_migration`, so every migration is preceded by a verified backup, R7)."""
     from alembic import command
 
     current = current_revision(engine)
     head = head_revision(engine)
     if current == head and revision == "head":
         return  # the usual start: nothing to do, and Alembic's environment is not even loaded
-    if current is not None and current != head:
-        for hook in before_migration_hooks:
-            hook(engine)
+    if current is not None and current != head and before_change is not None:
+        before_change(engine)
     command.upgrade(alembic_config(engine), revision)
 
 
@@ -135,14 +133,6 @@ def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
     command.downgrade(alembic_config(engine), revision)
-
-
-def open_database(url: str, *, migrate_schema: bool = True) -> Database:
-    """Open (and by default migrate) the database at `url`."""
-    db = Database(url)
-    if migrate_schema:
-        migrate(db.engine)
-    return db
 
 
 def integrity_ok(engine: Engine, quick: bool = True) -> tuple[bool, str]:

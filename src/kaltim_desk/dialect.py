@@ -296,9 +296,12 @@ def istartswith(column: Any, typed: str) -> ColumnElement[bool]:
 def search_backend(bind: Any) -> str:
     """The person-name search index for this database: "fts5" (SQLite), "trgm" (PostgreSQL's pg_trgm)
     or "like"; the SQL lives in `services/registry/search.py`."""
-    from kaltim_desk.services.registry import search
-
-    return search.backend(name(bind))
+    kind = name(bind)
+    if kind == "sqlite":
+        return "fts5"
+    if kind == "postgresql":
+        return "trgm"
+    return "like"
 
 
 # --- serialising writers --------------------------------------------------------------------------

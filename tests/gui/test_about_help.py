@@ -101,3 +101,14 @@ def test_the_main_window_fits_a_1366x768_screen(window: MainWindow) -> None:
 def test_help_is_the_last_menu(window: MainWindow) -> None:
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles[0] == "Berkas" and titles[-1] == "Bantuan"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_guide_names_the_demo_accounts(qtbot: Any, lang: str) -> None:
+    from kaltim_desk.demo.users import DEMO_ACCOUNTS
+
+    guide = HelpWindow(None, lang)
+    qtbot.addWidget(guide)
+    text = guide.text()
+    for username, _display, _role, password in DEMO_ACCOUNTS:
+        assert username in text and password in text

@@ -127,7 +127,7 @@ def test_each_chart_saves_as_png(qtbot, ctx, prompts, tmp_path: Path) -> None:
     saved = tmp_path / "kelangsungan.png"
     image = QImage(str(saved))
     assert not image.isNull() and image.width() > 100
-    assert prompts.messages[-1][0] == "info" and str(saved) in prompts.messages[-1][2]
+    assert prompts.messages[-1][0] == "choose" and str(saved) in prompts.messages[-1][2]
     prompts.file_answer = None  # cancelled: nothing written, nothing said
     before = len(prompts.messages)
     page.by_regency.save_button.click()

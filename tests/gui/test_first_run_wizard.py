@@ -230,3 +230,69 @@ def test_first_start_shows_the_wizard_and_cancel_quits_without_saving(
     with db.read_session(SYSTEM_ACTOR) as s:
         assert get_raw(s, OfficeProfile.SECTION) is None  # so the wizard comes back next time
     db.dispose()
+
+
+def _to_admin_page(wizard: FirstRunWizard, qtbot: Any) -> Any:
+    _next(wizard, qtbot)
+    _fill_office(wizard, qtbot)
+    _next(wizard, qtbot)
+    _fill_signatories(wizard)
+    _next(wizard, qtbot)
+    _next(wizard, qtbot)
+    assert wizard.currentId() == ADMIN
+    page = wizard.admin_page
+    assert page is not None
+    page.username.setText("admin.smd")
+    page.display_name.setText("Admin Dinsos Samarinda")
+    return page
+
+
+def _nothing_saved(ctx: Any) -> bool:
+    from sqlalchemy import func, select
+
+    from kaltim_desk.models.user import User
+
+    with ctx.read() as s:
+        return get_raw(s, OfficeProfile.SECTION) is None and not s.scalar(
+            select(func.count()).select_from(User)
+        )
+
+
+def test_two_different_passwords_save_nothing_and_the_corrected_one_is_the_admins(
+    wizard: FirstRunWizard, ctx: Any, qtbot: Any
+) -> None:
+    page = _to_admin_page(wizard, qtbot)
+    page.password.setText("kantor-samarinda-2026")
+    page.repeat.setText("kantor-samarinda-2062")  # a typo in the second field
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert page.message.text() == "Kedua kata sandi tidak sama."
+    assert wizard.currentId() == ADMIN and wizard.result() != QWizard.DialogCode.Accepted
+    assert _nothing_saved(ctx) and needs_setup(ctx)
+
+    page.repeat.setText("kantor-samarinda-2026")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert wizard.result() == QWizard.DialogCode.Accepted  # no "nama pengguna sudah dipakai"
+    from kaltim_desk.services.office import auth
+
+    with ctx.db.session() as s:
+        assert auth.login(s, "admin.smd", "kantor-samarinda-2026").ok
+
+
+def test_a_cancelled_wizard_leaves_the_database_as_it_was(
+    wizard: FirstRunWizard, ctx: Any, qtbot: Any
+) -> None:
+    page = _to_admin_page(wizard, qtbot)
+    page.password.setText("kantor-samarinda-2026")
+    page.repeat.setText("kantor-samarinda-2026")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton)
+    assert wizard.result() == QWizard.DialogCode.Rejected
+    assert _nothing_saved(ctx) and needs_setup(ctx)
+
+
+def test_choosing_the_demo_office_shows_its_accounts(wizard: FirstRunWizard, qtbot: Any) -> None:
+    table = wizard.start.accounts
+    assert not table.isVisible()
+    wizard.start.demo.setChecked(True)
+    assert table.isVisible() and wizard.start.accounts_intro.isVisible()
+    rows = {(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())}
+    assert ("operator", "demo-operator") in rows and ("admin", "demo-admin") in rows

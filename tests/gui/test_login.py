@@ -275,3 +275,28 @@ def test_a_tampered_audit_trail_is_reported_at_start(office: Any, prompts: Any, 
     finally:
         window.idle_lock.stop()  # type: ignore[attr-defined]
         stop_guards(office)
+
+
+def test_a_demo_office_login_lists_its_accounts_and_a_click_enters(ctx: Any, qtbot: Any) -> None:
+    from kaltim_desk.demo import create_demo_office
+
+    create_demo_office(ctx.db, people=20)
+    dialog = LoginDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    table = dialog.demo_accounts
+    assert table is not None and table.isVisible()
+    shown = [(table.item(r, 0).text(), table.item(r, 1).text(), table.item(r, 2).text()) for r in range(4)]
+    assert ("operator", "demo-operator", "Operator") in shown
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "operator")
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert dialog.username.text() == "operator"
+    qtbot.mouseClick(dialog.findChild(QWidget, "login_button"), Qt.MouseButton.LeftButton)
+    assert dialog.actor is not None and dialog.actor.role == "clerk"
+
+
+def test_a_real_office_login_shows_no_demo_accounts(office: Any, qtbot: Any) -> None:
+    dialog = LoginDialog(office)
+    qtbot.addWidget(dialog)
+    assert dialog.demo_accounts is None

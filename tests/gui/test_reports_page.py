@@ -34,7 +34,7 @@ def test_masked_export_is_saved_with_progress_and_a_message(qtbot, ctx, prompts,
     prompts.file_answer = tmp_path / "bnba.xlsx"
     qtbot.mouseClick(page.findChild(QPushButton, "save"), Qt.MouseButton.LeftButton)
     assert "Ekspor #1 (NIK disamarkan)" in page.status.text()
-    assert prompts.messages[-1][0] == "info"
+    assert prompts.messages[-1][0] == "choose"  # Buka berkas / Buka folder / Tutup
     ws = load_workbook(tmp_path / "bnba.xlsx")["BNBA"]
     assert ws["D7"].value == "SITI LAPORAN" and "******" in ws["B7"].value
     assert page.progress.value() == page.progress.maximum()

@@ -187,7 +187,7 @@ def test_the_programme_rules_tab_shows_the_stored_aid_and_monitoring_rules(dialo
         form.aid.stamp,
         form.aid.place,
         form.monitoring.months,
-        form.monitoring.window,
+        form.monitoring.window_before,
         form.monitoring.grace,
         form.monitoring.missed,
         dialog.safety_form.idle,

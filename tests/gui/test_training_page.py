@@ -92,15 +92,15 @@ def test_print_pdf_and_reprint_as_copy(qtbot: Any, ctx: Any, db: Any, prompts: A
     page = open_page(qtbot, ctx)
     select_row(page)
     prompts.file_answer = tmp_path / "sttp.pdf"
-    page.print_pdf()
-    assert prompts.messages[-1][0] == "error"
-    assert "Belum ada sertifikat yang dapat dicetak" in prompts.messages[-1][2]
+    page.print_pdf()  # nothing issued yet: said before a file name is asked
+    assert prompts.messages[-1][0] == "info"
+    assert "Belum ada sertifikat yang terbit" in prompts.messages[-1][2]
     page.issue()
     assert prompts.messages[-1][2].startswith("3 sertifikat baru diterbitkan")
     assert not (tmp_path / "sttp.pdf").exists()
     page.print_pdf()
     assert prompts.messages[-1] == (
-        "info",
+        "choose",  # with Buka berkas / Buka folder / Tutup
         "Cetak sertifikat",
         f"3 sertifikat dicetak ke {tmp_path / 'sttp.pdf'}.",
     )

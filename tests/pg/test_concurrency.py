@@ -26,7 +26,7 @@ from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import ConflictError
 from kaltim_desk.db import Database
 from kaltim_desk.models import IssuedNumber, Person
-from kaltim_desk.services.office.checks import check_audit_chain
+from kaltim_desk.services.checks import check_audit_chain
 from kaltim_desk.services.registry import people
 from tests.conftest import ADMIN
 from tests.factories import make_person, person_input

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.user import User
+from kaltim_desk.services.checks import check_audit_chain
 from kaltim_desk.services.office import auth, users
-from kaltim_desk.services.office.checks import check_audit_chain
 
 PASSWORD = "kopi-susu-42"
 

@@ -23,10 +23,11 @@ from kaltim_desk.cli import main
 from kaltim_desk.core.actor import SYSTEM_ACTOR, Actor
 from kaltim_desk.core.dto import PersonInput
 from kaltim_desk.core.errors import DomainError, PermissionDenied
-from kaltim_desk.db import Database, migrate
+from kaltim_desk.db import Database
 from kaltim_desk.domain.nik import encode_nik
-from kaltim_desk.services.office import backup
-from kaltim_desk.services.office.checks import check_audit_chain
+from kaltim_desk.services.checks import check_audit_chain
+from kaltim_desk.services.office import backup, restore
+from kaltim_desk.services.office.bootstrap import prepare
 from kaltim_desk.services.registry import people
 from tests.factories import DISTRICT, VILLAGE, make_person
 
@@ -195,7 +196,7 @@ def test_a_backup_is_taken_before_a_migration(db: Database) -> None:
     with db.session() as s:
         s.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": previous})
     with contextlib.suppress(Exception):
-        migrate(db.engine)  # re-running the newest step on a schema that has it may fail: one transaction
+        prepare(db)  # re-running the newest step on a schema that has it may fail: one transaction
     taken = [b for b in backup.list_backups(db.path.parent / "backups") if b.reason == "migrasi"]
     assert len(taken) == 1
     assert backup.verify_backup(taken[0].path).ok
@@ -252,7 +253,7 @@ def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(
 def test_restore_needs_an_admin_and_backup_an_officer(db: Database, tmp_path: Path) -> None:
     info = backup.make_backup(db, tmp_path / "b", reason="uji")
     with pytest.raises(PermissionDenied):
-        backup.restore_database(db, info.path, Actor("budi", "officer"))
+        restore.restore_database(db, info.path, Actor("budi", "officer"))
     with pytest.raises(PermissionDenied):
         backup.create_backup(db, Actor("siti", "clerk"), tmp_path / "usb")
     assert backup.create_backup(db, Actor("budi", "officer"), tmp_path / "usb").path.exists()

@@ -91,3 +91,20 @@ def test_the_harness_prints_a_row_for_every_workload_with_numeric_ratios(bench_d
     for name in rows:
         assert f"| {name} |" in table
     assert "SQLite" in table and "CPU" in table  # the machine it ran on
+
+
+def test_a_childs_peak_memory_is_its_own_not_its_parents():
+    """A parent that had just made a big database (the generator) must not lend its size to the child it
+    starts: the child of a parent holding 300 MB reports its own few MB."""
+    ballast = bytearray(300 * 1024 * 1024)
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1
+    out = subprocess.run(
+        [sys.executable, "-c", "from bench.memory import peak_mb; print(peak_mb())"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
+    del ballast
+    assert float(out) < 150

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from kaltim_desk.cli import main
-from kaltim_desk.commands.print_training import print_certificates_job
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.core.settings import get_raw, set_raw
@@ -25,6 +24,7 @@ from kaltim_desk.models.training import Certificate
 from kaltim_desk.services.registry import people
 from kaltim_desk.services.training import certificates
 from kaltim_desk.services.training.certificates import compute_code, load_template, normalize_code
+from kaltim_desk.services.training.printing import print_certificates_job
 from tests.conftest import ADMIN
 from tests.unit.test_training import make_training, mark
 

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import text
 
 from kaltim_desk.db import Database
-from kaltim_desk.services.office.checks import check_audit_chain
+from kaltim_desk.services.checks import check_audit_chain
 
 K = 4  # people per batch
 KILLS = int(os.environ.get("KALTIM_CRASH_KILLS", "200"))

@@ -14,7 +14,7 @@ from kaltim_desk.cli import main
 from kaltim_desk.commands.printing import PrintKind, collect_kinds
 from kaltim_desk.models.grant import Grant
 from kaltim_desk.services.aid import aid_rules as R
-from kaltim_desk.services.office.checks import run_checks
+from kaltim_desk.services.checks import run_checks
 from tests.conftest import ADMIN
 from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 

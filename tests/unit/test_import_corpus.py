@@ -266,7 +266,7 @@ def test_header_detection_and_normalisation_units():
 def test_integrity_check_sees_import_data_whose_batch_is_gone(session, tmp_path):
     from sqlalchemy import text
 
-    from kaltim_desk.services.office.checks import check_import_batches
+    from kaltim_desk.services.checks import check_import_batches
 
     path, _e, _n = ec.clerk_workbook(tmp_path)
     result = imports.commit_import(session, imports.preview_import(session, path))

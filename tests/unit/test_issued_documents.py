@@ -23,7 +23,7 @@ from kaltim_desk.models.issued_document import IssuedDocument
 from kaltim_desk.models.numbering import IssuedNumber
 from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid import grants
-from kaltim_desk.services.office.checks import check_documents
+from kaltim_desk.services.checks import check_documents
 from tests.unit.test_grants import (
     MONTHS_AGO,
     TODAY,

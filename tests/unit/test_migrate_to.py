@@ -77,7 +77,7 @@ def test_everything_is_copied_and_checked(office: Database, target: Database) ->
     # the same people, the same audit chain
     with target.read_session(ADMIN) as s:
         names = sorted(s.scalars(select(Person.name)))
-        from kaltim_desk.services.office.checks import run_checks
+        from kaltim_desk.services.checks import run_checks
 
         assert all(r.ok for r in run_checks(s)), [r for r in run_checks(s) if not r.ok]
     assert "SITI AMINAH" in names and "NUR AINI" in names

@@ -125,13 +125,13 @@ def _input_of(session: Any, person_id: int) -> Any:
 
 def _db_probe(action: str, w: World, actor: Actor) -> object:
     """Safety actions whose services take the database (they open their own units of work)."""
-    from kaltim_desk.services.office import backup, dblock
+    from kaltim_desk.services.office import backup, dblock, restore
 
     try:
         if action == "backup.create":
             return backup.create_backup(w.db, actor, w.tmp / f"usb-{actor.role}")
         if action == "backup.restore":
-            return backup.restore_database(w.db, w.backup_file, actor)
+            return restore.restore_database(w.db, w.backup_file, actor)
     except DomainError as exc:
         # on PostgreSQL the role was let through and the backend then said why it can not
         if exc.code == "backup_not_sqlite" and not w.db.is_sqlite:

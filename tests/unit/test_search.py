@@ -3,6 +3,8 @@ every insert, rename and delete, bulk loads, and the migration that builds (and 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -161,6 +163,21 @@ def test_migration_0007_builds_the_index_over_existing_people_and_drops_it(tmp_p
         assert names(s, "amin") == ["SITI AMINAH"]  # indexed by the migration's rebuild
         fts_ok(s)
     db.dispose()
+
+
+def test_migration_0009_builds_the_index_the_search_code_declares() -> None:
+    """Migrations carry their own DDL (frozen); the shape they build is the one search.py queries."""
+    import importlib.util
+
+    import kaltim_desk.migrations
+
+    path = Path(kaltim_desk.migrations.__file__).parent / "versions" / "0009_search_name_order.py"
+    spec = importlib.util.spec_from_file_location("m0009", path)
+    assert spec is not None and spec.loader is not None
+    m0009 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m0009)
+    assert m0009._NEW_SHAPE[: len(search.SQLITE_DDL)] == search.SQLITE_DDL
+    assert m0009._NEW_SHAPE[-1] == search.SQLITE_INDEX_PEOPLE
 
 
 def test_many_matches_walk_the_sort_order_and_find_the_same_page(session, monkeypatch):

@@ -79,24 +79,9 @@ def test_version_flag_prints_the_package_version(capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().out.strip() == f"Kaltim Desk {__version__}"
 
 
-def test_selftest_uses_the_real_aid_and_excel_features_when_built_in(
+def test_selftest_prints_the_aid_agreement_and_writes_the_bnba_export(
     selftest_run: tuple[int, str, Path],
 ) -> None:
     _code, out, _folder = selftest_run
-    assert "perjanjian.pdf" in out and "fitur bantuan: naskah perjanjian" in out
-    assert "bnba.xlsx" in out and "fitur Excel: ekspor BNBA" in out
-
-
-def test_without_those_features_a_plain_page_and_sheet_are_checked_and_said_so(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from kaltim_desk.commands import selftest as delivery
-
-    monkeypatch.setattr(delivery, "_feature", lambda module, *names: None)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["selftest", "--keep", str(tmp_path), "--people", "20"])
-    text = out.getvalue()
-    assert code == 0, text
-    assert "uji-cetak.pdf" in text and "pengganti: halaman kop" in text
-    assert "uji-bnba.xlsx: 20 baris data" in text and "pengganti: lembar BNBA" in text
+    assert "perjanjian.pdf" in out and "naskah perjanjian bantuan #" in out
+    assert "bnba.xlsx" in out and "ekspor BNBA BNBA: " in out

@@ -21,8 +21,8 @@ from kaltim_desk.core.dto import PersonInput
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database
 from kaltim_desk.domain.nik import encode_nik
-from kaltim_desk.services.office import backup
-from kaltim_desk.services.office.checks import check_audit_chain
+from kaltim_desk.services.checks import check_audit_chain
+from kaltim_desk.services.office import backup, restore
 from kaltim_desk.services.registry import people
 from tests.factories import DISTRICT, VILLAGE
 
@@ -97,7 +97,7 @@ def test_state_machine(template_db_file: Path) -> None:
         @rule(snapshot=backups)
         def restore(self, snapshot: tuple[Path, dict[str, str]]) -> None:
             path, model = snapshot
-            backup.restore_database(self.db, path, ADMIN)
+            restore.restore_database(self.db, path, ADMIN)
             self.model = dict(model)
 
         @invariant()

@@ -194,7 +194,7 @@ def test_visit_must_name_a_grant_of_its_recipient(session) -> None:
 
 
 def test_integrity_check_reports_a_missing_photo(session, tmp_path: Path) -> None:
-    from kaltim_desk.services.office.checks import check_visit_photos, run_checks
+    from kaltim_desk.services.checks import check_visit_photos, run_checks
 
     p = make_person(session)
     v = visits.record_visit(session, visit_input(person_id=p.id))

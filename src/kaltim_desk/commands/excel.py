@@ -12,7 +12,7 @@ PROBLEMS_SHOWN = 30
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
     from kaltim_desk.exports.layouts import REPORTS
 
     exp = sub.add_parser(
@@ -70,7 +70,7 @@ def _progress(done: int, total: int, label: str) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel.exports import export_report
 
     target = out_path(args.out)
@@ -99,7 +99,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.services.excel import imports
 
     path = Path(args.file)
@@ -129,21 +129,18 @@ def run_import(args: argparse.Namespace) -> int:
         if report is not None:
             imports.write_problem_report(preview, report)
             print(f"Laporan masalah disimpan di {report}.")
-        if args.commit:
-            from kaltim_desk.services.office.backup import backup_before
-
-            backup_before(db, "impor")  # R6: a verified backup first; if it fails nothing is imported
-            result = imports.commit_import(s, preview)
-            print(result.message)
-            for row, msg in result.late_rejections + result.warnings:
-                print(f"  baris {row}: {msg}")
-        else:
-            print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
+    if not args.commit:
+        print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
+        return 0
+    result = imports.commit_import_job(db, cli_actor(), preview)
+    print(result.message)
+    for row, msg in result.late_rejections + result.warnings:
+        print(f"  baris {row}: {msg}")
     return 0
 
 
 def run_rollback(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.services.excel import imports
 
     db = open_db(args)
@@ -154,7 +151,7 @@ def run_rollback(args: argparse.Namespace) -> int:
 
 
 def run_consolidate(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel.consolidation import consolidate
 
     target = out_path(args.out)

@@ -7,7 +7,7 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     p = sub.add_parser(
         "migrate-to",
@@ -24,8 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_migrate_to(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError
-    from kaltim_desk.commands.common import open_db
+    from kaltim_desk.commands.common import CliError, open_db
     from kaltim_desk.config import database_url
     from kaltim_desk.db import Database
     from kaltim_desk.services.office.migrate_to import format_report, migrate_database

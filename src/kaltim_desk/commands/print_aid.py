@@ -1,14 +1,12 @@
 """Print kinds of the aid feature (see `commands/printing.py` for the dispatcher):
 
     kaltim-desk print agreement     --db PATH --grant ID --out FILE.pdf
-    kaltim-desk print handover      --db PATH --grant ID --out FILE.pdf [--tranche N]
-    kaltim-desk print receipt       --db PATH --grant ID --out FILE.pdf [--tranche N]
+    kaltim-desk print handover      --db PATH --grant ID --out FILE.pdf [--tranche N] [--original]
+    kaltim-desk print receipt       --db PATH --grant ID --out FILE.pdf [--tranche N] [--original]
     kaltim-desk print group-summary --db PATH --grant ID --out FILE.pdf
     kaltim-desk print agreements    --db PATH --programme ID --out FILE.pdf|DIR
 
-`print_grant_document` and `print_programme_agreements` are shared with the Bantuan page: the DTO is
-assembled in one short unit of work (numbers issued and committed there, so a reprint reuses them), and
-the PDF is rendered afterwards with no session held.
+The work is done by the jobs in `services.aid.printing`, which the Bantuan page calls too.
 """
 
 from __future__ import annotations
@@ -17,76 +15,8 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from kaltim_desk.commands.printing import PrintKind
-from kaltim_desk.core.actor import Actor
-from kaltim_desk.db import Database
-
-Progress = Callable[[int, int, str], None]
-
-DOCUMENTS = ("agreement", "handover", "receipt", "group-summary")
-
-
-def print_grant_document(
-    db: Database,
-    actor: Actor,
-    kind: str,
-    grant_id: int,
-    out: Path,
-    *,
-    tranche: int | None = None,
-    warnings: list[str] | None = None,
-    original: bool = False,
-) -> Path:
-    """Render one document of a grant to `out` (atomically) and return the path. `tranche` picks the
-    receipt's or the cash BAST's tranche (default: the last one paid). What the signing officer should
-    know before signing (a logo that did not print) is appended to `warnings`. A reprint is a SALINAN
-    unless `original` is asked by a role that may (services/document_rules.py)."""
-    from kaltim_desk.documents.agreement import render_agreement
-    from kaltim_desk.documents.group_summary import render_group_summary
-    from kaltim_desk.documents.handover import render_handover
-    from kaltim_desk.documents.letterhead import logo_problem
-    from kaltim_desk.documents.receipt import render_receipt
-    from kaltim_desk.services.aid import grants
-
-    with db.session(actor) as s:
-        doc: Any
-        if kind == "agreement":
-            doc, render = grants.agreement_document(s, grant_id, original=original), render_agreement
-        elif kind == "handover":
-            doc, render = grants.handover_document(s, grant_id, tranche, original=original), render_handover
-        elif kind == "receipt":
-            doc, render = grants.receipt_document(s, grant_id, tranche, original=original), render_receipt
-        elif kind == "group-summary":
-            doc, render = grants.group_summary_document(s, grant_id=grant_id), render_group_summary
-        else:
-            raise ValueError(f"unknown aid document {kind!r}")
-    path = render(doc, out)
-    problem = logo_problem(doc.letterhead.logo_path)
-    if problem and warnings is not None:
-        warnings.append(problem)
-    return path
-
-
-def print_programme_agreements(
-    db: Database,
-    actor: Actor,
-    programme_id: int,
-    out: Path,
-    *,
-    one_file: bool = True,
-    progress: Progress | None = None,
-    is_cancelled: Callable[[], bool] | None = None,
-) -> list[Path]:
-    """All agreements of a programme (approved and later) into one PDF or a folder."""
-    from kaltim_desk.documents.batch import render_agreements
-    from kaltim_desk.services.aid import grants, programmes
-
-    with db.session(actor) as s:
-        programmes.get_programme(s, programme_id)  # a clear "not found" for a wrong id
-        docs = grants.agreement_documents(s, programme_id)
-    return render_agreements(docs, out, one_file=one_file, progress=progress, is_cancelled=is_cancelled)
 
 
 def _positive(value: str) -> int:
@@ -100,8 +30,7 @@ def _positive(value: str) -> int:
 
 
 def _pdf_out(value: str) -> Path:
-    from kaltim_desk.cli import CliError
-    from kaltim_desk.commands.common import out_path
+    from kaltim_desk.commands.common import CliError, out_path
 
     path = out_path(value)
     if path.suffix.lower() != ".pdf":
@@ -134,14 +63,14 @@ def _grant_arguments(
 
 def _run_document(kind: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        from kaltim_desk.cli import cli_actor
-        from kaltim_desk.commands.common import open_db
+        from kaltim_desk.commands.common import cli_actor, open_db
+        from kaltim_desk.services.aid.printing import print_grant_document_job  # lazy: loads ReportLab
 
         out = _pdf_out(args.out)
         db = open_db(args)
         warnings: list[str] = []
         try:
-            path = print_grant_document(
+            path = print_grant_document_job(
                 db,
                 cli_actor(),
                 kind,
@@ -172,8 +101,8 @@ def _programme_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_agreements(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
-    from kaltim_desk.commands.common import open_db
+    from kaltim_desk.commands.common import CliError, cli_actor, open_db
+    from kaltim_desk.services.aid.printing import print_programme_agreements_job  # lazy: loads ReportLab
 
     out = Path(args.out)
     one_file = out.suffix.lower() == ".pdf"
@@ -190,7 +119,7 @@ def _run_agreements(args: argparse.Namespace) -> int:
         print(f"\r[{done}/{total}] {text[:50]:<50}", end="", file=sys.stderr, flush=True)
 
     try:
-        files = print_programme_agreements(
+        files = print_programme_agreements_job(
             db, cli_actor(), args.programme, out, one_file=one_file, progress=progress
         )
     finally:
@@ -209,7 +138,8 @@ KINDS: dict[str, PrintKind] = {
         add_arguments=_grant_arguments(),
         run=_run_document("agreement"),
         description="Mencetak perjanjian pemberian bantuan (kop, nomor, para pihak, nilai, pasal, tanda tangan). "
-        "Cetak pertama menerbitkan nomor; cetak ulang memakai nomor yang sama.",
+        "Cetak pertama menerbitkan nomor dan menyimpan isinya; cetak ulang sama persis, bertanda SALINAN "
+        "(--original: asli pengganti, hanya peran yang diizinkan).",
     ),
     "handover": PrintKind(
         help="berita acara serah terima (BAST): barang, atau satu tahap bantuan uang yang dibayar",
@@ -218,7 +148,7 @@ KINDS: dict[str, PrintKind] = {
         description="Mencetak BAST. Bantuan barang: satu BAST setelah serah terima dicatat. Bantuan uang: "
         "satu BAST per tahap yang sudah dibayar (--tranche N; bawaan tahap terakhir dibayar); sebelum "
         "ada pembayaran BAST ditolak. Cetak pertama menerbitkan nomor dan menyimpan isinya; cetak ulang "
-        "sama persis (SALINAN bila bukan admin).",
+        "sama persis, bertanda SALINAN.",
     ),
     "receipt": PrintKind(
         help="kuitansi satu tahap pembayaran",

@@ -15,7 +15,7 @@ where a `PrintKind` is
     )
 
 The dispatcher adds `--db` to every kind. `run` opens the database with `commands.common.open_db(args)`,
-acts as `cli.cli_actor()`, raises `cli.CliError` for a bad argument (exit 2) and lets a `DomainError`
+acts as `common.cli_actor()`, raises `common.CliError` for a bad argument (exit 2) and lets a `DomainError`
 through (the CLI prints its Indonesian message, exit 2).
 
 Kinds today: agreement, handover, receipt, group-summary, agreements (`commands/print_aid.py`);
@@ -56,7 +56,7 @@ def collect_kinds(modules: tuple[str, ...] = KIND_MODULES) -> dict[str, PrintKin
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     kinds = collect_kinds()
     parser = sub.add_parser(

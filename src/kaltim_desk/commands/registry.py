@@ -9,7 +9,7 @@ from kaltim_desk.commands.common import open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     demo = sub.add_parser(
         "demo",
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError
+    from kaltim_desk.commands.common import CliError
     from kaltim_desk.demo import create_demo_office
 
     if args.people < 20:
@@ -48,8 +48,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
-    from kaltim_desk.services.office.checks import run_checks
+    from kaltim_desk.commands.common import cli_actor
+    from kaltim_desk.services.checks import run_checks
 
     db = open_db(args)
     with db.read_session(cli_actor()) as session:

@@ -20,7 +20,7 @@ from kaltim_desk.commands.common import open_db, out_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     report = sub.add_parser(
         "report",
@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _today(value: str | None) -> date:
-    from kaltim_desk.cli import CliError
+    from kaltim_desk.commands.common import CliError
 
     if not value:
         return date.today()
@@ -134,7 +134,7 @@ def survival_sheet_rows(rows: Sequence[Any]) -> list[list[Any]]:
 
 
 def run_survival(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.domain.dates import format_date_id
     from kaltim_desk.services.monitoring import survival
 
@@ -186,7 +186,7 @@ def run_survival(args: argparse.Namespace) -> int:
 
 
 def run_overdue(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.domain.dates import format_date_id
     from kaltim_desk.services.monitoring import schedule
 

@@ -11,7 +11,7 @@ from kaltim_desk.commands.common import open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     backup = sub.add_parser(
         "backup",
@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.office.backup import create_backup
 
     folder = Path(args.to)
@@ -77,10 +77,11 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.config import database_url, sqlite_path
     from kaltim_desk.db import Database
-    from kaltim_desk.services.office.backup import NOT_SQLITE, restore_database, verify_backup
+    from kaltim_desk.services.office.backup import NOT_SQLITE, verify_backup
+    from kaltim_desk.services.office.restore import restore_database
 
     source = Path(args.backup_file)
     check = verify_backup(source)
@@ -102,14 +103,14 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def _users_session(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
 
     db = open_db(args)
     return db, db.session(cli_actor())
 
 
 def _ask_password() -> str:
-    from kaltim_desk.cli import CliError
+    from kaltim_desk.commands.common import CliError
 
     first = getpass.getpass("Kata sandi baru: ")
     second = getpass.getpass("Ulangi kata sandi: ")
@@ -119,7 +120,7 @@ def _ask_password() -> str:
 
 
 def _user_id(session, username: str) -> int:  # type: ignore[no-untyped-def]
-    from kaltim_desk.cli import CliError
+    from kaltim_desk.commands.common import CliError
     from kaltim_desk.services.office.auth import find_user
 
     user = find_user(session, username)
@@ -180,7 +181,7 @@ def run_users_unlock(args: argparse.Namespace) -> int:
 def run_network_mode(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from kaltim_desk.cli import cli_actor
+    from kaltim_desk.commands.common import cli_actor
     from kaltim_desk.core.settings import load_section, save_section
     from kaltim_desk.services.office.startup import SafetySettings
 

@@ -6,15 +6,13 @@ them: the PDF's header, page count and embedded fonts; the workbook re-opened wi
 kept as text. It also checks that defusedxml (safe XML for untrusted workbooks) is part of the build.
 Office IT runs it after installing; CI runs it from the frozen PyInstaller bundle.
 
-The document and the workbook come from the real features when they are in this build (the aid
-agreement, the BNBA export); otherwise from a minimal page / sheet made with the same fonts and file
-writer. The output says which, so a "pass" never hides which path was tested.
+The document is the aid agreement of a demo grant and the workbook the BNBA export, made by the same
+jobs as `print agreement` and `export bnba`.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import re
 import sys
 import tempfile
@@ -23,7 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from kaltim_desk import __version__
+from kaltim_desk.core.actor import SYSTEM_ACTOR
+from kaltim_desk.db import Database
+from kaltim_desk.models.grant import Grant
+from kaltim_desk.services.aid.aid_rules import PRINTABLE_STATUSES
+from kaltim_desk.services.excel.exports import export_report
 
 SELFTEST_PEOPLE = 40
 
@@ -76,11 +81,10 @@ def run_selftest(args: argparse.Namespace) -> int:
 
 def _run_in(folder: Path, people: int) -> int:
     steps: list[tuple[str, Callable[[], str]]] = []
-    state: dict[str, object] = {}
+    state: dict[str, Database] = {}
 
     def make_db() -> str:
         from kaltim_desk.config import sqlite_url
-        from kaltim_desk.db import Database
         from kaltim_desk.demo import create_demo_office
         from kaltim_desk.services.office.bootstrap import prepare
 
@@ -97,12 +101,12 @@ def _run_in(folder: Path, people: int) -> int:
         return check_defusedxml()
 
     def document() -> str:
-        produced = print_document(state["db"], folder)  # type: ignore[arg-type]
+        produced = print_document(state["db"], folder)
         pages = check_pdf(produced.path)
         return f"{produced.path.name}: {pages} halaman ({produced.source})"
 
     def workbook() -> str:
-        produced = write_workbook(state["db"], folder)  # type: ignore[arg-type]
+        produced = write_workbook(state["db"], folder)
         rows = check_workbook(produced.path, produced.expected_rows)
         return f"{produced.path.name}: {rows} baris data ({produced.source})"
 
@@ -123,9 +127,8 @@ def _run_in(folder: Path, people: int) -> int:
                 break  # nothing else can run without it
         else:
             print(f"OK    {label}: {detail}")
-    db = state.get("db")
-    if db is not None:
-        db.dispose()  # type: ignore[attr-defined]
+    if "db" in state:
+        state["db"].dispose()
     if failed:
         print(f"{failed} pemeriksaan gagal.")
         return 1
@@ -197,164 +200,25 @@ def check_workbook(path: Path, expected_rows: int = 0) -> int:
 # --- producing the files ------------------------------------------------------------------------------
 
 
-def _feature(module: str, *names: str) -> Callable[..., object] | None:
-    """The first of `names` in `module`, or None when that feature is not part of this build."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    for name in names:
-        fn = getattr(mod, name, None)
-        if callable(fn):
-            return fn
-    return None
+def print_document(db: Database, folder: Path) -> Produced:
+    """The aid agreement of the first printable demo grant, through the same job as `print agreement`."""
+    from kaltim_desk.services.aid.printing import print_grant_document_job  # lazy: loads ReportLab
 
-
-def print_document(db: object, folder: Path) -> Produced:
-    """The aid agreement of the first demo grant when the aid feature is built in, else a letterhead
-    page listing demo recipients."""
-    produced = _feature_document(db, folder)
-    return produced or _fallback_document(db, folder)
-
-
-def write_workbook(db: object, folder: Path) -> Produced:
-    """The BNBA export when the Excel feature is built in, else a BNBA-shaped sheet of demo people."""
-    produced = _feature_workbook(db, folder)
-    return produced or _fallback_workbook(db, folder)
-
-
-def _feature_document(db: object, folder: Path) -> Produced | None:
-    """The aid agreement of the first printable demo grant, through the same code as `print agreement`."""
-    print_grant_document = _feature("kaltim_desk.commands.print_aid", "print_grant_document")
-    rules = _feature_module("kaltim_desk.services.aid.aid_rules")
-    if print_grant_document is None or rules is None:
-        return None
-    from sqlalchemy import select
-
-    from kaltim_desk.core.actor import SYSTEM_ACTOR
-    from kaltim_desk.models.grant import Grant
-
-    with db.read_session(SYSTEM_ACTOR) as session:  # type: ignore[attr-defined]
+    with db.read_session(SYSTEM_ACTOR) as session:
         grant_id = session.scalar(
-            select(Grant.id).where(Grant.status.in_(rules.PRINTABLE_STATUSES)).order_by(Grant.id).limit(1)
+            select(Grant.id).where(Grant.status.in_(PRINTABLE_STATUSES)).order_by(Grant.id).limit(1)
         )
     if grant_id is None:
-        return None
+        raise SelftestFailed("kantor demo tanpa bantuan yang dapat dicetak perjanjiannya")
     target = folder / "perjanjian.pdf"
-    print_grant_document(db, SYSTEM_ACTOR, "agreement", grant_id, target)
-    return Produced(target, f"fitur bantuan: naskah perjanjian bantuan #{grant_id}")
+    print_grant_document_job(db, SYSTEM_ACTOR, "agreement", grant_id, target)
+    return Produced(target, f"naskah perjanjian bantuan #{grant_id}")
 
 
-def _feature_workbook(db: object, folder: Path) -> Produced | None:
+def write_workbook(db: Database, folder: Path) -> Produced:
     """The BNBA export (NIK masked), through the same code as `export bnba`."""
-    export_report = _feature("kaltim_desk.services.excel.exports", "export_report")
-    if export_report is None:
-        return None
-    from kaltim_desk.core.actor import SYSTEM_ACTOR
-
     target = folder / "bnba.xlsx"
-    with db.session(SYSTEM_ACTOR) as session:  # type: ignore[attr-defined]
+    with db.session(SYSTEM_ACTOR) as session:
         result = export_report(session, "bnba", target)
-    counts = getattr(result, "row_counts", {}) or {}
-    return Produced(target, "fitur Excel: ekspor BNBA " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
-
-
-def _feature_module(module: str) -> object | None:
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-
-
-def _demo_rows(db: object, limit: int = 500) -> list[object]:
-    from kaltim_desk.core.actor import SYSTEM_ACTOR
-    from kaltim_desk.core.dto import PageFilter
-    from kaltim_desk.services.registry import people
-
-    with db.read_session(SYSTEM_ACTOR) as session:  # type: ignore[attr-defined]
-        return list(people.page_people(session, PageFilter(status="active"), limit=limit))
-
-
-def _fallback_document(db: object, folder: Path) -> Produced:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-
-    from kaltim_desk.core.actor import SYSTEM_ACTOR
-    from kaltim_desk.core.settings import office_profile
-    from kaltim_desk.documents.fonts import SANS, SERIF, SERIF_BOLD, register_fonts
-    from kaltim_desk.domain.dates import format_date_id
-    from kaltim_desk.domain.nik import mask_nik
-    from kaltim_desk.fileio import atomic_path
-
-    register_fonts()
-    with db.read_session(SYSTEM_ACTOR) as session:  # type: ignore[attr-defined]
-        profile = office_profile(session)
-    rows = _demo_rows(db, 60)
-    target = folder / "uji-cetak.pdf"
-    width, height = A4
-    with atomic_path(target) as tmp:
-        c = Canvas(str(tmp), pagesize=A4)
-        c.setTitle("Uji cetak Kaltim Desk")
-        y = height - 20 * mm
-        c.setFont(SERIF_BOLD, 13)
-        c.drawCentredString(width / 2, y, profile.government_name)
-        c.drawCentredString(width / 2, y - 6 * mm, profile.agency_name)
-        c.setFont(SERIF, 9)
-        c.drawCentredString(width / 2, y - 11 * mm, f"{profile.address} Telp. {profile.phone}")
-        c.line(20 * mm, y - 14 * mm, width - 20 * mm, y - 14 * mm)
-        c.setFont(SERIF_BOLD, 11)
-        c.drawCentredString(width / 2, y - 24 * mm, "UJI CETAK — DAFTAR PENERIMA DEMO")
-        c.setFont(SANS, 8.5)
-        y -= 34 * mm
-        for i, row in enumerate(rows, start=1):
-            if y < 20 * mm:
-                c.showPage()
-                c.setFont(SANS, 8.5)
-                y = height - 20 * mm
-            born = format_date_id(row.birth_date) if row.birth_date else ""  # type: ignore[attr-defined]
-            c.drawString(20 * mm, y, f"{i}.")
-            c.drawString(28 * mm, y, mask_nik(row.nik))  # type: ignore[attr-defined]
-            c.drawString(62 * mm, y, row.name[:40])  # type: ignore[attr-defined]
-            c.drawString(130 * mm, y, born)
-            c.drawString(160 * mm, y, row.village_name[:24])  # type: ignore[attr-defined]
-            y -= 5 * mm
-        c.showPage()
-        c.save()
-    return Produced(target, "pengganti: halaman kop + daftar, fitur cetak bantuan belum ada di build ini")
-
-
-def _fallback_workbook(db: object, folder: Path) -> Produced:
-    from openpyxl import Workbook
-
-    from kaltim_desk.fileio import atomic_path
-
-    rows = _demo_rows(db)
-    target = folder / "uji-bnba.xlsx"
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "BNBA"
-    ws.append(["No", "NIK", "Nama", "Tanggal lahir", "Desa/Kel.", "Kecamatan", "Kab/Kota", "Jenis usaha"])
-    for i, row in enumerate(rows, start=1):
-        ws.append(
-            [
-                i,
-                row.nik,  # type: ignore[attr-defined]
-                row.name,  # type: ignore[attr-defined]
-                row.birth_date,  # type: ignore[attr-defined]
-                row.village_name,  # type: ignore[attr-defined]
-                row.district_name,  # type: ignore[attr-defined]
-                row.regency_name,  # type: ignore[attr-defined]
-                row.business_type,  # type: ignore[attr-defined]
-            ]
-        )
-        ws.cell(row=i + 1, column=2).number_format = "@"
-    with atomic_path(target, suffix=".xlsx") as tmp:
-        wb.save(tmp)
-    return Produced(
-        target, "pengganti: lembar BNBA sederhana, fitur ekspor Excel belum ada di build ini", len(rows)
-    )
+    counts = ", ".join(f"{k}: {v}" for k, v in result.row_counts.items())
+    return Produced(target, f"ekspor BNBA {counts}")

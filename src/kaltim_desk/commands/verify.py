@@ -18,7 +18,7 @@ STATUS_WORDS = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from kaltim_desk.cli import add_db_argument
+    from kaltim_desk.commands.common import add_db_argument
 
     verify = sub.add_parser(
         "verify",
@@ -58,8 +58,7 @@ def describe(result: object) -> list[str]:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from kaltim_desk.cli import cli_actor
-    from kaltim_desk.commands.common import open_db
+    from kaltim_desk.commands.common import cli_actor, open_db
     from kaltim_desk.services.training import certificates
 
     db = open_db(args)

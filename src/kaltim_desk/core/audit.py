@@ -75,3 +75,17 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
         for k in sorted(set(before) | set(after))
         if before.get(k) != after.get(k)
     }
+
+
+def chain_status(session: Session) -> tuple[bool, str]:
+    """Recompute every hash of the trail; (False, where) at the first row whose content or link does
+    not match, else (True, how many rows)."""
+    prev = GENESIS
+    n = 0
+    for row in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
+        expected = entry_hash(prev, row.at, row.actor, row.action, row.entity, row.entity_id, row.detail)
+        if row.prev_hash != prev or row.hash != expected:
+            return False, f"rantai putus pada baris audit #{row.id} ({row.action}, {row.at:%Y-%m-%d %H:%M})"
+        prev = row.hash
+        n += 1
+    return True, f"{n} catatan, rantai utuh"

@@ -8,37 +8,17 @@ in bulk (Core inserts, not one ORM object at a time) so 100,000 take seconds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from random import Random
-
-from sqlalchemy.orm import Session
 
 from kaltim_desk.core import audit
 from kaltim_desk.core.actor import SYSTEM_ACTOR
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database
-
-Progress = Callable[[int, int, str], None]
-
-
-@dataclass
-class DemoContext:
-    """What the steps share: the session, a seeded random source, and what earlier steps created."""
-
-    session: Session
-    rng: Random
-    people: int
-    person_ids: list[int] = field(default_factory=list)
-    active_group_ids: list[int] = field(default_factory=list)
-    forming_group_ids: list[int] = field(default_factory=list)
-    programme_ids: list[int] = field(default_factory=list)
-    grant_ids: list[int] = field(default_factory=list)
-    training_ids: list[int] = field(default_factory=list)
+from kaltim_desk.demo import aid, monitoring, registry, training, users
+from kaltim_desk.demo.context import DemoContext, Progress
 
 
 def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
-    from kaltim_desk.demo import aid, monitoring, registry, training, users
-
     return [
         ("Pengguna demo", users.populate),
         ("Penerima dan kelompok", registry.populate),

@@ -15,7 +15,7 @@ number and status change is what a real office would have).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -24,7 +24,7 @@ from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid import grants, programmes
 
 if TYPE_CHECKING:
-    from kaltim_desk.demo import DemoContext
+    from kaltim_desk.demo.context import DemoContext
 
 GOODS = (
     ("Mesin jahit portable", "unit", 2_750_000),
@@ -170,7 +170,7 @@ def populate(ctx: DemoContext) -> None:
     ctx.programme_ids = [group_prog.id, person_prog.id, goods_prog.id, previous_prog.id]
 
     active = list(ctx.active_group_ids)
-    amounts = (15_000_000, 17_500_000, 20_000_000, 25_000_000)
+    amounts: tuple[int, ...] = (15_000_000, 17_500_000, 20_000_000, 25_000_000)
     _cash_grants(ctx, group_prog.id, "group_id", active, GROUP_CASH_PLAN, amounts, (100, 160))
 
     for gid, target in zip(reversed(active), GOODS_PLAN, strict=False):
@@ -205,8 +205,7 @@ def _cash_grants(
     today = date.today()
     for rid, target in zip(recipients, plan, strict=False):
         amount = ctx.rng.choice(amounts)
-        g = grants.create_grant(
-            ctx.session, grants.GrantInput(programme_id, amount=amount, **{recipient: rid})
-        )
+        who: dict[str, Any] = {recipient: rid}
+        g = grants.create_grant(ctx.session, grants.GrantInput(programme_id, amount=amount, **who))
         ctx.grant_ids.append(g.id)
         _walk(ctx, g.id, target, today - timedelta(days=ctx.rng.randrange(*signed_days_ago)))

@@ -23,7 +23,7 @@ from kaltim_desk.services.monitoring.schedule import MonitoringRules, disburseme
 if TYPE_CHECKING:
     from random import Random
 
-    from kaltim_desk.demo import DemoContext
+    from kaltim_desk.demo.context import DemoContext
 
 CHUNK = 5000
 # Next status given the last one: most businesses keep going; a paused one may recover or close.

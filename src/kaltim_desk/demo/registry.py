@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from kaltim_desk.core.dto import BUSINESS_TYPES, VULNERABILITY_CATEGORIES
 from kaltim_desk.core.settings import OfficeProfile, set_raw
 from kaltim_desk.demo.names import BANKS, BIRTH_PLACES, FIRST_NAMES, GROUP_NAMES, LAST_NAMES, STREETS
-from kaltim_desk.models.base import utcnow
+from kaltim_desk.models.base import Base, utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
 
 if TYPE_CHECKING:
-    from kaltim_desk.demo import DemoContext
+    from kaltim_desk.demo.context import DemoContext
 
 CHUNK = 5000
 DEMO_PROFILE = OfficeProfile(
@@ -67,6 +68,11 @@ def populate(ctx: DemoContext) -> None:
     ).all()
     ctx.person_ids = [p.id for p in people]
     _groups(ctx, people)
+
+
+def _table(model: type[Base]) -> Table:
+    """The model's table, for Core bulk inserts (a plain executemany; the ORM's bulk path costs twice)."""
+    return cast(Table, model.__table__)
 
 
 def _people(ctx: DemoContext) -> None:
@@ -131,13 +137,13 @@ def _people(ctx: DemoContext) -> None:
         )
         if len(rows) >= CHUNK:
             # Core insert on the table: a plain executemany (the ORM's bulk path costs twice as much).
-            ctx.session.execute(insert(Person.__table__), rows)
+            ctx.session.execute(insert(_table(Person)), rows)
             rows = []
     if rows:
-        ctx.session.execute(insert(Person.__table__), rows)
+        ctx.session.execute(insert(_table(Person)), rows)
 
 
-def _groups(ctx: DemoContext, people: list[Any]) -> None:
+def _groups(ctx: DemoContext, people: Sequence[Any]) -> None:
     """About half the people join KUBE groups of their own sub-district, 5-12 women each."""
     s, rng = ctx.session, ctx.rng
     by_district: dict[str, list[Any]] = {}
@@ -193,11 +199,11 @@ def _groups(ctx: DemoContext, people: list[Any]) -> None:
         if made >= n_groups:
             break
     for i in range(0, len(group_rows), CHUNK):
-        s.execute(insert(KubeGroup.__table__), group_rows[i : i + CHUNK])
+        s.execute(insert(_table(KubeGroup)), group_rows[i : i + CHUNK])
     ids = list(s.scalars(select(KubeGroup.id).where(KubeGroup.id > before).order_by(KubeGroup.id)))
     for gid, status in zip(ids, statuses, strict=True):
         (ctx.active_group_ids if status == "active" else ctx.forming_group_ids).append(gid)
     for m in member_rows:
         m["group_id"] = ids[m["group_id"]]
     for i in range(0, len(member_rows), CHUNK):
-        s.execute(insert(GroupMember.__table__), member_rows[i : i + CHUNK])
+        s.execute(insert(_table(GroupMember)), member_rows[i : i + CHUNK])

@@ -10,7 +10,7 @@ from kaltim_desk.services.training import attendance, certificates, trainings
 from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingInput
 
 if TYPE_CHECKING:
-    from kaltim_desk.demo import DemoContext
+    from kaltim_desk.demo.context import DemoContext
 
 ORGANISER = "Dinas Sosial Provinsi Kalimantan Timur"
 

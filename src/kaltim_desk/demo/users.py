@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from kaltim_desk.services.office import users
 
 if TYPE_CHECKING:
-    from kaltim_desk.demo import DemoContext
+    from kaltim_desk.demo.context import DemoContext
 
 # username, display name, role, password
 DEMO_ACCOUNTS = (

@@ -30,9 +30,9 @@ from reportlab.pdfgen.canvas import Canvas
 from kaltim_desk.documents.agreement import title_id
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
 from kaltim_desk.documents.letterhead import Line, fit_lines
+from kaltim_desk.documents.model import CertificateDoc, CertificateTemplate
 from kaltim_desk.domain.dates import MONTH_NAMES_ID, format_date_id
 from kaltim_desk.fileio import atomic_path
-from kaltim_desk.services.training.certificates import CertificateDoc, CertificateTemplate
 
 Progress = Callable[[int, int, str], None]
 IsCancelled = Callable[[], bool]

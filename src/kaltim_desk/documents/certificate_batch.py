@@ -14,8 +14,8 @@ from kaltim_desk.documents.certificate import (
     draw_certificate,
     new_canvas,
 )
+from kaltim_desk.documents.model import CertificateDoc, CertificateTemplate
 from kaltim_desk.fileio import atomic_path
-from kaltim_desk.services.training.certificates import CertificateDoc, CertificateTemplate
 
 
 def file_name(doc: CertificateDoc) -> str:

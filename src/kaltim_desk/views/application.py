@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 from types import TracebackType
 
@@ -82,16 +83,35 @@ def login(ctx: AppContext) -> Actor | None:
     return login_dialog(ctx)
 
 
+def no_display() -> str:
+    """Why no window can open here ("" when one can): on Linux without X11 or Wayland Qt would abort
+    with its raw plugin message and a core dump; say it in words and point at the commands instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return ""
+    return (
+        "Kaltim Desk tidak dapat membuka jendela: komputer ini tidak punya layar grafis (DISPLAY atau "
+        "WAYLAND_DISPLAY kosong). Jalankan di desktop, atau pakai perintah tanpa layar: "
+        "'kaltim-desk --help' menampilkan daftarnya."
+    )
+
+
 def run_gui(db_arg: str | None = None) -> int:
     from kaltim_desk.services.office.bootstrap import prepare
     from kaltim_desk.views.main_window import MainWindow
+
+    reason = no_display()
+    if reason:
+        print(reason, file=sys.stderr)
+        return 2
 
     settings = UserSettings.load()
     set_language(settings.language)
     app = make_application()
     install_translators(app, settings.language)
     QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
-    prompts = QtPrompts()
+    prompts = QtPrompts(settings)
     install_excepthook(prompts)
     url = database_url(db_arg)
     from kaltim_desk.views.dialogs.login import check_before_open, start_guards, stop_guards

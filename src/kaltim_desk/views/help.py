@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from kaltim_desk.config import resource
 from kaltim_desk.i18n import _, language
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 
 GUIDES = {"id": "panduan.html", "en": "guide-en.html"}
 
@@ -41,7 +42,7 @@ class HelpWindow(QDialog):
         self.setWindowTitle(_("Panduan Kaltim Desk"))
         self.setWindowIcon(icon("help"))
         self.setModal(False)
-        self.resize(760, 620)
+        fit_to_screen(self, 760, 620)
         self.browser = QTextBrowser()
         self.browser.setObjectName("help_browser")
         self.browser.setOpenExternalLinks(True)
@@ -53,7 +54,7 @@ class HelpWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)
-        QShortcut(QKeySequence.StandardKey.Back, self, activated=self.browser.backward)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self).activated.connect(self.browser.backward)
 
     def text(self) -> str:
         return self.browser.toPlainText()

@@ -18,19 +18,37 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.settings import OfficeProfile, load_section
 from kaltim_desk.i18n import _
 from kaltim_desk.views.help import icon
 from kaltim_desk.views.pages.registry import PageSpec, page_specs
+from kaltim_desk.views.widgets.demo_accounts import role_labels
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 
 log = logging.getLogger(__name__)
+
+
+def window_title(ctx: AppContext) -> str:
+    """The office this window works for (a demo office says so), not always the province's."""
+    try:
+        with ctx.read() as s:
+            profile = load_section(s, OfficeProfile)
+    except Exception:
+        log.exception("office profile for the title")
+        return "Kaltim Desk"
+    place = profile.government_name.removeprefix("PEMERINTAH ").title()
+    office = f"{profile.agency_name.title()} {place}".strip()
+    title = f"Kaltim Desk — {office}"
+    return title + " " + _("[KANTOR DEMO]") if profile.is_demo else title
 
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(_("Kaltim Desk — Dinas Sosial Kalimantan Timur"))
-        self.setMinimumSize(1000, 620)
+        self.setWindowTitle(window_title(ctx))
+        # Fits a 1366x768 screen at 125% (a 1093x582 work area) and a half-screen window at 100%.
+        self.setMinimumSize(780, 500)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(170)
@@ -67,7 +85,7 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
         else:
-            self.resize(1280, 720)
+            fit_to_screen(self, 1366, 728)
         self.show_page(
             ctx.user_settings.last_page if self._index(ctx.user_settings.last_page) >= 0 else "people"
         )
@@ -94,8 +112,9 @@ class MainWindow(QMainWindow):
             page = self._build_page(spec)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, page)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
             self.pages[spec.key] = page
             page.refresh()  # type: ignore[attr-defined]
         self.stack.setCurrentIndex(row)
@@ -176,7 +195,9 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         actor = self.ctx.actor
         self.user_label.setText(
-            _("Pengguna: {name} ({role})").format(name=actor.display_name or actor.username, role=actor.role)
+            _("Pengguna: {name} ({role})").format(
+                name=actor.display_name or actor.username, role=role_labels().get(actor.role, actor.role)
+            )
         )
         self.db_label.setText(str(self.ctx.db.path or self.ctx.db.url))
 

@@ -3,18 +3,24 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Protocol
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from kaltim_desk.i18n import _
+from kaltim_desk.user_settings import UserSettings
 
 
 class Prompts(Protocol):
     def info(self, parent: QWidget | None, title: str, text: str) -> None: ...
     def error(self, parent: QWidget | None, title: str, text: str) -> None: ...
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool: ...
+    def choose(
+        self, parent: QWidget | None, title: str, text: str, buttons: list[str], default: int = 0
+    ) -> int: ...
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None: ...
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> Path | None: ...
     def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None: ...
@@ -22,35 +28,87 @@ class Prompts(Protocol):
 
 
 class QtPrompts:
-    """The real dialogs."""
+    """The real dialogs: message boxes built here and run with `exec()` (so a screenshot run can show
+    them without blocking, scripts/screenshots.py). File pickers open in the folder this user chose
+    last (kept in their preferences), else in Documents, never in the program's working folder."""
+
+    def __init__(self, settings: UserSettings | None = None) -> None:
+        self.settings = settings
+
+    def _start(self, suggested: str = "") -> str:
+        last = self.settings.last_folder if self.settings is not None else ""
+        folder = last if last and Path(last).is_dir() else ""
+        if not folder:
+            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return str(Path(folder) / suggested) if suggested else folder
+
+    def _remember(self, path: Path) -> None:
+        if self.settings is None:
+            return
+        self.settings.last_folder = str(path if path.is_dir() else path.parent)
+        with contextlib.suppress(OSError):
+            self.settings.save()
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
-        QMessageBox.information(parent, title, text)
+        QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent).exec()
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
-        QMessageBox.warning(parent, title, text)
+        QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent).exec()
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            parent,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.exec()
+        return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+
+    def choose(
+        self, parent: QWidget | None, title: str, text: str, buttons: list[str], default: int = 0
+    ) -> int:
+        """A question whose answers are not yes/no: one button per answer, named by what it does
+        (`default` is what Enter means, the last is what Esc and the title bar's close mean). Returns
+        the index of the answer."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+        made = [box.addButton(label, QMessageBox.ButtonRole.ActionRole) for label in buttons]
+        box.setDefaultButton(made[default])
+        box.setEscapeButton(made[-1])
+        box.exec()
+        clicked = box.clickedButton()
+        return made.index(clicked) if clicked in made else len(buttons) - 1
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
-        text, ok = QInputDialog.getText(parent, title, label, text=default)
-        return text if ok else None
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(default)
+        if dialog.exec() != QInputDialog.DialogCode.Accepted:
+            return None
+        return dialog.textValue()
 
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> Path | None:
-        name, _sel = QFileDialog.getOpenFileName(parent, title, "", filters)
-        return Path(name) if name else None
+        name, _sel = QFileDialog.getOpenFileName(parent, title, self._start(), filters)
+        if not name:
+            return None
+        self._remember(Path(name))
+        return Path(name)
 
     def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str) -> Path | None:
-        name, _sel = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-        return Path(name) if name else None
+        name, _sel = QFileDialog.getSaveFileName(parent, title, self._start(suggested), filters)
+        if not name:
+            return None
+        self._remember(Path(name))
+        return Path(name)
 
     def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:
-        name = QFileDialog.getExistingDirectory(parent, title)
-        return Path(name) if name else None
+        name = QFileDialog.getExistingDirectory(parent, title, self._start())
+        if not name:
+            return None
+        self._remember(Path(name))
+        return Path(name)
 
 
 def describe_error(exc: BaseException) -> str:

@@ -1528,14 +1528,12 @@ def agreement_documents(session: Session, programme_id: int) -> list[AidDoc]:
     return out
 
 
-# --- integrity check (services/office/checks.py CHECKS) -----------------------------------------------------
+# --- integrity check (services/checks.py CHECKS) ----------------------------------------------
 
 
-def check_aid(session: Session) -> Any:
+def check_aid(session: Session) -> tuple[bool, str]:
     """The aid rules over the stored grants: ceilings per recipient and one grant per person per
     programme (a group grant counting for each member), and paid tranches never above the amount."""
-    from kaltim_desk.services.office.checks import CheckResult
-
     problems: list[str] = []
     live = Grant.status.not_in(R.DEAD_STATUSES)
     for grant in session.scalars(select(Grant).where(live).order_by(Grant.id)):
@@ -1553,5 +1551,5 @@ def check_aid(session: Session) -> Any:
         if len(problems) >= 5:
             break
     if problems:
-        return CheckResult("Aturan bantuan", False, "; ".join(problems[:5]))
-    return CheckResult("Aturan bantuan", True, "pagu dan satu bantuan per orang per program terpenuhi")
+        return False, "; ".join(problems[:5])
+    return True, "pagu dan satu bantuan per orang per program terpenuhi"

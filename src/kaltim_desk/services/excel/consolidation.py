@@ -37,7 +37,7 @@ from kaltim_desk.domain.nik import mask_kk, mask_nik
 from kaltim_desk.exports import layouts
 from kaltim_desk.exports.metadata import checksum_of, parse_meta
 from kaltim_desk.exports.workbook import SheetData, TitleBlock, write_report
-from kaltim_desk.imports.reader import open_workbook
+from kaltim_desk.imports.reader import ReadCancelled, open_workbook
 
 ACCEPTED, REFUSED = "DITERIMA", "DITOLAK"
 
@@ -79,13 +79,15 @@ class ConsolidationResult:
         return [s for s in self.sources if s.status == REFUSED]
 
 
-def read_district(path: Path | str, password: str | None = None) -> DistrictFile:
+def read_district(
+    path: Path | str, password: str | None = None, is_cancelled: Callable[[], bool] | None = None
+) -> DistrictFile:
     """Open one district export and check its metadata and checksum; raises DomainError with the reason."""
     path = Path(path)
-    wb = open_workbook(path, password)
+    wb = open_workbook(path, password, is_cancelled=is_cancelled)
     if layouts.META_SHEET not in wb.sheet_names:
         raise DomainError("no_meta", "bukan ekspor Kaltim Desk (lembar metadata tidak ada)")
-    meta = parse_meta(wb.sheet(layouts.META_SHEET).rows)
+    meta = parse_meta(wb.sheet(layouts.META_SHEET, is_cancelled=is_cancelled).rows)
     if meta.get("schema_version") != layouts.SCHEMA_VERSION:
         raise DomainError("schema", f"versi format {meta.get('schema_version') or '?'} tidak dikenal")
     if meta.get("kind") != "bnba":
@@ -99,7 +101,7 @@ def read_district(path: Path | str, password: str | None = None) -> DistrictFile
         name, n = key[5:], int(value or 0)
         if name not in wb.sheet_names:
             raise DomainError("sheet_missing", f"lembar '{name}' hilang dari berkas")
-        grid = wb.sheet(name)
+        grid = wb.sheet(name, is_cancelled=is_cancelled)
         headers[name] = [str(v) for v in (grid.rows[header_row - 1] if len(grid.rows) >= header_row else [])]
         data = grid.rows[header_row : header_row + n]
         if len(data) != n:
@@ -151,7 +153,9 @@ def consolidate(
         if progress:
             progress(i, len(inputs), p.name)
         try:
-            df = read_district(p, password)
+            df = read_district(p, password, is_cancelled)
+        except ReadCancelled:
+            raise  # the user stopped the whole run, not this file
         except DomainError as exc:
             src.reason = exc.message
             continue

@@ -1,9 +1,10 @@
 """Committing a validated import in one transaction under an import batch, and rolling a batch back.
 
-Commit: only rows the preview found ``ok`` (and the user kept) are registered, each through
-`people.register_person(..., import_batch_id=...)`; KUBE groups named in the file are created through
-`groups.create_group(..., import_batch_id=...)` (status "forming": the clerk activates them after checking
-the rules) and the new people are added with their roles. A group that already exists in the database is
+Commit: only rows the preview found ``ok`` (and the user kept) are registered, checked again by the form's
+rules and stored together (`people.register_imported_people`); KUBE groups named in the file are created
+with their members by the rules of `create_group` and `add_member` (`groups.create_imported_groups`; status
+"forming": the clerk activates them after checking the rules). The batch's audit row records what came in;
+each person and group carries the batch id. A group that already exists in the database is
 not changed by an import (its rows are imported as people, with a warning to add them on the Kelompok
 page), so that everything an import adds is marked with its batch. A row refused at commit time (someone
 registered the NIK meanwhile) is reported, not lost. The caller's unit of work commits all of it at once or
@@ -95,49 +96,32 @@ def commit_rows(
     )
     session.add(batch)
     session.flush()
-    person_of: dict[int, int] = {}
+    person_of, late = people.register_imported_people(
+        session, [(r.row, r.person) for r in chosen if r.person is not None], import_batch_id=batch.id
+    )
+    result.late_rejections.extend(late)
+    # groups named in the file, their officers first
+    planned: dict[str, tuple[GroupInput, list[groups.ImportedMember]]] = {}
     for r in chosen:
-        assert r.person is not None
-        try:
-            dto = people.register_person(session, r.person, import_batch_id=batch.id)
-        except DomainError as exc:
-            result.late_rejections.append((r.row, exc.message))
+        if not r.group_name or r.row not in person_of:
             continue
-        person_of[r.row] = dto.id
-    # groups named in the file
-    by_group: dict[str, list[RowResult]] = defaultdict(list)
-    for r in chosen:
-        if r.group_name and r.row in person_of:
-            by_group[r.group_name].append(r)
-    for name, members in by_group.items():
-        members.sort(key=lambda m: (ROLE_ORDER.get(m.role, 9), m.row))
-        first = members[0].person
-        assert first is not None
-        existing = session.scalar(
-            select(KubeGroup.id).where(func.upper(KubeGroup.name) == name, KubeGroup.status != "inactive")
-        )
-        if existing is not None:
-            for m in members:
-                result.warnings.append(
-                    (m.row, f"Kelompok {name} sudah ada; tambahkan anggota ini lewat halaman Kelompok.")
-                )
-            continue
-        try:
-            g = groups.create_group(
-                session,
-                GroupInput(name=name, village_code=first.village_code, business_type=first.business_type),
-                import_batch_id=batch.id,
+        if r.group_name not in planned:
+            assert r.person is not None
+            planned[r.group_name] = (
+                GroupInput(
+                    name=r.group_name,
+                    village_code=r.person.village_code,
+                    business_type=r.person.business_type,
+                ),
+                [],
             )
-        except DomainError as exc:
-            for m in members:
-                result.warnings.append((m.row, f"Kelompok {name} tidak dapat dibuat: {exc.message}"))
-            continue
-        result.groups_created += 1
-        for m in members:
-            try:
-                groups.add_member(session, g.id, person_of[m.row], m.role)
-            except DomainError as exc:
-                result.warnings.append((m.row, f"Tidak dapat masuk kelompok {name}: {exc.message}"))
+        planned[r.group_name][1].append(groups.ImportedMember(r.row, person_of[r.row], r.role))
+    for _data, members in planned.values():
+        members.sort(key=lambda m: (ROLE_ORDER.get(m.role, 9), m.row))
+    result.groups_created, group_warnings = groups.create_imported_groups(
+        session, planned, import_batch_id=batch.id
+    )
+    result.warnings.extend(group_warnings)
     result.imported = len(person_of)
     result.rejected += len(result.late_rejections)
     batch.rows_imported = result.imported

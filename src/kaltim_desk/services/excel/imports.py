@@ -19,14 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaltim_desk.core import audit
+from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import get_raw, office_profile, set_raw
+from kaltim_desk.db import Database
 from kaltim_desk.domain.nik import mask_kk, mask_nik, normalize_nik
 from kaltim_desk.exports.layouts import PROBLEM_COLUMNS
 from kaltim_desk.exports.workbook import write_simple
 from kaltim_desk.imports import mapping as mp
-from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter, open_workbook
+from kaltim_desk.imports.reader import OpenedWorkbook, ReadCancelled, SheetGrid, col_letter, open_workbook
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.import_batch import ImportBatch
 from kaltim_desk.services.excel.import_staging import CommitResult, commit_rows, rollback_batch
@@ -39,6 +41,7 @@ from kaltim_desk.services.excel.import_validate import (
     RowResult,
     validate_sheet,
 )
+from kaltim_desk.services.office.backup import backup_before
 
 PRESETS_KEY = "excel.import_presets"
 Progress = Callable[[int, int, str], None]
@@ -79,8 +82,14 @@ class ImportPreview:
         )
 
 
-def open_file(path: Path | str, password: str | None = None) -> OpenedWorkbook:
-    return open_workbook(path, password)
+def open_file(
+    path: Path | str,
+    password: str | None = None,
+    *,
+    progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> OpenedWorkbook:
+    return open_workbook(path, password, progress=progress, is_cancelled=is_cancelled)
 
 
 def guess_mapping(grid: SheetGrid, preset: dict[str, Any] | None = None) -> mp.HeaderGuess | None:
@@ -89,7 +98,9 @@ def guess_mapping(grid: SheetGrid, preset: dict[str, Any] | None = None) -> mp.H
     return mp.detect_header(grid.rows)
 
 
-def choose_sheet(wb: OpenedWorkbook, sheet: str | None) -> str:
+def choose_sheet(
+    wb: OpenedWorkbook, sheet: str | None, is_cancelled: Callable[[], bool] | None = None
+) -> str:
     """The named sheet, or the first sheet whose header can be detected."""
     if sheet:
         if sheet not in wb.sheet_names:
@@ -101,7 +112,9 @@ def choose_sheet(wb: OpenedWorkbook, sheet: str | None) -> str:
         if name.startswith("_"):
             continue
         try:
-            grid = wb.sheet(name)
+            grid = wb.sheet(name, is_cancelled=is_cancelled)
+        except ReadCancelled:
+            raise
         except DomainError:
             continue
         if mp.detect_header(grid.rows) is not None:
@@ -126,9 +139,9 @@ def preview_import(
     corrections (column index -> field); otherwise a preset or detection decides."""
     require(session, "import.run")
     started = utcnow()
-    wb = workbook or open_workbook(path, password)
-    name = choose_sheet(wb, sheet)
-    grid = wb.sheet(name)
+    wb = workbook or open_workbook(path, password, is_cancelled=is_cancelled)
+    name = choose_sheet(wb, sheet, is_cancelled)
+    grid = wb.sheet(name, is_cancelled=is_cancelled)
     preset_data = load_presets(session).get(preset) if preset else None
     if preset and preset_data is None:
         raise DomainError("preset_missing", f"Preset '{preset}' tidak ada.")
@@ -176,6 +189,17 @@ def commit_import(session: Session, preview: ImportPreview, selected: set[int] |
         started_at=preview.started_at,
         selected=selected,
     )
+
+
+def commit_import_job(
+    db: Database, actor: Actor, preview: ImportPreview, selected: set[int] | None = None
+) -> CommitResult:
+    """Back up, then commit the previewed rows in their own unit of work: the one way the command line
+    and the import wizard store an import. The verified backup comes first (R6); if it fails, nothing is
+    imported (DomainError)."""
+    backup_before(db, "impor")
+    with db.session(actor) as s:
+        return commit_import(s, preview, selected)
 
 
 def rollback_import(session: Session, batch_id: int, reason: str) -> dict[str, int]:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from kaltim_desk.core import audit
 from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.core.permissions import require
 from kaltim_desk.models.audit import AuditEntry
@@ -172,7 +173,4 @@ def distinct_values(session: Session, column: str) -> list[str]:
 def verify_chain(session: Session) -> tuple[bool, str]:
     """The audit chain check, as the page shows it."""
     require(session, "audit.view")
-    from kaltim_desk.services.office.checks import check_audit_chain
-
-    result = check_audit_chain(session)
-    return result.ok, result.message
+    return audit.chain_status(session)

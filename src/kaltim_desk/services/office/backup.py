@@ -8,10 +8,10 @@ therefore leaves at most a `.part` file, which no listing treats as a backup and
 
 Automatic backups go to `backups/` beside the database and are rotated (grandfather-father-son: the
 newest of each of the last 12 days, 10 weeks and 9 months, plus the 5 newest). They are taken before
-every migration (registered in `db.before_migration_hooks` when this module is imported), before every
+every migration (`bootstrap.prepare` passes `before_migration` to `db.migrate`), before every
 import (`backup_before(db, "impor")`), and once a day at start (`daily_backup_if_due`).
 
-Restore verifies the chosen file first (integrity, a Kaltim Desk schema, an unbroken audit chain), keeps
+Restore (`restore.restore_database`) verifies the chosen file first (integrity, a Kaltim Desk schema, an unbroken audit chain), keeps
 a backup of the current database, and then copies the verified pages into the live database through
 the same backup API, so the WAL and the -shm file stay consistent and an interrupted restore leaves the
 old database as it was.
@@ -442,36 +442,8 @@ def restore_file(
     return safety
 
 
-def restore_database(
-    db: dbmod.Database, backup: Path, actor: Actor, *, clock: Clock = _now
-) -> BackupInfo | None:
-    """Restore `db` from `backup` as `actor` (needs `backup.restore`), then audit it in the restored
-    database. The engine is disposed first; the Database object stays usable afterwards."""
-    if not allowed(actor.role, "backup.restore"):
-        raise PermissionDenied(actor.role, "backup.restore")
-    if not db.is_sqlite or db.path is None:
-        raise DomainError("backup_not_sqlite", NOT_SQLITE)
-    db.dispose()
-    safety = restore_file(Path(backup), db.path, clock=clock)
-    db.dispose()
-    from kaltim_desk.core import audit
-    from kaltim_desk.services.office.bootstrap import prepare
-
-    prepare(db)  # an older backup is migrated to this version's schema (with its own backup first)
-    with db.session(actor) as s:
-        audit.record(
-            s,
-            "backup.restore",
-            "database",
-            None,
-            file=Path(backup).name,
-            safety_copy=safety.path.name if safety else None,
-        )
-    return safety
-
-
-def _before_migration(engine: Engine) -> None:
-    """Hook for `db.migrate`: a verified backup of an existing SQLite database before its schema changes."""
+def before_migration(engine: Engine) -> None:
+    """For `db.migrate(before_change=...)`: a verified backup of an existing SQLite database before its schema changes."""
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     if path is None or not path.exists():
         return
@@ -482,7 +454,3 @@ def _before_migration(engine: Engine) -> None:
             "backup_before_failed",
             f"Cadangan sebelum pembaruan struktur basis data gagal, jadi pembaruan dibatalkan. {exc.message}",
         ) from exc
-
-
-if _before_migration not in dbmod.before_migration_hooks:
-    dbmod.before_migration_hooks.append(_before_migration)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from kaltim_desk.core.actor import SYSTEM_ACTOR
 from kaltim_desk.db import Database, migrate
-from kaltim_desk.services.office import backup as _backup  # noqa: F401  registers the backup before every migration
+from kaltim_desk.services.office.backup import before_migration
 from kaltim_desk.services.registry import regions
 
 
 def prepare(db: Database) -> None:
-    """Migrate to the newest schema and make sure the region table is filled."""
-    migrate(db.engine)
+    """Migrate to the newest schema (an existing SQLite file is backed up first, R7) and make sure the
+    region table is filled."""
+    migrate(db.engine, before_change=before_migration)
     with db.session(SYSTEM_ACTOR) as session:
         regions.ensure_loaded(session)
 

@@ -42,6 +42,7 @@ from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database, head_revision, migrate
 from kaltim_desk.domain.nik import mask_kk, mask_nik
 from kaltim_desk.models.base import Base
+from kaltim_desk.services.office.backup import before_migration
 
 log = logging.getLogger(__name__)
 
@@ -288,8 +289,8 @@ def migrate_database(
     """
     if source.url == target.url:
         raise DomainError("migrate_same", "Basis data sumber dan tujuan sama.")
-    migrate(source.engine)
-    migrate(target.engine)
+    migrate(source.engine, before_change=before_migration)
+    migrate(target.engine, before_change=before_migration)
     if head_revision(target.engine) != head_revision(source.engine):  # pragma: no cover - same code
         raise DomainError("migrate_schema", "Struktur basis data sumber dan tujuan berbeda.")
 

@@ -146,6 +146,15 @@ def list_users(session: Session, *, include_inactive: bool = True) -> list[UserD
     return [_dto(u) for u in session.scalars(stmt)]
 
 
+def demo_logins(session: Session) -> list[UserDTO]:
+    """The active demo accounts of a demo office, shown on the login screen so a trainee can enter.
+
+    No permission check: it is asked before anyone has logged in, and the demo passwords are public
+    (`demo.users.DEMO_ACCOUNTS`, docs/SECURITY.md). A real office has none, so the list is empty."""
+    stmt = select(User).where(User.is_demo.is_(True), User.active.is_(True)).order_by(User.id)
+    return [_dto(u) for u in session.scalars(stmt)]
+
+
 def get_user(session: Session, user_id: int) -> UserDTO:
     require(session, "user.manage")
     return _dto(_load(session, user_id))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -75,6 +75,99 @@ def create_group(session: Session, data: GroupInput, *, import_batch_id: int | N
         session, "group.create", "group", group.id, after={k: str(v) for k, v in values.items() if v}
     )
     return _dto(session, group)
+
+
+@dataclass(frozen=True)
+class ImportedMember:
+    """A person of an import batch to be added to a group named in the file, in the order wanted."""
+
+    row: int
+    person_id: int
+    role: str
+
+
+def create_imported_groups(
+    session: Session, planned: dict[str, tuple[GroupInput, list[ImportedMember]]], *, import_batch_id: int
+) -> tuple[int, list[tuple[int, str]]]:
+    """Create the KUBE groups an import names (status "forming") with their members, in one INSERT each for
+    the groups and the memberships, by the rules of `create_group` and `add_member`: a group that already
+    exists is not changed, one officer per role, no more members than the office's maximum.
+
+    The members are people of the same batch, new, active and in no group yet. Returns the number of groups
+    created and, per refused member, (sheet row, reason). The batch's audit row records the groups (each
+    carries its `import_batch_id`)."""
+    require(session, "group.create")
+    if not planned:
+        return 0, []
+    rules = registry_rules(session)
+    names = list(planned)
+    existing: set[str] = set()
+    for i in range(0, len(names), 900):
+        existing.update(
+            session.scalars(
+                select(func.upper(KubeGroup.name)).where(
+                    func.upper(KubeGroup.name).in_(names[i : i + 900]), KubeGroup.status != "inactive"
+                )
+            )
+        )
+    warnings: list[tuple[int, str]] = []
+    new_groups: list[tuple[str, dict[str, Any], list[ImportedMember]]] = []
+    for name, (data, members) in planned.items():
+        if name.upper() in existing:
+            warnings += [
+                (m.row, f"Kelompok {name} sudah ada; tambahkan anggota ini lewat halaman Kelompok.")
+                for m in members
+            ]
+            continue
+        try:
+            values = _validate(session, data)
+        except DomainError as exc:
+            warnings += [(m.row, f"Kelompok {name} tidak dapat dibuat: {exc.message}") for m in members]
+            continue
+        new_groups.append((name, values, members))
+    if not new_groups:
+        return 0, warnings
+    ids = session.scalars(
+        insert(KubeGroup).returning(KubeGroup.id, sort_by_parameter_order=True),
+        [dict(values, status="forming", import_batch_id=import_batch_id) for _n, values, _m in new_groups],
+    ).all()
+    today = date.today()
+    memberships: list[dict[str, Any]] = []
+    for group_id, (name, _values, members) in zip(ids, new_groups, strict=True):
+        taken: set[str] = set()
+        size = 0
+        for m in members:
+            if m.role not in MEMBER_ROLES:
+                warnings.append(
+                    (m.row, f"Tidak dapat masuk kelompok {name}: Jabatan tidak dikenal: {m.role}.")
+                )
+                continue
+            if m.role in OFFICER_ROLES and m.role in taken:
+                warnings.append(
+                    (
+                        m.row,
+                        f"Tidak dapat masuk kelompok {name}: kelompok sudah punya "
+                        f"{ROLE_LABELS[m.role].lower()}.",
+                    )
+                )
+                continue
+            if size >= rules.group_max_size:
+                warnings.append(
+                    (
+                        m.row,
+                        f"Tidak dapat masuk kelompok {name}: kelompok sudah berisi {size} anggota "
+                        f"(maksimum {rules.group_max_size}).",
+                    )
+                )
+                continue
+            taken.add(m.role)
+            size += 1
+            memberships.append(
+                {"group_id": group_id, "person_id": m.person_id, "role": m.role, "joined_on": today}
+            )
+    if memberships:
+        session.execute(insert(GroupMember), memberships)
+    return len(new_groups), warnings
 
 
 def update_group(session: Session, group_id: int, version: int, data: GroupInput) -> GroupDTO:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import and_, func, insert, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -284,6 +284,39 @@ def register_person(session: Session, data: PersonInput, *, import_batch_id: int
     session.flush()
     audit.record(session, "person.create", "person", person.id, after=_masked(values))
     return _dto(session, person, tuple(warnings))
+
+
+def register_imported_people(
+    session: Session, rows: list[tuple[int, PersonInput]], *, import_batch_id: int
+) -> tuple[dict[int, int], list[tuple[int, str]]]:
+    """Register the people of one import batch: each checked by the same rules as `register_person` (the
+    lookups loaded once, the batch's NIK holders prefetched), then all stored in one INSERT.
+
+    `rows` are (sheet row, input). Returns the new person id per sheet row and the rows refused now, with
+    the reason (someone registered the NIK since the preview, or the NIK appears twice in the batch). The
+    batch's own audit row (``import.commit``) records who added them from which file; each person carries
+    its `import_batch_id`, so no per-person audit row is written (one per row made a 10,000-row import take
+    minutes)."""
+    require(session, "person.create")
+    checks = PersonChecks.load(session)
+    checks.prefetch(session, (normalize_nik(data.nik or "") for _row, data in rows))
+    accepted: list[tuple[int, dict[str, Any]]] = []
+    refused: list[tuple[int, str]] = []
+    for row, data in rows:
+        try:
+            values, _warnings = validate_person(session, data, checks=checks)
+        except DomainError as exc:
+            refused.append((row, exc.message))
+            continue
+        checks.holders[values["nik"]] = (0, values["name"])  # a second row with this NIK is a duplicate
+        checks.prefetched.add(values["nik"])
+        accepted.append((row, dict(values, import_batch_id=import_batch_id)))
+    if not accepted:
+        return {}, refused
+    ids = session.scalars(
+        insert(Person).returning(Person.id, sort_by_parameter_order=True), [v for _row, v in accepted]
+    ).all()
+    return {row: pid for (row, _v), pid in zip(accepted, ids, strict=True)}, refused
 
 
 def update_person(session: Session, person_id: int, version: int, data: PersonInput) -> PersonDTO:

@@ -10,7 +10,7 @@ Why: a `LIKE '%siti%'` reads all 1,000,000 names on every keystroke (~0.3 s on t
 an index answers in milliseconds. Word starts are what clerks type (first name, family name), and
 the same rule holds on both backends.
 
-The index per backend; the dialect is chosen here and only here (`backend(dialect_name)`):
+The index per backend (`dialect.search_backend` picks it by database):
 - SQLite: an FTS5 table `person_fts` over `person.name`, kept in sync by three triggers on `person`
   (insert, delete, update of name); migrations 0007/0009 create them and fill the index. FTS5's prefix
   indexes (`prefix='1 2 3'`) make the first letters cheap. The table is contentless (it stores only
@@ -35,10 +35,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, column, or_, text
+from sqlalchemy import Integer, and_, bindparam, column, func, or_, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
+from kaltim_desk import dialect
 from kaltim_desk.domain.nik import normalize_nik
+from kaltim_desk.models.person import Person
 
 FTS_TABLE = "person_fts"
 # The FTS5 shadow tables SQLite creates beside the virtual table: not part of `Base.metadata`, so a
@@ -128,16 +130,6 @@ SQLITE_DDL = (
     f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES ({_key_sql('new')}, new.name); END",
 )
 SQLITE_INDEX_PEOPLE = f"INSERT INTO {FTS_TABLE}(rowid, name) SELECT {_key_sql('person')}, name FROM person"
-SQLITE_REBUILD = (
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')",
-    SQLITE_INDEX_PEOPLE,
-)
-SQLITE_DROP = (
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
-)
 
 
 def is_search_table(name: str) -> bool:
@@ -146,12 +138,8 @@ def is_search_table(name: str) -> bool:
 
 
 def backend(dialect_name: str) -> str:
-    """The one place that picks the search index by database: "fts5", "trgm" or "like"."""
-    if dialect_name == "sqlite":
-        return "fts5"
-    if dialect_name == "postgresql":
-        return "trgm"
-    return "like"
+    """The search index of this database: "fts5", "trgm" or "like" (chosen by `dialect.search_backend`)."""
+    return dialect.search_backend(dialect_name)
 
 
 def words(typed: str) -> list[str]:
@@ -191,7 +179,6 @@ def person_text_condition(
 
     `fts_ready=False` (SQLite without the FTS5 table, e.g. a database not yet migrated) uses LIKE.
     """
-    from kaltim_desk.models.person import Person
 
     if not typed.strip():
         return None
@@ -259,9 +246,6 @@ def name_order_bound(
     name, so only the matches before and in that bucket can be on the page (descending: in and after).
     None when fewer than `need` people match (sort them all). `restrict(stmt)` adds the page's other
     filters (region, status) on `Person`. SQLite with the FTS5 table only; None elsewhere."""
-    from sqlalchemy import select, table
-
-    from kaltim_desk.models.person import Person
 
     ws = words(typed)
     if not ws or nik_prefix(typed) is not None or need < 1:
@@ -338,35 +322,6 @@ def bulk_indexing(session: Any) -> Iterator[None]:
         conn.exec_driver_sql(SQLITE_INSERT_TRIGGER)
 
 
-# --- schema (used by migration 0007) ---------------------------------------------------------------
-
-
-def create_index(op_or_conn: Any, dialect_name: str) -> str:
-    """Create the search index for this backend; returns what was made ("fts5", "trgm", "btree")."""
-    execute = _executor(op_or_conn)
-    kind = backend(dialect_name)
-    if kind == "fts5":
-        for stmt in SQLITE_DDL:
-            execute(stmt)
-        for stmt in SQLITE_REBUILD:
-            execute(stmt)
-        write_shape_statistics(op_or_conn)
-        return "fts5"
-    if kind == "trgm":
-        # CREATE EXTENSION may need a privileged role; a savepoint keeps the migration's transaction
-        # usable when it is refused, and the plain name index (from 0001) then stays the only one.
-        execute("SAVEPOINT search_trgm")
-        try:
-            execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            execute(f"CREATE INDEX IF NOT EXISTS {PG_TRGM_INDEX} ON person USING gin (name gin_trgm_ops)")
-        except Exception:
-            execute("ROLLBACK TO SAVEPOINT search_trgm")
-            return "btree"
-        execute("RELEASE SAVEPOINT search_trgm")
-        return "trgm"
-    return "btree"
-
-
 # --- many matches: walk the sort order instead ------------------------------------------------------
 #
 # An index finds the matches, but the page shows them sorted (by name): with 400,000 matches ("s",
@@ -379,9 +334,6 @@ def create_index(op_or_conn: Any, dialect_name: str) -> str:
 
 def many_matches(session: Any, typed: str, threshold: int) -> bool:
     """Whether what was typed matches at least `threshold` people (counted in the index, capped)."""
-    from sqlalchemy import func, select
-
-    from kaltim_desk.models.person import Person
 
     nik = nik_prefix(typed)
     ws = words(typed)
@@ -404,62 +356,8 @@ def many_matches(session: Any, typed: str, threshold: int) -> bool:
 
 def residual_condition(typed: str) -> ColumnElement[bool] | None:
     """`person_text_condition`'s answers, written so that no index can serve it (tested per row)."""
-    from sqlalchemy import func
-
-    from kaltim_desk.models.person import Person
 
     nik = nik_prefix(typed)
     if nik is not None:
         return func.substr(Person.nik, 1, len(nik)) == nik
     return person_text_condition("", typed)
-
-
-# How many rows of `person` share one value of each indexed column, in a province-scale database
-# (1,000,000 people). Without statistics SQLite guesses that an equality on any index is selective,
-# so it answers "active people sorted by name" through the is_active index and sorts the whole table
-# (seconds at 1,000,000) instead of walking the name index (milliseconds). Nothing in the app runs
-# ANALYZE, so 0007 writes these shape statistics once; a later ANALYZE replaces them with real ones.
-PERSON_SHAPE_ROWS = 1_000_000
-PERSON_SHAPE = {
-    "nik": 1,
-    "name": 3,
-    "kk_number": 2,
-    "village_code": 1_000,
-    "business_type": 100_000,
-    "is_active": 500_000,
-    "import_batch_id": 10_000,
-}
-
-
-def write_shape_statistics(op_or_conn: Any) -> int:
-    """Give SQLite's planner province-scale statistics for `person`'s single-column indexes, unless it
-    already has statistics for the table. Returns how many index rows were written."""
-    execute = _executor(op_or_conn)
-    execute("ANALYZE sqlite_schema")  # creates sqlite_stat1 if missing, analyses nothing big
-    if execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'person'").scalar():
-        return 0
-    written = 0
-    for _seq, index, *_rest in execute("PRAGMA index_list(person)").all():
-        cols = [r[2] for r in execute(f"PRAGMA index_info({index})").all()]
-        if len(cols) == 1 and cols[0] in PERSON_SHAPE:
-            name, stat = index.replace("'", ""), f"{PERSON_SHAPE_ROWS} {PERSON_SHAPE[cols[0]]}"
-            execute(f"INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('person', '{name}', '{stat}')")
-            written += 1
-    execute("ANALYZE sqlite_schema")  # makes SQLite read the statistics again
-    return written
-
-
-def drop_index(op_or_conn: Any, dialect_name: str) -> None:
-    execute = _executor(op_or_conn)
-    kind = backend(dialect_name)
-    if kind == "fts5":
-        for stmt in SQLITE_DROP:
-            execute(stmt)
-    elif kind == "trgm":
-        execute(f"DROP INDEX IF EXISTS {PG_TRGM_INDEX}")
-
-
-def _executor(op_or_conn: Any) -> Any:
-    if hasattr(op_or_conn, "exec_driver_sql"):
-        return op_or_conn.exec_driver_sql
-    return lambda sql: op_or_conn.execute(text(sql))

@@ -41,6 +41,7 @@ from kaltim_desk.core.document_rules import check_original_reprint, document_rul
 from kaltim_desk.core.errors import DomainError, NotFound
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import get_raw, load_section, office_profile, set_raw
+from kaltim_desk.documents.model import CertificateDoc, CertificateTemplate, SignatoryDoc
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.domain.text import clean_text
 from kaltim_desk.models.base import utcnow
@@ -165,45 +166,6 @@ class IssueResult:
 
 
 @dataclass(frozen=True)
-class SignatoryDoc:
-    name: str
-    position: str
-    rank: str
-    nip: str
-
-
-@dataclass(frozen=True)
-class CertificateDoc:
-    """Everything one printed certificate shows; the document layer needs nothing else."""
-
-    certificate_id: int
-    number: str
-    name: str
-    nik_masked: str
-    birth_place: str
-    birth_date: date | None
-    training_title: str
-    topics: tuple[str, ...]
-    organiser: str
-    place: str
-    start_date: date
-    end_date: date
-    hours: int
-    attendance_percent: int | None
-    post_score: int | None
-    issued_on: date
-    city: str
-    government_name: str
-    agency_name: str
-    address: str
-    logo_path: str
-    signatory: SignatoryDoc
-    verification_code: str
-    qr_payload: str
-    is_copy: bool
-
-
-@dataclass(frozen=True)
 class VerifyResult:
     status: str  # "valid", "revoked", "invalid" (record changed after issue) or "unknown"
     message: str
@@ -221,36 +183,6 @@ class VerifyResult:
     @property
     def ok(self) -> bool:
         return self.status == "valid"
-
-
-@dataclass(frozen=True)
-class CertificateTemplate:
-    """The layout choices an office can adjust without a new release (resources/templates/*.json).
-
-    Text fields may use {training_title}, {organiser}, {place}, {dates}, {hours}, {result}, {number},
-    {city}, {agency_name}."""
-
-    name: str = "certificate"
-    orientation: str = "landscape"  # or "portrait"
-    title: str = "SURAT TANDA TAMAT PELATIHAN"
-    subtitle: str = "Nomor: {number}"
-    given_to: str = "Diberikan kepada:"
-    body: str = (
-        "telah mengikuti {training_title} yang diselenggarakan oleh {organiser} pada tanggal {dates} "
-        "di {place} selama {hours} jam pelajaran (JP)"
-    )
-    result: str = "dengan hasil: {result}"
-    signatory: str = "head"
-    show_birth: bool = True
-    show_nik: bool = True
-    show_topics: bool = True
-    show_logo: bool = True
-    border_color: str = "#1f4e79"
-    copy_mark: str = "SALINAN"
-    qr_caption: str = "Kode verifikasi"
-    # set from CertificateSettings, not the template file: print on pre-printed blanks at these positions
-    preprinted: bool = False
-    positions: tuple[tuple[str, float, float], ...] = ()
 
 
 TEMPLATE_FIELDS = (

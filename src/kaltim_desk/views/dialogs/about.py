@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from kaltim_desk import __version__
 from kaltim_desk.config import resource
 from kaltim_desk.i18n import _
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 
 
 def qt_licence_text() -> str:
@@ -43,7 +44,7 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("about_dialog")
         self.setWindowTitle(_("Tentang Kaltim Desk"))
-        self.resize(640, 520)
+        fit_to_screen(self, 640, 520)
         logo = QLabel()
         pixmap = QPixmap(str(resource("icons", "kaltim-desk.png")))
         if not pixmap.isNull():

@@ -37,6 +37,7 @@ from kaltim_desk.services.training import attendance, certificates, trainings
 from kaltim_desk.services.training.attendance import AttendanceGrid, ParticipantRow
 from kaltim_desk.services.training.training_rules import Completion, compute_completion
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -317,7 +318,7 @@ class AttendanceDialog(QDialog):
         self.training_id = training_id
         self.changed = False
         self.setWindowTitle(_("Peserta dan kehadiran"))
-        self.resize(1100, 640)
+        fit_to_screen(self, 1100, 640)
         can_mark = ctx.can("training.attendance")
         can_enrol = ctx.can("training.edit")
 
@@ -442,7 +443,9 @@ class AttendanceDialog(QDialog):
             (m.col_post, 50),
             (m.col_cert, 200),
         ):
-            self.view.setColumnWidth(col, width)
+            # never narrower than the header's words (English "Present %" is wider than "Hadir %")
+            header = self.view.horizontalHeader()
+            self.view.setColumnWidth(col, max(width, header.sectionSizeFromContents(col).width()))
         if not self.view.currentIndex().isValid() and self.model.rowCount() and self.model.sessions:
             self.view.setCurrentIndex(self.model.index(0, FIXED))
         self._update_summary()

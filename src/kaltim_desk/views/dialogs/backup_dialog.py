@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
-from kaltim_desk.services.office import backup
+from kaltim_desk.services.office import backup, restore
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 
 REASON_LABELS = {
     "manual": _("manual"),
@@ -40,7 +41,7 @@ class BackupDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Cadangan basis data"))
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
         self.folder = backup.default_backup_dir(ctx.db.path) if ctx.db.path else None
         intro = QLabel(
             _(
@@ -142,7 +143,7 @@ class BackupDialog(QDialog):
         ):
             return
         try:
-            safety = backup.restore_database(self.ctx.db, Path(path), self.ctx.actor)
+            safety = restore.restore_database(self.ctx.db, Path(path), self.ctx.actor)
         except Exception as exc:
             self.status.setText(describe_error(exc))
             self.ctx.prompts.error(self, _("Pemulihan"), describe_error(exc))

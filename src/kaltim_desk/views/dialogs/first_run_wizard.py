@@ -36,6 +36,8 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services.office import users
 from kaltim_desk.views.dialogs.office_forms import ERROR_STYLE, NumberingForm, OfficeForm, SignatoriesForm
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.demo_accounts import DemoAccountsTable
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.inputs import password_edit
 
 START, OFFICE, SIGNATORIES, NUMBERING, ADMIN = range(5)
@@ -81,14 +83,32 @@ class StartPage(QWizardPage):
             )
         )
         explain.setWordWrap(True)
+        # The demo office is entered with these accounts: said here, before Finish, and again on the
+        # login screen that follows (a trainee must not have to look in docs/SECURITY.md).
+        self.accounts_intro = QLabel(
+            _(
+                "Sesudah Selesai, layar masuk muncul. Masuk dengan salah satu akun demo ini (klik barisnya di "
+                "layar masuk untuk mengisinya); mulailah sebagai operator untuk mendata penerima:"
+            )
+        )
+        self.accounts_intro.setObjectName("demo_accounts_intro")
+        self.accounts_intro.setWordWrap(True)
+        self.accounts = DemoAccountsTable()
+        self.accounts_intro.setVisible(False)
+        self.accounts.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.own)
         layout.addWidget(self.demo)
         layout.addSpacing(12)
         layout.addWidget(explain)
+        layout.addSpacing(8)
+        layout.addWidget(self.accounts_intro)
+        layout.addWidget(self.accounts)
         layout.addStretch(1)
         # Choosing the demo office makes this the last page: Finish replaces Next.
         self.demo.toggled.connect(self.setFinalPage)
+        self.demo.toggled.connect(self.accounts_intro.setVisible)
+        self.demo.toggled.connect(self.accounts.setVisible)
 
     def nextId(self) -> int:
         return -1 if self.demo.isChecked() else OFFICE
@@ -187,7 +207,8 @@ class FirstRunWizard(QWizard):
                     48, 48, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
                 ),
             )
-        self.setMinimumSize(720, 560)
+        self.setMinimumSize(640, 480)
+        fit_to_screen(self, 760, 560)
 
         with ctx.read() as s:
             self.profile = load_section(s, OfficeProfile)
@@ -240,6 +261,16 @@ class FirstRunWizard(QWizard):
 
     # --- finishing -----------------------------------------------------------------------------------
     def accept(self) -> None:
+        # Qt validates the last page only after accept() returns; validate every page on the way first,
+        # so nothing is saved while any of them still lists a problem (the office, signatories, numbers
+        # and the admin account are then saved together in one unit of work).
+        for page_id in [] if self.start.demo.isChecked() else self.visitedIds():
+            page = self.page(page_id)
+            if page is not None and not page.validatePage():
+                if page_id != self.currentId():
+                    while self.currentId() != page_id and self.currentId() != START:
+                        self.back()
+                return
         try:
             if self.start.demo.isChecked():
                 if not self._create_demo():

@@ -42,7 +42,10 @@ from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid import grants, programmes
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
+from kaltim_desk.views.widgets.saved import tell_saved
+from kaltim_desk.views.widgets.tables import fit_columns, wrap_lines
 
 
 def document_kinds() -> list[tuple[str, str]]:
@@ -69,8 +72,8 @@ class GrantEditor(QDialog):
         self.checks: list[grants.StepCheck] = []
         self.changed = False
         self.step_buttons: dict[str, QPushButton] = {}
-        self.setWindowTitle(_("Bantuan"))
-        self.resize(1000, 700)
+        self.setWindowTitle(_("Bantuan usaha"))
+        fit_to_screen(self, 1000, 700)
 
         # --- proposal (new grant) ---
         self.proposal = QGroupBox(_("Usulan bantuan baru"))
@@ -108,7 +111,7 @@ class GrantEditor(QDialog):
         self.amount_new.setPlaceholderText("Rp15.000.000")
         self.create_button = QPushButton(_("Simpan usulan"))
         self.create_button.setObjectName("create")
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_grant)
         pf.addRow(_("Program"), self.programme)
         pf.addRow(_("Penerima"), kind_row)
         pf.addRow("", self.recipient_search)
@@ -153,6 +156,7 @@ class GrantEditor(QDialog):
         self.blockers = QListWidget()
         self.blockers.setObjectName("blockers")
         self.blockers.setMaximumHeight(110)
+        wrap_lines(self.blockers)  # a blocker's reason is read whole, on two lines if need be
         self.step_date = QDateEdit(QDate.currentDate())
         self.step_date.setObjectName("step_date")
         self.step_date.setCalendarPopup(True)
@@ -174,7 +178,7 @@ class GrantEditor(QDialog):
         self.items.setHorizontalHeaderLabels(
             [_("Uraian"), _("Jumlah"), _("Satuan"), _("Harga satuan"), _("Nilai")]
         )
-        self.items.setColumnWidth(0, 240)
+        fit_columns(self.items, stretch=0)
         self.add_item = QPushButton(_("Tambah baris"))
         self.add_item.setObjectName("add_item")
         self.add_item.clicked.connect(lambda: self.items.insertRow(self.items.rowCount()))
@@ -197,6 +201,7 @@ class GrantEditor(QDialog):
             [_("Tahap"), _("Porsi"), _("Rencana"), _("Dibayar"), _("Tanggal"), _("Referensi / kuitansi")]
         )
         self.tranches.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fit_columns(self.tranches, stretch=5)
         self.tranches.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.tranches_box = QGroupBox(_("Tahap pembayaran"))
         QVBoxLayout(self.tranches_box).addWidget(self.tranches)
@@ -224,6 +229,7 @@ class GrantEditor(QDialog):
         self.history = QListWidget()
         self.history.setObjectName("history")
         self.history.setMaximumHeight(90)
+        wrap_lines(self.history)
 
         self.message = error_label()
         close = QPushButton(_("Tutup"))
@@ -357,13 +363,13 @@ class GrantEditor(QDialog):
         self.blockers.clear()
         for c in self.checks:
             if c.ok:
-                item = QListWidgetItem(_("✔ {step}: dapat dilakukan").format(step=c.label))
-                item.setForeground(Qt.GlobalColor.darkGreen)
-                self.blockers.addItem(item)
+                ok = QListWidgetItem(_("✔ {step}: dapat dilakukan").format(step=c.label))
+                ok.setForeground(Qt.GlobalColor.darkGreen)
+                self.blockers.addItem(ok)
             for reason in c.reasons:
-                item = QListWidgetItem(f"✘ {c.label}: {reason}")
-                item.setForeground(Qt.GlobalColor.red)
-                self.blockers.addItem(item)
+                blocked = QListWidgetItem(f"✘ {c.label}: {reason}")
+                blocked.setForeground(Qt.GlobalColor.red)
+                self.blockers.addItem(blocked)
         if not self.checks:
             self.blockers.addItem(QListWidgetItem(_("Tidak ada langkah lanjutan.")))
         self._rebuild_step_buttons()
@@ -376,9 +382,10 @@ class GrantEditor(QDialog):
 
     def _rebuild_step_buttons(self) -> None:
         while self.steps_row.count():
-            item = self.steps_row.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            taken = self.steps_row.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.step_buttons = {}
         g = self.grant
         if g is None:
@@ -421,7 +428,7 @@ class GrantEditor(QDialog):
             self._reload(gid)
         return True
 
-    def create(self) -> None:
+    def create_grant(self) -> None:
         item = self.recipients.currentItem()
         if item is None:
             self.message.setText(_("Pilih penerima dari daftar hasil pencarian."))
@@ -461,7 +468,7 @@ class GrantEditor(QDialog):
             return
         rows = []
         for r in range(self.items.rowCount()):
-            cells = [self.items.item(r, c).text() if self.items.item(r, c) else "" for c in range(4)]
+            cells = [cell.text() if (cell := self.items.item(r, c)) else "" for c in range(4)]
             if not any(x.strip() for x in cells):
                 continue
             rows.append(grants.ItemInput(cells[0], cells[1], cells[2], cells[3]))
@@ -487,6 +494,23 @@ class GrantEditor(QDialog):
                 self, _("Pembayaran tahap {n}").format(n=seq), _("Referensi bank / SP2D (boleh kosong):")
             )
             if ref is None:
+                return
+            amount = g.next_tranche.planned_amount if g.next_tranche else 0
+            # Money leaves the office: the amount, the recipient and the date are read back first.
+            if (
+                self.ctx.prompts.choose(
+                    self,
+                    _("Pembayaran tahap {n}").format(n=seq),
+                    _("Catat pembayaran tahap {n} sebesar {amount} kepada {recipient} pada {date}?").format(
+                        n=seq,
+                        amount=format_rupiah(amount),
+                        recipient=g.recipient_name,
+                        date=format_date_id(on),
+                    ),
+                    [_("Catat pembayaran"), _("Jangan catat")],
+                )
+                != 0
+            ):
                 return
 
         def op(s: Any) -> grants.GrantDTO:
@@ -520,13 +544,13 @@ class GrantEditor(QDialog):
         return None
 
     def _render(self, out: Path) -> Path | None:
-        from kaltim_desk.commands.print_aid import print_grant_document
+        from kaltim_desk.services.aid.printing import print_grant_document_job
 
         assert self.grant is not None
         self.message.setText("")
         warnings: list[str] = []
         try:
-            path = print_grant_document(
+            path = print_grant_document_job(
                 self.ctx.db,
                 self.ctx.actor,
                 self.doc_kind.currentData(),
@@ -554,8 +578,15 @@ class GrantEditor(QDialog):
             return None
         folder = Path(tempfile.mkdtemp(prefix="kaltim-pratinjau-"))
         path = self._render(folder / self.suggested_name())
-        if path is not None:
-            type(self).opener(path)
+        if path is not None and not type(self).opener(path):
+            # no PDF viewer opened: say so and where the preview is, rather than nothing happening
+            tell_saved(
+                self.ctx,
+                self,
+                _("Pratinjau"),
+                _("Tidak ada penampil PDF yang terbuka. Pratinjau disimpan di {path}.").format(path=path),
+                path,
+            )
         return path
 
     def save_pdf(self) -> Path | None:
@@ -568,7 +599,7 @@ class GrantEditor(QDialog):
             target = target.with_suffix(".pdf")
         path = self._render(target)
         if path is not None:
-            self.ctx.prompts.info(self, _("Dokumen"), _("Disimpan ke {path}").format(path=path))
+            tell_saved(self.ctx, self, _("Dokumen"), _("Disimpan ke {path}").format(path=path), path)
         return path
 
     def blocker_lines(self) -> list[str]:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -24,13 +25,16 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.core.dto import BUSINESS_TYPES, GroupDTO, GroupInput, PageFilter
 from kaltim_desk.core.errors import DomainError, ValidationFailed
+from kaltim_desk.core.settings import OfficeProfile, load_section
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
 from kaltim_desk.views.widgets.region_filter import RegionPicker
+from kaltim_desk.views.widgets.tables import wrap_lines
 
 
 def role_labels() -> dict[str, str]:
@@ -53,12 +57,12 @@ class GroupEditor(QDialog):
         self.group: GroupDTO | None = None
         self.changed = False
         self.setWindowTitle(_("Kelompok KUBE"))
-        self.resize(980, 620)
+        fit_to_screen(self, 1040, 640)
 
         # details
         self.name = QLineEdit()
         self.name.setObjectName("name")
-        self.region = RegionPicker(ctx)
+        self.region = RegionPicker(ctx, stacked=True)
         self.business = QComboBox()
         self.business.setObjectName("business_type")
         self.business.setEditable(True)
@@ -91,6 +95,7 @@ class GroupEditor(QDialog):
         self.rules = QListWidget()
         self.rules.setObjectName("rules")
         self.rules.setMaximumHeight(130)
+        wrap_lines(self.rules)
         self.activate_button = QPushButton(_("Aktifkan kelompok"))
         self.activate_button.setObjectName("activate")
         self.activate_button.clicked.connect(self.activate)
@@ -107,9 +112,13 @@ class GroupEditor(QDialog):
         self.members = QTableWidget(0, 3)
         self.members.setObjectName("members")
         self.members.setHorizontalHeaderLabels([_("Nama"), _("NIK"), _("Jabatan")])
-        self.members.horizontalHeader().setStretchLastSection(True)
-        self.members.setColumnWidth(0, 220)
-        self.members.setColumnWidth(1, 140)
+        # The name takes what is left; NIK and Jabatan (the checklist asks for a chair, secretary and
+        # treasurer) are always as wide as their content, so the role pickers are never off-screen.
+        header = self.members.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.members.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.members.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.members.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.remove_button = QPushButton(_("Keluarkan anggota"))
@@ -136,8 +145,8 @@ class GroupEditor(QDialog):
         self.members_box = members_box
 
         body = QHBoxLayout()
-        body.addLayout(left, 1)
-        body.addWidget(members_box, 1)
+        body.addLayout(left, 4)
+        body.addWidget(members_box, 5)
         close = QPushButton(_("Tutup"))
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
@@ -155,6 +164,11 @@ class GroupEditor(QDialog):
 
         if group_id is not None:
             self._reload(group_id)
+        else:
+            with ctx.read() as s:
+                profile = load_section(s, OfficeProfile)
+            if profile.office_level == "regency":
+                self.region.set_code(profile.region_code)  # a regency office forms its own groups
         self._update_state()
 
     # --- state ---------------------------------------------------------------------------------------
@@ -173,7 +187,9 @@ class GroupEditor(QDialog):
         self.status_label.setText(status_labels().get(g.status, g.status))
         self.members.setRowCount(len(g.members))
         for row, m in enumerate(g.members):
-            self.members.setItem(row, 0, QTableWidgetItem(m.name))
+            name = QTableWidgetItem(m.name)
+            name.setData(Qt.ItemDataRole.UserRole, m.person_id)
+            self.members.setItem(row, 0, name)
             self.members.setItem(row, 1, QTableWidgetItem(m.nik_masked))
             combo = QComboBox()
             combo.setObjectName(f"role_{m.person_id}")
@@ -182,7 +198,6 @@ class GroupEditor(QDialog):
             combo.setCurrentIndex(combo.findData(m.role))
             combo.currentIndexChanged.connect(lambda _i, pid=m.person_id, c=combo: self._set_role(pid, c))
             self.members.setCellWidget(row, 2, combo)
-            self.members.item(row, 0).setData(Qt.ItemDataRole.UserRole, m.person_id)
         self.rules.clear()
         for c in checks:
             mark = "✔" if c.ok else ("✘" if c.blocking else "!")
@@ -278,7 +293,9 @@ class GroupEditor(QDialog):
         rows = self.members.selectionModel().selectedRows()
         if not rows or self.group is None:
             return
-        pid = int(self.members.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+        first = self.members.item(rows[0].row(), 0)
+        assert first is not None
+        pid = int(first.data(Qt.ItemDataRole.UserRole))
         self._apply(lambda s: groups.remove_member(s, self.group.id, pid))  # type: ignore[union-attr]
 
     def activate(self) -> None:

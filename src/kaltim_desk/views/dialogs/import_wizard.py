@@ -36,6 +36,7 @@ from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
 from kaltim_desk.services.excel import imports
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.inputs import password_edit
 
 IGNORE = ""
@@ -65,7 +66,7 @@ class ImportWizard(QDialog):
         self.preview: imports.ImportPreview | None = None
         self.result: Any = None
         self.setWindowTitle(_("Impor penerima dari Excel"))
-        self.resize(1000, 640)
+        fit_to_screen(self, 1000, 640)
 
         # step 1: file
         self.path = QLineEdit()
@@ -431,11 +432,7 @@ class ImportWizard(QDialog):
         preview, ctx = self.preview, self.ctx
 
         def work(_state: Any) -> Any:
-            from kaltim_desk.services.office.backup import backup_before
-
-            backup_before(ctx.db, "impor")  # R6: a verified backup first; if it fails nothing is imported
-            with ctx.db.session(ctx.actor) as s:
-                return imports.commit_import(s, preview, selected)
+            return imports.commit_import_job(ctx.db, ctx.actor, preview, selected)
 
         self.ctx.tasks.run(work, on_done=self._committed, on_error=self._fail)
 

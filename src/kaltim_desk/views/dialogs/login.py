@@ -30,6 +30,7 @@ from kaltim_desk.core.actor import Actor
 from kaltim_desk.i18n import _
 from kaltim_desk.services.office import auth, users
 from kaltim_desk.views.prompts import Prompts, describe_error
+from kaltim_desk.views.widgets.demo_accounts import DemoAccountsTable
 from kaltim_desk.views.widgets.inputs import password_edit
 from kaltim_desk.views.widgets.messages import error_label
 
@@ -79,6 +80,23 @@ class LoginDialog(QDialog):
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        self.demo_accounts: DemoAccountsTable | None = None
+        demo = [] if locked_actor else self._demo_logins()
+        if demo:
+            # A demo office: say how to enter it right where the password is asked (issue 16's blocker).
+            self.setMinimumWidth(560)
+            intro = QLabel(
+                _(
+                    "Ini kantor demo untuk latihan. Masuk dengan salah satu akun demo berikut (klik barisnya "
+                    "untuk mengisi). Mulailah sebagai operator untuk mendata penerima."
+                )
+            )
+            intro.setObjectName("demo_intro")
+            intro.setWordWrap(True)
+            self.demo_accounts = DemoAccountsTable(demo)
+            self.demo_accounts.chosen.connect(self._fill)
+            layout.addWidget(intro)
+            layout.addWidget(self.demo_accounts)
         layout.addWidget(self.buttons)
         if locked_actor:
             self.username.setText(locked_actor.username)
@@ -86,6 +104,19 @@ class LoginDialog(QDialog):
             self.password.setFocus()
         else:
             self.username.setFocus()
+
+    def _demo_logins(self) -> list[tuple[str, str]]:
+        try:
+            with self.ctx.db.read_session() as s:
+                return [(u.username, u.role) for u in users.demo_logins(s)]
+        except Exception:
+            log.exception("demo accounts")
+            return []
+
+    def _fill(self, username: str, password: str) -> None:
+        self.username.setText(username)
+        self.password.setText(password)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
 
     def try_login(self) -> None:
         name, password = self.username.text(), self.password.text()
@@ -139,7 +170,7 @@ class FirstAdminDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("create_button")
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_admin)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -147,7 +178,7 @@ class FirstAdminDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
-    def create(self) -> None:
+    def create_admin(self) -> None:
         if self.password.text() != self.password2.text():
             self.message.setText(_("Kedua kata sandi tidak sama."))
             return
@@ -401,7 +432,7 @@ def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
 def verify_audit_chain(ctx: AppContext, window: QWidget | None) -> None:
     """R19: the audit chain is verified at every start, in the background; a break is shown to whoever
     is logged in (and logged), so tampering is noticed even if nobody opens the Audit page."""
-    from kaltim_desk.services.office.checks import check_audit_chain
+    from kaltim_desk.services.checks import check_audit_chain
 
     def work(_state: Any) -> Any:
         with ctx.read() as s:

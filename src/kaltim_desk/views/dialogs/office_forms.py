@@ -477,8 +477,12 @@ class RulesForm(QWidget):
         spin = QSpinBox()
         spin.setObjectName(name)
         spin.setRange(1, 100)
-        spin.valueChanged.connect(lambda _v: (self.problems(), self.changed.emit()))
+        spin.valueChanged.connect(self._edited)
         return spin
+
+    def _edited(self, *_args: object) -> None:
+        self.problems()
+        self.changed.emit()
 
     def load(self, rules: RegistryRules) -> None:
         self.minimum.setValue(rules.group_min_size)
@@ -700,7 +704,7 @@ class MonitoringRulesForm(QGroupBox):
             )
         )
         day = _(" hari")
-        self.window = _spin(
+        self.window_before = _spin(
             "window_before_days",
             0,
             90,
@@ -728,19 +732,23 @@ class MonitoringRulesForm(QGroupBox):
             ),
         )
         self.message = _error_label("monitoring_message")
-        self.months.textChanged.connect(lambda _t: (self.problems(), self.changed.emit()))
-        for spin in (self.window, self.grace, self.missed):
-            spin.valueChanged.connect(lambda _v: (self.problems(), self.changed.emit()))
+        self.months.textChanged.connect(self._edited)
+        for spin in (self.window_before, self.grace, self.missed):
+            spin.valueChanged.connect(self._edited)
         form = QFormLayout(self)
         form.addRow(_("Jatuh tempo (bulan setelah pencairan)"), self.months)
-        form.addRow(_("Boleh lebih awal dari jatuh tempo"), self.window)
+        form.addRow(_("Boleh lebih awal dari jatuh tempo"), self.window_before)
         form.addRow(_("Tenggang setelah jatuh tempo"), self.grace)
         form.addRow(_("Dianggap terlewat sesudah jatuh tempo"), self.missed)
         form.addRow("", self.message)
 
+    def _edited(self, *_args: object) -> None:
+        self.problems()
+        self.changed.emit()
+
     def load(self, rules: MonitoringRules) -> None:
         self.months.setText(", ".join(str(m) for m in rules.visit_months))
-        self.window.setValue(rules.window_before_days)
+        self.window_before.setValue(rules.window_before_days)
         self.grace.setValue(rules.grace_days)
         self.missed.setValue(rules.overdue_for_days)
 
@@ -762,7 +770,7 @@ class MonitoringRulesForm(QGroupBox):
         return dataclasses.replace(
             rules,
             visit_months=parse_months(self.months.text())[0] or rules.visit_months,
-            window_before_days=self.window.value(),
+            window_before_days=self.window_before.value(),
             grace_days=self.grace.value(),
             overdue_for_days=self.missed.value(),
         )

@@ -10,10 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -26,11 +28,14 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.core.dto import BUSINESS_TYPES, PersonDTO, PersonInput
 from kaltim_desk.core.errors import DomainError, ValidationFailed
-from kaltim_desk.domain.dates import DateParseError, format_date_id, parse_date_flexible
+from kaltim_desk.core.settings import OfficeProfile, load_section
+from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.domain.nik import check_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.services.registry import people, regions
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.qtmodels.paged import long_date
+from kaltim_desk.views.widgets.form_dialog import FormDialog
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
 from kaltim_desk.views.widgets.region_filter import RegionPicker
 
@@ -57,55 +62,78 @@ def marital_labels() -> dict[str, str]:
     }
 
 
-class PersonForm(QDialog):
-    """Create (person=None) or edit a person. `saved` holds the DTO after a successful save."""
+class PersonForm(FormDialog):
+    """Create (person=None) or edit a person. `saved` holds the DTO after a successful save.
+
+    Two columns of grouped sections (who she is and where she lives; household, welfare, business and
+    bank) so the whole form is seen at once on a 1366x768 screen at 100% and 125% without scrolling
+    sideways. The birth date carried by the NIK is filled in (and saved) unless the clerk typed another."""
 
     def __init__(
         self, ctx: AppContext, person: PersonDTO | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.ctx, self.person = ctx, person
+        super().__init__(ctx, parent)
+        self.person = person
         self.saved: PersonDTO | None = None
         self.setWindowTitle(_("Ubah data penerima") if person else _("Penerima baru"))
-        self.resize(760, 640)
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self._nik_birth = ""  # the birth date text last filled in from the NIK
         with ctx.read() as s:
             self.known_regions = regions.known_nik_prefixes(s)
+            profile = load_section(s, OfficeProfile)
 
         body = QWidget()
         grid = QGridLayout(body)
-        left, right = QFormLayout(), QFormLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        who, where = self._section(_("Identitas")), self._section(_("Alamat"))
+        family, business = (
+            self._section(_("Keluarga dan kesejahteraan")),
+            self._section(_("Usaha dan rekening")),
+        )
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for box, column in ((who, left), (where, left), (family, right), (business, right)):
+            column.addWidget(box[0])
+        left.addStretch(1)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
 
-        self.nik = self._line(left, "nik", _("NIK *"), max_len=20)
+        form = who[1]
+        self.nik = self._line(form, "nik", _("NIK *"), max_len=20)
         self.nik_info = QLabel()
         self.nik_info.setObjectName("nik_info")
         self.nik_info.setStyleSheet(HINT_STYLE)
-        left.addRow("", self.nik_info)
-        self.name = self._line(left, "name", _("Nama lengkap *"), max_len=150)
-        self.sex = self._combo(left, "sex", _("Jenis kelamin"), {"P": _("Perempuan"), "L": _("Laki-laki")})
-        self.kk = self._line(left, "kk_number", _("No. KK"), max_len=20)
-        self.birth_place = self._line(left, "birth_place", _("Tempat lahir"), max_len=80)
-        self.birth_date = self._line(left, "birth_date", _("Tanggal lahir"), placeholder="dd-mm-yyyy")
-        self.region = RegionPicker(ctx)
-        self.region.setObjectName("village_code")
-        self._row(left, "village_code", _("Kab/Kota, Kec., Desa"), self.region)
-        self.rt = self._line(left, "rt", _("RT"), max_len=3)
-        self.rw = self._line(left, "rw", _("RW"), max_len=3)
-        self.street = self._line(left, "street", _("Alamat (jalan, no.)"), max_len=200)
-        self.phone = self._line(left, "phone", _("No. HP"), placeholder="0812-3456-7890")
+        self.nik_info.setWordWrap(True)
+        form.addRow("", self.nik_info)
+        self.name = self._line(form, "name", _("Nama lengkap *"), max_len=150)
+        self.sex = self._combo(form, "sex", _("Jenis kelamin"), {"P": _("Perempuan"), "L": _("Laki-laki")})
+        self.kk = self._line(form, "kk_number", _("No. KK"), max_len=20)
+        self.birth_place = self._line(form, "birth_place", _("Tempat lahir"), max_len=80)
+        self.birth_date = self._line(form, "birth_date", _("Tanggal lahir"), placeholder="dd-mm-yyyy")
 
-        self.marital = self._combo(right, "marital_status", _("Status perkawinan"), marital_labels())
+        form = where[1]
+        self.region = RegionPicker(ctx, stacked=True)
+        self.region.setObjectName("village_code")
+        self._row(form, "village_code", _("Kab/Kota, Kec., Desa"), self.region)
+        self.rt = self._edit("rt", max_len=3)
+        self.rw = self._edit("rw", max_len=3)
+        self._pair(form, _("RT / RW"), ("rt", self.rt), ("rw", self.rw))
+        self.street = self._line(form, "street", _("Alamat (jalan, no.)"), max_len=200)
+        self.phone = self._line(form, "phone", _("No. HP"), placeholder="0812-3456-7890")
+
+        form = family[1]
+        self.marital = self._combo(form, "marital_status", _("Status perkawinan"), marital_labels())
         self.head = QCheckBox(_("Kepala rumah tangga"))
         self.head.setObjectName("is_household_head")
-        self._row(right, "is_household_head", "", self.head)
+        self._row(form, "is_household_head", "", self.head)
         self.vulnerability = self._combo(
-            right, "vulnerability", _("Kategori kerentanan"), vulnerability_labels()
+            form, "vulnerability", _("Kategori kerentanan"), vulnerability_labels()
         )
         self.welfare = self._combo(
-            right,
+            form,
             "welfare_source",
             _("Sumber data kesejahteraan"),
             {"DTSEN": "DTSEN", "DTKS": "DTKS", "P3KE": "P3KE", "NONE": _("Tidak ada")},
@@ -114,22 +142,25 @@ class PersonForm(QDialog):
         self.decile.setObjectName("welfare_decile")
         self.decile.setRange(0, 10)
         self.decile.setSpecialValueText(_("(tidak ada)"))
-        self._row(right, "welfare_decile", _("Desil"), self.decile)
+        self._row(form, "welfare_decile", _("Desil"), self.decile)
         self.checked_on = self._line(
-            right, "welfare_checked_on", _("Tanggal cek data"), placeholder="dd-mm-yyyy"
+            form, "welfare_checked_on", _("Tanggal cek data"), placeholder="dd-mm-yyyy"
         )
+
+        form = business[1]
         self.business = QComboBox()
         self.business.setObjectName("business_type")
         self.business.setEditable(True)
         self.business.addItems(["", *BUSINESS_TYPES])
-        self._row(right, "business_type", _("Jenis usaha"), self.business)
-        self.bank = self._line(right, "bank_name", _("Bank"), max_len=60)
-        self.account = self._line(right, "bank_account", _("No. rekening"), max_len=30)
-        self.holder = self._line(right, "bank_holder", _("Nama pemilik rekening"), max_len=150)
+        self._row(form, "business_type", _("Jenis usaha"), self.business)
+        self.bank = self._line(form, "bank_name", _("Bank"), max_len=60)
+        self.account = self._line(form, "bank_account", _("No. rekening"), max_len=30)
+        self.holder = self._line(form, "bank_holder", _("Nama pemilik rekening"), max_len=150)
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("notes")
-        self.notes.setFixedHeight(70)
-        self._row(right, "notes", _("Catatan"), self.notes)
+        self.notes.setFixedHeight(60)
+        self._row(form, "notes", _("Catatan"), self.notes)
+        right.addStretch(1)
 
         self.general_error = QLabel()
         self.general_error.setObjectName("general_error")
@@ -140,8 +171,12 @@ class PersonForm(QDialog):
         self.warnings_label.setStyleSheet("color: #8a6d00;")
         self.warnings_label.setWordWrap(True)
 
+        # Scrolls only up and down (a long error under several fields at 150%); never sideways.
         scroll = QScrollArea()
+        scroll.setObjectName("form_scroll")
         scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -159,7 +194,30 @@ class PersonForm(QDialog):
         self.nik.textChanged.connect(self._nik_changed)
         if person is not None:
             self._load(person)
+        elif profile.office_level == "regency" and profile.region_code:
+            self.region.set_code(profile.region_code)  # a regency office registers its own people
         self._nik_changed(self.nik.text())
+        body.setMinimumWidth(body.minimumSizeHint().width())
+        self.remember_as(
+            "person_form", max(1000, body.sizeHint().width() + 40), body.sizeHint().height() + 110
+        )
+        self.mark_clean()
+
+    def _section(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        return box, form
+
+    def form_state(self) -> Any:
+        return (
+            tuple(w.text() for w in self.findChildren(QLineEdit)),
+            tuple(c.currentIndex() for c in self.findChildren(QComboBox)),
+            self.head.isChecked(),
+            self.decile.value(),
+            self.notes.toPlainText(),
+        )
 
     # --- building ------------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
@@ -177,6 +235,34 @@ class PersonForm(QDialog):
         form.addRow(label, holder)
         self.widgets[key] = widget
         self.errors[key] = err
+
+    def _edit(self, key: str, *, max_len: int) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(key)
+        edit.setMaxLength(max_len)
+        return edit
+
+    def _pair(self, form: QFormLayout, label: str, *fields: tuple[str, QWidget]) -> None:
+        """Two short fields on one row (RT / RW), each with its own message under it."""
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        for key, widget in fields:
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(1)
+            column.addWidget(widget)
+            err = QLabel()
+            err.setObjectName(f"error_{key}")
+            err.setStyleSheet(ERROR_STYLE)
+            err.setWordWrap(True)
+            err.hide()
+            column.addWidget(err)
+            box.addWidget(holder, 1)
+            self.widgets[key] = widget
+            self.errors[key] = err
+        form.addRow(label, row)
 
     def _line(
         self, form: QFormLayout, key: str, label: str, *, max_len: int = 40, placeholder: str = ""
@@ -234,11 +320,15 @@ class PersonForm(QDialog):
             sex = _("perempuan") if info.sex == "P" else _("laki-laki")
             self.nik_info.setText(
                 _("Lahir {date}, {sex}, kode kecamatan {code}").format(
-                    date=format_date_id(info.birth_date), sex=sex, code=info.district_code
+                    date=long_date(info.birth_date), sex=sex, code=info.district_code
                 )
             )
-            if not self.birth_date.text().strip():
-                self.birth_date.setPlaceholderText(info.birth_date.strftime("%d-%m-%Y"))
+            decoded = info.birth_date.strftime("%d-%m-%Y")
+            current = self.birth_date.text().strip()
+            if not current or current == self._nik_birth:
+                # Filled in as a value (saved), not a grey hint; a date the clerk typed is left alone.
+                self.birth_date.setText(decoded)
+                self._nik_birth = decoded
         elif len("".join(ch for ch in text if ch.isdigit())) >= 16 or (
             not res.ok and res.errors and str(res.errors[0].code) not in ("WRONG_LENGTH", "EMPTY")
         ):

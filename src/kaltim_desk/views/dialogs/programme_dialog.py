@@ -34,7 +34,8 @@ class ProgrammeDialog(QDialog):
         self.ctx = ctx
         self.programme_id = programme_id
         self.saved: programmes.ProgrammeDTO | None = None
-        self.setWindowTitle(_("Program bantuan"))
+        self.setWindowTitle(_("Program bantuan baru") if programme_id is None else _("Ubah program bantuan"))
+        self.setMinimumWidth(480)
         self.name = QLineEdit()
         self.name.setObjectName("name")
         self.year = QSpinBox()
@@ -52,7 +53,7 @@ class ProgrammeDialog(QDialog):
         self.ceiling_person.setPlaceholderText("Rp5.000.000")
         self.total = QLineEdit()
         self.total.setObjectName("total_budget")
-        self.total.setPlaceholderText(_("kosongkan bila tidak dibatasi"))
+        self.total.setPlaceholderText(_("kosong: tidak dibatasi"))
         self.plan = QLineEdit("50,50")
         self.plan.setObjectName("tranche_plan")
         self.form = QComboBox()

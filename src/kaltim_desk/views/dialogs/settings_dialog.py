@@ -39,6 +39,7 @@ from kaltim_desk.views.dialogs.office_forms import (
 )
 from kaltim_desk.views.help import icon
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 
 Editor = OfficeForm | SignatoriesForm | NumberingForm | RulesForm | ProgrammeRulesForm | SafetyForm
 
@@ -50,7 +51,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settings_dialog")
         self.setWindowTitle(_("Pengaturan"))
         self.setWindowIcon(icon("settings"))
-        self.resize(900, 580)  # wide enough for every tab title at once
+        fit_to_screen(self, 900, 580)  # wide enough for every tab title at once
         with ctx.read() as s:
             self.profile = load_section(s, OfficeProfile)
             self.numbering = load_section(s, NumberTemplates)

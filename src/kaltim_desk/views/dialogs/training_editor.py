@@ -32,7 +32,9 @@ from kaltim_desk.services.training import trainings
 from kaltim_desk.services.training.certificates import format_positions, parse_positions
 from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
+from kaltim_desk.views.widgets.tables import fit_columns
 
 
 def status_labels() -> dict[str, str]:
@@ -65,7 +67,7 @@ class TrainingEditor(QDialog):
         self.training: TrainingDTO | None = None
         self.saved: TrainingDTO | None = None
         self.setWindowTitle(_("Data pelatihan"))
-        self.resize(900, 640)
+        fit_to_screen(self, 900, 640)
 
         self.title = QLineEdit()
         self.title.setObjectName("title")
@@ -125,10 +127,7 @@ class TrainingEditor(QDialog):
         self.sessions = QTableWidget(0, 3)
         self.sessions.setObjectName("sessions")
         self.sessions.setHorizontalHeaderLabels([_("Tanggal (dd-mm-yyyy)"), _("Materi"), _("JP")])
-        self.sessions.horizontalHeader().setStretchLastSection(False)
-        self.sessions.setColumnWidth(0, 150)
-        self.sessions.setColumnWidth(1, 420)
-        self.sessions.setColumnWidth(2, 60)
+        fit_columns(self.sessions, stretch=1)
         sessions_box = self._table_box(_("Sesi"), self.sessions, "session")
 
         self.message = error_label()
@@ -304,9 +303,8 @@ class TrainingSettingsDialog(QDialog):
         self.template.setCurrentIndex(max(0, self.template.findData(cfg.template)))
         self.template_path = QLineEdit(cfg.template_path)
         self.template_path.setObjectName("template_path")
-        self.template_path.setPlaceholderText(
-            _("Berkas templat JSON kantor sendiri (kosong: templat bawaan)")
-        )
+        self.template_path.setPlaceholderText(_("kosong: templat bawaan"))
+        self.template_path.setToolTip(_("Berkas templat JSON kantor sendiri (kosong: templat bawaan)"))
         browse = QPushButton(_("Pilih…"))
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()

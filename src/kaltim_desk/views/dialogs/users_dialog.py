@@ -23,7 +23,9 @@ from kaltim_desk.core.actor import ROLES
 from kaltim_desk.i18n import _
 from kaltim_desk.services.office import users
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.inputs import password_edit
+from kaltim_desk.views.widgets.tables import fit_columns
 
 
 def role_label(role: str) -> str:
@@ -63,7 +65,7 @@ class UsersDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(_("Pengguna"))
-        self.resize(720, 420)
+        fit_to_screen(self, 720, 420)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("users")
         self.table.setHorizontalHeaderLabels(
@@ -72,7 +74,7 @@ class UsersDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, stretch=1)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)

@@ -10,6 +10,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services.training import certificates
 from kaltim_desk.services.training.certificates import VerifyResult
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 
 COLORS = {"valid": "#1b7f2a", "revoked": "#b00020", "invalid": "#b00020", "unknown": "#8a5a00"}
 
@@ -29,7 +30,7 @@ class VerifyDialog(QDialog):
         self.ctx = ctx
         self.last_result: VerifyResult | None = None
         self.setWindowTitle(_("Verifikasi sertifikat"))
-        self.resize(560, 320)
+        fit_to_screen(self, 560, 320)
         self.code = QLineEdit()
         self.code.setObjectName("code")
         self.code.setPlaceholderText(_("Kode verifikasi, mis. ABCD-EFGH-JKLM-NPQR"))

@@ -38,6 +38,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services.monitoring import visits
 from kaltim_desk.services.monitoring.visits import RecipientOption, VisitDTO, VisitInput
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
 
 
@@ -80,7 +81,7 @@ class VisitEditor(QDialog):
         self.saved: VisitDTO | None = None
         self.pending_photos: list[Path] = []
         self.setWindowTitle(_("Ubah kunjungan") if visit else _("Kunjungan baru"))
-        self.resize(760, 620)
+        fit_to_screen(self, 760, 620)
         self.errors: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
 
@@ -88,6 +89,8 @@ class VisitEditor(QDialog):
         left, right = QFormLayout(), QFormLayout()
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 1)  # the recipient search and amounts get room for their hints
+        grid.setColumnStretch(1, 1)
 
         self.visited_on = QDateEdit()
         self.visited_on.setObjectName("visited_on")
@@ -111,7 +114,7 @@ class VisitEditor(QDialog):
 
         self.recipient_search = QLineEdit()
         self.recipient_search.setObjectName("recipient_search")
-        self.recipient_search.setPlaceholderText(_("Ketik nama penerima, kelompok atau NIK…"))
+        self.recipient_search.setPlaceholderText(_("Cari nama, kelompok atau NIK…"))
         self.recipient = QComboBox()
         self.recipient.setObjectName("recipient")
         holder = QWidget()
@@ -137,7 +140,7 @@ class VisitEditor(QDialog):
         self._row(left, "monthly_revenue", _("Omzet per bulan (Rp)"), self.revenue)
         self.profit = QLineEdit()
         self.profit.setObjectName("monthly_profit")
-        self.profit.setPlaceholderText(_("mis. 900.000; rugi: -200.000"))
+        self.profit.setPlaceholderText(_("mis. 900.000 atau -200.000"))
         self._row(left, "monthly_profit", _("Laba per bulan (Rp)"), self.profit)
         self.workers = QSpinBox()
         self.workers.setObjectName("workers")

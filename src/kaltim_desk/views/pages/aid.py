@@ -21,6 +21,7 @@ from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import Column, SessionSource
+from kaltim_desk.views.widgets.saved import tell_saved
 
 
 def grant_columns() -> list[Column]:
@@ -42,7 +43,7 @@ def grant_columns() -> list[Column]:
 
 class Page(TablePage):
     def __init__(self, ctx: AppContext) -> None:
-        self.title = _("Bantuan")
+        self.title = _("Bantuan usaha")  # not "Bantuan", the Help menu's name
         self.search_placeholder = _("Cari penerima atau nomor perjanjian…")
         labels = R.status_labels()
         super().__init__(
@@ -54,19 +55,30 @@ class Page(TablePage):
         )
         self.programme = QComboBox()
         self.programme.setObjectName("programme_filter")
-        filters = self.layout().itemAt(1).layout()
+        outer = self.layout()
+        assert outer is not None
+        filters_item = outer.itemAt(1)
+        filters = filters_item.layout() if filters_item is not None else None
         assert isinstance(filters, QHBoxLayout)
         filters.insertWidget(1, self.programme, 2)
         self.reload_programmes()
         self.programme.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.programme.currentIndexChanged.connect(lambda _i: self._programme_chosen())
+        self.empty_hint = _("Belum ada bantuan. Buat programnya dengan Program baru…, lalu klik Usulan baru.")
         self.add_button(_("Usulan baru"), self.add, name="add", permission="grant.create", shortcut="Ctrl+N")
         self.add_button(_("Buka"), self.edit, name="edit", shortcut="Ctrl+E")
-        self.add_button(_("Program…"), self.edit_programme, name="programme", permission="programme.edit")
+        # Two buttons that say what they do: "Program…" used to edit the programme chosen in the filter,
+        # or silently create one when the filter said "Semua program".
+        self.add_button(
+            _("Program baru…"), self.new_programme, name="new_programme", permission="programme.edit"
+        )
+        self.edit_programme_button = self.add_button(
+            _("Ubah program…"), self.edit_programme, name="edit_programme", permission="programme.edit"
+        )
         self.add_button(
             _("Cetak semua perjanjian…"), self.print_all, name="print_all", permission="grant.print"
         )
-        for col, width in ((0, 50), (1, 220), (2, 90), (3, 200), (4, 70), (5, 120), (6, 120), (7, 170)):
-            self.table.setColumnWidth(col, width)
+        self._programme_chosen()
         self._progress: QProgressDialog | None = None
 
     def reload_programmes(self) -> None:
@@ -105,8 +117,24 @@ class Page(TablePage):
         if editor.changed:
             self.refresh()
 
+    def _programme_chosen(self) -> None:
+        chosen = self.programme.currentData() is not None
+        self.edit_programme_button.setEnabled(chosen)
+        self.edit_programme_button.setToolTip(
+            _("Ubah program {name}").format(name=self.programme.currentText())
+            if chosen
+            else _("Pilih dulu programnya di daftar program")
+        )
+
+    def new_programme(self) -> None:
+        self._open_programme(None)
+
     def edit_programme(self) -> None:
-        dialog = ProgrammeDialog(self.ctx, self.programme.currentData(), self)
+        if self.programme.currentData() is not None:
+            self._open_programme(self.programme.currentData())
+
+    def _open_programme(self, programme_id: int | None) -> None:
+        dialog = ProgrammeDialog(self.ctx, programme_id, self)
         if dialog.exec() and dialog.saved is not None:
             self.reload_programmes()
             self.programme.setCurrentIndex(self.programme.findData(dialog.saved.id))
@@ -114,8 +142,8 @@ class Page(TablePage):
 
     def print_all(self) -> None:
         """All agreements of the selected programme into one PDF, in the background."""
-        from kaltim_desk.commands.print_aid import print_programme_agreements
         from kaltim_desk.documents.batch import BatchCancelled
+        from kaltim_desk.services.aid.printing import print_programme_agreements_job
 
         pid = self.programme.currentData()
         if not pid:
@@ -148,7 +176,7 @@ class Page(TablePage):
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(state: Any) -> list[Path]:
-            return print_programme_agreements(
+            return print_programme_agreements_job(
                 db,
                 actor,
                 pid,
@@ -169,7 +197,8 @@ class Page(TablePage):
             progress.close()
             self.refresh()
             where = files[0] if one_file else _("{n} berkas di {folder}").format(n=len(files), folder=target)
-            self.ctx.prompts.info(self, self.title, _("Perjanjian disimpan ke {path}").format(path=where))
+            text = _("Perjanjian disimpan ke {path}").format(path=where)
+            tell_saved(self.ctx, self, self.title, text, files[0] if one_file else target)
 
         def failed(exc: BaseException) -> None:
             progress.close()

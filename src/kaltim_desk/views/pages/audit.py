@@ -3,10 +3,10 @@ hash-chain check (RELIABILITY R19). Officers and admins only (`audit.view`, chec
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QBoxLayout, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.core.dto import PageFilter
@@ -24,15 +24,82 @@ ENTITY_LABELS = {
     "setting": _("Pengaturan"),
     "grant": _("Bantuan"),
     "training": _("Pelatihan"),
+    "visit": _("Kunjungan"),
+    "programme": _("Program bantuan"),
+    "certificate": _("Sertifikat"),
+    "import": _("Impor"),
+    "export": _("Ekspor"),
+    "office": _("Kantor"),
 }
 
 
+def action_labels() -> dict[str, str]:
+    """Every action the services record, in the clerk's words (the code is shown only if one is new)."""
+    return {
+        "login": _("Masuk"),
+        "login.failed": _("Gagal masuk"),
+        "user.locked": _("Akun dikunci"),
+        "user.unlock": _("Buka kunci akun"),
+        "user.create": _("Pengguna baru"),
+        "user.edit": _("Ubah pengguna"),
+        "user.deactivate": _("Nonaktifkan pengguna"),
+        "user.reset_password": _("Atur ulang kata sandi"),
+        "user.change_password": _("Ganti kata sandi"),
+        "person.create": _("Penerima baru"),
+        "person.edit": _("Ubah penerima"),
+        "person.deactivate": _("Nonaktifkan penerima"),
+        "person.reactivate": _("Aktifkan penerima"),
+        "group.create": _("Kelompok baru"),
+        "group.edit": _("Ubah kelompok"),
+        "group.status": _("Status kelompok"),
+        "group.add_member": _("Tambah anggota"),
+        "group.remove_member": _("Keluarkan anggota"),
+        "programme.edit": _("Ubah program bantuan"),
+        "grant.create": _("Usulan bantuan"),
+        "grant.edit": _("Ubah bantuan"),
+        "grant.status": _("Status bantuan"),
+        "grant.number": _("Nomor perjanjian"),
+        "grant.disburse": _("Penyaluran bantuan"),
+        "training.edit": _("Ubah pelatihan"),
+        "training.status": _("Status pelatihan"),
+        "training.enroll": _("Daftarkan peserta"),
+        "training.unenroll": _("Keluarkan peserta"),
+        "training.scores": _("Nilai pre/post-test"),
+        "certificate.revoke": _("Cabut sertifikat"),
+        "certificate.secret": _("Kunci verifikasi sertifikat"),
+        "visit.create": _("Kunjungan baru"),
+        "visit.photo_add": _("Tambah foto kunjungan"),
+        "visit.photo_remove": _("Hapus foto kunjungan"),
+        "import.run": _("Impor Excel"),
+        "import.commit": _("Impor disimpan"),
+        "import.rollback": _("Impor dibatalkan"),
+        "import.preset": _("Pola impor"),
+        "export.masked": _("Ekspor (NIK disamarkan)"),
+        "export.full": _("Ekspor lengkap"),
+        "backup.create": _("Cadangan"),
+        "backup.restore": _("Pemulihan"),
+        "lock.takeover": _("Ambil alih kunci"),
+        "settings.edit": _("Ubah pengaturan"),
+        "region.update": _("Perbarui data wilayah"),
+        "demo.create": _("Kantor demo dibuat"),
+    }
+
+
+def local_time(at: datetime | None) -> str:
+    """The trail stores UTC; the clerk reads the time of this computer's clock (WITA in Kaltim)."""
+    if at is None:
+        return ""
+    moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%d-%m-%Y %H:%M:%S")
+
+
 def audit_columns() -> list[Column]:
+    labels = action_labels()
     return [
         Column("id", _("No."), "at", str, align_right=True),
-        Column("at", _("Waktu (UTC)"), "at", lambda d: d.strftime("%d-%m-%Y %H:%M:%S") if d else ""),
+        Column("at", _("Waktu"), "at", local_time),
         Column("actor", _("Pengguna"), "actor"),
-        Column("action_label", _("Tindakan"), "action"),
+        Column("action", _("Tindakan"), "action", lambda a: labels.get(a, a)),
         Column("entity", _("Data"), "entity", lambda e: ENTITY_LABELS.get(e, e or "")),
         Column("entity_id", _("ID")),
         Column("summary", _("Rincian")),
@@ -90,8 +157,9 @@ class Page(TablePage):
         chain.addWidget(self.chain_label, 1)
         chain.addWidget(self.chain_button)
         layout = self.layout()
-        layout.insertLayout(2, row)  # type: ignore[attr-defined]
-        layout.addLayout(chain)  # type: ignore[attr-defined]
+        assert isinstance(layout, QBoxLayout)
+        layout.insertLayout(2, row)
+        layout.addLayout(chain)
         self._fill_choices()
         for combo in (self.actor, self.action, self.entity):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -115,10 +183,12 @@ class Page(TablePage):
         for a in actors:
             self.actor.addItem(a, a)
         self.action.addItem(_("Semua tindakan"), "")
+        labels = action_labels()
         for prefix in sorted({a.split(".")[0] + "." for a in actions if "." in a}):
-            self.action.addItem(_("{kind}: semua").format(kind=prefix[:-1]), prefix)
+            kind = ENTITY_LABELS.get(prefix[:-1], prefix[:-1])
+            self.action.addItem(_("{kind}: semua").format(kind=kind), prefix)
         for a in actions:
-            self.action.addItem(audit_query.ACTION_LABELS.get(a, a), a)
+            self.action.addItem(labels.get(a, a), a)
         self.entity.addItem(_("Semua data"), "")
         for e in entities:
             self.entity.addItem(ENTITY_LABELS.get(e, e), e)

@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -43,6 +43,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services.dashboard import Amount, DashboardData, dashboard_data
 from kaltim_desk.services.monitoring.survival import SurvivalRow
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.widgets.saved import tell_saved
 
 PALETTE = ("#1f5f8b", "#e07b39", "#3a9a5b", "#b5446e", "#7a5cb8", "#8c7a2b", "#2aa6b3", "#c23b3b")
 ALL = ""
@@ -169,7 +170,7 @@ class ChartBox(QWidget):
                 self, self.title, _("Grafik tidak dapat disimpan ke {path}.").format(path=path)
             )
             return
-        self.ctx.prompts.info(self, self.title, _("Grafik disimpan ke {path}.").format(path=path))
+        tell_saved(self.ctx, self, self.title, _("Grafik disimpan ke {path}.").format(path=path), path)
 
 
 class Page(QWidget):
@@ -200,9 +201,7 @@ class Page(QWidget):
             "visits": Card("card_visits", _("Kunjungan pendampingan")),
             "overdue": Card("card_overdue", _("Kunjungan terlambat")),
         }
-        cards = QHBoxLayout()
-        for card in self.cards.values():
-            cards.addWidget(card)
+        self.card_grid = QGridLayout()
 
         self.regency = QComboBox()
         self.regency.setObjectName("survival_regency")
@@ -224,7 +223,7 @@ class Page(QWidget):
         self.survival_note.setWordWrap(True)
         self.survival_note.setStyleSheet("color: #607d8b;")
 
-        grid = QGridLayout()
+        grid = self.chart_grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(12)
         surv_box = QWidget()
@@ -236,26 +235,55 @@ class Page(QWidget):
         self.survival_table.setObjectName("survival_table")
         self.survival_table.setTextFormat(Qt.TextFormat.RichText)
         sl.insertWidget(1, self.survival_table)
-        grid.addWidget(surv_box, 0, 0)
-        grid.addWidget(self.by_status, 0, 1)
-        grid.addWidget(self.by_type, 1, 0)
-        grid.addWidget(self.by_regency, 1, 1)
-        grid.addWidget(self.overdue, 2, 0)
-        grid.addWidget(self.overdue_mentor, 2, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        self.charts: list[QWidget] = [
+            surv_box,
+            self.by_status,
+            self.by_type,
+            self.by_regency,
+            self.overdue,
+            self.overdue_mentor,
+        ]
+        self._columns = 0
+        self._arrange(2)
 
         body = QWidget()
         bl = QVBoxLayout(body)
-        bl.addLayout(cards)
+        bl.addLayout(self.card_grid)
         bl.addLayout(grid, 1)
+        # Scrolls down only: on a narrow window (1366x768 at 125%) the charts stack in one column and
+        # the cards in two rows instead of hiding behind a sideways scroll bar.
         scroll = QScrollArea()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
+
+    # --- layout --------------------------------------------------------------------------------------
+    WIDE = 1100  # below this page width the charts stack in one column
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        cards = list(self.cards.values())
+        per_row = len(cards) if columns == 2 else 3
+        for card in cards:
+            self.card_grid.removeWidget(card)
+        for i, card in enumerate(cards):
+            self.card_grid.addWidget(card, i // per_row, i % per_row)
+        for chart in self.charts:
+            self.chart_grid.removeWidget(chart)
+        for i, chart in enumerate(self.charts):
+            self.chart_grid.addWidget(chart, i // columns, i % columns)
+        self.chart_grid.setColumnStretch(0, 1)
+        self.chart_grid.setColumnStretch(1, 1 if columns == 2 else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(2 if event.size().width() >= self.WIDE else 1)
+        super().resizeEvent(event)
 
     # --- loading ---------------------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -37,6 +37,7 @@ class Page(TablePage):
                 ("inactive", labels["inactive"]),
             ],
         )
+        self.empty_hint = _("Belum ada kelompok. Klik Kelompok baru, lalu tambahkan anggotanya.")
         self.add_button(
             _("Kelompok baru"), self.add, name="add", permission="group.create", shortcut="Ctrl+N"
         )

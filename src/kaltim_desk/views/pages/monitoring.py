@@ -95,8 +95,8 @@ def make_table(model: QAbstractTableModel, name: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setDefaultSectionSize(24)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
+    # the summaries are short: every column as wide as its words
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return view
 
 
@@ -167,6 +167,7 @@ class VisitsTable(TablePage):
             statuses,
         )
         self.model.descending = True  # newest visits first
+        self.empty_hint = _("Belum ada kunjungan. Klik Catat kunjungan sesudah mendampingi penerima.")
         self.add_button(
             _("Catat kunjungan"), self.add, name="add", permission="visit.create", shortcut="Ctrl+N"
         )

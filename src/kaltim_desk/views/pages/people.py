@@ -39,6 +39,9 @@ class Page(TablePage):
             "name",
             [("active", _("Aktif")), ("inactive", _("Nonaktif")), ("", _("Semua status"))],
         )
+        self.empty_hint = _(
+            "Belum ada penerima. Klik Tambah, atau Impor dari Excel untuk daftar yang sudah ada."
+        )
         self.add_button(_("Tambah"), self.add, name="add", permission="person.create", shortcut="Ctrl+N")
         self.add_button(_("Ubah"), self.edit, name="edit", permission="person.edit", shortcut="Ctrl+E")
         self.add_button(_("Nonaktifkan"), self.deactivate, name="deactivate", permission="person.deactivate")

@@ -22,7 +22,7 @@ def page_specs() -> list[PageSpec]:
         PageSpec("dashboard", _("Dasbor"), "kaltim_desk.views.pages.dashboard", "report.view", "Ctrl+0"),
         PageSpec("people", _("Penerima"), "kaltim_desk.views.pages.people", "person.view", "Ctrl+1"),
         PageSpec("groups", _("Kelompok"), "kaltim_desk.views.pages.groups", "group.view", "Ctrl+2"),
-        PageSpec("aid", _("Bantuan"), "kaltim_desk.views.pages.aid", "grant.view", "Ctrl+3"),
+        PageSpec("aid", _("Bantuan usaha"), "kaltim_desk.views.pages.aid", "grant.view", "Ctrl+3"),
         PageSpec("training", _("Pelatihan"), "kaltim_desk.views.pages.training", "training.view", "Ctrl+4"),
         PageSpec(
             "monitoring", _("Pendampingan"), "kaltim_desk.views.pages.monitoring", "visit.view", "Ctrl+5"

@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,6 +36,7 @@ from kaltim_desk.services.excel import exports, imports
 from kaltim_desk.tasks import TaskCancelled, TaskState
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
+from kaltim_desk.views.widgets.saved import tell_saved
 
 
 class Page(QWidget):
@@ -115,16 +119,29 @@ class Page(QWidget):
         bl.addWidget(self.batches)
         bl.addWidget(self.rollback_button)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{self.title}</h2>"))
+        # Three panels one under the other: on a short screen (768 px at 125%) the page scrolls down
+        # rather than squeezing the tables to nothing.
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(export_box)
         layout.addWidget(batch_box, 1)
+        self.batches.setMinimumHeight(120)
         self.consolidation = None
         if ctx.can("consolidate.run"):
             from kaltim_desk.views.pages.consolidation import ConsolidationPanel
 
             self.consolidation = ConsolidationPanel(ctx, self)
             layout.addWidget(self.consolidation, 1)
+        scroll = QScrollArea()
+        scroll.setObjectName("reports_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.addWidget(QLabel(f"<h2>{self.title}</h2>"))
+        outer.addWidget(scroll, 1)
         self._mode_changed()
 
     def refresh(self) -> None:
@@ -230,7 +247,7 @@ class Page(QWidget):
         )
         self.status.setText(text)
         self.progress.setValue(self.progress.maximum())
-        self.ctx.prompts.info(self, self.title, text)
+        tell_saved(self.ctx, self, self.title, text, Path(result.path))
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()

@@ -17,6 +17,7 @@ from kaltim_desk.views.dialogs.verify_dialog import VerifyDialog
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import Column, SessionSource, long_date
+from kaltim_desk.views.widgets.saved import tell_saved
 
 
 class Page(TablePage):
@@ -43,6 +44,7 @@ class Page(TablePage):
             with_region=False,
         )
         self.model.descending = True
+        self.empty_hint = _("Belum ada pelatihan. Klik Pelatihan baru.")
         self.add_button(
             _("Pelatihan baru"), self.add, name="add", permission="training.create", shortcut="Ctrl+N"
         )
@@ -126,9 +128,24 @@ class Page(TablePage):
         self.ctx.prompts.info(self, _("Terbitkan sertifikat"), text)
         self.refresh()
 
+    def _has_certificates(self, tid: int) -> bool:
+        """Say there is nothing to print before asking where to put it."""
+        row = next((r for r in self.model.rows if getattr(r, "id", None) == tid), None)
+        if row is not None and not getattr(row, "certificate_count", 1):
+            self.ctx.prompts.info(
+                self,
+                _("Cetak sertifikat"),
+                _(
+                    "Belum ada sertifikat yang terbit untuk pelatihan ini. Terbitkan dulu dengan "
+                    '"Terbitkan sertifikat" (peserta yang lulus).'
+                ),
+            )
+            return False
+        return True
+
     def print_pdf(self) -> None:
         tid = self._selected()
-        if tid is None:
+        if tid is None or not self._has_certificates(tid):
             return
         path = self.ctx.prompts.save_file(
             self, _("Simpan sertifikat (satu PDF)"), f"sertifikat-pelatihan-{tid}.pdf", _("PDF (*.pdf)")
@@ -140,7 +157,7 @@ class Page(TablePage):
 
     def print_folder(self) -> None:
         tid = self._selected()
-        if tid is None:
+        if tid is None or not self._has_certificates(tid):
             return
         folder = self.ctx.prompts.choose_folder(self, _("Folder untuk sertifikat per peserta"))
         if folder is not None:
@@ -148,8 +165,8 @@ class Page(TablePage):
 
     def _print(self, training_id: int, out: Path, *, per_participant: bool) -> None:
         """Render in the background with a progress dialog that can cancel; no half-written file."""
-        from kaltim_desk.commands.print_training import print_certificates_job
         from kaltim_desk.documents.certificate import RenderCancelled
+        from kaltim_desk.services.training.printing import print_certificates_job
 
         dialog = QProgressDialog(_("Mencetak sertifikat…"), _("Batal"), 0, 0, self)
         dialog.setWindowTitle(_("Cetak sertifikat"))
@@ -188,7 +205,7 @@ class Page(TablePage):
                 text += " " + _("{n} di antaranya cetak ulang, bertanda SALINAN.").format(n=outcome.copies)
             for warning in outcome.warnings:  # e.g. the logo did not print
                 text += "\n" + _("Perhatian: {text}").format(text=warning)
-            self.ctx.prompts.info(self, _("Cetak sertifikat"), text)
+            tell_saved(self.ctx, self, _("Cetak sertifikat"), text, out)
             self.refresh()
 
         def failed(exc: BaseException) -> None:

@@ -21,22 +21,26 @@ from PySide6.QtCore import (
 )
 
 from kaltim_desk.core.dto import PageFilter
+from kaltim_desk.i18n import _, language
 from kaltim_desk.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 _ID_LOCALE = QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia)
+_EN_LOCALE = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
 
 
 def long_date(d: date | None) -> str:
-    """A date in a table cell as on the documents: "17 Agustus 1980" (empty for none).
+    """A date in a table cell as on the documents: "17 Agustus 1980" (empty for none); in the English
+    interface "17 August 1980".
 
     The same text as `domain.dates.format_date_id` (babel), from Qt's own copy of the same CLDR data:
     babel loads its locale file on first use (~50 ms), which the first page painted would pay."""
     if d is None:
         return ""
-    return _ID_LOCALE.toString(QDate(d.year, d.month, d.day), "d MMMM yyyy")
+    locale = _EN_LOCALE if language() == "en" else _ID_LOCALE
+    return locale.toString(QDate(d.year, d.month, d.day), "d MMMM yyyy")
 
 
 def short_region(name: str | None) -> str:
@@ -179,7 +183,8 @@ class PagedTableModel(QAbstractTableModel):
             return None
         col = self.columns[index.column()]
         row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # A long name or place may be elided in a narrow column: its tooltip shows it whole.
             # Qt asks for the same cell again on every repaint; formatting (dates through babel) is
             # the costly part of painting, so each cell's text is made once per load.
             cell = (index.row(), index.column())
@@ -198,6 +203,15 @@ class PagedTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            column = self.columns[section]
+            if column.sort_key is None:
+                return _("{column}: kolom ini tidak dapat diurutkan").format(column=column.header)
+            return _("Klik untuk mengurutkan menurut {column}").format(column=column.header.lower())
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):

@@ -12,11 +12,16 @@ from sqlalchemy.orm import Session
 
 from kaltim_desk import dialect
 from kaltim_desk.core import audit
+from kaltim_desk.core.issued_documents import altered_documents
+from kaltim_desk.core.settings import office_profile
 from kaltim_desk.domain.nik import check_nik
-from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
+from kaltim_desk.services.aid import grants
+from kaltim_desk.services.excel import import_staging
+from kaltim_desk.services.monitoring.visits import photo_file_problems
 from kaltim_desk.services.registry.groups import _rule_checks
+from kaltim_desk.services.training.certificates import check_register
 
 
 @dataclass(frozen=True)
@@ -46,21 +51,8 @@ def check_foreign_keys(session: Session) -> CheckResult:
 
 def check_audit_chain(session: Session) -> CheckResult:
     """Recompute every hash; name the first row whose content or link does not match."""
-    prev = audit.GENESIS
-    n = 0
-    for row in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
-        expected = audit.entry_hash(
-            prev, row.at, row.actor, row.action, row.entity, row.entity_id, row.detail
-        )
-        if row.prev_hash != prev or row.hash != expected:
-            return CheckResult(
-                "Jejak audit",
-                False,
-                f"rantai putus pada baris audit #{row.id} ({row.action}, {row.at:%Y-%m-%d %H:%M})",
-            )
-        prev = row.hash
-        n += 1
-    return CheckResult("Jejak audit", True, f"{n} catatan, rantai utuh")
+    ok, message = audit.chain_status(session)
+    return CheckResult("Jejak audit", ok, message)
 
 
 def check_audit_guard(session: Session) -> CheckResult:
@@ -115,8 +107,6 @@ def check_groups(session: Session) -> CheckResult:
 
 def check_visit_photos(session: Session) -> CheckResult:
     """Monitoring: every recorded visit photo is still beside the database, unchanged in size."""
-    from kaltim_desk.services.monitoring.visits import photo_file_problems
-
     n, problems = photo_file_problems(session)
     if problems:
         return CheckResult(
@@ -128,25 +118,19 @@ def check_visit_photos(session: Session) -> CheckResult:
 def check_certificates(session: Session) -> CheckResult:
     """Training: every certificate number is in the number register and every verification code still
     matches its record (a record edited behind the app's back shows here)."""
-    from kaltim_desk.services.training.certificates import check_register
-
     ok, message = check_register(session)
     return CheckResult("Register sertifikat", ok, message)
 
 
 def check_aid(session: Session) -> CheckResult:
     """Aid: ceilings per group/person and one grant per person per programme hold for every live grant."""
-    from kaltim_desk.services.aid.grants import check_aid as check
-
-    result: CheckResult = check(session)
-    return result
+    ok, message = grants.check_aid(session)
+    return CheckResult("Aturan bantuan", ok, message)
 
 
 def check_documents(session: Session) -> CheckResult:
     """Documents: the office logo prints (a set but missing logo would print every letterhead and
     certificate without the emblem), and every issued document's stored data still matches its hash."""
-    from kaltim_desk.core.issued_documents import altered_documents
-    from kaltim_desk.core.settings import office_profile
     from kaltim_desk.documents.letterhead import logo_problem  # lazy: reportlab off the start path
 
     problems = []
@@ -163,13 +147,10 @@ def check_documents(session: Session) -> CheckResult:
 
 def check_import_batches(session: Session) -> CheckResult:
     """Excel: people and groups marked with an import batch belong to a committed batch."""
-    from kaltim_desk.services.excel.import_staging import check_import_batches as check
-
-    ok, message = check(session)
+    ok, message = import_staging.check_import_batches(session)
     return CheckResult("Data impor Excel", ok, message)
 
 
-# Features append their own checks here (aid ceilings, certificate register...).
 CHECKS: list[Callable[[Session], CheckResult]] = [
     check_database_file,
     check_foreign_keys,

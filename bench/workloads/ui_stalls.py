@@ -1,0 +1,269 @@
+"""Does the window ever freeze? The longest gap of the event loop while a person uses the whole app.
+
+Ours: the main window on the office of n people (offscreen, 1366x728; building it is start-up, measured by
+`cold_start`), then a 10 ms heartbeat timer that records the longest time between two beats and what the
+person was doing then. The run opens every page,
+sorts every sortable column of its tables both ways, types a search into its search boxes, flips its
+filter combo boxes, selects the first row and triggers each of its actions (a dialog that opens is closed
+after a moment; questions are answered "no", file choices with nothing, except where a step needs a file),
+then starts an import of a 10,000-row sheet and a BNBA export and cancels both.
+
+Baseline: the same heartbeat over an idle window for as long, the floor this machine's scheduler gives an
+event loop that does nothing (on a busy shared machine that floor is itself tens of milliseconds).
+The number reported is the longest gap; "steps" lists the five worst steps with their gaps.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.workloads._qt import application
+
+BEAT_MS = 10
+SETTLE_S = 0.25
+DIALOG_OPEN_S = 0.4
+
+
+class Heartbeat:
+    """A 10 ms timer on the GUI thread; the longest gap between its beats is the longest freeze."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.step = "start"
+        self.worst: dict[str, float] = {}
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(BEAT_MS)
+        self._timer.timeout.connect(self._beat)
+        self._timer.start()
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        gap = now - self._last
+        self._last = now
+        if gap > self.worst.get(self.step, 0.0):
+            self.worst[self.step] = gap
+
+    def at(self, step: str) -> None:
+        self._beat()
+        self.step = step
+
+    def stop(self) -> None:
+        self._beat()
+        self._timer.stop()
+
+    @property
+    def longest(self) -> float:
+        return max(self.worst.values(), default=0.0)
+
+
+class DecliningPrompts:
+    """Answers whatever the app asks with "no" or nothing chosen; a step may set the next file answer."""
+
+    def __init__(self) -> None:
+        self.file_answer: Path | None = None
+        self.asked: list[str] = []
+
+    def open_file(self, *_a: Any, **_k: Any) -> Path | None:
+        self.asked.append("open_file")
+        return self.file_answer
+
+    def save_file(self, *_a: Any, **_k: Any) -> Path | None:
+        self.asked.append("save_file")
+        return self.file_answer
+
+    def __getattr__(self, name: str) -> Any:
+        def answer(*_a: Any, **_k: Any) -> None:
+            self.asked.append(name)
+            return None
+
+        return answer
+
+
+def _pump(seconds: float) -> None:
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    QCoreApplication.sendPostedEvents()
+
+
+def _closer() -> Any:
+    """Every 100 ms, close the modal dialog that has been open longest than DIALOG_OPEN_S (a person
+    looked at it and pressed Esc); progress dialogs are cancelled."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
+
+    seen: dict[int, float] = {}
+
+    def tick() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            return
+        first = seen.setdefault(id(widget), time.perf_counter())
+        if time.perf_counter() - first < DIALOG_OPEN_S:
+            return
+        if isinstance(widget, QProgressDialog):
+            widget.cancel()
+        elif isinstance(widget, QDialog):
+            widget.reject()
+        else:
+            widget.close()
+
+    timer = QTimer()
+    timer.setInterval(100)
+    timer.timeout.connect(tick)
+    timer.start()
+    return timer
+
+
+def _visible(widgets: list[Any]) -> list[Any]:
+    return [w for w in widgets if w.isVisible() and w.isEnabled()]
+
+
+def _drive_page(key: str, page: Any, beat: Heartbeat) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTableView
+
+    for view in _visible(page.findChildren(QTableView)):
+        model = view.model()
+        if model is None or not view.isSortingEnabled():
+            continue
+        for col in range(model.columnCount()):
+            if view.isColumnHidden(col):
+                continue
+            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+                beat.at(
+                    f"{key}: urut kolom {col} {'naik' if order == Qt.SortOrder.AscendingOrder else 'turun'}"
+                )
+                view.sortByColumn(col, order)
+                _pump(SETTLE_S)
+    for edit in _visible(page.findChildren(QLineEdit)):
+        if edit.isReadOnly() or "cari" not in (edit.placeholderText() + edit.objectName()).lower():
+            continue
+        beat.at(f"{key}: ketik cari")
+        QTest.keyClicks(edit, "nur")
+        _pump(SETTLE_S)
+        QTest.keyClicks(edit, "6472")
+        _pump(SETTLE_S)
+        edit.clear()
+        _pump(SETTLE_S)
+    for combo in _visible(page.findChildren(QComboBox)):
+        if combo.count() < 2 or combo.isEditable():
+            continue
+        beat.at(f"{key}: saring {combo.objectName() or combo.currentText()}")
+        start = combo.currentIndex()
+        combo.setCurrentIndex((start + 1) % combo.count())
+        _pump(SETTLE_S)
+        combo.setCurrentIndex(start)
+        _pump(SETTLE_S)
+    for view in _visible(page.findChildren(QTableView)):
+        if (
+            view.model() is not None
+            and view.model().rowCount()
+            and (view.selectionMode() != QAbstractItemView.SelectionMode.NoSelection)
+        ):
+            view.selectRow(0)
+    _pump(SETTLE_S)
+    actions = page.actions() if callable(getattr(page, "actions", None)) else []
+    for action in actions:
+        if not action.isEnabled() or action.isSeparator():
+            continue
+        beat.at(f"{key}: {action.text().replace('&', '')}")
+        action.trigger()
+        _pump(DIALOG_OPEN_S + 0.3)
+
+
+def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
+    from bench.bench_excel import make_messy_sheet
+    from kaltim_desk.app import AppContext
+    from kaltim_desk.config import sqlite_url
+    from kaltim_desk.core.actor import Actor
+    from kaltim_desk.db import Database
+    from kaltim_desk.tasks import ThreadPoolTaskRunner
+    from kaltim_desk.user_settings import UserSettings
+    from kaltim_desk.views.main_window import MainWindow
+
+    assert db is not None
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    sheet = make_messy_sheet(10_000, workdir / "messy-10000.xlsx")
+    app = application()
+    prompts = DecliningPrompts()
+    ctx = AppContext(
+        db=Database(sqlite_url(db)),
+        tasks=ThreadPoolTaskRunner(),
+        prompts=prompts,  # type: ignore[arg-type]
+        user_settings=UserSettings.load(workdir / "settings.json"),
+        actor=Actor("bench", "admin"),
+    )
+    closer = _closer()
+    t = time.perf_counter()
+    window = MainWindow(ctx)  # start-up itself is the cold_start workload's
+    window.resize(1366, 728)
+    window.show()
+    _pump(SETTLE_S)
+    build_s = time.perf_counter() - t
+    beat = Heartbeat()
+    for spec in list(window.specs):
+        beat.at(f"{spec.key}: dibuka")
+        window.show_page(spec.key)
+        _pump(SETTLE_S * 2)
+        page = window.page(spec.key)
+        if page is not None:
+            _drive_page(spec.key, page, beat)
+    # an import started and cancelled: the wizard reads the 10,000-row sheet, then the person presses Esc
+    people_page = window.show_page("people")
+    prompts.file_answer = sheet
+    for action in people_page.actions() if people_page is not None else []:
+        if "impor" in action.text().lower():
+            beat.at("impor 10.000 baris dimulai lalu dibatalkan")
+            action.trigger()
+            _pump(3.0)
+    # an export started and cancelled
+    prompts.file_answer = workdir / "bnba.xlsx"
+    reports = window.show_page("reports")
+    for action in reports.actions() if reports is not None else []:
+        if "bnba" in action.text().lower() or "ekspor" in action.text().lower():
+            beat.at(f"ekspor dimulai lalu dibatalkan: {action.text()}")
+            action.trigger()
+            _pump(2.0)
+            break
+    beat.at("selesai")
+    _pump(SETTLE_S)
+    beat.stop()
+    closer.stop()
+    ctx.tasks.wait(30_000)  # type: ignore[attr-defined]
+    seconds = time.perf_counter() - t
+    worst = sorted(beat.worst.items(), key=lambda kv: kv[1], reverse=True)
+    window.close()
+    app.processEvents()
+    return {
+        "seconds": beat.longest,
+        "worst_step": worst[0][0] if worst else "",
+        "steps": "; ".join(f"{name} {gap * 1000:.0f} ms" for name, gap in worst[:5]),
+        "steps_run": len(beat.worst),
+        "run_s": seconds,
+        "window_build_s": build_s,
+    }
+
+
+def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
+    from PySide6.QtWidgets import QMainWindow
+
+    app = application()
+    window = QMainWindow()
+    window.resize(1366, 728)
+    window.show()
+    beat = Heartbeat()
+    beat.at("diam")
+    _pump(20.0)
+    beat.stop()
+    window.close()
+    app.processEvents()
+    return {"seconds": beat.longest}

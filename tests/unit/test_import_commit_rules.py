@@ -1,0 +1,78 @@
+"""Committing an import stores its people and groups together, by the same rules as the forms: one officer
+per role, no group over the office's maximum, a NIK registered since the preview refused at commit, and
+everything marked with the batch and recorded by the batch's audit row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from kaltim_desk.models.audit import AuditEntry
+from kaltim_desk.models.group import GroupMember, KubeGroup
+from kaltim_desk.models.person import Person
+from kaltim_desk.services.excel import imports
+from tests.factories import make_person
+from tests.fixtures import excel_corpus as ec
+
+
+def _sheet(tmp: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["NIK", "NAMA LENGKAP", "DESA/KEL", "KEC", "NAMA KUBE", "JABATAN"])
+    for nik, name, group, role in rows:
+        ws.append([nik, name, "Kel. Sempaja Selatan", "Samarinda Utara", group, role])
+    for row in ws.iter_rows(min_row=2, max_col=1):
+        row[0].number_format = "@"
+    path = tmp / "kube.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_second_chair_and_members_over_the_maximum_stay_out_of_the_group_with_a_warning(session, tmp_path):
+    rows = [
+        (ec.nik(), "SITI KETUA", "KUBE MELATI", "Ketua"),
+        (ec.nik(), "ANI KETUA DUA", "KUBE MELATI", "Ketua"),
+    ]
+    rows += [(ec.nik(), f"ANGGOTA {i:02d}", "KUBE MELATI", "Anggota") for i in range(21)]
+    preview = imports.preview_import(session, _sheet(tmp_path, rows))
+    assert preview.counts["ok"] == 22  # the second chair is refused in the preview already
+    assert "sudah diisi di baris 2" in next(r.reason for r in preview.rows if r.row == 3)
+    result = imports.commit_import(session, preview)
+    assert result.imported == 22 and result.groups_created == 1
+    group = session.scalar(select(KubeGroup).where(KubeGroup.name == "KUBE MELATI"))
+    members = session.scalars(select(GroupMember).where(GroupMember.group_id == group.id)).all()
+    assert len(members) == 20  # the office's maximum
+    assert [m.role for m in members].count("ketua") == 1
+    chair = session.get(Person, next(m.person_id for m in members if m.role == "ketua"))
+    assert chair.name == "SITI KETUA"
+    warned = dict(result.warnings)
+    assert sorted(warned) == [23, 24]  # the last two members in the sheet
+    assert all("maksimum 20" in text for text in warned.values())
+
+
+def test_a_nik_registered_after_the_preview_is_refused_at_commit_and_the_rest_come_in(session, tmp_path):
+    taken, free = ec.nik(), ec.nik()
+    path = _sheet(tmp_path, [(taken, "DEWI", "", ""), (free, "RINA", "", "")])
+    preview = imports.preview_import(session, path)
+    assert preview.counts["ok"] == 2
+    make_person(session, nik=taken, name="Dewi Lebih Dulu")
+    result = imports.commit_import(session, preview)
+    assert result.imported == 1
+    assert [row for row, _msg in result.late_rejections] == [2]
+    assert "sudah terdaftar" in result.late_rejections[0][1]
+    assert session.scalar(select(Person.name).where(Person.nik == free)) == "RINA"
+
+
+def test_imported_people_and_groups_carry_the_batch_and_its_audit_row_counts_them(session, tmp_path):
+    rows = [(ec.nik(), f"WARGA {i}", "KUBE ANGGREK", "Ketua" if i == 0 else "Anggota") for i in range(6)]
+    result = imports.commit_import(session, imports.preview_import(session, _sheet(tmp_path, rows)))
+    assert session.scalar(select(func.count()).where(Person.import_batch_id == result.batch_id)) == 6
+    assert session.scalar(select(KubeGroup.import_batch_id).where(KubeGroup.name == "KUBE ANGGREK")) == (
+        result.batch_id
+    )
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "import.commit"))
+    assert entry is not None and str(result.batch_id) == str(entry.entity_id)
+    assert "imported" in (entry.detail or "") and "6" in (entry.detail or "")
