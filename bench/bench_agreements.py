@@ -26,12 +26,12 @@ from reportlab.pdfgen.canvas import Canvas
 from kaltim_desk.documents.agreement import DETAIL_MARKER, template_values
 from kaltim_desk.documents.batch import render_agreements
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, register_fonts
+from kaltim_desk.documents.model import AidDoc, Letterhead, MemberLine, PartyDTO, SignatoryDTO, TrancheDTO
 from kaltim_desk.documents.styles import FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_TOP
 from kaltim_desk.documents.templates import fill, load_template
 from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.domain.terbilang import terbilang_rupiah
-from kaltim_desk.services.aid.grants import AidDoc, Letterhead, MemberLine, PartyDTO, SignatoryDTO, TrancheDTO
 
 SIGNED_ON = date(2026, 3, 16)
 

@@ -88,7 +88,7 @@ def fresh_database(path: Path) -> Any:
 def generate(path: Path, people: int, *, seed: int = 2026, log: Log = print) -> dict[str, float]:
     """Fill a new database at `path`; returns seconds per step."""
     from kaltim_desk.core.actor import SYSTEM_ACTOR
-    from kaltim_desk.demo import DemoContext
+    from kaltim_desk.demo.context import DemoContext
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -6,8 +6,8 @@ $ErrorActionPreference = "Stop"
 $root = Split-Path -Parent $PSScriptRoot
 Set-Location $root
 
-$version = (uv run --frozen python -c "import tomllib; print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])").Trim()
-if (-not $version) { throw "Could not read the version from pyproject.toml" }
+$version = (uv run --frozen python -c "import kaltim_desk; print(kaltim_desk.__version__)").Trim()
+if (-not $version) { throw "Could not read the version from src/kaltim_desk/__init__.py" }
 Write-Host "Kaltim Desk $version"
 
 uv sync --frozen

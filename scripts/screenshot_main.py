@@ -30,7 +30,7 @@ def main() -> None:
     from kaltim_desk.app import AppContext
     from kaltim_desk.core.actor import Actor
     from kaltim_desk.db import Database
-    from kaltim_desk.demo import create_demo_office
+    from kaltim_desk.demo.office import create_demo_office
     from kaltim_desk.i18n import set_language
     from kaltim_desk.services.office.bootstrap import prepare
     from kaltim_desk.tasks import SyncTaskRunner

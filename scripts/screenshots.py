@@ -235,7 +235,7 @@ class Run:
         wizard.deleteLater()
 
     def demo_office(self) -> Any:
-        from kaltim_desk.demo import create_demo_office
+        from kaltim_desk.demo.office import create_demo_office
         from kaltim_desk.services.office import auth
 
         ctx = self.context("demo")

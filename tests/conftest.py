@@ -97,6 +97,15 @@ def pg_test_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_anchor_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test remembers its own audit heads: PostgreSQL tests reuse pooled databases (same name, reset
+    content) that would otherwise look like a chain cut behind the app's back."""
+    monkeypatch.setenv(
+        "KALTIM_DESK_AUDIT_ANCHOR_FILE", str(tmp_path_factory.mktemp("anchor") / "audit-anchor.json")
+    )
+
+
 @pytest.fixture
 def db_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """The test's own database: a SQLite file, or a database on the PostgreSQL test server. Empty,

@@ -121,6 +121,12 @@ psql_super() { as_owner "$BIN/psql" -h "$DIR" -p "$PORT" -U postgres -d postgres
 if [ "$(psql_super -c "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != 1 ]; then
   psql_super -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" >&2
 fi
+# A second login role, as the application's role of a server set up with separate owner and application
+# roles (docs/POSTGRES.md): tests/pg/test_audit_roles.py grants it what the docs grant and attacks the audit
+# table through it.
+if [ "$(psql_super -c "SELECT 1 FROM pg_roles WHERE rolname = '${ROLE}_app'")" != 1 ]; then
+  psql_super -c "CREATE ROLE ${ROLE}_app LOGIN PASSWORD '$PASSWORD'" >&2
+fi
 # DROP DATABASE ... WITH (FORCE) and the fixtures' resets end the connections a test left open, which
 # needs pg_signal_backend (an autovacuum worker on the database counts too).
 psql_super -c "GRANT pg_signal_backend TO $ROLE" >/dev/null

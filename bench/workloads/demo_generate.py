@@ -1,4 +1,4 @@
-"""Making the demo office with n people (`kaltim_desk.demo.create_demo_office`, every feature's step).
+"""Making the demo office with n people (`kaltim_desk.demo.office.create_demo_office`, every feature's step).
 
 Ours: the app's own demo generator on a fresh, migrated database (migration not timed). Baseline:
 sqlite3 alone writing the same shape of data into the same schema: n people rows (same columns, random
@@ -30,7 +30,7 @@ def _fresh(workdir: Path, name: str) -> Path:
 def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     from kaltim_desk.config import sqlite_url
     from kaltim_desk.db import Database
-    from kaltim_desk.demo import create_demo_office
+    from kaltim_desk.demo.office import create_demo_office
 
     path = _fresh(workdir, "demo-ours.db")
     database = Database(sqlite_url(path))

@@ -3,9 +3,6 @@ programme of the social services of East Kalimantan."""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("kaltim-desk")
-except PackageNotFoundError:  # running from a frozen bundle or a bare checkout
-    __version__ = "0.1.0"
+# The one place the version is written: the package build reads it from here (pyproject.toml,
+# [tool.hatch.version]), so the start of the app does not search the installed metadata for it.
+__version__ = "0.1.0"

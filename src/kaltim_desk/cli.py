@@ -1,8 +1,12 @@
 """The command line: `kaltim-desk [--db PATH]` opens the window; subcommands run the same services
 without a screen, for office IT staff and scripts.
 
-Every command prints a clear Indonesian message and exits non-zero on a bad argument, a bad file or a
-refused rule (2), or on an unexpected failure (1, with the details in the log file, never a traceback).
+Every command prints a clear Indonesian message and exits non-zero: 2 on a bad argument, a bad file, a
+refused rule or a failure we can name (a full disk, a database held by another writer, a duplicate NIK
+refused by the database, a value too long; the same sentences as the window, `describe_failure`), 3 on
+a failed check, 1 only for the truly unexpected (details in the log file, never a traceback).
+
+Who acts, the writer lock and passwords: `commands/common.py`.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ import sys
 from collections.abc import Sequence
 
 from kaltim_desk import __version__
-from kaltim_desk.commands.common import CliError, add_db_argument
-from kaltim_desk.core.errors import DomainError
+from kaltim_desk.commands.common import CliError, add_db_argument, release
+from kaltim_desk.core.errors import DomainError, describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +96,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _window_only(argv: list[str]) -> str | None:
+    """The database of a plain `kaltim-desk [--db PATH]` (the window; "" for the default one), or None
+    when a command is asked for. The window then starts without importing every command's module."""
+    if not argv:
+        return ""
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        return argv[0][len("--db=") :]
+    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        return argv[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from kaltim_desk.logs import log_path, setup_logging
 
     setup_logging()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    window_db = _window_only(argv)
+    if window_db is not None:
+        from kaltim_desk.views.application import run_gui
+
+        return run_gui(window_db or None)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -110,10 +132,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Dibatalkan.", file=sys.stderr)
         return EXIT_FAILED
-    except Exception:
+    except Exception as exc:
+        known = describe_failure(exc)
+        if known is not None:
+            log.warning("command %s stopped: %s", args.command, known, exc_info=True)
+            print(f"Galat: {known}", file=sys.stderr)
+            return EXIT_REFUSED
         log.exception("command %s failed", args.command)
         print(
             f"Terjadi kesalahan tak terduga. Rinciannya dicatat di {log_path()}; kirimkan berkas itu ke petugas TI.",
             file=sys.stderr,
         )
         return EXIT_FAILED
+    finally:
+        release()

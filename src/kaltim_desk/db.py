@@ -25,11 +25,13 @@ SessionFactory = Callable[[], Session]
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url` with its backend's connection settings (`kaltim_desk.dialect`:
-    SQLite's pragmas and explicit BEGIN; PostgreSQL's lock timeout and connection checks)."""
+    SQLite's pragmas and explicit BEGIN; PostgreSQL's lock timeout and connection checks). Errors never
+    carry their SQL parameters (`hide_parameters`): a failed insert would otherwise put a person's NIK,
+    KK, name and address into the log file."""
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **{**dialect.engine_options(url), **kwargs})
+    engine = create_engine(url, **{**dialect.engine_options(url), **kwargs, "hide_parameters": True})
     dialect.configure_engine(engine)
     return engine
 

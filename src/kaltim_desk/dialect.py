@@ -208,6 +208,33 @@ def trigger_names(conn: Any) -> set[str]:
     return set()
 
 
+def audit_table_powers(conn: Any) -> list[str]:
+    """What the connected role could do to the audit table beyond reading and appending: on PostgreSQL,
+    "superuser", "owner" (may drop the table or its guard trigger, or disable it), "UPDATE", "DELETE",
+    "TRUNCATE" (privileges granted). Empty when the role is the application role of docs/POSTGRES.md.
+    SQLite has no roles: whoever can write the file can do anything, which the keyed chain answers."""
+    if not is_postgresql(conn):
+        return []
+    row = conn.execute(
+        text(
+            "SELECT r.rolsuper, pg_has_role(current_user, c.relowner, 'USAGE'), "
+            "has_table_privilege(current_user, c.oid, 'UPDATE'), "
+            "has_table_privilege(current_user, c.oid, 'DELETE'), "
+            "has_table_privilege(current_user, c.oid, 'TRUNCATE') "
+            "FROM pg_class c JOIN pg_roles r ON r.rolname = current_user "
+            "WHERE c.oid = to_regclass('audit_log')"
+        )
+    ).first()
+    if row is None:
+        return []
+    names = ("superuser", "owner", "UPDATE", "DELETE", "TRUNCATE")
+    return [name for name, has in zip(names, row, strict=True) if has]
+
+
+def current_role(conn: Any) -> str:
+    return str(conn.execute(text("SELECT current_user")).scalar()) if is_postgresql(conn) else ""
+
+
 # --- backups --------------------------------------------------------------------------------------
 
 
@@ -243,7 +270,8 @@ _PG_BUSY = {"55P03", "40001", "40P01", "57014"}
 _PG_DISK_FULL = {"53100"}
 
 
-def _sqlstate(exc: BaseException) -> str | None:
+def sqlstate(exc: BaseException) -> str | None:
+    """The PostgreSQL SQLSTATE of a database error (None on SQLite)."""
     orig = getattr(exc, "orig", exc)
     return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
 
@@ -251,7 +279,7 @@ def _sqlstate(exc: BaseException) -> str | None:
 def is_busy_error(exc: BaseException) -> bool:
     """Another writer held the lock too long (SQLite "database is locked"; PostgreSQL lock timeout,
     serialization failure, deadlock). Safe to retry the whole unit of work."""
-    state = _sqlstate(exc)
+    state = sqlstate(exc)
     if state:
         return state in _PG_BUSY
     msg = str(getattr(exc, "orig", exc)).lower()
@@ -259,7 +287,7 @@ def is_busy_error(exc: BaseException) -> bool:
 
 
 def is_disk_full_error(exc: BaseException) -> bool:
-    state = _sqlstate(exc)
+    state = sqlstate(exc)
     if state:
         return state in _PG_DISK_FULL
     msg = str(getattr(exc, "orig", exc)).lower()

@@ -3,14 +3,20 @@ untick a row, import; and the people page's button that opens it."""
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPushButton
 from sqlalchemy import func, select
 
+from kaltim_desk.imports.reader import OpenedWorkbook
 from kaltim_desk.models.person import Person
+from kaltim_desk.tasks import TaskState, ThreadPoolTaskRunner
 from kaltim_desk.views.dialogs.import_wizard import ImportWizard
 from tests.fixtures import excel_corpus as ec
+from tests.fixtures import hostile_workbooks as hw
 
 
 def _wizard(qtbot, ctx):
@@ -123,3 +129,96 @@ def test_people_page_has_an_import_button_for_clerks(qtbot, ctx, monkeypatch):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert len(opened) == 1 and isinstance(opened[0], ImportWizard)
     assert isinstance(opened[0].findChild(QComboBox, "sheet"), QComboBox)
+
+
+class HeldTasks:
+    """A task runner that keeps each task until `release()`, as a background thread would keep it
+    while the window goes on: what the window shows meanwhile is what a user sees."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[Any, TaskState, Any, Any]] = []
+
+    def run(self, fn, on_done=None, on_error=None, on_progress=None) -> TaskState:
+        state = TaskState(on_progress)
+        self.held.append((fn, state, on_done, on_error))
+        return state
+
+    def release(self) -> None:
+        while self.held:
+            fn, state, on_done, on_error = self.held.pop(0)
+            try:
+                result = fn(state)
+            except BaseException as exc:
+                on_error(exc)
+            else:
+                on_done(result)
+
+
+def test_the_workbook_is_read_off_the_gui_thread(qtbot, ctx, tmp_path, monkeypatch):
+    path, _e, _n = ec.clerk_workbook(tmp_path)
+    read_on: list[threading.Thread] = []
+    original = OpenedWorkbook.sheet
+
+    def sheet(self, name, **kw):
+        read_on.append(threading.current_thread())
+        return original(self, name, **kw)
+
+    monkeypatch.setattr(OpenedWorkbook, "sheet", sheet)
+    runner = ThreadPoolTaskRunner()
+    ctx.tasks = runner
+    w = _wizard(qtbot, ctx)
+    w.path.setText(str(path))
+    w._update_buttons()
+    qtbot.mouseClick(w.findChild(QPushButton, "next"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.stack.currentIndex() == w.STEP_MAPPING and w.grid is not None, timeout=20_000)
+    assert w.sheet.currentText() == "Data KUBE 2024" and w.header_row.value() == 4
+    assert read_on and threading.main_thread() not in read_on
+    runner.wait()
+
+
+def test_while_a_sheet_is_read_the_window_waits_and_batal_stops_it(qtbot, ctx, prompts, tmp_path):
+    path, _e, _n = ec.clerk_workbook(tmp_path)
+    ctx.tasks = tasks = HeldTasks()
+    w = _wizard(qtbot, ctx)
+    w.show()
+    w.path.setText(str(path))
+    w._update_buttons()
+    qtbot.mouseClick(w.findChild(QPushButton, "next"), Qt.MouseButton.LeftButton)
+    # nothing read yet: the window is still on the first step, busy, with "Batal" offered
+    assert w.workbook is None and w.stack.currentIndex() == w.STEP_FILE
+    cancel = w.findChild(QPushButton, "cancel")
+    assert cancel.isVisible() and w.progress.isVisible() and not w.next_button.isEnabled()
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    tasks.release()
+    # cancelled: no error box, back to where the user was, ready to try again
+    assert prompts.messages == [] and w.workbook is None and w.stack.currentIndex() == w.STEP_FILE
+    assert not cancel.isVisible() and not w.progress.isVisible() and w.next_button.isEnabled()
+    qtbot.mouseClick(w.findChild(QPushButton, "next"), Qt.MouseButton.LeftButton)
+    tasks.release()
+    assert w.stack.currentIndex() == w.STEP_MAPPING and w.header_row.value() == 4
+
+
+def test_choosing_another_sheet_reads_it_in_the_task_runner(qtbot, ctx, tmp_path):
+    path, _e, _n = ec.clerk_workbook(tmp_path)
+    ctx.tasks = tasks = HeldTasks()
+    w = _wizard(qtbot, ctx)
+    w.path.setText(str(path))
+    w.open_workbook()
+    tasks.release()
+    data_grid = w.grid
+    other = next(i for i in range(w.sheet.count()) if w.sheet.itemText(i) != "Data KUBE 2024")
+    w.sheet.setCurrentIndex(other)
+    assert w.grid is data_grid and len(tasks.held) == 1  # asked for, not read on the GUI thread
+    tasks.release()
+    assert w.grid is not data_grid and w.grid.name == w.sheet.itemText(other)
+
+
+def test_a_far_stray_cell_is_named_in_the_message(qtbot, ctx, prompts, tmp_path):
+    path = tmp_path / "data-kube.xlsx"
+    path.write_bytes(hw.far_cell("XFD1048576"))
+    w = _wizard(qtbot, ctx)
+    w.path.setText(str(path))
+    w.open_workbook()
+    kind, _title, text = prompts.messages[-1]
+    assert kind == "error" and "XFD1048576" in text and "Hapus isi sel" in text
+    assert w.grid is None and w.mapping_table.rowCount() == 0

@@ -278,7 +278,7 @@ def test_a_tampered_audit_trail_is_reported_at_start(office: Any, prompts: Any, 
 
 
 def test_a_demo_office_login_lists_its_accounts_and_a_click_enters(ctx: Any, qtbot: Any) -> None:
-    from kaltim_desk.demo import create_demo_office
+    from kaltim_desk.demo.office import create_demo_office
 
     create_demo_office(ctx.db, people=20)
     dialog = LoginDialog(ctx)

@@ -13,7 +13,7 @@ from kaltim_desk.core.errors import PermissionDenied
 from kaltim_desk.core.numbering import NumberTemplates
 from kaltim_desk.core.settings import OfficeProfile, RegistryRules, load_section, save_section
 from kaltim_desk.models.audit import AuditEntry
-from kaltim_desk.services.aid import grants
+from kaltim_desk.services.aid import grants, papers
 from kaltim_desk.services.aid.aid_rules import DISBURSED, AidRules
 from kaltim_desk.services.monitoring import schedule
 from kaltim_desk.services.monitoring.schedule import MonitoringRules
@@ -224,7 +224,7 @@ def test_changed_aid_and_document_rules_change_the_next_agreement(
     assert documents.duty_stamp["agreement"] == "above" and documents.payment_method == "cash"
     assert documents.reprint_original_roles == ("admin",)
     with ctx.session() as s:
-        after = grants.agreement_document(s, grant_id)
+        after = papers.agreement_document(s, grant_id)
     assert after.needs_duty_stamp  # Rp5.000.000 is above the new Rp3.000.000 threshold
     assert after.city == "Tenggarong" and after.payment_wording == "secara tunai"
     assert any("duty_stamp_threshold" in (d or "") for d in _audited(ctx, "aid"))

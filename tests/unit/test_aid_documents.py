@@ -28,7 +28,7 @@ from kaltim_desk.documents.receipt import render_receipt
 from kaltim_desk.models.grant import Grant
 from kaltim_desk.models.numbering import IssuedNumber
 from kaltim_desk.services.aid import aid_rules as R
-from kaltim_desk.services.aid import grants
+from kaltim_desk.services.aid import grants, papers
 from kaltim_desk.services.registry import groups
 from tests.conftest import ADMIN
 from tests.unit.test_grants import (
@@ -76,7 +76,7 @@ def signed_cash(session: Any, monkeypatch: pytest.MonkeyPatch) -> grants.GrantDT
 
 @needs_poppler
 def test_the_agreement_names_parties_number_and_amount_in_figures_and_words(session, signed_cash, tmp_path):
-    doc = grants.agreement_document(session, signed_cash.id)
+    doc = papers.agreement_document(session, signed_cash.id)
     out = render_agreement(doc, tmp_path / "perjanjian.pdf")
     text = pdf_text(out)
     assert pdf_pages(out) == 2
@@ -106,7 +106,7 @@ def test_an_agreement_carries_a_meterai_place_whatever_its_amount(session, tmp_p
     p = make_person(session, name="Nur Aini")
     g = grants.create_grant(session, grants.GrantInput(prog.id, person_id=p.id, amount=5_000_000))
     g = bring_to(session, g.id, R.APPROVED)  # printable once approved, before signing
-    doc = grants.agreement_document(session, g.id)
+    doc = papers.agreement_document(session, g.id)
     text = pdf_text(render_agreement(doc, tmp_path / "a.pdf"))
     assert "METERAI" in text  # an agreement carries stamp duty at any amount (UU 10/2020)
     assert "NUR AINI" in text and p.nik in text
@@ -119,12 +119,12 @@ def test_an_agreement_is_not_printed_before_approval(session):
     prog = make_programme(session)
     g = group_grant(session, prog.id)
     with pytest.raises(DomainError, match="Perjanjian belum dapat dicetak: bantuan berstatus Diusulkan"):
-        grants.agreement_document(session, g.id)
+        papers.agreement_document(session, g.id)
 
 
 def test_a_reprint_keeps_its_number(session, signed_cash):
-    first = grants.agreement_document(session, signed_cash.id).agreement_number
-    again = grants.agreement_document(session, signed_cash.id).agreement_number
+    first = papers.agreement_document(session, signed_cash.id).agreement_number
+    again = papers.agreement_document(session, signed_cash.id).agreement_number
     assert first == again == signed_cash.agreement_number
     issued = session.scalars(select(IssuedNumber.number).where(IssuedNumber.purpose == "agreement")).all()
     assert issued == [first]
@@ -135,7 +135,7 @@ def test_the_bast_spells_the_date_and_lists_the_goods(session, tmp_path):
     prog = make_programme(session, aid_form="goods")
     g = bring_to(session, goods_grant(session, prog.id, name="KUBE Jahit Bersama").id, R.SIGNED)
     g = grants.record_handover(session, g.id, date(2025, 8, 18) if date(2025, 8, 18) >= MONTHS_AGO else TODAY)
-    doc = grants.handover_document(session, g.id)
+    doc = papers.handover_document(session, g.id)
     out = render_handover(doc, tmp_path / "bast.pdf")
     text = pdf_text(out)
     assert pdf_pages(out) in (1, 2)
@@ -154,8 +154,8 @@ def test_the_bast_spells_the_date_and_lists_the_goods(session, tmp_path):
 def test_a_receipt_per_tranche(session, signed_cash, tmp_path):
     g = grants.pay_tranche(session, signed_cash.id, 1, paid_on=MONTHS_AGO, bank_reference="TRX-7781")
     with pytest.raises(DomainError, match="Tahap 2 belum dibayar"):
-        grants.receipt_document(session, g.id, 2)
-    doc = grants.receipt_document(session, g.id, 1)
+        papers.receipt_document(session, g.id, 2)
+    doc = papers.receipt_document(session, g.id, 1)
     out = render_receipt(doc, tmp_path / "kuitansi.pdf")
     text = pdf_text(out)
     assert pdf_pages(out) == 1
@@ -165,15 +165,15 @@ def test_a_receipt_per_tranche(session, signed_cash, tmp_path):
     assert "METERAI" in text  # Rp7.500.000 > Rp5.000.000
     assert doc.party2.name in text
     # the receipt keeps its number on a reprint
-    assert grants.receipt_document(session, g.id, 1).document_number == doc.document_number
+    assert papers.receipt_document(session, g.id, 1).document_number == doc.document_number
 
 
 @needs_poppler
 def test_the_group_summary_is_one_page_with_masked_niks(session, signed_cash, tmp_path):
-    doc = grants.group_summary_document(session, grant_id=signed_cash.id)
+    doc = papers.group_summary_document(session, grant_id=signed_cash.id)
     assert doc.grants == ()  # signed, nothing paid yet: nothing received
     grants.pay_tranche(session, signed_cash.id, 1, paid_on=MONTHS_AGO)
-    doc = grants.group_summary_document(session, grant_id=signed_cash.id)
+    doc = papers.group_summary_document(session, grant_id=signed_cash.id)
     out = render_group_summary(doc, tmp_path / "ringkasan.pdf")
     text = pdf_text(out)
     assert pdf_pages(out) == 1
@@ -195,7 +195,7 @@ def test_a_batch_into_one_pdf_and_into_a_folder(session, tmp_path, monkeypatch):
         for i in range(3)
     ]
     group_grant(session, prog.id, name="KUBE Belum Disetujui")  # not printable: left out
-    docs = grants.agreement_documents(session, prog.id)
+    docs = papers.agreement_documents(session, prog.id)
     assert [d.grant_id for d in docs] == ids
     seen: list[tuple[int, int]] = []
     out = render_agreements(docs, tmp_path / "semua.pdf", progress=lambda d, t, _s: seen.append((d, t)))
@@ -212,7 +212,7 @@ def test_a_batch_into_one_pdf_and_into_a_folder(session, tmp_path, monkeypatch):
 
 
 def test_a_cancelled_batch_leaves_no_file(session, signed_cash, tmp_path):
-    docs = grants.agreement_documents(session, signed_cash.programme_id) * 3
+    docs = papers.agreement_documents(session, signed_cash.programme_id) * 3
     calls = {"n": 0}
 
     def cancel_after_first() -> bool:
@@ -238,12 +238,12 @@ def test_an_office_template_changes_the_wording(session, signed_cash, tmp_path, 
     tpl["title"] = "NASKAH PERJANJIAN HIBAH {form_upper}"
     (own / "templates").mkdir(parents=True)
     (own / "templates" / "agreement.json").write_text(json.dumps(tpl), "utf-8")
-    text = pdf_text(render_agreement(grants.agreement_document(session, signed_cash.id), tmp_path / "x.pdf"))
+    text = pdf_text(render_agreement(papers.agreement_document(session, signed_cash.id), tmp_path / "x.pdf"))
     assert "NASKAH PERJANJIAN HIBAH UANG" in text
     tpl["title"] = "PERJANJIAN {programe}"
     (own / "templates" / "agreement.json").write_text(json.dumps(tpl), "utf-8")
     with pytest.raises(DomainError, match=r"Isian \{programe\} pada templat agreement tidak dikenal"):
-        render_agreement(grants.agreement_document(session, signed_cash.id), tmp_path / "y.pdf")
+        render_agreement(papers.agreement_document(session, signed_cash.id), tmp_path / "y.pdf")
     assert not (tmp_path / "y.pdf").exists()
 
 
@@ -266,7 +266,7 @@ def test_the_letterhead_comes_from_the_office_profile(session, signed_cash, tmp_
             logo_path=str(logo),
         ),
     )
-    out = render_agreement(grants.agreement_document(session, signed_cash.id), tmp_path / "kop.pdf")
+    out = render_agreement(papers.agreement_document(session, signed_cash.id), tmp_path / "kop.pdf")
     text = pdf_text(out)
     assert "PEMERINTAH KOTA SAMARINDA" in text and "DINAS SOSIAL DAN PEMBERDAYAAN MASYARAKAT" in text
     assert "Pos-el dinsos@samarindakota.go.id" in text and "Laman dinsos.samarindakota.go.id" in text
@@ -286,7 +286,7 @@ def _print_worker(url: str, grant_ids: list[int], results: list[str], errors: li
             for _attempt in range(50):
                 try:
                     with database.session(ADMIN) as s:
-                        number = grants.agreement_document(s, gid).agreement_number
+                        number = papers.agreement_document(s, gid).agreement_number
                     results.append(number)  # committed: the number is now the grant's
                     break
                 except OperationalError:  # "database is locked": the clerk presses Print again
@@ -340,4 +340,4 @@ def test_a_personal_grant_has_no_group_summary(session):
     p = make_person(session)
     g = grants.create_grant(session, grants.GrantInput(prog.id, person_id=p.id, amount=1_000_000))
     with pytest.raises(DomainError, match="bantuan perorangan, bukan kelompok"):
-        grants.group_summary_document(session, grant_id=g.id)
+        papers.group_summary_document(session, grant_id=g.id)

@@ -148,7 +148,7 @@ def test_unlock_screen_checks_the_same_person(session: Any, siti: users.UserDTO)
 def test_demo_accounts_are_hashed_cheaply_and_renewed_at_first_login(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kaltim_desk.demo import create_demo_office
+    from kaltim_desk.demo.office import create_demo_office
 
     monkeypatch.setattr(auth, "HASHER", PasswordHasher())  # the production parameters
     create_demo_office(db, people=20)

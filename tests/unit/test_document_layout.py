@@ -23,25 +23,23 @@ from kaltim_desk.documents.batch import render_agreements
 from kaltim_desk.documents.certificate import render_calibration, render_certificates
 from kaltim_desk.documents.group_summary import render_group_summary
 from kaltim_desk.documents.handover import render_handover
-from kaltim_desk.documents.receipt import render_receipt
-from kaltim_desk.documents.styles import MARGIN_LEFT, MARGIN_RIGHT
-from kaltim_desk.domain.terbilang import terbilang_rupiah
-from kaltim_desk.services.aid.grants import (
+from kaltim_desk.documents.model import (
     AidDoc,
+    CertificateDoc,
+    CertificateTemplate,
     GroupSummaryDoc,
     ItemDTO,
     Letterhead,
     MemberLine,
     PartyDTO,
+    SignatoryDoc,
     SignatoryDTO,
     TrancheDTO,
 )
-from kaltim_desk.services.training.certificates import (
-    CertificateDoc,
-    CertificateTemplate,
-    SignatoryDoc,
-    preprinted_positions,
-)
+from kaltim_desk.documents.receipt import render_receipt
+from kaltim_desk.documents.styles import MARGIN_LEFT, MARGIN_RIGHT
+from kaltim_desk.domain.terbilang import terbilang_rupiah
+from kaltim_desk.services.training.certificates import preprinted_positions
 
 LONGEST_AGENCY = "DINAS SOSIAL, PEMBERDAYAAN PEREMPUAN DAN PERLINDUNGAN ANAK"
 LONGEST_GOVERNMENT = "PEMERINTAH KABUPATEN PENAJAM PASER UTARA"

@@ -14,7 +14,7 @@ from kaltim_desk.core.permissions import PERMISSIONS
 from kaltim_desk.core.settings import save_section
 from kaltim_desk.models.grant import Grant
 from kaltim_desk.services.aid import aid_rules as R
-from kaltim_desk.services.aid import grants, programmes
+from kaltim_desk.services.aid import grant_list, grants, programmes
 from kaltim_desk.services.registry import groups, people
 from tests.factories import VILLAGE, make_active_group, make_person
 
@@ -540,11 +540,11 @@ def test_the_table_lists_and_filters_grants(session):
     p = make_person(session, name="Sari Dewi")
     g2 = grants.create_grant(session, grants.GrantInput(other.id, person_id=p.id, amount=4_500_000))
     grants.verify_grant(session, g2.id)
-    assert grants.count_grants(session, PageFilter()) == 2
-    rows = grants.page_grants(session, PageFilter(extra=(("programme_id", str(other.id)),)))
+    assert grant_list.count_grants(session, PageFilter()) == 2
+    rows = grant_list.page_grants(session, PageFilter(extra=(("programme_id", str(other.id)),)))
     assert [(r.id, r.recipient_name, r.status, r.amount) for r in rows] == [
         (g2.id, "SARI DEWI", "verified", 4_500_000)
     ]
-    assert [r.id for r in grants.page_grants(session, PageFilter(text="seruni"))] == [g1.id]
-    assert grants.count_grants(session, PageFilter(status="verified")) == 1
+    assert [r.id for r in grant_list.page_grants(session, PageFilter(text="seruni"))] == [g1.id]
+    assert grant_list.count_grants(session, PageFilter(status="verified")) == 1
     assert session.get(Grant, g1.id).version == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kaltim_desk.demo import create_demo_office
+from kaltim_desk.demo.office import create_demo_office
 from kaltim_desk.services.training import attendance, certificates, trainings
 from tests.conftest import ADMIN
 

@@ -100,7 +100,9 @@ def test_a_clerk_can_change_only_her_own_password(session: Any) -> None:
         users.change_own_password(session, ani.id, "punya-ani-123", "diambil-alih-1")
 
 
-def test_users_commands_list_unlock_and_reset(db: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_users_commands_list_unlock_and_reset(
+    db: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     from datetime import timedelta
 
     from kaltim_desk.cli import main
@@ -113,15 +115,20 @@ def test_users_commands_list_unlock_and_reset(db: Any, capsys: Any, monkeypatch:
         s.get(User, siti.id).locked_until = utcnow() + timedelta(minutes=10)
     db.dispose()
     path = db.url  # --db takes a file or a URL (PostgreSQL runs of the suite)
-    assert main(["users", "list", "--db", path]) == 0
+    assert main(["users", "list", "--db", path]) == 2  # managing accounts needs --user (an admin)
+    assert "Peran 'clerk' tidak berwenang" in capsys.readouterr().err
+    secret = tmp_path / "admin.pw"
+    secret.write_text("kantor-dinsos-2026\n")
+    monkeypatch.setenv("KALTIM_DESK_PASSWORD_FILE", str(secret))
+    assert main(["users", "list", "--db", db.url, "--user", "admin"]) == 0
     out = capsys.readouterr().out
     assert "siti" in out and "Operator" in out and "Admin Kantor" in out
-    assert main(["users", "unlock", "siti", "--db", path]) == 0
+    assert main(["users", "unlock", "siti", "--db", db.url, "--user", "admin"]) == 0
     assert "Akun siti dibuka." in capsys.readouterr().out
     answers = iter(["sementara-2026", "sementara-2026"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    assert main(["users", "reset-password", "siti", "--db", path]) == 0
-    assert main(["users", "unlock", "tidak.ada", "--db", path]) == 2
+    assert main(["users", "reset-password", "siti", "--db", db.url, "--user", "admin"]) == 0
+    assert main(["users", "unlock", "tidak.ada", "--db", db.url, "--user", "admin"]) == 2
     with db.session() as s:
         result = auth.login(s, "siti", "sementara-2026")
     assert result.ok and result.must_change_password

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from kaltim_desk.core.actor import SYSTEM_ACTOR
-from kaltim_desk.demo import create_demo_office
+from kaltim_desk.demo.office import create_demo_office
 from kaltim_desk.models.monitoring import Visit
 from kaltim_desk.services.monitoring import survival
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kaltim_desk.commands.common import open_db, out_path
+from kaltim_desk.commands.common import add_password_file_arguments, file_password, open_db, out_path
 
 PROBLEMS_SHOWN = 30
 
@@ -18,15 +18,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp = sub.add_parser(
         "export",
         help="ekspor laporan Excel (BNBA, rekap, pelatihan, keberlanjutan)",
-        description="Menulis buku kerja laporan ke atas. NIK/KK disamarkan kecuali --full (perlu --password "
-        "dan --reason; berkas dienkripsi dan ekspornya dicatat).",
+        description="Menulis buku kerja laporan ke atas. NIK/KK disamarkan kecuali --full (perlu --reason dan "
+        "--user pejabat; kata sandi berkas ditanyakan atau dari --password-file; berkas dienkripsi dan "
+        "ekspornya dicatat).",
     )
     exp.add_argument("kind", choices=sorted(REPORTS), help="jenis laporan")
     add_db_argument(exp)
     exp.add_argument("--out", required=True, metavar="FILE.xlsx", help="berkas keluaran")
     exp.add_argument("--year", type=int, help="tahun anggaran (bawaan: semua tahun)")
     exp.add_argument("--full", action="store_true", help="NIK/KK lengkap (berkas terenkripsi)")
-    exp.add_argument("--password", metavar="P", help="kata sandi berkas untuk --full (minimal 8 karakter)")
+    add_password_file_arguments(exp, "berkas untuk --full (minimal 8 karakter)")
     exp.add_argument("--reason", metavar="ALASAN", help="alasan ekspor lengkap (wajib untuk --full)")
     exp.set_defaults(func=run_export)
 
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--preset", metavar="NAME", help="preset pemetaan kolom yang tersimpan")
     imp.add_argument("--commit", action="store_true", help="simpan baris yang sah (satu transaksi)")
     imp.add_argument("--report", metavar="FILE.xlsx", help="simpan laporan masalah sebagai buku kerja")
-    imp.add_argument("--password", metavar="P", help="kata sandi bila berkas terenkripsi")
+    add_password_file_arguments(imp, "bila berkas terenkripsi")
     imp.set_defaults(func=run_import)
 
     rb = sub.add_parser("import-rollback", help="batalkan satu impor seluruhnya")
@@ -60,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     con.add_argument("inputs", nargs="+", metavar="DISTRICT.xlsx")
     con.add_argument("--out", required=True, metavar="PROVINCE.xlsx")
     add_db_argument(con)
-    con.add_argument("--password", metavar="P", help="kata sandi berkas ekspor lengkap (bila terenkripsi)")
+    add_password_file_arguments(con, "berkas ekspor lengkap (bila terenkripsi)")
     con.set_defaults(func=run_consolidate)
 
 
@@ -74,13 +75,12 @@ def run_export(args: argparse.Namespace) -> int:
     from kaltim_desk.services.excel.exports import export_report
 
     target = out_path(args.out)
-    if args.full and not args.password:
-        raise CliError("--full membutuhkan --password (berkas lengkap selalu dienkripsi).")
     if args.full and not args.reason:
         raise CliError("--full membutuhkan --reason: alasan ekspor lengkap dicatat di jejak audit.")
-    if args.password and not args.full:
-        raise CliError("--password hanya dipakai bersama --full.")
+    if (args.password or args.password_file) and not args.full:
+        raise CliError("Kata sandi berkas hanya dipakai bersama --full.")
     db = open_db(args)
+    password = file_password(args, confirm=True, needed=args.full)
     with db.session(cli_actor()) as s:
         res = export_report(
             s,
@@ -89,7 +89,7 @@ def run_export(args: argparse.Namespace) -> int:
             year=args.year,
             full=args.full,
             reason=args.reason or "",
-            password=args.password,
+            password=password,
             progress=_progress,
         )
     counts = ", ".join(f"{k}: {v}" for k, v in res.row_counts.items())
@@ -104,10 +104,11 @@ def run_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     report = out_path(args.report) if args.report else None
-    db = open_db(args)
+    password = file_password(args, confirm=False, needed=False)
+    db = open_db(args, write=args.commit)
     with db.session(cli_actor()) as s:
         preview = imports.preview_import(
-            s, path, sheet=args.sheet, preset=args.preset, password=args.password, progress=_progress
+            s, path, sheet=args.sheet, preset=args.preset, password=password, progress=_progress
         )
         c = preview.counts
         print(f"Berkas {path.name}, lembar '{preview.sheet}', baris judul {preview.header_row + 1}.")
@@ -158,12 +159,13 @@ def run_consolidate(args: argparse.Namespace) -> int:
     for p in args.inputs:
         if Path(p).resolve() == target.resolve():
             raise CliError("Berkas keluaran tidak boleh sama dengan salah satu berkas masukan.")
+    password = file_password(args, confirm=False, needed=False)
     if args.db:
         db = open_db(args)
         with db.session(cli_actor()) as s:
-            result = consolidate(args.inputs, target, session=s, password=args.password)
+            result = consolidate(args.inputs, target, session=s, password=password)
     else:
-        result = consolidate(args.inputs, target, password=args.password)
+        result = consolidate(args.inputs, target, password=password)
     for src in result.sources:
         line = f"{src.status:9} {src.file}"
         if src.office:

@@ -31,7 +31,7 @@ def run_migrate_to(args: argparse.Namespace) -> int:
 
     if args.chunk < 1:
         raise CliError("--chunk harus paling sedikit 1.")
-    source = open_db(args)
+    source = open_db(args, write=False)  # read in one snapshot; a writer lock row would be copied too
     if not source.is_sqlite:
         raise CliError("--db harus berkas SQLite kantor (sumber salinan).")
     target_url = database_url(args.url)

@@ -140,7 +140,7 @@ def run_survival(args: argparse.Namespace) -> int:
 
     target = out_path(args.out)
     today = _today(args.today)
-    db = open_db(args)
+    db = open_db(args, write=False)
     with db.read_session(cli_actor()) as session:
         rows = survival.survival_rows(session, year=args.year, today=today)
     totals = survival.survival_totals(rows)
@@ -192,7 +192,7 @@ def run_overdue(args: argparse.Namespace) -> int:
 
     target = out_path(args.out) if args.out else None
     today = _today(args.today)
-    db = open_db(args)
+    db = open_db(args, write=False)
     with db.read_session(cli_actor()) as session:
         rows = schedule.overdue_visits(session, today)
     by_mentor = schedule.overdue_by_mentor(rows)

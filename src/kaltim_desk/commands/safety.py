@@ -7,7 +7,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from kaltim_desk.commands.common import open_db
+from kaltim_desk.commands.common import act_as, open_db, take_writer_lock
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -47,6 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     unlock = users_sub.add_parser("unlock", help="buka akun yang terkunci")
     unlock.add_argument("username")
     unlock.set_defaults(func=run_users_unlock)
+    for p in (reset, unlock):
+        p.add_argument(
+            "--recover",
+            action="store_true",
+            help="pemulihan darurat bila tidak ada admin yang dapat masuk: bertindak sebagai admin tanpa "
+            "--user, tercatat di jejak audit atas nama akun OS",
+        )
     for p in (lst, add, reset, unlock):
         add_db_argument(p)
 
@@ -77,7 +84,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from kaltim_desk.commands.common import CliError, cli_actor
+    from kaltim_desk.commands.common import CliError
     from kaltim_desk.config import database_url, sqlite_path
     from kaltim_desk.db import Database
     from kaltim_desk.services.office.backup import NOT_SQLITE, verify_backup
@@ -92,7 +99,9 @@ def run_restore(args: argparse.Namespace) -> int:
         raise CliError(NOT_SQLITE)
     db = Database(url)
     try:
-        safety = restore_database(db, source, cli_actor())
+        actor = act_as(args, db)
+        take_writer_lock(db, actor)
+        safety = restore_database(db, source, actor)
     finally:
         db.dispose()
     print(check.message)
@@ -102,15 +111,22 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _users_session(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _users_session(args: argparse.Namespace, *, write: bool = True):  # type: ignore[no-untyped-def]
     from kaltim_desk.commands.common import cli_actor
 
-    db = open_db(args)
+    db = open_db(args, write=write)
     return db, db.session(cli_actor())
 
 
 def _ask_password() -> str:
-    from kaltim_desk.commands.common import CliError
+    """A new account password, typed twice (asked once the acting user may manage accounts)."""
+    from kaltim_desk.commands.common import CliError, cli_actor
+    from kaltim_desk.core.errors import PermissionDenied
+    from kaltim_desk.core.permissions import allowed
+
+    role = cli_actor().role
+    if not allowed(role, "user.manage"):
+        raise PermissionDenied(role, "user.manage")
 
     first = getpass.getpass("Kata sandi baru: ")
     second = getpass.getpass("Ulangi kata sandi: ")
@@ -132,7 +148,7 @@ def _user_id(session, username: str) -> int:  # type: ignore[no-untyped-def]
 def run_users_list(args: argparse.Namespace) -> int:
     from kaltim_desk.services.office.users import list_users
 
-    db, ctx = _users_session(args)
+    db, ctx = _users_session(args, write=False)
     with ctx as s:
         rows = list_users(s)
     db.dispose()
@@ -146,8 +162,8 @@ def run_users_list(args: argparse.Namespace) -> int:
 def run_users_add(args: argparse.Namespace) -> int:
     from kaltim_desk.services.office.users import create_user
 
-    password = _ask_password()
     db, ctx = _users_session(args)
+    password = _ask_password()
     with ctx as s:
         u = create_user(s, args.username, args.name, args.role, password)
     db.dispose()
@@ -158,8 +174,8 @@ def run_users_add(args: argparse.Namespace) -> int:
 def run_users_reset(args: argparse.Namespace) -> int:
     from kaltim_desk.services.office.users import reset_password
 
-    password = _ask_password()
     db, ctx = _users_session(args)
+    password = _ask_password()
     with ctx as s:
         u = reset_password(s, _user_id(s, args.username), password)
     db.dispose()

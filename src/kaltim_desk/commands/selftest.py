@@ -85,7 +85,7 @@ def _run_in(folder: Path, people: int) -> int:
 
     def make_db() -> str:
         from kaltim_desk.config import sqlite_url
-        from kaltim_desk.demo import create_demo_office
+        from kaltim_desk.demo.office import create_demo_office
         from kaltim_desk.services.office.bootstrap import prepare
 
         db_path = folder / "selftest.db"

@@ -16,10 +16,13 @@ class Actor:
     role: str  # one of ROLES
     user_id: int | None = None
     display_name: str = ""
+    # How the person acts when not through the window: "cli:<OS account>@<host>" for the command line;
+    # every audit row written by this actor records it (core/audit.py).
+    via: str = ""
 
 
-# The command line runs as the office administrator of the machine it is given to; the GUI runs as the
-# user who logged in.
+# Internal work with no person behind it (migrations, loading the region table); the GUI runs as the
+# user who logged in, the command line as `cli.cli_actor()`.
 SYSTEM_ACTOR = Actor(username="system", role="admin", display_name="Sistem")
 
 

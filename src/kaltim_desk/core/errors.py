@@ -6,6 +6,14 @@ message next to it.
 
 from __future__ import annotations
 
+import errno
+import re
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from kaltim_desk import dialect
+from kaltim_desk.i18n import _
+
 
 class DomainError(Exception):
     """A rule of the programme refused the request; nothing was saved."""
@@ -52,3 +60,58 @@ class ConflictError(DomainError):
             "conflict",
             f"{what} telah diubah oleh pengguna lain sejak dibuka. Muat ulang data lalu ulangi perubahan Anda.",
         )
+
+
+# --- failures that are not rule refusals, named for people -------------------------------------------
+
+_TOO_LONG = re.compile(r"character varying\((\d+)\)")
+
+
+def describe_failure(exc: BaseException) -> str | None:
+    """The sentence a clerk reads for a failure we can name: a refused rule, a full disk, a database held
+    by another writer, a duplicate NIK the database itself refused, a value longer than its column, a
+    file that can not be read or written. None for the truly unexpected (the caller logs it and says
+    so). The GUI (`views/prompts.describe_error`) and the CLI (`cli.main`) both show this."""
+    if isinstance(exc, DomainError):
+        return exc.message
+    if isinstance(exc, OSError) and not isinstance(exc, DBAPIError):
+        if exc.errno == errno.ENOSPC:
+            return _(
+                "Penyimpanan penuh: perubahan dibatalkan, tidak ada data yang berubah. Kosongkan ruang disk lalu ulangi."
+            )
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _("Berkas tidak dapat dibaca atau ditulis: {detail}").format(
+            detail=(exc.strerror or str(exc)) + where
+        )
+    if not isinstance(exc, DBAPIError):
+        return None
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    if dialect.is_disk_full_error(exc) or "database or disk is full" in text:
+        return _(
+            "Penyimpanan penuh: perubahan dibatalkan, tidak ada data yang berubah. Kosongkan ruang disk lalu ulangi."
+        )
+    if dialect.is_busy_error(exc):
+        return _("Basis data sedang dipakai proses lain. Tunggu sebentar lalu ulangi.")
+    state = dialect.sqlstate(exc)
+    if isinstance(exc, IntegrityError):
+        if state == "23505" or "unique constraint failed" in text:
+            if "nik" in text:
+                return _(
+                    "NIK ini sudah terdaftar untuk penerima lain; tidak ada yang tersimpan. Cari penerima itu "
+                    "lalu perbarui datanya."
+                )
+            return _(
+                "Data ini sudah ada (nilai yang harus unik terpakai catatan lain); tidak ada yang tersimpan."
+            )
+        return _("Data ini melanggar aturan basis data (rujukan atau batasan); tidak ada yang tersimpan.")
+    if state == "22001" or "value too long" in text:
+        limit = _TOO_LONG.search(text)
+        return _(
+            "Ada isian yang lebih panjang dari yang dapat disimpan{limit}; tidak ada yang tersimpan. "
+            "Perpendek isian itu lalu ulangi."
+        ).format(limit=_(" (paling banyak {n} karakter)").format(n=limit.group(1)) if limit else "")
+    if isinstance(exc, OperationalError):
+        return _("Basis data tidak dapat ditulis: perubahan dibatalkan. Rincian: {detail}").format(
+            detail=str(exc.orig if exc.orig is not None else exc)
+        )
+    return None

@@ -131,6 +131,7 @@ def issue_or_reprint(
         check_original_reprint(document_rules(session), current_actor(session).role, f"dokumen {row.number}")
         is_copy = False
     row.print_count += 1
+    session.flush()  # here, not in the audit's reads: a locked database surfaces as itself (retryable)
     audit.record(
         session,
         "document.print",

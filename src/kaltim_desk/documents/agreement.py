@@ -3,7 +3,7 @@ figures and words, the items or tranches, the articles and obligations from the 
 (`resources/templates/agreement.json`), the duty-stamp (meterai) box the office's rules ask for (on every
 agreement by default, UU 10/2020), and signatures kept on one page with the closing article.
 
-Takes an `AidDoc` DTO (built by `services.aid.grants.agreement_document`), never a session. The building
+Takes an `AidDoc` DTO (built by `services.aid.papers.agreement_document`), never a session. The building
 blocks (parties, detail table, signature table, meterai box) are shared with the BAST and the receipt.
 """
 

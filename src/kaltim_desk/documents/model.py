@@ -77,3 +77,153 @@ class CertificateTemplate:
     # set from CertificateSettings, not the template file: print on pre-printed blanks at these positions
     preprinted: bool = False
     positions: tuple[tuple[str, float, float], ...] = ()
+
+
+# --- aid papers: the agreement, the BAST, a receipt, the group summary ---------------------------------
+
+
+@dataclass(frozen=True)
+class ItemDTO:
+    id: int
+    description: str
+    quantity: int
+    unit: str
+    unit_price: int
+
+    @property
+    def line_total(self) -> int:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True)
+class TrancheDTO:
+    id: int
+    seq: int
+    planned_share_pct: int
+    planned_amount: int
+    paid_on: date | None
+    paid_amount: int | None
+    bank_reference: str | None
+    receipt_number: str | None
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_on is not None
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    government_name: str
+    agency_name: str
+    address: str
+    phone: str
+    email: str
+    web: str
+    logo_path: str = ""
+
+
+@dataclass(frozen=True)
+class SignatoryDTO:
+    name: str
+    position: str
+    rank: str = ""
+    nip: str = ""
+
+
+# Signatories a document names by role but an office may not have set up: printed with an empty name
+# line under the right position rather than under another officer's name.
+_UNSET_SIGNATORIES = {"treasurer": SignatoryDTO("", "Bendahara Pengeluaran")}
+
+
+def _pick(signatories: tuple[tuple[str, SignatoryDTO], ...], key: str) -> SignatoryDTO:
+    """The signatory `key` of the office profile; the first one when the key is not set up."""
+    for k, s in signatories:
+        if k == key:
+            return s
+    if key in _UNSET_SIGNATORIES:
+        return _UNSET_SIGNATORIES[key]
+    return signatories[0][1] if signatories else SignatoryDTO("", "")
+
+
+@dataclass(frozen=True)
+class PartyDTO:
+    """PIHAK KEDUA: the woman, or the group represented by its chair."""
+
+    name: str  # the person who signs
+    nik: str
+    position: str  # "Ketua KUBE MAWAR"; empty for an individual (she signs for herself)
+    address: str
+    group_name: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
+    bank_holder: str = ""
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    name: str
+    nik: str
+    role: str
+    business_type: str = ""
+
+
+@dataclass(frozen=True)
+class AidDoc:
+    """Everything the agreement, the BAST, a receipt and the group summary print about one grant."""
+
+    grant_id: int
+    letterhead: Letterhead
+    city: str
+    programme_name: str
+    budget_year: int
+    funding_source: str
+    form: str
+    amount: int
+    amount_words: str
+    status: str
+    signatories: tuple[tuple[str, SignatoryDTO], ...]  # the office profile's, by key ("head", ...)
+    party2: PartyDTO
+    items: tuple[ItemDTO, ...]
+    tranches: tuple[TrancheDTO, ...]
+    members: tuple[MemberLine, ...]
+    duty_stamp_threshold: int
+    agreement_number: str = ""
+    agreement_date: date | None = None
+    document_number: str = ""  # BAST / receipt number
+    document_date: date | None = None
+    tranche: TrancheDTO | None = None  # the receipt's (or the cash BAST's) tranche
+    treasury: str = "Kas Daerah"  # where unspent aid goes back (APBN: Kas Negara)
+    payment_method: str = "transfer"  # "transfer" or "cash" (DocumentRules)
+    payment_wording: str = ""  # "melalui transfer ke rekening BRI 0123 atas nama ..." / "secara tunai"
+    duty_stamp: bool | None = None  # meterai on this document (DocumentRules); None: above the threshold
+    copy_mark: str = ""  # "SALINAN" on a reprint that is a copy
+
+    @property
+    def needs_duty_stamp(self) -> bool:
+        if self.duty_stamp is not None:
+            return self.duty_stamp
+        return self.amount > self.duty_stamp_threshold
+
+    def signatory(self, key: str) -> SignatoryDTO:
+        return _pick(self.signatories, key)
+
+
+@dataclass(frozen=True)
+class GroupSummaryDoc:
+    letterhead: Letterhead
+    city: str
+    group_name: str
+    village: str
+    district: str
+    regency: str
+    business_type: str
+    formed_on: date | None
+    status: str
+    bank: str
+    members: tuple[MemberLine, ...]
+    grants: tuple[tuple[str, str, int, str], ...]  # programme, form, amount, status label
+    signatories: tuple[tuple[str, SignatoryDTO], ...]
+    printed_on: date
+
+    def signatory(self, key: str) -> SignatoryDTO:
+        return _pick(self.signatories, key)

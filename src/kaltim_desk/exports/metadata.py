@@ -37,6 +37,7 @@ META_KEYS = (
     "header_row",
     "nik_key_id",
     "app_version",
+    "audit_head",  # the office's audit chain head at export time ("<row id>:<MAC>"): `check --anchor`
     "checksum",
 )
 

@@ -219,9 +219,9 @@ def _too_many_formulas(file: str, sheet: str) -> ReadError:
     )
 
 
-def _blocks(chunks: Chunks, tick: Tick | None, file: str, part: str) -> Iterator[bytes] | None:
+def _blocks(chunks: Chunks, tick: Tick | None, file: str, part: str) -> Iterator[bytes]:
     """The part in blocks cut after a '>' (a tag of the shape the fast path knows holds none, so none
-    is split); stops with a None block when a run without '>' is too long for that shape."""
+    is split); ends with a NUL block when a run without '>' is too long for that shape."""
     carry = b""
     first = True
     for chunk in chunks():
@@ -264,9 +264,9 @@ def _fast(chunks: Chunks, tick: Tick, file: str, sheet: str, part: str) -> Sheet
             return None  # a million rows or more: the exact path names the cell
         letters.update(_CELL_COL.findall(block))
         out.cells += block.count(b'<c r="')
-        if b"<mergeCell" in block:
+        if b"<mergeCell " in block:
             merges = _MERGE.findall(block)
-            if len(merges) != block.count(b"<mergeCell"):
+            if len(merges) != block.count(b"<mergeCell "):
                 return None
             for c0, r0, c1, r1 in merges:
                 out.merges.append((int(r0) - 1, col_index(c0), int(r1 or r0) - 1, col_index(c1 or c0)))

@@ -1,4 +1,6 @@
-"""The audit trail: who did what, when, with before/after (NIK masked), each row chained by hash."""
+"""The audit trail: who did what, when, with before/after (NIK masked), each row chained to the previous
+one by an HMAC under the office's audit key (`key_id` names the key; NULL on rows written before keys,
+which are chained by plain SHA-256). core/audit.py writes and verifies it."""
 
 from __future__ import annotations
 
@@ -22,3 +24,4 @@ class AuditEntry(Base):
     detail: Mapped[str | None] = mapped_column(Text)  # JSON: before/after/reason, personal IDs masked
     prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    key_id: Mapped[str | None] = mapped_column(String(16))

@@ -4,22 +4,24 @@ chain, and the programme's own rules over the stored records."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from kaltim_desk import dialect
-from kaltim_desk.core import audit
+from kaltim_desk.core import audit_anchor
+from kaltim_desk.core.audit_anchor import Anchor
 from kaltim_desk.core.issued_documents import altered_documents
 from kaltim_desk.core.settings import office_profile
 from kaltim_desk.domain.nik import check_nik
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
-from kaltim_desk.services.aid import grants
+from kaltim_desk.services.aid import grant_gates
 from kaltim_desk.services.excel import import_staging
 from kaltim_desk.services.monitoring.visits import photo_file_problems
+from kaltim_desk.services.office.audit_query import newest_backup_anchor
 from kaltim_desk.services.registry.groups import _rule_checks
 from kaltim_desk.services.training.certificates import check_register
 
@@ -49,28 +51,44 @@ def check_foreign_keys(session: Session) -> CheckResult:
     )
 
 
-def check_audit_chain(session: Session) -> CheckResult:
-    """Recompute every hash; name the first row whose content or link does not match."""
-    ok, message = audit.chain_status(session)
+def check_audit_chain(session: Session, extra_anchors: Sequence[Anchor] = ()) -> CheckResult:
+    """The keyed chain against its copies outside the database: the anchor file, the newest automatic
+    backup, and `extra_anchors` (exports or backups given with `check --anchor`)."""
+    backup = newest_backup_anchor(session)
+    ok, message = audit_anchor.chain_status(session, [*([backup] if backup else []), *extra_anchors])
     return CheckResult("Jejak audit", ok, message)
 
 
 def check_audit_guard(session: Session) -> CheckResult:
-    """The database's own refusal to change or delete audit rows (migration 0002) is still in place."""
+    """The database's own refusal to change or delete audit rows (migration 0002) is still in place, and
+    on PostgreSQL the application's role can not lift it: it neither owns the audit table (an owner may
+    drop the guard trigger, delete and recreate it) nor holds UPDATE, DELETE or TRUNCATE on it."""
+    name = "Perlindungan jejak audit"
     names = dialect.trigger_names(session)
     if dialect.is_sqlite(session):
         missing = {"audit_log_no_update", "audit_log_no_delete"} - names
     elif dialect.is_postgresql(session):
-        missing = {"audit_log_no_update"} - names
+        missing = {"audit_log_no_update", "audit_log_no_truncate"} - names
     else:
-        return CheckResult("Perlindungan jejak audit", True, "tidak diperiksa pada basis data ini")
+        return CheckResult(name, True, "tidak diperiksa pada basis data ini")
     if missing:
         return CheckResult(
-            "Perlindungan jejak audit",
-            False,
-            "pemicu penolak ubah/hapus audit telah dihapus: " + ", ".join(sorted(missing)),
+            name, False, "pemicu penolak ubah/hapus audit telah dihapus: " + ", ".join(sorted(missing))
         )
-    return CheckResult("Perlindungan jejak audit", True, "catatan audit tidak dapat diubah atau dihapus")
+    powers = dialect.audit_table_powers(session)
+    if powers:
+        return CheckResult(
+            name,
+            False,
+            f"peran basis data aplikasi ({dialect.current_role(session)}) dapat mengubah atau menghapus jejak "
+            f"audit ({', '.join(powers)}): pisahkan peran pemilik dan peran aplikasi (docs/POSTGRES.md, "
+            "bagian 1)",
+        )
+    if dialect.is_postgresql(session):
+        return CheckResult(
+            name, True, "peran aplikasi hanya dapat membaca dan menambah catatan audit, bukan mengubahnya"
+        )
+    return CheckResult(name, True, "catatan audit tidak dapat diubah atau dihapus")
 
 
 def check_people(session: Session) -> CheckResult:
@@ -124,7 +142,7 @@ def check_certificates(session: Session) -> CheckResult:
 
 def check_aid(session: Session) -> CheckResult:
     """Aid: ceilings per group/person and one grant per person per programme hold for every live grant."""
-    ok, message = grants.check_aid(session)
+    ok, message = grant_gates.check_aid(session)
     return CheckResult("Aturan bantuan", ok, message)
 
 
@@ -166,5 +184,9 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
 ]
 
 
-def run_checks(session: Session) -> list[CheckResult]:
-    return [check(session) for check in CHECKS]
+def run_checks(session: Session, anchors: Sequence[Anchor] = ()) -> list[CheckResult]:
+    """Every check; `anchors` are copies of the audit head given by the caller (`check --anchor`)."""
+    return [
+        check_audit_chain(session, anchors) if check is check_audit_chain else check(session)
+        for check in CHECKS
+    ]

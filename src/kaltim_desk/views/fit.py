@@ -178,7 +178,7 @@ def _view(view: QAbstractItemView) -> list[str]:
             if not rect.isValid() or rect.bottom() < 0 or rect.top() > viewport.height():
                 continue
             text = str(model.data(index, Qt.ItemDataRole.DisplayRole) or "")
-            if not text or "\n" in text or getattr(view, "wordWrap", lambda: False)():
+            if not text or "\n" in text:
                 continue
             if model.data(index, Qt.ItemDataRole.ToolTipRole) == text:
                 continue  # elided on screen, whole in its tooltip
@@ -189,6 +189,13 @@ def _view(view: QAbstractItemView) -> list[str]:
                 font_metrics = QFontMetrics(font)
             need = hint.width() if hint.width() > 0 else font_metrics.horizontalAdvance(text) + 6
             room = view.columnWidth(col) if isinstance(view, QTableView | QTreeView) else rect.width()
+            if need > room + SLACK and getattr(view, "wordWrap", lambda: False)():
+                # a wrapping view shows the rest on the next line, if the row is tall enough for it
+                lines = font_metrics.boundingRect(
+                    QRect(0, 0, max(1, room - 8), 10_000), int(Qt.TextFlag.TextWordWrap), text
+                )
+                if lines.height() <= rect.height() + SLACK and lines.width() <= room - 6:
+                    continue
             if need > room + SLACK:
                 clipped += 1
                 example = example or text

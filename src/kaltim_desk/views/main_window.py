@@ -39,7 +39,9 @@ def window_title(ctx: AppContext) -> str:
     place = profile.government_name.removeprefix("PEMERINTAH ").title()
     office = f"{profile.agency_name.title()} {place}".strip()
     title = f"Kaltim Desk — {office}"
-    return title + " " + _("[KANTOR DEMO]") if profile.is_demo else title
+    if profile.is_demo and "DEMO" not in title.upper():
+        title += " " + _("[KANTOR DEMO]")
+    return title
 
 
 class MainWindow(QMainWindow):

@@ -112,29 +112,14 @@ class QtPrompts:
 
 
 def describe_error(exc: BaseException) -> str:
-    """What a clerk reads for a failure: the domain message, or a plain sentence for anything else."""
-    from sqlalchemy.exc import OperationalError
-
-    from kaltim_desk import dialect
-    from kaltim_desk.core.errors import DomainError
+    """What a clerk reads for a failure: the shared description of a failure we can name
+    (`core.errors.describe_failure`, the CLI shows the same), or a plain sentence for anything else."""
+    from kaltim_desk.core.errors import describe_failure
     from kaltim_desk.logs import log_path
 
-    if isinstance(exc, DomainError):
-        return exc.message
-    if isinstance(exc, OperationalError):
-        text = str(exc.orig) if exc.orig else str(exc)
-        # dialect: PostgreSQL says it by SQLSTATE (disk full 53100; lock timeout 55P03, deadlock 40P01)
-        if dialect.is_disk_full_error(exc) or "full" in text or "disk" in text:
-            return _(
-                "Penyimpanan penuh: perubahan dibatalkan, tidak ada data yang berubah. Kosongkan ruang disk lalu ulangi."
-            )
-        if dialect.is_busy_error(exc) or "locked" in text or "busy" in text:
-            return _("Basis data sedang dipakai proses lain. Tunggu sebentar lalu ulangi.")
-        return _("Basis data tidak dapat ditulis: perubahan dibatalkan. Rincian: {detail}").format(
-            detail=text
-        )
-    if isinstance(exc, OSError):
-        return _("Berkas tidak dapat dibaca atau ditulis: {detail}").format(detail=exc.strerror or str(exc))
+    known = describe_failure(exc)
+    if known is not None:
+        return known
     return _(
         "Terjadi kesalahan tak terduga; tidak ada data yang hilang. Rinciannya dicatat di {path}."
     ).format(path=log_path())

@@ -18,7 +18,7 @@ from kaltim_desk.documents.group_summary import render_group_summary
 from kaltim_desk.documents.handover import render_handover
 from kaltim_desk.documents.letterhead import logo_problem
 from kaltim_desk.documents.receipt import render_receipt
-from kaltim_desk.services.aid import grants, programmes
+from kaltim_desk.services.aid import papers, programmes
 
 Progress = Callable[[int, int, str], None]
 
@@ -43,13 +43,13 @@ def print_grant_document_job(
     with db.session(actor) as s:
         doc: Any
         if kind == "agreement":
-            doc, render = grants.agreement_document(s, grant_id, original=original), render_agreement
+            doc, render = papers.agreement_document(s, grant_id, original=original), render_agreement
         elif kind == "handover":
-            doc, render = grants.handover_document(s, grant_id, tranche, original=original), render_handover
+            doc, render = papers.handover_document(s, grant_id, tranche, original=original), render_handover
         elif kind == "receipt":
-            doc, render = grants.receipt_document(s, grant_id, tranche, original=original), render_receipt
+            doc, render = papers.receipt_document(s, grant_id, tranche, original=original), render_receipt
         elif kind == "group-summary":
-            doc, render = grants.group_summary_document(s, grant_id=grant_id), render_group_summary
+            doc, render = papers.group_summary_document(s, grant_id=grant_id), render_group_summary
         else:
             raise ValueError(f"unknown aid document {kind!r}")
     path = render(doc, out)
@@ -72,5 +72,5 @@ def print_programme_agreements_job(
     """All agreements of a programme (approved and later) into one PDF or a folder."""
     with db.session(actor) as s:
         programmes.get_programme(s, programme_id)  # a clear "not found" for a wrong id
-        docs = grants.agreement_documents(s, programme_id)
+        docs = papers.agreement_documents(s, programme_id)
     return render_agreements(docs, out, one_file=one_file, progress=progress, is_cancelled=is_cancelled)

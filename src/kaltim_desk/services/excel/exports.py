@@ -474,6 +474,7 @@ def export_report(
         "exported_at": _now_text(),
         "nik_key_id": key_id(nik_key(session)),
         "app_version": __version__,
+        "audit_head": audit.format_head(audit.chain_head(session)),
     }
     written: WrittenWorkbook = write_report(
         target,

@@ -12,10 +12,13 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from kaltim_desk.core import audit
+from kaltim_desk.config import sqlite_path
+from kaltim_desk.core import audit_anchor
+from kaltim_desk.core.audit_anchor import Anchor
 from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.core.permissions import require
 from kaltim_desk.models.audit import AuditEntry
+from kaltim_desk.services.office.backup import default_backup_dir, list_backups
 
 ACTION_LABELS = {
     "login": "Masuk",
@@ -30,6 +33,7 @@ ACTION_LABELS = {
     "group.status": "Status kelompok",
     "backup.create": "Cadangan",
     "backup.restore": "Pemulihan",
+    "audit.accept_restore": "Pemulihan di luar aplikasi diterima",
     "lock.takeover": "Ambil alih kunci",
     "user.create": "Pengguna baru",
     "user.edit": "Ubah pengguna",
@@ -173,4 +177,18 @@ def distinct_values(session: Session, column: str) -> list[str]:
 def verify_chain(session: Session) -> tuple[bool, str]:
     """The audit chain check, as the page shows it."""
     require(session, "audit.view")
-    return audit.chain_status(session)
+    backup = newest_backup_anchor(session)
+    return audit_anchor.chain_status(session, [backup] if backup else [])
+
+
+def newest_backup_anchor(session: Session) -> Anchor | None:
+    """The head of the newest backup in the automatic backup folder beside an SQLite database: a copy
+    of the audit chain's head the live chain must still hold."""
+    path = sqlite_path(session.get_bind().engine.url.render_as_string(hide_password=True))
+    if path is None:
+        return None
+    backups = [b for b in list_backups(default_backup_dir(path)) if b.path.name.startswith(path.stem + "-")]
+    if not backups:
+        return None
+    newest = max(backups, key=lambda b: (b.created, b.path.name))
+    return audit_anchor.backup_head(newest.path)

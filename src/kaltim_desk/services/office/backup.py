@@ -389,17 +389,20 @@ def verify_backup(path: Path) -> Verification:
 
 
 def _audit_chain_break(conn: sqlite3.Connection) -> str | None:
+    """The first broken link of the backup's audit chain (checked under this PC's audit key)."""
     from kaltim_desk.core import audit
 
-    prev = audit.GENESIS
-    for rid, at, actor, action, entity, entity_id, detail, prev_hash, h in conn.execute(
-        "SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY id"
-    ):
-        when = datetime.fromisoformat(at) if isinstance(at, str) else at
-        if prev_hash != prev or h != audit.entry_hash(prev, when, actor, action, entity, entity_id, detail):
-            return f"baris audit #{rid}"
-        prev = h
-    return None
+    has_key = any(r[1] == "key_id" for r in conn.execute("PRAGMA table_info(audit_log)"))
+    rows = conn.execute(
+        "SELECT id, at, actor, action, entity, entity_id, detail, prev_hash, hash, "
+        + ("key_id" if has_key else "NULL")
+        + " FROM audit_log ORDER BY id"
+    )
+    try:
+        key = audit.read_key()
+    except DomainError as exc:
+        return exc.message
+    return audit.verify_rows(rows, key=key).problem
 
 
 def restore_file(

@@ -7,6 +7,7 @@ backup API); this use case adds who may do it, the migration of an older backup 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from kaltim_desk.core import audit
@@ -25,6 +26,9 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
         raise PermissionDenied(actor.role, "backup.restore")
     if not db.is_sqlite or db.path is None:
         raise DomainError("backup_not_sqlite", NOT_SQLITE)
+    replaced = None  # the chain being replaced: its head's copies outside stay valid (check)
+    with contextlib.suppress(Exception), db.read_session() as s:  # a damaged database has none to read
+        replaced = audit.chain_head(s)
     db.dispose()
     safety = restore_file(Path(backup), db.path, clock=clock)
     db.dispose()
@@ -37,5 +41,6 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
             None,
             file=Path(backup).name,
             safety_copy=safety.path.name if safety else None,
+            replaced_head=audit.format_head(replaced),
         )
     return safety

@@ -301,7 +301,7 @@ class FirstRunWizard(QWizard):
             save_section(s, numbering)
 
     def _create_demo(self) -> bool:
-        from kaltim_desk.demo import create_demo_office
+        from kaltim_desk.demo.office import create_demo_office
 
         dialog = QProgressDialog(_("Membuat kantor demo…"), _("Batal"), 0, 5, self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

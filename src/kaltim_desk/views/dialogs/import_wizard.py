@@ -1,8 +1,10 @@
 """The import wizard: pick a file -> choose the sheet -> confirm or correct the header row and the column
 mapping (presets) -> preview every row with its problems -> import only the rows kept ticked.
 
-Reading, validating and committing run through `ctx.tasks` (a background thread in the app, at once in
-tests); nothing is stored before "Impor" is pressed, and the import is one transaction.
+Opening the file, reading a sheet, validating and committing run through `ctx.tasks` (a background
+thread in the app, at once in tests), never on the GUI thread: a hostile or huge file keeps the window
+alive, shows progress and can be cancelled ("Batal"). Nothing is stored before "Impor" is pressed, and
+the import is one transaction.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.errors import DomainError
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
 from kaltim_desk.services.excel import imports
+from kaltim_desk.tasks import TaskCancelled, TaskState
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.inputs import password_edit
@@ -65,6 +69,8 @@ class ImportWizard(QDialog):
         self.grid: SheetGrid | None = None
         self.preview: imports.ImportPreview | None = None
         self.result: Any = None
+        self.state: TaskState | None = None  # the running task, for "Batal"
+        self._running: object | None = None
         self.setWindowTitle(_("Impor penerima dari Excel"))
         fit_to_screen(self, 1000, 640)
 
@@ -160,12 +166,17 @@ class ImportWizard(QDialog):
         self.import_button.setObjectName("import")
         self.close_button = QPushButton(_("Tutup"))
         self.close_button.setObjectName("close")
+        self.cancel_button = QPushButton(_("Batal"))
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.import_button.clicked.connect(self.commit)
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.cancel_button)
         for b in (self.back_button, self.next_button, self.import_button, self.close_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
@@ -194,8 +205,48 @@ class ImportWizard(QDialog):
         elif step == self.STEP_MAPPING:
             self.run_preview()
 
-    def _fail(self, exc: BaseException) -> None:
+    def _run(self, work: Any, on_done: Any) -> None:
+        """Run `work(state)` in the task runner with the progress bar and "Batal" shown. Only the
+        latest task's outcome counts: one superseded (another sheet chosen) is dropped."""
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.next_button.setEnabled(False)
+        self._running = token = object()
+
+        def done(result: Any) -> None:
+            if self._running is token:
+                self._finish()
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if self._running is token:
+                self._fail(exc)
+
+        state = self.ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=self._on_progress)
+        if self._running is token:  # still running (a runner that did not run it at once)
+            self.state = state
+
+    def _finish(self) -> None:
+        self._running = None
+        self.state = None
         self.progress.hide()
+        self.cancel_button.hide()
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        """Stop the running read or check; the wizard stays where it was."""
+        if self.state is not None:
+            self.state.cancel()
+
+    def reject(self) -> None:
+        self.cancel()
+        super().reject()
+
+    def _fail(self, exc: BaseException) -> None:
+        self._finish()
+        if isinstance(exc, TaskCancelled) or (isinstance(exc, DomainError) and exc.code == "cancelled"):
+            return  # the user asked for it: nothing to explain
         self.ctx.prompts.error(self, _("Impor"), describe_error(exc))
 
     def _on_progress(self, done: int, total: int, _text: str) -> None:
@@ -212,12 +263,25 @@ class ImportWizard(QDialog):
     def open_workbook(self) -> None:
         path, password = Path(self.path.text()), self.password.text() or None
 
-        def work(_state: Any) -> OpenedWorkbook:
-            return imports.open_file(path, password)
+        def work(state: TaskState) -> tuple[OpenedWorkbook, str, SheetGrid | DomainError]:
+            wb = imports.open_file(path, password, progress=state.progress, is_cancelled=state.is_cancelled)
+            first = imports.choose_sheet(wb, None, state.is_cancelled)
+            return wb, first, self._read_sheet(wb, first, state)
 
-        self.ctx.tasks.run(work, on_done=self._opened, on_error=self._fail)
+        self._run(work, self._opened)
 
-    def _opened(self, wb: OpenedWorkbook) -> None:
+    @staticmethod
+    def _read_sheet(wb: OpenedWorkbook, name: str, state: TaskState) -> SheetGrid | DomainError:
+        """In the task: the sheet, or why it can not be read (the workbook stays open for another)."""
+        try:
+            return wb.sheet(name, is_cancelled=state.is_cancelled)
+        except DomainError as exc:
+            if exc.code == "cancelled":
+                raise
+            return exc
+
+    def _opened(self, opened: tuple[OpenedWorkbook, str, SheetGrid | DomainError]) -> None:
+        wb, first, grid = opened
         self.workbook = wb
         self.preset.blockSignals(True)
         self.preset.clear()
@@ -231,25 +295,29 @@ class ImportWizard(QDialog):
         for name in wb.sheet_names:
             if name != "_META":
                 self.sheet.addItem(name, name)
-        try:
-            first = imports.choose_sheet(wb, None)
-        except Exception:
-            first = wb.sheet_names[0]
         self.sheet.setCurrentIndex(max(0, self.sheet.findData(first)))
         self.sheet.blockSignals(False)
         self.stack.setCurrentIndex(self.STEP_MAPPING)
-        self._load_sheet()
         self._update_buttons()
+        self._sheet_read(first, grid)
 
     # --- step 2 --------------------------------------------------------------------------------------
     def _load_sheet(self) -> None:
         if self.workbook is None or not self.sheet.currentData():
             return
-        try:
-            self.grid = self.workbook.sheet(self.sheet.currentData())
-        except Exception as exc:
-            self._fail(exc)
+        wb, name = self.workbook, self.sheet.currentData()
+        self.cancel()  # a sheet chosen before: its read is no longer wanted
+        self._run(lambda state: (name, self._read_sheet(wb, name, state)), lambda got: self._sheet_read(*got))
+
+    def _sheet_read(self, name: str, grid: SheetGrid | DomainError) -> None:
+        if name != self.sheet.currentData():
+            return  # the user has chosen another sheet meanwhile
+        if isinstance(grid, DomainError):
+            self.grid = None
+            self.mapping_table.setRowCount(0)
+            self._fail(grid)
             return
+        self.grid = grid
         self._detect()
 
     def _detect(self) -> None:
@@ -357,11 +425,9 @@ class ImportWizard(QDialog):
                     is_cancelled=state.is_cancelled,
                 )
 
-        self.progress.show()
-        self.ctx.tasks.run(work, on_done=self._previewed, on_error=self._fail, on_progress=self._on_progress)
+        self._run(work, self._previewed)
 
     def _previewed(self, preview: imports.ImportPreview) -> None:
-        self.progress.hide()
         self.preview = preview
         self.result = None
         c = preview.counts

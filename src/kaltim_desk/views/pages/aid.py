@@ -15,7 +15,7 @@ from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.i18n import _
 from kaltim_desk.services.aid import aid_rules as R
-from kaltim_desk.services.aid import grants, programmes
+from kaltim_desk.services.aid import grant_list, programmes
 from kaltim_desk.views.dialogs.grant_editor import GrantEditor
 from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
 from kaltim_desk.views.pages.table_page import TablePage
@@ -48,7 +48,7 @@ class Page(TablePage):
         labels = R.status_labels()
         super().__init__(
             ctx,
-            SessionSource(ctx, grants.count_grants, grants.page_grants),
+            SessionSource(ctx, grant_list.count_grants, grant_list.page_grants),
             grant_columns(),
             "id",
             [("", _("Semua status")), *((s, labels[s]) for s in R.STATUSES)],

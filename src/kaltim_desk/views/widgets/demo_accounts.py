@@ -69,6 +69,10 @@ class DemoAccountsTable(QTableWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.resizeRowsToContents()
+        # never narrower than its words: the dialog holding it grows instead of eliding "untuk" texts
+        self.resizeColumnsToContents()
+        width = sum(self.columnWidth(c) for c in range(self.columnCount()))
+        self.setMinimumWidth(width + 2 * self.frameWidth() + 4)
         height = header.sizeHint().height() + sum(self.rowHeight(r) for r in range(self.rowCount()))
         self.setFixedHeight(height + 2 * self.frameWidth())
         self.setToolTip(_("Klik satu baris untuk mengisi nama pengguna dan kata sandinya."))
