@@ -102,6 +102,15 @@ WORKLOADS: tuple[Workload, ...] = (
         extra={"module": "bench.bench_excel", "function": "measure_import"},
     ),
     Workload(
+        "import_commit",
+        "Impor 10.000 baris berantakan, divalidasi + disimpan",
+        "< 2 s",
+        {"tiny": 200, "small": 2_000, "district": 10_000, "province": 10_000},
+        _abs(2.0),
+        kind="measure",
+        extra={"module": "bench.workloads.import_commit", "function": "measure"},
+    ),
+    Workload(
         "certificates",
         "Sertifikat dalam satu PDF",
         "<= 1.25x ReportLab",

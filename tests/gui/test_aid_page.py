@@ -189,7 +189,7 @@ def test_batch_printing_from_the_page(qtbot, ctx, data, tmp_path):
     page.print_all()
     assert (tmp_path / "semua.pdf").read_bytes().startswith(b"%PDF")
     assert ctx.prompts.messages[-1][2] == f"Perjanjian disimpan ke {tmp_path / 'semua.pdf'}"
-    ctx.prompts.confirm_answer = False  # one file per recipient, in a folder
+    ctx.prompts.choice_answer = 1  # one file per recipient, in a folder
     ctx.prompts.folder_answer = tmp_path / "folder"
     page.print_all()
     assert [p.name for p in (tmp_path / "folder").iterdir()] == [
@@ -240,3 +240,10 @@ def test_goods_items_are_edited_in_the_editor(qtbot, ctx):
     qtbot.mouseClick(editor.save_items, Qt.MouseButton.LeftButton)
     assert "melebihi pagu per kelompok" in editor.message.text()
     assert editor.amount.text() == "Rp7.300.000"  # nothing saved
+
+
+def test_the_grant_editor_lists_every_paper_of_the_registry(ctx: Any) -> None:
+    from kaltim_desk.services.aid.paper_kinds import GRANT_PAPERS
+    from kaltim_desk.views.dialogs.grant_editor import document_kinds
+
+    assert [kind for kind, _label in document_kinds()] == list(GRANT_PAPERS)

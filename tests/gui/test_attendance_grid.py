@@ -136,3 +136,23 @@ def test_model_passes_qt_model_tester(qtmodeltester: Any, db: Any) -> None:
     model = AttendanceModel(grid)
     model.set_mark(0, 1, "present")
     qtmodeltester.check(model)
+
+
+def test_closing_with_unsaved_marks_offers_save_discard_or_stay(
+    qtbot: Any, ctx: Any, db: Any, prompts: Any
+) -> None:
+    with db.session(ADMIN) as s:
+        t, _ = make_training(s, 3, 2)
+    dlg = AttendanceDialog(ctx, t.id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClick(dlg.view, Qt.Key.Key_H)
+    prompts.choice_answer = 2  # Kembali ke daftar hadir
+    dlg.close_dialog()
+    assert dlg.isVisible() and dlg.model.dirty
+    prompts.choice_answer = 0  # Simpan
+    dlg.close_dialog()
+    assert not dlg.isVisible() and not dlg.model.dirty
+    with db.read_session(ADMIN) as s:
+        grid = attendance.attendance_grid(s, t.id)
+    assert "present" in grid.participants[0].marks + grid.participants[1].marks

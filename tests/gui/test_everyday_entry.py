@@ -249,3 +249,14 @@ def test_file_pickers_start_in_the_last_folder_chosen(tmp_path: Any) -> None:
     prompts._remember(reports / "bnba.xlsx")
     assert prompts._start("rekap.xlsx") == str(reports / "rekap.xlsx")
     assert UserSettings.load(tmp_path / "settings.json").last_folder == str(reports)  # next start too
+
+
+def test_the_audit_page_speaks_the_clerks_words_and_clock() -> None:
+    from datetime import UTC, datetime
+
+    from kaltim_desk.views.pages.audit import action_labels, local_time, readable_detail
+
+    assert action_labels()["grant.disburse"] == "Penyaluran bantuan"
+    assert readable_detail("reason: wrong_password; attempts: 2") == "alasan: kata sandi salah; percobaan: 2"
+    at = datetime(2026, 12, 6, 1, 30)  # stored in UTC
+    assert local_time(at) == at.replace(tzinfo=UTC).astimezone().strftime("%d-%m-%Y %H:%M:%S")

@@ -80,9 +80,26 @@ def test_someone_in_another_group_can_not_be_added(qtbot, ctx):
     editor = GroupEditor(ctx, g.id)
     qtbot.addWidget(editor)
     _add_by_search(qtbot, editor, "Anggota KUBE Cempaka 4")
-    assert "sudah menjadi anggota kelompok KUBE CEMPAKA" in editor.message.text()
+    item = editor.results.item(0)
+    assert "(anggota KUBE CEMPAKA)" in item.text() and "keluarkan dulu" in item.toolTip()
+    assert not item.flags() & Qt.ItemFlag.ItemIsEnabled  # greyed out: it can not be picked
     assert editor.members.rowCount() == 0
     assert other.id
+
+
+def test_several_people_are_added_at_once(qtbot, ctx):
+    with ctx.session() as s:
+        for i in range(3):
+            make_person(s, name=f"Ibu Sekaligus {i}")
+        g = groups.create_group(s, GroupInput(name="KUBE Serentak"))
+    editor = GroupEditor(ctx, g.id)
+    qtbot.addWidget(editor)
+    qtbot.keyClicks(editor.search, "Sekaligus")
+    editor._timer.timeout.emit()
+    assert editor.results.count() == 3
+    editor.results.selectAll()
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert editor.members.rowCount() == 3 and editor.message.text() == ""
 
 
 def test_groups_model_passes_qt_model_tester(qtbot, qtmodeltester, ctx):

@@ -44,21 +44,24 @@ def test_clerk_imports_the_messy_workbook_step_by_step(qtbot, ctx, prompts, tmp_
     assert shown["NAMA KUBE"] == "Nama KUBE" and shown["JABATAN"] == "Jabatan"
     qtbot.mouseClick(w.findChild(QPushButton, "next"), Qt.MouseButton.LeftButton)
     # step 3: the preview says what will happen to every row
-    assert w.summary.text() == "18 baris dibaca: 3 siap diimpor, 0 sudah ada, 8 dilewati, 7 ditolak."
+    assert w.summary.text() == "18 baris dibaca: 7 siap diimpor, 0 sudah ada, 8 dilewati, 3 ditolak."
+    assert "peringatan (baris tetap diimpor)" in w.details.text()
+    assert "desa/kelurahan tidak dikenal (dikosongkan)" in w.details.text()
     statuses = {
         w.rows_table.item(i, 0).text(): w.rows_table.item(i, 1).text() for i in range(w.rows_table.rowCount())
     }
     assert statuses["6"] == "Siap diimpor" and statuses["9"] == "Ditolak" and statuses["17"] == "Dilewati"
     row9 = next(i for i in range(w.rows_table.rowCount()) if w.rows_table.item(i, 0).text() == "9")
     assert "digit terakhirnya sudah hilang" in w.rows_table.item(row9, 4).text()
-    # the clerk unticks row 8 and imports the other two
+    # the clerk unticks row 8 and imports the other six
     row8 = next(i for i in range(w.rows_table.rowCount()) if w.rows_table.item(i, 0).text() == "8")
     w.rows_table.item(row8, 0).setCheckState(Qt.CheckState.Unchecked)
     qtbot.mouseClick(w.findChild(QPushButton, "import"), Qt.MouseButton.LeftButton)
-    assert prompts.messages[-1][0] == "info" and "2 penerima diimpor" in prompts.messages[-1][2]
+    assert prompts.messages[-1][0] == "info" and "6 penerima diimpor" in prompts.messages[-1][2]
     with ctx.read() as s:
         stored = set(s.scalars(select(Person.nik)))
-    assert stored == {niks["ketua"], niks["sekr"]}
+    assert niks["bend"] not in stored and {niks["ketua"], niks["sekr"], niks["unknown"]} <= stored
+    assert len(stored) == 6
 
 
 def test_user_corrects_the_mapping_and_saves_a_preset(qtbot, ctx, prompts, tmp_path):
@@ -129,6 +132,63 @@ def test_people_page_has_an_import_button_for_clerks(qtbot, ctx, monkeypatch):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert len(opened) == 1 and isinstance(opened[0], ImportWizard)
     assert isinstance(opened[0].findChild(QComboBox, "sheet"), QComboBox)
+
+
+def test_two_equally_likely_sheets_are_asked_not_guessed(qtbot, ctx, prompts, tmp_path):
+    wb = Workbook()
+    del wb["Sheet"]
+    niks = {}
+    for title in ("Kec Utara", "Kec Ulu"):
+        ws = wb.create_sheet(title)
+        ws.append(["NIK", "NAMA"])
+        niks[title] = [ec.nik() for _ in range(4)]
+        for i, n in enumerate(niks[title]):
+            ws.append([n, f"Ibu {title} {i}"])
+    path = tmp_path / "dua.xlsx"
+    wb.save(path)
+    w = _wizard(qtbot, ctx)
+    w.path.setText(str(path))
+    w.open_workbook()
+    assert w.stack.currentIndex() == w.STEP_MAPPING
+    assert w.sheet.currentText() == "(pilih lembar)" and not w.next_button.isEnabled()
+    assert "'Kec Utara' (4 baris ber-NIK)" in w.sheet_note.text() and "Pilih lembar" in w.sheet_note.text()
+    w.sheet.setCurrentIndex(w.sheet.findData("Kec Ulu"))
+    assert w.next_button.isEnabled() and w.current_mapping() == {0: "nik", 1: "name"}
+    qtbot.mouseClick(w.findChild(QPushButton, "next"), Qt.MouseButton.LeftButton)
+    assert "4 siap diimpor" in w.summary.text()
+
+
+def test_wizard_uses_the_preset_the_command_line_saved(qtbot, ctx, prompts, tmp_path, db):
+    from kaltim_desk.cli import main as cli_main
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ID PENDUDUK", "IBU", "KEDUDUKAN ORGANISASI"])
+    ws.append([ec.nik(), "Ibu Preset", "Sekr."])
+    path = tmp_path / "preset.xlsx"
+    wb.save(path)
+    maps = ["--map", "ID PENDUDUK=nik", "--map", "IBU=name", "--map", "KEDUDUKAN ORGANISASI=role"]
+    assert cli_main(["import", str(path), "--db", db.url, *maps, "--save-preset", "Dari CLI"]) == 0
+    w = _wizard(qtbot, ctx)
+    w.path.setText(str(path))
+    w.open_workbook()
+    assert w.current_mapping() == {}
+    w.preset.setCurrentIndex(w.preset.findData("Dari CLI"))
+    assert w.current_mapping() == {0: "nik", 1: "name", 2: "role"}
+    w.run_preview()
+    assert "1 siap diimpor" in w.summary.text()
+
+
+def test_template_button_saves_the_template(qtbot, ctx, prompts, tmp_path):
+    from openpyxl import load_workbook
+
+    w = _wizard(qtbot, ctx)
+    button = w.findChild(QPushButton, "download_template")
+    assert button.text() == "Unduh templat…"
+    prompts.file_answer = tmp_path / "templat.xlsx"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert load_workbook(tmp_path / "templat.xlsx").sheetnames[:2] == ["Petunjuk", "Data Penerima"]
+    assert prompts.messages[-1][0] == "info" and "templat.xlsx" in prompts.messages[-1][2]
 
 
 class HeldTasks:

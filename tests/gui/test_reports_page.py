@@ -106,11 +106,11 @@ def test_import_batch_is_listed_and_rolled_back_from_the_page(qtbot, ctx, prompt
     page = _page(qtbot, ctx)
     assert page.batches.rowCount() == 1
     assert page.batches.item(0, 1).text() == "daftar_kube_2024.xlsx (Data KUBE 2024)"
-    assert page.batches.item(0, 4).text() == "3" and page.batches.item(0, 5).text() == "Tersimpan"
+    assert page.batches.item(0, 4).text() == "7" and page.batches.item(0, 5).text() == "Tersimpan"
     page.batches.selectRow(0)
     prompts.text_answer = "berkas keliru"
     qtbot.mouseClick(page.findChild(QPushButton, "rollback"), Qt.MouseButton.LeftButton)
-    assert "3 penerima dan 1 kelompok dihapus" in prompts.messages[-1][2]
+    assert "7 penerima dan 1 kelompok dihapus" in prompts.messages[-1][2]
     assert page.batches.item(0, 5).text() == "Dibatalkan"
     with ctx.read() as s:
         assert s.scalar(select(func.count()).select_from(Person)) == 0

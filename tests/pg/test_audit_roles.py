@@ -18,8 +18,8 @@ from sqlalchemy.exc import DBAPIError
 
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.db import Database
+from kaltim_desk.services.checks import check_audit_chain, check_audit_guard
 from kaltim_desk.services.office.bootstrap import prepare
-from kaltim_desk.services.office.checks import check_audit_chain, check_audit_guard
 from tests.conftest import pg_test_database
 from tests.factories import make_person
 

@@ -203,6 +203,18 @@ def test_the_key_file_is_private_and_outside_the_database(trail: Database) -> No
     assert key.hex().encode() not in trail.path.read_bytes() and key not in trail.path.read_bytes()
 
 
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_key_file_others_can_read_fails_the_check(
+    trail: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    audit.key_path().chmod(0o644)
+    try:
+        code, line = _check(trail, capsys)
+    finally:
+        audit.key_path().chmod(0o600)
+    assert code == 3 and "dapat dibaca pengguna lain" in line and "chmod 600" in line
+
+
 def test_a_pc_without_the_key_refuses_to_write_and_check_says_why(
     trail: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -283,5 +295,19 @@ def test_a_restore_done_outside_the_app_is_accepted_by_an_admin(
     assert main(argv) == 2  # an admin's decision
     assert main([*argv, "--user", "ani"]) == 0
     assert "Pemulihan diterima: jejak lama sampai baris #6" in capsys.readouterr().out
+    code, line = _check(trail, capsys)
+    assert code == 0, line
+
+
+def test_restoring_the_same_backup_twice_is_not_taken_for_tampering(
+    trail: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each restore records the heads the chain it replaces had replaced before, and the two safety
+    copies taken within one second are told apart by age, not by name."""
+    early = make_backup(trail, reason="harian")
+    with trail.session(ADMIN) as s:
+        make_person(s, name="Sesudah Cadangan")
+    restore_database(trail, early.path, ADMIN)
+    restore_database(trail, early.path, ADMIN)
     code, line = _check(trail, capsys)
     assert code == 0, line

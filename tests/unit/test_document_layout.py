@@ -39,7 +39,7 @@ from kaltim_desk.documents.model import (
 from kaltim_desk.documents.receipt import render_receipt
 from kaltim_desk.documents.styles import MARGIN_LEFT, MARGIN_RIGHT
 from kaltim_desk.domain.terbilang import terbilang_rupiah
-from kaltim_desk.services.training.certificates import preprinted_positions
+from kaltim_desk.services.training.preprinted import preprinted_positions
 
 LONGEST_AGENCY = "DINAS SOSIAL, PEMBERDAYAAN PEREMPUAN DAN PERLINDUNGAN ANAK"
 LONGEST_GOVERNMENT = "PEMERINTAH KABUPATEN PENAJAM PASER UTARA"

@@ -38,10 +38,12 @@ def test_a_second_chair_and_members_over_the_maximum_stay_out_of_the_group_with_
     ]
     rows += [(ec.nik(), f"ANGGOTA {i:02d}", "KUBE MELATI", "Anggota") for i in range(21)]
     preview = imports.preview_import(session, _sheet(tmp_path, rows))
-    assert preview.counts["ok"] == 22  # the second chair is refused in the preview already
-    assert "sudah diisi di baris 2" in next(r.reason for r in preview.rows if r.row == 3)
+    # only NIK and name refuse a row (issue 14): the second chair comes in as a member, with a warning
+    assert preview.counts["ok"] == 23
+    second = next(r for r in preview.rows if r.row == 3)
+    assert second.role == "anggota" and "sudah diisi di baris 2" in second.warning_text
     result = imports.commit_import(session, preview)
-    assert result.imported == 22 and result.groups_created == 1
+    assert result.imported == 23 and result.groups_created == 1
     group = session.scalar(select(KubeGroup).where(KubeGroup.name == "KUBE MELATI"))
     members = session.scalars(select(GroupMember).where(GroupMember.group_id == group.id)).all()
     assert len(members) == 20  # the office's maximum
@@ -49,7 +51,7 @@ def test_a_second_chair_and_members_over_the_maximum_stay_out_of_the_group_with_
     chair = session.get(Person, next(m.person_id for m in members if m.role == "ketua"))
     assert chair.name == "SITI KETUA"
     warned = dict(result.warnings)
-    assert sorted(warned) == [23, 24]  # the last two members in the sheet
+    assert sorted(warned) == [22, 23, 24]  # the last three members in the sheet
     assert all("maksimum 20" in text for text in warned.values())
 
 

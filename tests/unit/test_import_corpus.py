@@ -28,6 +28,8 @@ def _outcomes(preview):
     for r in preview.rows:
         if r.status == "rejected":
             out[r.row] = ("rejected", r.problems[0].rule)
+        elif r.status == "ok" and r.warnings:
+            out[r.row] = ("ok", r.warnings[0].rule)
         else:
             out[r.row] = r.status
     return out
@@ -42,7 +44,7 @@ def test_clerk_workbook_every_row_has_its_expected_outcome(session, tmp_path):
     # nothing disappears: every row under the header is accounted for
     assert [r.row for r in preview.rows] == list(range(5, 23))
     c = preview.counts
-    assert (c["read"], c["ok"], c["skipped"], c["rejected"]) == (18, 3, 8, 7)
+    assert (c["read"], c["ok"], c["skipped"], c["rejected"]) == (18, 7, 8, 3)
     skipped = {r.row: r.reason for r in preview.rows if r.status == "skipped"}
     assert "nomor kolom" in skipped[5] and "kosong" in skipped[16]
     assert "jumlah" in skipped[17] and "tanda tangan" in skipped[20]
@@ -79,8 +81,10 @@ def test_problems_name_sheet_row_column_masked_value_rule_and_hint(session, tmp_
     repeated = next(p for p in preview.problems if p.rule == "nik_repeated")
     assert "*" in repeated.value and repeated.value.endswith(repeated.value[-4:])
     assert len(repeated.value) == 16 and repeated.value[6:12] == "******"
-    formula = next(p for p in preview.problems if p.rule == "formula_no_value")
-    assert formula.column.startswith("I ") and "rumus" in formula.message
+    formula = next(w for w in preview.warnings if w.rule == "formula_no_value")
+    assert formula.column.startswith("I ") and "rumus" in formula.message and "dikosongkan" in formula.message
+    wrong_date = next(w for w in preview.warnings if w.rule == "date_invalid")
+    assert wrong_date.row == 10 and "31-02-1980" in wrong_date.message and "dari NIK" in wrong_date.message
 
 
 def test_commit_imports_confirmed_rows_with_group_and_roles_then_second_import_adds_nothing(
@@ -89,22 +93,26 @@ def test_commit_imports_confirmed_rows_with_group_and_roles_then_second_import_a
     path, _e, niks = ec.clerk_workbook(tmp_path)
     preview = imports.preview_import(session, path)
     result = imports.commit_import(session, preview)
-    assert result.imported == 3 and result.groups_created == 1
-    assert "3 penerima diimpor" in result.message
+    assert result.imported == 7 and result.groups_created == 1
+    assert "7 penerima diimpor" in result.message
     group = session.scalar(select(KubeGroup).where(KubeGroup.name == "KUBE MAWAR"))
     assert group.import_batch_id == result.batch_id and group.status == "forming"
     roles = {session.get(Person, m.person_id).nik: m.role for m in group.members}
-    assert roles == {niks["ketua"]: "ketua", niks["sekr"]: "sekretaris", niks["bend"]: "bendahara"}
+    members = {niks[k]: "anggota" for k in ("anggota", "badmoney", "unknown", "dup")}
+    assert roles == {niks["ketua"]: "ketua", niks["sekr"]: "sekretaris", niks["bend"]: "bendahara", **members}
+    # a village that is unknown is left empty; the others are stored
+    unknown = session.scalar(select(Person).where(Person.nik == niks["unknown"]))
+    assert unknown.village_code is None and unknown.birth_date == date(1980, 5, 12)
     batch = session.get(ImportBatch, result.batch_id)
-    assert (batch.rows_read, batch.rows_imported, batch.rows_rejected) == (18, 3, 7)
-    # the same file again: nothing new; the three are "sudah ada"
+    assert (batch.rows_read, batch.rows_imported, batch.rows_rejected) == (18, 7, 3)
+    # the same file again: nothing new; the seven are "sudah ada"
     again = imports.preview_import(session, path)
-    assert again.counts["ok"] == 0 and again.counts["exists"] == 4  # row 13 repeats row 6's NIK
+    assert again.counts["ok"] == 0 and again.counts["exists"] == 8  # row 13 repeats row 6's NIK
     assert all("sudah ada" in r.reason for r in again.rows if r.status == "exists")
     second = imports.commit_import(session, again)
     assert second.imported == 0 and second.batch_id is None
     assert "Tidak ada baris baru" in second.message
-    assert session.scalar(select(func.count()).select_from(Person)) == 3
+    assert session.scalar(select(func.count()).select_from(Person)) == 7
     assert session.scalar(select(func.count()).select_from(ImportBatch)) == 1
 
 
@@ -123,7 +131,8 @@ def test_alternative_spellings_phones_and_ambiguous_villages(session, tmp_path):
     by_row = {r.row: r for r in preview.rows}
     assert by_row[2].person.rt == "003" and by_row[2].person.rw == "002"
     assert by_row[2].person.notes == "+62 catatan"
-    amb = by_row[5].problems[0]
+    amb = by_row[5].warnings[0]
+    assert by_row[5].person.village_code == ""  # left empty, the person imported
     assert "Samboja" in amb.message and "Sebulu" in amb.message and "kecamatan" in amb.hint.lower()
     imports.commit_import(session, preview)
     phones = dict(session.execute(select(Person.nik, Person.phone)).all())
@@ -171,7 +180,7 @@ def test_rollback_removes_a_batch_nothing_refers_to(session, tmp_path):
         imports.rollback_import(session, result.batch_id, "  ")
     assert err.value.code == "reason_required"
     done = imports.rollback_import(session, result.batch_id, "berkas yang salah")
-    assert done == {"people": 3, "groups": 1}
+    assert done == {"people": 7, "groups": 1}
     assert session.scalar(select(func.count()).select_from(Person)) == 0
     assert session.scalar(select(func.count()).select_from(GroupMember)) == 0
     batch = session.get(ImportBatch, result.batch_id)
@@ -179,7 +188,7 @@ def test_rollback_removes_a_batch_nothing_refers_to(session, tmp_path):
     with pytest.raises(DomainError):
         imports.rollback_import(session, result.batch_id, "lagi")
     # after a rollback the file can be imported again
-    assert imports.preview_import(session, path).counts["ok"] == 3
+    assert imports.preview_import(session, path).counts["ok"] == 7
 
 
 def test_rollback_is_refused_when_something_outside_the_batch_uses_its_people(session, tmp_path):
@@ -195,7 +204,7 @@ def test_rollback_is_refused_when_something_outside_the_batch_uses_its_people(se
         session.scalar(
             select(func.count()).select_from(Person).where(Person.import_batch_id == result.batch_id)
         )
-        == 3
+        == 7
     )
 
 
@@ -211,24 +220,41 @@ def test_clerk_may_import_but_not_roll_back(db, tmp_path):
         imports.preview_import(s, path)
 
 
-def test_problem_report_workbook_has_errors_column_and_masked_niks(session, tmp_path):
+def test_problem_report_workbook_a_clerk_can_read_and_print(session, tmp_path):
     path, _e, niks = ec.clerk_workbook(tmp_path)
     preview = imports.preview_import(session, path)
     out = imports.write_problem_report(preview, tmp_path / "masalah.xlsx")
     wb = load_workbook(out)
-    hasil = [list(r) for r in wb["Hasil"].iter_rows(values_only=True)]
-    assert hasil[0][:2] == ("BARIS", "STATUS") or hasil[0][:2] == ["BARIS", "STATUS"]
-    assert hasil[0][-1] == "MASALAH" and "NIK" in hasil[0]
+    assert wb.sheetnames == ["Ringkasan", "Masalah", "Hasil"]
+    summary = " ".join(str(v) for r in wb["Ringkasan"].iter_rows(values_only=True) for v in r if v)
+    assert "7 dapat diimpor" in summary and "B (NIK) -> NIK" in summary and "Peringatan" in summary
+    hasil_ws = wb["Hasil"]
+    hasil = [list(r) for r in hasil_ws.iter_rows(values_only=True)]
+    assert hasil[0][:3] == ["BARIS", "STATUS", "KETERANGAN"] and "NIK" in hasil[0]
     by_row = {r[0]: r for r in hasil[1:]}
-    assert by_row[10][1] == "DITOLAK" and "Februari 1980" in by_row[10][-1]
-    assert by_row[17][1] == "DILEWATI" and "jumlah" in by_row[17][-1]
+    assert by_row[10][1] == "SIAP DIIMPOR" and "Februari 1980" in by_row[10][2]
+    assert by_row[9][1] == "DITOLAK" and "digit terakhirnya" in by_row[9][2]
+    assert by_row[17][1] == "DILEWATI" and "jumlah" in by_row[17][2]
+    assert by_row[5][1] == "DILEWATI"  # the numbered row is skipped, never "refused with 7 problems"
     flat = " ".join(str(v) for r in hasil for v in r if v is not None)
     assert niks["ketua"] not in flat and niks["ketua"][:6] + "******" + niks["ketua"][-4:] in flat
-    masalah = [r for r in wb["Masalah"].iter_rows(values_only=True)]
-    assert masalah[0] == ("LEMBAR", "BARIS", "KOLOM", "NILAI", "ATURAN", "MASALAH", "SARAN")
-    assert masalah[[r[1] for r in masalah].index(11)][:3] == ("Data KUBE 2024", 11, "I (NILAI BANTUAN)")
+    # the refused NIK cell of row 9 is highlighted in red, the warned date of row 10 in yellow
+    nik_col = hasil[0].index("NIK") + 1
+    ttl_col = hasil[0].index("TTL") + 1
+    assert hasil_ws.cell(row=list(by_row).index(9) + 2, column=nik_col).fill.fgColor.rgb == "FFF4B6B6"
+    assert hasil_ws.cell(row=list(by_row).index(10) + 2, column=ttl_col).fill.fgColor.rgb == "FFFFF2A8"
+    masalah_ws = wb["Masalah"]
+    masalah = [r for r in masalah_ws.iter_rows(values_only=True)]
+    assert masalah[0] == ("MASALAH", "SARAN", "JENIS", "BARIS", "KOLOM", "NILAI", "KODE")
+    money = next(r for r in masalah if r[3] == 11)
+    assert money[2] == "PERINGATAN" and money[4] == "I (NILAI BANTUAN)" and "rupiah" in money[0].lower()
+    for ws in (masalah_ws, hasil_ws):
+        assert ws.freeze_panes == "A2"
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.column_dimensions["A"].width >= 8
+    assert masalah_ws.column_dimensions["A"].width >= 50
     # a formula-looking name in the report is a string, never a formula
-    assert all(c.data_type != "f" for row in wb["Hasil"].iter_rows() for c in row)
+    assert all(c.data_type != "f" for row in hasil_ws.iter_rows() for c in row)
 
 
 def test_presets_map_a_file_whose_headers_we_do_not_know(session, tmp_path):
@@ -276,7 +302,7 @@ def test_integrity_check_sees_import_data_whose_batch_is_gone(session, tmp_path)
         text("UPDATE import_batch SET status = 'rolled_back' WHERE id = :i"), {"i": result.batch_id}
     )
     bad = check_import_batches(session)
-    assert not bad.ok and bad.message.startswith("3 penerima dan 1 kelompok")
+    assert not bad.ok and bad.message.startswith("7 penerima dan 1 kelompok")
 
 
 def test_cli_import_validates_then_commits_then_adds_nothing(db, db_url, tmp_path, capsys):
@@ -287,15 +313,15 @@ def test_cli_import_validates_then_commits_then_adds_nothing(db, db_url, tmp_pat
     report = tmp_path / "masalah.xlsx"
     assert cli_main(["import", str(path), "--db", dbfile, "--report", str(report)]) == 0
     out = capsys.readouterr().out
-    assert "Baris dibaca   : 18" in out and "Dapat diimpor  : 3" in out
-    assert "Dilewati       : 8" in out and "Ditolak        : 7" in out
+    assert "Baris dibaca   : 18" in out and "Dapat diimpor  : 7" in out
+    assert "Dilewati       : 8" in out and "Ditolak        : 3" in out
     assert "baris 9, kolom B (NIK), nilai '(angka)'" in out
     assert "Belum ada yang disimpan" in out and report.exists()
     with db.read_session() as s:
         assert s.scalar(select(func.count()).select_from(Person)) == 0
     assert cli_main(["import", str(path), "--db", dbfile, "--commit"]) == 0
-    assert "3 penerima diimpor (batch #1), 1 kelompok baru" in capsys.readouterr().out
+    assert "7 penerima diimpor (batch #1), 1 kelompok baru" in capsys.readouterr().out
     assert cli_main(["import", str(path), "--db", dbfile, "--commit"]) == 0
     assert "Tidak ada baris baru" in capsys.readouterr().out
     assert cli_main(["import-rollback", "1", "--db", dbfile, "--reason", "uji"]) == 0
-    assert "3 penerima dan 1 kelompok dihapus" in capsys.readouterr().out
+    assert "7 penerima dan 1 kelompok dihapus" in capsys.readouterr().out

@@ -153,3 +153,13 @@ def test_no_import_cycles_between_modules() -> None:
         if module not in index:
             visit(module)
     assert cycles == []
+
+
+def test_no_module_is_over_800_lines() -> None:
+    """Small files with names that say what they hold (docs/DEVELOPING.md)."""
+    long = {
+        str(path.relative_to(SRC)): n
+        for path in SRC.rglob("*.py")
+        if (n := len(path.read_text("utf-8").splitlines())) > 800
+    }
+    assert long == {}

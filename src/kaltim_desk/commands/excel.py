@@ -1,14 +1,19 @@
-"""`export`, `import`, `import-rollback` and `consolidate`: the Excel feature without a screen."""
+"""`export`, `import`, `import-rollback`, `template` and `consolidate`: the Excel feature without a screen."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kaltim_desk.commands.common import add_password_file_arguments, file_password, open_db, out_path
 
+if TYPE_CHECKING:
+    from kaltim_desk.services.excel import imports
+
 PROBLEMS_SHOWN = 30
+WARNINGS_SHOWN = 3  # first lines per kind
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,16 +40,38 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "import",
         help="impor penerima dari berkas Excel",
         description="Membaca dan memeriksa setiap baris. Tanpa --commit tidak ada yang disimpan: hanya ringkasan "
-        "(baris dibaca, dapat diimpor, dilewati, ditolak) dan daftar masalah.",
+        "(baris dibaca, dapat diimpor, dilewati, ditolak), kolom mana ke isian mana, peringatan dan masalah. "
+        "Lembar daftar penerima dipilih menurut isinya; judul kolom dikenali dalam banyak ejaan.",
     )
     imp.add_argument("file", metavar="FILE.xlsx")
     add_db_argument(imp)
-    imp.add_argument("--sheet", metavar="S", help="nama lembar (bawaan: lembar pertama yang berjudul kolom)")
-    imp.add_argument("--preset", metavar="NAME", help="preset pemetaan kolom yang tersimpan")
+    imp.add_argument("--sheet", metavar="S", help="nama lembar (bawaan: lembar yang berisi daftar penerima)")
+    imp.add_argument("--list-sheets", action="store_true", help="tampilkan isi tiap lembar lalu berhenti")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"JUDUL=isian"',
+        help='petakan kolom sendiri, mis. --map "Jabatan dlm KUBE=role" atau --map "M=jabatan"; '
+        '"JUDUL=-" mengabaikan kolom. Boleh berulang.',
+    )
+    imp.add_argument("--preset", metavar="NAMA", help="pakai preset pemetaan kolom yang tersimpan")
+    imp.add_argument("--save-preset", metavar="NAMA", help="simpan pemetaan kolom ini sebagai preset")
     imp.add_argument("--commit", action="store_true", help="simpan baris yang sah (satu transaksi)")
     imp.add_argument("--report", metavar="FILE.xlsx", help="simpan laporan masalah sebagai buku kerja")
     add_password_file_arguments(imp, "bila berkas terenkripsi")
     imp.set_defaults(func=run_import)
+
+    tpl = sub.add_parser(
+        "template",
+        help="tulis templat Excel untuk diisi kantor/desa",
+        description="Templat impor: kolom NIK/KK berformat teks, daftar pilihan jabatan, kecamatan dan desa, "
+        "lembar petunjuk. Templat yang diisi dapat diimpor tanpa pemetaan.",
+    )
+    tpl.add_argument("kind", choices=["import"], help="jenis templat")
+    add_db_argument(tpl)
+    tpl.add_argument("--out", required=True, metavar="FILE.xlsx", help="berkas keluaran")
+    tpl.set_defaults(func=run_template)
 
     rb = sub.add_parser("import-rollback", help="batalkan satu impor seluruhnya")
     rb.add_argument("batch", type=int, metavar="BATCH", help="nomor impor (batch)")
@@ -98,38 +125,104 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_maps(values: list[str]) -> dict[str, str]:
+    """--map "HEADER=field" values -> {header text or column letter: field key ("" = leave out)}."""
+    from kaltim_desk.commands.common import CliError
+    from kaltim_desk.imports.headers import FIELDS, field_from_user
+
+    out: dict[str, str] = {}
+    for raw in values:
+        if "=" not in raw:
+            raise CliError(f'--map "{raw}": tulis JUDUL=isian, mis. --map "Jabatan dlm KUBE=role".')
+        header, _eq, target = raw.rpartition("=")
+        header = " ".join(header.split())
+        f = field_from_user(target)
+        if not header or f is None:
+            names = ", ".join(sorted(FIELDS))
+            raise CliError(
+                f'--map "{raw}": isian "{target.strip()}" tidak dikenal. Pilihan: {names}, atau - (abaikan).'
+            )
+        out[header] = f
+    return out
+
+
+def _print_preview(preview: imports.ImportPreview, path: Path) -> None:
+    c = preview.counts
+    print(f"Berkas {path.name}, lembar '{preview.sheet}', baris judul {preview.header_row + 1}.")
+    for note in preview.sheet_notes:
+        print(f"  {note}")
+    print("Kolom dibaca:")
+    for line in preview.mapping_lines():
+        print(f"  {line}")
+    unmapped = preview.unmapped_lines()
+    if unmapped:
+        print('Kolom berisi yang tidak dipakai (petakan dengan --map "JUDUL=isian" bila perlu):')
+        for line in unmapped:
+            print(f"  {line}")
+    for key in preview.unmatched_overrides:
+        print(f'  --map "{key}=...": tidak ada kolom berjudul itu di baris judul.')
+    print(f"Baris dibaca   : {c['read']}")
+    print(f"Dapat diimpor  : {c['ok']}")
+    print(f"Sudah ada      : {c['exists']}")
+    print(f"Dilewati       : {c['skipped']}")
+    print(f"Ditolak        : {c['rejected']}")
+    skipped: dict[str, int] = {}
+    for r in preview.rows:
+        if r.status == "skipped":
+            skipped[r.reason] = skipped.get(r.reason, 0) + 1
+    for reason, n in skipped.items():
+        print(f"  dilewati {n} x {reason}")
+    for r in preview.rows:
+        if r.status == "exists":
+            print(f"  baris {r.row}: {r.reason}")
+    warnings = preview.warning_lines(first=WARNINGS_SHOWN)
+    if warnings:
+        print(f"Peringatan ({len(preview.warnings)}; baris tetap diimpor):")
+        for line in warnings:
+            print(f"  {line}")
+    problems = preview.problems
+    if problems:
+        print("Ditolak:")
+    for p in problems[:PROBLEMS_SHOWN]:
+        print(f"  baris {p.row}, kolom {p.column}, nilai '{p.value}': {p.message} [{p.rule}]")
+    if len(problems) > PROBLEMS_SHOWN:
+        print(f"  ... dan {len(problems) - PROBLEMS_SHOWN} masalah lain (lihat --report).")
+
+
 def run_import(args: argparse.Namespace) -> int:
-    from kaltim_desk.commands.common import cli_actor
+    from kaltim_desk.commands.common import CliError, cli_actor
     from kaltim_desk.services.excel import imports
 
     path = Path(args.file)
     report = out_path(args.report) if args.report else None
+    overrides = parse_maps(args.map)
+    if args.list_sheets and (args.commit or args.save_preset):
+        raise CliError("--list-sheets hanya menampilkan isi lembar; jalankan tanpa --commit/--save-preset.")
     password = file_password(args, confirm=False, needed=False)
-    db = open_db(args, write=args.commit)
+    db = open_db(args, write=args.commit or bool(args.save_preset))
     with db.session(cli_actor()) as s:
+        if args.list_sheets:
+            wb = imports.open_file(path, password)
+            print(f"Lembar di {path.name}:")
+            for score in imports.list_sheets(wb):
+                print(f"  {score.describe()}")
+            return 0
         preview = imports.preview_import(
-            s, path, sheet=args.sheet, preset=args.preset, password=password, progress=_progress
+            s,
+            path,
+            sheet=args.sheet,
+            preset=args.preset,
+            overrides=overrides,
+            password=password,
+            progress=_progress,
         )
-        c = preview.counts
-        print(f"Berkas {path.name}, lembar '{preview.sheet}', baris judul {preview.header_row + 1}.")
-        print(f"Baris dibaca   : {c['read']}")
-        print(f"Dapat diimpor  : {c['ok']}")
-        print(f"Sudah ada      : {c['exists']}")
-        print(f"Dilewati       : {c['skipped']}")
-        print(f"Ditolak        : {c['rejected']}")
-        for r in preview.rows:
-            if r.status == "skipped":
-                continue
-            if r.status == "exists":
-                print(f"  baris {r.row}: {r.reason}")
-        problems = preview.problems
-        for p in problems[:PROBLEMS_SHOWN]:
-            print(f"  baris {p.row}, kolom {p.column}, nilai '{p.value}': {p.message} [{p.rule}]")
-        if len(problems) > PROBLEMS_SHOWN:
-            print(f"  ... dan {len(problems) - PROBLEMS_SHOWN} masalah lain (lihat --report).")
+        _print_preview(preview, path)
         if report is not None:
             imports.write_problem_report(preview, report)
             print(f"Laporan masalah disimpan di {report}.")
+        if args.save_preset:
+            imports.save_preset(s, args.save_preset, preview)
+            print(f"Pemetaan kolom disimpan sebagai preset '{args.save_preset}'.")
     if not args.commit:
         print("Belum ada yang disimpan (tambahkan --commit untuk mengimpor).")
         return 0
@@ -137,6 +230,20 @@ def run_import(args: argparse.Namespace) -> int:
     print(result.message)
     for row, msg in result.late_rejections + result.warnings:
         print(f"  baris {row}: {msg}")
+    return 0
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from kaltim_desk.commands.common import cli_actor
+    from kaltim_desk.services.excel import imports
+
+    target = out_path(args.out)
+    db = open_db(args, write=False)
+    with db.read_session(cli_actor()) as s:
+        imports.write_template(s, target)
+    print(
+        f"Templat impor ditulis ke {target}. Isi lembar 'Data Penerima', lalu: kaltim-desk import {target.name}"
+    )
     return 0
 
 

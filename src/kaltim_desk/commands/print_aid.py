@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kaltim_desk.commands.printing import PrintKind
+from kaltim_desk.services.aid.paper_kinds import GRANT_PAPERS
 
 
 def _positive(value: str) -> int:
@@ -133,33 +134,15 @@ def _run_agreements(args: argparse.Namespace) -> int:
 
 
 KINDS: dict[str, PrintKind] = {
-    "agreement": PrintKind(
-        help="perjanjian bantuan satu penerima",
-        add_arguments=_grant_arguments(),
-        run=_run_document("agreement"),
-        description="Mencetak perjanjian pemberian bantuan (kop, nomor, para pihak, nilai, pasal, tanda tangan). "
-        "Cetak pertama menerbitkan nomor dan menyimpan isinya; cetak ulang sama persis, bertanda SALINAN "
-        "(--original: asli pengganti, hanya peran yang diizinkan).",
-    ),
-    "handover": PrintKind(
-        help="berita acara serah terima (BAST): barang, atau satu tahap bantuan uang yang dibayar",
-        add_arguments=_grant_arguments(with_tranche=True),
-        run=_run_document("handover"),
-        description="Mencetak BAST. Bantuan barang: satu BAST setelah serah terima dicatat. Bantuan uang: "
-        "satu BAST per tahap yang sudah dibayar (--tranche N; bawaan tahap terakhir dibayar); sebelum "
-        "ada pembayaran BAST ditolak. Cetak pertama menerbitkan nomor dan menyimpan isinya; cetak ulang "
-        "sama persis, bertanda SALINAN.",
-    ),
-    "receipt": PrintKind(
-        help="kuitansi satu tahap pembayaran",
-        add_arguments=_grant_arguments(with_tranche=True),
-        run=_run_document("receipt"),
-    ),
-    "group-summary": PrintKind(
-        help="ringkasan satu halaman kelompok penerima bantuan",
-        add_arguments=_grant_arguments(with_original=False),
-        run=_run_document("group-summary"),
-    ),
+    **{
+        kind: PrintKind(
+            help=paper.help,
+            add_arguments=_grant_arguments(with_tranche=paper.takes_tranche, with_original=paper.numbered),
+            run=_run_document(kind),
+            description=paper.description,
+        )
+        for kind, paper in GRANT_PAPERS.items()
+    },
     "agreements": PrintKind(
         help="semua perjanjian satu program (satu PDF atau satu berkas per penerima)",
         add_arguments=_programme_arguments,

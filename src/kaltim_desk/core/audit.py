@@ -274,6 +274,26 @@ def chain_head(session: Session) -> tuple[int, str] | None:
     return None if last is None else (int(last.id), str(last.hash))
 
 
+def heads_a_restore_replaces(session: Session) -> str:
+    """What a restore about to replace this chain records as `replaced_head`: this chain's head and the
+    heads it had itself replaced by earlier restores, so that copies of any of them kept outside (an
+    anchor file, a backup) stay explained after restore upon restore. Space-separated "<id>:<mac>"."""
+    heads = [chain_head(session)]
+    for (detail,) in session.execute(
+        select(AuditEntry.detail).where(AuditEntry.action.in_(REPLACING_ACTIONS))
+    ):
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            heads.extend(
+                parse_head(t) for t in str(json.loads(detail or "{}").get("replaced_head") or "").split()
+            )
+    seen: list[str] = []
+    for head in heads:
+        text = format_head(head)
+        if text and text not in seen:
+            seen.append(text)
+    return " ".join(seen)
+
+
 def format_head(head: tuple[int, str] | None) -> str:
     """A head as written into export metadata and backups' notes: "<id>:<mac>" ("" for no rows)."""
     return "" if head is None else f"{head[0]}:{head[1]}"

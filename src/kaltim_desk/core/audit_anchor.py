@@ -242,6 +242,13 @@ def chain_status(session: Session, extra_anchors: Sequence[Anchor] = ()) -> tupl
         key = audit.read_key()
     except DomainError as exc:
         return (False, exc.message)
+    key_file = audit.key_path()
+    if key is not None and os.name != "nt" and key_file.stat().st_mode & 0o077:
+        return (
+            False,
+            f"berkas kunci audit {key_file} dapat dibaca pengguna lain komputer ini, yang dengan kunci itu dapat "
+            f"menulis ulang jejak audit; batasi dengan `chmod 600 {key_file}`",
+        )
     current, replaced = file_anchors(session)
     anchors = [*current, *extra_anchors]
     report = audit.verify_rows(_rows(session), key=key, want=[a.row_id for a in (*anchors, *replaced)])

@@ -14,6 +14,7 @@ number and status change is what a real office would have).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -196,7 +197,7 @@ def _cash_grants(
     programme_id: int,
     recipient: str,
     recipients: list[int],
-    plan: list[str],
+    plan: Sequence[str],
     amounts: tuple[int, ...],
     signed_days_ago: tuple[int, int],
 ) -> None:

@@ -7,8 +7,10 @@ arithmetic that clamps to the month's end.
 
 Why: documents must follow Indonesian conventions (DOMAIN.md "Documents"), and imports meet many date
 styles. Parsing is day-first only (Indonesian usage) and refuses what it can not read unambiguously:
-two-digit years and impossible dates raise :class:`DateParseError` with an Indonesian message instead of
-being guessed. Pure functions, no I/O.
+impossible dates always, and two-digit years or bare Excel serial numbers unless the caller knows more.
+An import passes ``century_from`` (the birth date in the person's NIK: "24/3/86" is 1986 for a NIK born
+in 1986, 2086 never) and ``excel_serials=True`` (a date column that lost its cell format holds 31130,
+which is 24 March 1985). Messages quote the value as the clerk sees it. Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
 from babel.dates import format_date
@@ -30,6 +32,7 @@ __all__ = [
     "add_months",
     "date_in_words",
     "day_name_id",
+    "excel_serial_date",
     "format_date_id",
     "parse_date_flexible",
     "parse_place_and_date",
@@ -82,6 +85,12 @@ _MONTH_WORDS = MappingProxyType(
         "nop": 11,
         "nopember": 11,
         "des": 12,
+        "pebr": 2,
+        "febr": 2,
+        "agst": 8,
+        "okto": 10,
+        "nopem": 11,
+        "desem": 12,
         # English
         "january": 1,
         "february": 2,
@@ -179,10 +188,36 @@ def add_months(d: date, n: int) -> date:
     return d.replace(year=year, month=month, day=day)
 
 
-def _build(day: int, month: int, year_text: str, original: str) -> date:
-    if len(year_text) != 4:
-        raise DateParseError(f"Tahun pada tanggal '{original}' harus ditulis 4 digit, misalnya 1980")
-    year = int(year_text)
+#: Excel's day 0 (its serial numbers count from here; 1900's phantom 29 February is before any birth).
+EXCEL_EPOCH = date(1899, 12, 30)
+#: Serials taken as dates: 1 January 1900 (2) to 31 December 2099 (73050).
+_SERIAL_RANGE = (2, 73050)
+
+
+def _year(year_text: str, original: str, century_from: date | None) -> int:
+    """A four-digit year as written, or a two-digit one put in the century that brings it closest to
+    `century_from` (the NIK's birth date); without that, two digits are refused."""
+    if len(year_text) == 4:
+        return int(year_text)
+    if len(year_text) == 2 and century_from is not None:
+        yy = int(year_text)
+        base = century_from.year - century_from.year % 100
+        return min((base - 100 + yy, base + yy, base + 100 + yy), key=lambda y: abs(y - century_from.year))
+    raise DateParseError(f"Tahun pada tanggal '{original}' harus ditulis 4 digit, misalnya 1980")
+
+
+def excel_serial_date(value: float) -> date:
+    """The date an Excel serial number stands for (1900 date system), or :class:`DateParseError`."""
+    shown = str(int(value)) if float(value).is_integer() else str(value)
+    if not float(value).is_integer() or not _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+        raise DateParseError(
+            f"Tanggal tidak dapat dibaca dari angka {shown}; isi sel sebagai tanggal atau teks. {_HINT}"
+        )
+    return EXCEL_EPOCH + timedelta(days=int(value))
+
+
+def _build(day: int, month: int, year_text: str, original: str, century_from: date | None = None) -> date:
+    year = _year(year_text, original, century_from)
     if not 1 <= month <= 12:
         raise DateParseError(f"Bulan {month} pada tanggal '{original}' tidak ada (harus 1-12)")
     if year < 1:
@@ -206,13 +241,16 @@ def _strip_day_name(text: str) -> str:
     return text
 
 
-def parse_date_flexible(value: object) -> date:
+def parse_date_flexible(
+    value: object, *, century_from: date | None = None, excel_serials: bool = False
+) -> date:
     """Read a date from a cell or text field, day first, or raise :class:`DateParseError`.
 
     Accepts ``date``/``datetime`` (the time is dropped) and text such as ``17-08-2024``, ``17/08/2024``,
     ``17.08.2024``, ``2024-08-17`` (optionally with a time), ``17 Agustus 2024``, ``17 Agt 2024``,
-    ``17-Aug-2024`` and ``Sabtu, 17 Agustus 2024``. Two-digit years, numbers (Excel serials) and impossible
-    dates such as ``31-02-2024`` are refused.
+    ``17-Aug-2024`` and ``Sabtu, 17 Agustus 2024``. Impossible dates such as ``31-02-2024`` are refused.
+    Two-digit years (``24/3/86``) are read only with ``century_from`` (see :func:`_year`); numbers and
+    digit-only text (Excel serials such as ``31130``) only with ``excel_serials``.
     """
     if isinstance(value, datetime):
         return value.date()
@@ -220,6 +258,13 @@ def parse_date_flexible(value: object) -> date:
         return value
     if value is None:
         raise DateParseError("Tanggal kosong")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if excel_serials:
+            return excel_serial_date(value)
+        shown = str(int(value)) if float(value).is_integer() else str(value)
+        raise DateParseError(
+            f"Tanggal tidak dapat dibaca dari angka {shown}; isi sel sebagai tanggal atau teks. {_HINT}"
+        )
     if not isinstance(value, str):
         raise DateParseError(
             f"Tanggal tidak dapat dibaca dari nilai {value!r}; isi sel sebagai tanggal atau teks. {_HINT}"
@@ -228,19 +273,21 @@ def parse_date_flexible(value: object) -> date:
     if not original:
         raise DateParseError("Tanggal kosong")
     text = _strip_day_name(original)
+    if excel_serials and text.isdigit() and 4 <= len(text) <= 5:
+        return excel_serial_date(int(text))
     if match := _ISO.fullmatch(text):
         return _build(int(match[3]), int(match[2]), match[1], original)
     if match := _DMY.fullmatch(text):
-        return _build(int(match[1]), int(match[2]), match[3], original)
+        return _build(int(match[1]), int(match[2]), match[3], original, century_from)
     if match := _D_MONTH_Y.fullmatch(text):
         month = _MONTH_WORDS.get(match[2].lower())
         if month is None:
             raise DateParseError(f"Nama bulan '{match[2]}' pada tanggal '{original}' tidak dikenal")
-        return _build(int(match[1]), month, match[3], original)
+        return _build(int(match[1]), month, match[3], original, century_from)
     raise DateParseError(f"Tanggal '{original[:40]}' tidak dapat dibaca. {_HINT}")
 
 
-def parse_place_and_date(text: str) -> tuple[str, date]:
+def parse_place_and_date(text: str, *, century_from: date | None = None) -> tuple[str, date]:
     """Split a "TEMPAT, TGL LAHIR" cell into place and date.
 
     ``"Samarinda, 12-05-1980"`` and ``"SAMARINDA 12 Mei 1980"`` give ``("Samarinda", date(1980, 5, 12))``
@@ -255,6 +302,6 @@ def parse_place_and_date(text: str) -> tuple[str, date]:
             f"Tempat dan tanggal lahir '{compact[:40]}' tidak dapat dibaca; "
             "tulis seperti 'Samarinda, 12-05-1980'"
         )
-    when = parse_date_flexible(match.group(0).strip())
+    when = parse_date_flexible(match.group(0).strip(), century_from=century_from)
     place = compact[: match.start()].rstrip(" ,;/:-")
     return place, when

@@ -300,8 +300,8 @@ def _is_digit_placeholder(digits: str) -> bool:
     """All one digit ("0", "1111111111111111") or a run like 1234567890123456 / 9876543210987654."""
     if len(set(digits)) == 1:
         return True
-    if len(digits) < 4:
-        return False
+    if len(digits) < 4 or (int(digits[1]) - int(digits[0])) % 10 not in (1, 9):
+        return False  # not a run from its first step on: most real numbers stop here
     steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(digits)}
     return steps in ({1}, {9})
 

@@ -37,6 +37,8 @@ class TextError(ValueError):
 
 
 def _clean(s: str) -> str:
+    if s.isascii() and s.isprintable() and "  " not in s and s == s.strip():
+        return s  # nothing to remove or collapse, and ASCII is its own NFC (an import's common case)
     kept: list[str] = []
     for ch in s:
         category = unicodedata.category(ch)

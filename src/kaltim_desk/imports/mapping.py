@@ -1,195 +1,219 @@
 """Finding the header row and proposing a column mapping for the spreadsheets clerks really have.
 
-A header cell is normalised (upper case, punctuation and parenthesised notes removed, spaces collapsed:
-"No. KK" -> "NO KK", "TEMPAT, TGL LAHIR" -> "TEMPAT TGL LAHIR", "NIK (16 digit)" -> "NIK") and looked up in
-`SYNONYMS`. The header row is the row among the first `SCAN_ROWS` that maps the most distinct fields and
-names at least a NIK or a name column; title rows above it are ignored. The user confirms or corrects the
-proposal; a confirmed mapping can be saved as a preset (header text -> field) and applied to the next file
-of the same shape.
+Each header cell is classified by `headers.classify` (synonyms, word rules, fuzzy matching). The header is
+the row among the first `SCAN_ROWS`, or the pair of rows (a group header merged over sub-headers:
+"ALAMAT" over "DESA | KEC | RT/RW"), that maps the most distinct fields and names a NIK or a name column;
+title rows above it are ignored. The user (wizard) or the command line (`--map "Jabatan dlm KUBE=role"`)
+corrects the proposal with overrides keyed by header text or column letter; overrides plus, optionally,
+the header row are what a preset stores, so the next file of the same shape maps itself.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from kaltim_desk.exports import layouts
+from kaltim_desk.imports.headers import (
+    FIELDS,
+    IGNORED_FIELDS,
+    add_synonym,
+    canon,
+    classify,
+    field_label,
+    normalize_header,
+)
+from kaltim_desk.imports.reader import col_index, col_letter
+
+__all__ = [
+    "FIELDS",
+    "IGNORED_FIELDS",
+    "HeaderGuess",
+    "apply_overrides",
+    "apply_preset",
+    "detect_header",
+    "field_for",
+    "is_column_number_row",
+    "map_row",
+    "normalize_header",
+]
 
 SCAN_ROWS = 30
 
-# field -> (label shown to the user, header spellings seen in real files)
-FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "no": ("Nomor urut", ("NO", "NOMOR", "NO URUT", "NOMOR URUT", "NMR")),
-    "nik": (
-        "NIK",
-        (
-            "NIK",
-            "NO NIK",
-            "NOMOR NIK",
-            "NIK KTP",
-            "NO KTP",
-            "NOMOR KTP",
-            "NOMOR INDUK KEPENDUDUKAN",
-            "NIK PENERIMA",
-        ),
-    ),
-    "kk_number": (
-        "No. KK",
-        ("NO KK", "NOMOR KK", "KK", "NKK", "NO KARTU KELUARGA", "NOMOR KARTU KELUARGA", "NO NKK"),
-    ),
-    "name": (
-        "Nama",
-        (
-            "NAMA",
-            "NAMA LENGKAP",
-            "NAMA PENERIMA",
-            "NAMA ANGGOTA",
-            "NAMA KPM",
-            "NAMA PENERIMA MANFAAT",
-            "NAMA SESUAI KTP",
-            "NAMA PESERTA",
-        ),
-    ),
-    "sex": ("Jenis kelamin", ("JENIS KELAMIN", "JK", "L P", "KELAMIN", "SEX", "GENDER", "J K")),
-    "birth_place": ("Tempat lahir", ("TEMPAT LAHIR", "TMP LAHIR", "TEMPAT")),
-    "birth_date": ("Tanggal lahir", ("TANGGAL LAHIR", "TGL LAHIR", "TGL LHR", "TANGGAL LHR")),
-    "ttl": (
-        "Tempat, tanggal lahir",
-        ("TEMPAT TGL LAHIR", "TTL", "TEMPAT TANGGAL LAHIR", "TEMPAT DAN TANGGAL LAHIR", "TEMPAT TGL LHR"),
-    ),
-    "street": ("Alamat", ("ALAMAT", "ALAMAT LENGKAP", "JALAN", "ALAMAT RUMAH", "DUSUN", "ALAMAT JALAN")),
-    "rt": ("RT", ("RT",)),
-    "rw": ("RW", ("RW",)),
-    "rt_rw": ("RT/RW", ("RT RW",)),
-    "village": (
-        "Desa/kelurahan",
-        ("DESA", "KELURAHAN", "DESA KEL", "DESA KELURAHAN", "KEL DESA", "KELURAHAN DESA", "KEL", "DS KEL"),
-    ),
-    "district": ("Kecamatan", ("KEC", "KECAMATAN")),
-    "regency": ("Kabupaten/kota", ("KAB KOTA", "KABUPATEN KOTA", "KABUPATEN", "KOTA", "KAB")),
-    "phone": (
-        "No. HP",
-        ("NO HP", "HP", "NO TELP", "NO TELEPON", "TELEPON", "NOMOR HP", "NO HP WA", "WA", "NO WA", "TELP"),
-    ),
-    "household_head": (
-        "Kepala keluarga",
-        ("KEPALA KELUARGA", "KK PEREMPUAN", "PEKKA", "STATUS KEPALA KELUARGA"),
-    ),
-    "business_type": (
-        "Jenis usaha",
-        ("JENIS USAHA", "USAHA", "BIDANG USAHA", "JENIS KEGIATAN USAHA", "JENIS USAHA KUBE"),
-    ),
-    "aid_value": (
-        "Nilai bantuan",
-        (
-            "NILAI BANTUAN",
-            "BANTUAN",
-            "JUMLAH BANTUAN",
-            "NOMINAL",
-            "NOMINAL BANTUAN",
-            "BESAR BANTUAN",
-            "NILAI",
-        ),
-    ),
-    "funding_source": ("Sumber dana", ("SUMBER DANA", "SUMBER ANGGARAN")),
-    "budget_year": ("Tahun anggaran", ("TAHUN ANGGARAN", "TAHUN")),
-    "group_name": ("Nama KUBE", ("NAMA KUBE", "KUBE", "NAMA KELOMPOK", "KELOMPOK", "NAMA KELOMPOK KUBE")),
-    "role": ("Jabatan", ("JABATAN", "JABATAN DALAM KUBE", "JABATAN KELOMPOK", "POSISI", "JABATAN DI KUBE")),
-    "welfare_source": ("Sumber data", ("SUMBER DATA", "DTKS DTSEN", "STATUS DTKS")),
-    "welfare_decile": ("Desil", ("DESIL",)),
-    "bank_name": ("Nama bank", ("NAMA BANK", "BANK")),
-    "bank_account": ("No. rekening", ("NO REKENING", "NOMOR REKENING", "REKENING", "NO REK")),
-    "notes": ("Keterangan", ("KETERANGAN", "KET", "CATATAN")),
-    "nik_key": ("Kunci NIK (diabaikan)", ("KUNCI NIK",)),
-}
-IGNORED_FIELDS = ("no", "nik_key", "budget_year", "funding_source")
-
-_PAREN = re.compile(r"\([^)]*\)")
-_PUNCT = re.compile(r"[^0-9A-Z]+")
-
-
-def normalize_header(text: Any) -> str:
-    if text is None:
-        return ""
-    s = _PAREN.sub(" ", str(text).upper())
-    return " ".join(_PUNCT.sub(" ", s).split())
-
-
-SYNONYMS: dict[str, str] = {}
-for _field, (_label, _spellings) in FIELDS.items():
-    for _s in _spellings:
-        SYNONYMS.setdefault(normalize_header(_s), _field)
 # Our own export's headers read back as themselves (the round trip).
 for _col in layouts.BNBA.columns:
-    SYNONYMS.setdefault(
-        normalize_header(_col.header), {"household_head": "household_head"}.get(_col.key, _col.key)
-    )
+    add_synonym(_col.header, _col.key)
 
 
-def field_for(header: Any) -> str | None:
-    return SYNONYMS.get(normalize_header(header))
+def field_for(header: Any, context: Any = "") -> str | None:
+    return classify(" ".join(str(header).split()) if header is not None else "", str(context or ""))
 
 
 @dataclass(frozen=True)
 class HeaderGuess:
-    row: int  # 0-based
+    row: int  # 0-based index of the (last) header row; data starts under it
     mapping: dict[int, str]  # column index -> field
-    headers: dict[int, str]  # column index -> header text as written
+    headers: dict[int, str]  # column index -> header text as written ("ALAMAT / DESA" for two rows)
+    top: int | None = None  # 0-based first header row when the header spans two rows
+    overridden: dict[int, str] = field(default_factory=dict)  # columns the user or a preset mapped
 
     @property
     def fields(self) -> set[str]:
         return set(self.mapping.values())
 
+    def column_name(self, c: int) -> str:
+        """ "M (Jabatan dlm KUBE)" as the summary and the report name a column."""
+        return f"{col_letter(c)} ({self.headers.get(c) or '-'})"
 
-def map_row(row: Sequence[Any]) -> tuple[dict[int, str], dict[int, str]]:
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return " ".join(str(v).split())
+
+
+def map_row(row: Sequence[Any], upper: Sequence[Any] | None = None) -> tuple[dict[int, str], dict[int, str]]:
+    """(column -> field, column -> header text) for a header row, read with the row above it as group
+    headers when `upper` is given. The first column naming a field keeps it."""
     mapping: dict[int, str] = {}
     headers: dict[int, str] = {}
     used: set[str] = set()
-    for c, v in enumerate(row):
-        if v in (None, ""):
+    use_context = upper is not None and len({_text(v) for v in upper if _text(v)}) >= 2
+    width = max(len(row), len(upper) if upper is not None else 0)
+    for c in range(width):
+        lower = _text(row[c]) if c < len(row) else ""
+        top = _text(upper[c]) if upper is not None and c < len(upper) else ""
+        if not lower and not top:
             continue
-        headers[c] = " ".join(str(v).split())
-        f = field_for(v)
+        if not lower:
+            text, f = top, field_for(top)
+        elif not top or normalize_header(top) == normalize_header(lower):
+            text, f = lower, field_for(lower)
+        else:
+            text = f"{top} / {lower}"
+            f = field_for(lower, top if use_context else "")
+        headers[c] = text
         if f and f not in used:
             mapping[c] = f
             used.add(f)
     return mapping, headers
 
 
+def _score(fields: set[str]) -> int:
+    return 100 * len(fields & {"nik", "name"}) + len(fields - {"no"})
+
+
 def detect_header(rows: Sequence[Sequence[Any]]) -> HeaderGuess | None:
-    """The most header-like row among the first SCAN_ROWS, or None."""
+    """The most header-like row (or pair of rows) among the first SCAN_ROWS, or None."""
     best: HeaderGuess | None = None
-    for r, row in enumerate(rows[:SCAN_ROWS]):
-        mapping, headers = map_row(row)
-        fields = set(mapping.values())
-        if len(fields) < 2 or not ({"nik", "name"} & fields):
-            continue
-        if best is None or len(fields) > len(best.fields):
-            best = HeaderGuess(r, mapping, headers)
+    best_score = 0
+    for r in range(min(SCAN_ROWS, len(rows))):
+        row = rows[r]
+        candidates: list[tuple[tuple[dict[int, str], dict[int, str]], int | None]] = [(map_row(row), None)]
+        if r > 0 and not is_column_number_row(row) and any(_text(v) for v in rows[r - 1]):
+            candidates.append((map_row(row, rows[r - 1]), r - 1))
+        for (mapping, headers), top in candidates:
+            fields = set(mapping.values())
+            if len(fields) < 2 or not ({"nik", "name"} & fields):
+                continue
+            score = _score(fields)
+            # the first best row wins (a header repeated lower down is a printed page's); a two-row
+            # header wins a tie with its own upper row alone
+            if (
+                best is None
+                or score > best_score
+                or (score == best_score and top is not None and top == best.row)
+            ):
+                best, best_score = HeaderGuess(r, mapping, headers, top), score
     return best
 
 
-def apply_preset(rows: Sequence[Sequence[Any]], preset: dict[str, Any]) -> HeaderGuess | None:
-    """Use a saved preset: its header row if it names one, else detection; its header->field choices win."""
-    columns: dict[str, str] = {normalize_header(k): v for k, v in (preset.get("columns") or {}).items()}
+def header_at(rows: Sequence[Sequence[Any]], r: int, top: int | None = None) -> HeaderGuess:
+    """The header read at row `r` (with row `top` above it as group headers)."""
+    row = rows[r] if r < len(rows) else []
+    upper = rows[top] if top is not None and top < len(rows) else None
+    mapping, headers = map_row(row, upper)
+    return HeaderGuess(r, mapping, headers, top)
+
+
+_LETTERS = re.compile(r"^[A-Z]{1,3}$")
+
+
+def apply_overrides(guess: HeaderGuess, overrides: Mapping[str, str]) -> tuple[HeaderGuess, list[str]]:
+    """`guess` with the user's choices: {header text or column letter: field or "" (leave out)}.
+    Returns the new guess and the keys that matched no column (said to the user, never ignored silently)."""
+    mapping = dict(guess.mapping)
+    overridden = dict(guess.overridden)
+    by_header: dict[str, list[int]] = {}
+    for c, text in guess.headers.items():
+        by_header.setdefault(canon(text), []).append(c)
+        if " / " in text:  # a two-row header answers to its lower cell too
+            by_header.setdefault(canon(text.split(" / ", 1)[1]), []).append(c)
+    unmatched: list[str] = []
+    for key, f in overrides.items():
+        cols = by_header.get(canon(key))
+        if not cols and _LETTERS.match(key.strip().upper()):
+            cols = [col_index(key.strip().upper())]
+        if not cols:
+            unmatched.append(key)
+            continue
+        c = cols[0]
+        if f:
+            mapping = {k: v for k, v in mapping.items() if v != f}
+            mapping[c] = f
+        else:
+            mapping.pop(c, None)
+        overridden[c] = f
+    return HeaderGuess(guess.row, mapping, dict(guess.headers), guess.top, overridden), unmatched
+
+
+def find_header_by_names(rows: Sequence[Sequence[Any]], names: Sequence[str]) -> int | None:
+    """The row among the first SCAN_ROWS where most of `names` (header texts) appear, at least two."""
+    wanted = {canon(n.split(" / ", 1)[-1]) for n in names}
+    best, best_hits = None, 1
+    for r in range(min(SCAN_ROWS, len(rows))):
+        hits = sum(1 for v in rows[r] if _text(v) and canon(_text(v)) in wanted)
+        if hits > best_hits:
+            best, best_hits = r, hits
+    return best
+
+
+def apply_preset(rows: Sequence[Sequence[Any]], preset: Mapping[str, Any]) -> HeaderGuess | None:
+    """Use a saved preset: its columns (header text -> field) override detection; its header row is
+    used when the headers are not found by detection or by the preset's own header names."""
+    columns: dict[str, str] = dict(preset.get("columns") or {})
+    guess = detect_header(rows)
     row_index = preset.get("header_row")
-    candidates = [int(row_index)] if isinstance(row_index, int) else range(min(SCAN_ROWS, len(rows)))
-    best: HeaderGuess | None = None
-    for r in candidates:
-        if r >= len(rows):
-            continue
-        mapping, headers = map_row(rows[r])
-        for c, text in headers.items():
-            f = columns.get(normalize_header(text))
-            if f:
-                mapping = {k: v for k, v in mapping.items() if v != f}
-                mapping[c] = f
-        fields = set(mapping.values())
-        if len(fields) >= 2 and (best is None or len(fields) > len(best.fields)):
-            best = HeaderGuess(r, mapping, headers)
-    return best
+    by_names = find_header_by_names(rows, list(columns))
+    if by_names is not None and (guess is None or by_names != guess.row):
+        guess = header_at(rows, by_names, guess.top if guess and guess.row == by_names else None)
+    elif guess is None and isinstance(row_index, int):
+        guess = header_at(rows, row_index)
+    if guess is None:
+        return None
+    guess, _unmatched = apply_overrides(guess, columns)
+    return guess if len(guess.fields) >= 2 else None
+
+
+def preset_columns(guess: HeaderGuess) -> dict[str, str]:
+    """What a preset stores: header text (or column letter, for a column without a header) -> field,
+    for every mapped column and every column the user chose to leave out."""
+    out: dict[str, str] = {}
+    for c, f in guess.mapping.items():
+        out[guess.headers.get(c) or col_letter(c)] = f
+    for c, f in guess.overridden.items():
+        if not f:
+            out[guess.headers.get(c) or col_letter(c)] = ""
+    return out
+
+
+def describe_mapping(guess: HeaderGuess) -> list[str]:
+    """ "B (No. Induk Kependudukan) -> NIK" lines, in column order."""
+    return [f"{guess.column_name(c)} -> {field_label(f)}" for c, f in sorted(guess.mapping.items())]
 
 
 def is_column_number_row(row: Sequence[Any]) -> bool:

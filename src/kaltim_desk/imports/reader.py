@@ -38,6 +38,7 @@ from typing import Any
 from kaltim_desk.imports import sheet_scan as scan
 from kaltim_desk.imports.encrypted import decrypt
 from kaltim_desk.imports.errors import ReadCancelled, ReadError
+from kaltim_desk.imports.formula_cells import formula_positions
 from kaltim_desk.imports.sheet_scan import MAX_COLS, MAX_ROWS, SheetScan, col_index, col_letter
 
 __all__ = [
@@ -114,6 +115,11 @@ class OpenedWorkbook:
             _fill_merges(grid, self.path.name, is_cancelled)
             self._last = grid
             return grid
+
+    def formula_cells(self, name: str) -> set[tuple[int, int]]:
+        """Every formula cell of sheet `name`, cached value or not (`imports/formula_cells.py`)."""
+        zf = zipfile.ZipFile(io.BytesIO(self.data))
+        return formula_positions(_inflate(zf, zf.getinfo(self.parts[name]), self.path.name))
 
     def _scan(self, name: str, max_rows: int, is_cancelled: IsCancelled | None) -> SheetScan:
         found = self.scans.get(name)

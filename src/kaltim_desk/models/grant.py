@@ -25,21 +25,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kaltim_desk.models.base import Base, TimestampMixin, VersionedMixin, utcnow
+from kaltim_desk.models.vocabulary import AidForm, GrantStatus
 
 FUNDING_SOURCES = ("APBD", "APBD-P", "APBN")
-AID_FORMS = ("cash", "goods")
-GRANT_STATUSES = (
-    "proposed",
-    "verified",
-    "approved",
-    "agreement_signed",
-    "disbursing",
-    "disbursed",
-    "accountability_received",
-    "closed",
-    "rejected",
-    "cancelled",
-)
+AID_FORMS = tuple(AidForm)
+GRANT_STATUSES = tuple(GrantStatus)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -8,9 +8,10 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kaltim_desk.models.base import Base, TimestampMixin, VersionedMixin
+from kaltim_desk.models.vocabulary import GroupStatus, MemberRole
 
-GROUP_STATUSES = ("forming", "active", "inactive")
-MEMBER_ROLES = ("ketua", "sekretaris", "bendahara", "anggota")
+GROUP_STATUSES = tuple(GroupStatus)
+MEMBER_ROLES = tuple(MemberRole)
 
 
 class KubeGroup(TimestampMixin, VersionedMixin, Base):

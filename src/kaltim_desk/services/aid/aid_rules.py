@@ -25,60 +25,42 @@ from sqlalchemy.orm import Session
 
 from kaltim_desk.core.permissions import allowed
 from kaltim_desk.core.settings import load_section
-
-PROPOSED = "proposed"
-VERIFIED = "verified"
-APPROVED = "approved"
-SIGNED = "agreement_signed"
-DISBURSING = "disbursing"
-DISBURSED = "disbursed"
-ACCOUNTABILITY = "accountability_received"
-CLOSED = "closed"
-REJECTED = "rejected"
-CANCELLED = "cancelled"
-
-STATUSES = (
-    PROPOSED,
-    VERIFIED,
-    APPROVED,
-    SIGNED,
-    DISBURSING,
-    DISBURSED,
-    ACCOUNTABILITY,
-    CLOSED,
-    REJECTED,
-    CANCELLED,
+from kaltim_desk.models.vocabulary import (
+    GRANT_DEAD,
+    GRANT_EDITABLE,
+    GRANT_GRANTED,
+    GrantStatus,
+    aid_form_labels,
+    grant_status_labels,
 )
 
+PROPOSED = GrantStatus.PROPOSED
+VERIFIED = GrantStatus.VERIFIED
+APPROVED = GrantStatus.APPROVED
+SIGNED = GrantStatus.SIGNED
+DISBURSING = GrantStatus.DISBURSING
+DISBURSED = GrantStatus.DISBURSED
+ACCOUNTABILITY = GrantStatus.ACCOUNTABILITY
+CLOSED = GrantStatus.CLOSED
+REJECTED = GrantStatus.REJECTED
+CANCELLED = GrantStatus.CANCELLED
+
+STATUSES = tuple(GrantStatus)
+
 # Grants in these statuses no longer count against ceilings nor against "one grant per person".
-DEAD_STATUSES = frozenset({REJECTED, CANCELLED})
+DEAD_STATUSES = GRANT_DEAD
 # Amount, items, tranche plan and recipient can be changed only before approval.
-EDITABLE_STATUSES = frozenset({PROPOSED, VERIFIED})
+EDITABLE_STATUSES = GRANT_EDITABLE
 # The agreement can be printed once the grant is approved (it is printed, then signed).
-PRINTABLE_STATUSES = frozenset({APPROVED, SIGNED, DISBURSING, DISBURSED, ACCOUNTABILITY, CLOSED})
+PRINTABLE_STATUSES = GRANT_GRANTED
 
 
 def status_labels() -> dict[str, str]:
-    from kaltim_desk.i18n import _
-
-    return {
-        PROPOSED: _("Diusulkan"),
-        VERIFIED: _("Terverifikasi"),
-        APPROVED: _("Disetujui"),
-        SIGNED: _("Perjanjian ditandatangani"),
-        DISBURSING: _("Penyaluran bertahap"),
-        DISBURSED: _("Tersalurkan"),
-        ACCOUNTABILITY: _("LPJ diterima"),
-        CLOSED: _("Selesai"),
-        REJECTED: _("Ditolak"),
-        CANCELLED: _("Dibatalkan"),
-    }
+    return grant_status_labels()
 
 
 def form_labels() -> dict[str, str]:
-    from kaltim_desk.i18n import _
-
-    return {"cash": _("Uang"), "goods": _("Barang")}
+    return aid_form_labels()
 
 
 @dataclass(frozen=True)

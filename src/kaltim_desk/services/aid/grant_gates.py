@@ -13,6 +13,7 @@ from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.models.grant import Grant, Programme, Tranche
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
+from kaltim_desk.models.vocabulary import group_status_labels
 from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.monitoring import visits
 from kaltim_desk.services.registry import groups
@@ -116,7 +117,7 @@ def _recipient_problems(session: Session, grant: Grant) -> list[str]:
             return ["Kelompok penerima tidak ditemukan"]
         out = []
         if group.status != "active":
-            label = groups.STATUS_LABELS.get(group.status, group.status).lower()
+            label = group_status_labels().get(group.status, group.status).lower()
             out.append(f"Kelompok {group.name} belum aktif (status: {label})")
         unmet = [c.message for c in groups.rule_checks(session, group.id) if c.blocking and not c.ok]
         if unmet:

@@ -37,6 +37,7 @@ from kaltim_desk.domain.terbilang import terbilang_rupiah
 from kaltim_desk.models.grant import Grant, Programme, Tranche
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
+from kaltim_desk.models.vocabulary import group_status_labels
 from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid.grant_list import grant_ids_of_programme
 from kaltim_desk.services.aid.grants import _dto, _ensure_agreement_number, _load
@@ -383,7 +384,7 @@ def group_summary_document(
         regency=regency,
         business_type=group.business_type or "",
         formed_on=group.formed_on,
-        status=groups.STATUS_LABELS.get(group.status, group.status),
+        status=group_status_labels().get(group.status, group.status),
         bank=" ".join(x for x in (group.bank_name or "", group.bank_account or "") if x),
         members=_members(session, group.id, masked=True),
         grants=tuple(

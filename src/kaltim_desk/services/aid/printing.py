@@ -8,21 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.db import Database
-from kaltim_desk.documents.agreement import render_agreement
 from kaltim_desk.documents.batch import render_agreements
-from kaltim_desk.documents.group_summary import render_group_summary
-from kaltim_desk.documents.handover import render_handover
 from kaltim_desk.documents.letterhead import logo_problem
-from kaltim_desk.documents.receipt import render_receipt
 from kaltim_desk.services.aid import papers, programmes
+from kaltim_desk.services.aid.paper_kinds import GRANT_PAPERS
 
 Progress = Callable[[int, int, str], None]
-
-DOCUMENTS = ("agreement", "handover", "receipt", "group-summary")
 
 
 def print_grant_document_job(
@@ -36,23 +30,17 @@ def print_grant_document_job(
     warnings: list[str] | None = None,
     original: bool = False,
 ) -> Path:
-    """Render one document of a grant to `out` (atomically) and return the path. `tranche` picks the
-    receipt's or the cash BAST's tranche (default: the last one paid). What the signing officer should
-    know before signing (a logo that did not print) is appended to `warnings`. A reprint is a SALINAN
-    unless `original` is asked by a role that may (core/document_rules.py)."""
+    """Render the paper `kind` (a key of `GRANT_PAPERS`) of a grant to `out` (atomically) and return
+    the path. `tranche` picks the receipt's or the cash BAST's tranche (default: the last one paid).
+    What the signing officer should know before signing (a logo that did not print) is appended to
+    `warnings`. A reprint is a SALINAN unless `original` is asked by a role that may
+    (core/document_rules.py)."""
+    paper = GRANT_PAPERS.get(kind)
+    if paper is None:
+        raise ValueError(f"unknown aid document {kind!r}")
     with db.session(actor) as s:
-        doc: Any
-        if kind == "agreement":
-            doc, render = papers.agreement_document(s, grant_id, original=original), render_agreement
-        elif kind == "handover":
-            doc, render = papers.handover_document(s, grant_id, tranche, original=original), render_handover
-        elif kind == "receipt":
-            doc, render = papers.receipt_document(s, grant_id, tranche, original=original), render_receipt
-        elif kind == "group-summary":
-            doc, render = papers.group_summary_document(s, grant_id=grant_id), render_group_summary
-        else:
-            raise ValueError(f"unknown aid document {kind!r}")
-    path = render(doc, out)
+        doc = paper.assemble(s, grant_id, tranche, original=original)
+    path = paper.render(doc, out)
     problem = logo_problem(doc.letterhead.logo_path)
     if problem and warnings is not None:
         warnings.append(problem)

@@ -44,15 +44,9 @@ from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ExportLog
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
+from kaltim_desk.models.vocabulary import GRANT_GRANTED
 
-COUNTED_GRANT_STATUSES = (
-    "approved",
-    "agreement_signed",
-    "disbursing",
-    "disbursed",
-    "accountability_received",
-    "closed",
-)
+COUNTED_GRANT_STATUSES = GRANT_GRANTED
 DEFAULT_NIK_KEY = "kaltim-desk/nik-key/v1"
 ROLE_LABELS = {"ketua": "KETUA", "sekretaris": "SEKRETARIS", "bendahara": "BENDAHARA", "anggota": "ANGGOTA"}
 ROLE_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2, "anggota": 3}

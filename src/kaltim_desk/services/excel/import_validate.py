@@ -4,28 +4,34 @@ Every row under the header ends in exactly one status:
 - ``ok``: valid and new; it will be imported if the user confirms;
 - ``exists``: a person with this NIK is already registered ("sudah ada"); skipped, so importing the same
   file twice adds nothing;
-- ``skipped``: a blank row, the column-number row under the header, a total row or the signature block
-  at the bottom, said so in `reason`;
-- ``rejected``: at least one problem; each `Problem` names the sheet, row, column, value (NIK/KK
-  masked), rule and an Indonesian hint.
+- ``skipped``: a blank row, the column-number row under the header, a repeated header row, a sub-heading,
+  a total row or the signature block at the bottom, said so in `reason`;
+- ``rejected``: the row can not be a person: its NIK or its name is missing or can not be trusted (a NIK
+  typed as a number has lost its last digit; a formula's cached value is not what the clerk typed), or the
+  NIK repeats an earlier row of the file. Each `Problem` names the sheet, row, column, value as the clerk
+  sees it (NIK/KK masked), rule and an Indonesian hint.
+
+Only NIK and name refuse a row (plus the fields an office makes required, `ImportRules`). Everything else
+that is wrong is left empty, or read the way the clerk meant it, with a warning (`RowResult.warnings`,
+same shape as a problem): an invalid phone or "-", an unknown village, an unreadable date (the NIK's
+birth date is used), an unknown role (stored as a member), a second chair in one KUBE (a member), a
+formula in a text column. A man's NIK is stored as a man (the sex the NIK states, unless the sheet's
+sex column says otherwise) with a warning: DOMAIN.md calls it a warning worth showing, not an error, and
+storing him as a woman would make the registry lie.
 
 Person fields are checked by the registry's own `people.validate_person`, so an import accepts exactly
-what the form accepts. Village, sub-district and regency given by NAME are resolved to region codes here
-(case, spacing and "Kel."/"Desa"/"Kec." prefixes ignored); an unknown or ambiguous name is a problem.
-Cells that can not be trusted are refused: a NIK/KK/account typed as a number (its last digit is gone), a
-formula without a cached value, an impossible date, an amount that is not whole rupiah.
+what the form accepts.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaltim_desk.core.dto import PersonInput
@@ -33,18 +39,57 @@ from kaltim_desk.core.errors import DomainError, ValidationFailed
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible, parse_place_and_date
 from kaltim_desk.domain.money import MoneyError, parse_rupiah
 from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
-from kaltim_desk.imports.mapping import (
-    FIELDS,
-    IGNORED_FIELDS,
-    HeaderGuess,
-    is_column_number_row,
-    normalize_header,
-)
+from kaltim_desk.imports.headers import FIELDS, IGNORED_FIELDS, canon, normalize_header
+from kaltim_desk.imports.mapping import HeaderGuess, is_column_number_row
 from kaltim_desk.imports.reader import SheetGrid, col_letter
-from kaltim_desk.models.region import Region
+from kaltim_desk.services.excel.import_regions import RegionResolver
+from kaltim_desk.services.registry.people import PersonChecks, validate_person
+
+__all__ = [
+    "EXISTS",
+    "OK",
+    "REJECTED",
+    "SKIPPED",
+    "STATUS_LABELS",
+    "WARNING_LABELS",
+    "ImportCancelled",
+    "ImportRules",
+    "Problem",
+    "RegionResolver",
+    "RowResult",
+    "validate_sheet",
+]
 
 OK, EXISTS, SKIPPED, REJECTED = "ok", "exists", "skipped", "rejected"
 STATUS_LABELS = {OK: "siap diimpor", EXISTS: "sudah ada", SKIPPED: "dilewati", REJECTED: "ditolak"}
+
+# warning kind -> what the summary calls it
+WARNING_LABELS = {
+    "nik_male": "NIK laki-laki (disimpan sebagai laki-laki)",
+    "nik_region": "NIK terbit di luar wilayah yang dikenal",
+    "birth_date_mismatch": "tanggal lahir berbeda dengan NIK",
+    "sex_mismatch": "jenis kelamin berbeda dengan NIK",
+    "date_invalid": "tanggal lahir tak terbaca (dipakai tanggal dari NIK)",
+    "phone_invalid": "no. HP tidak valid (dikosongkan)",
+    "village_unknown": "desa/kelurahan tidak dikenal (dikosongkan)",
+    "village_ambiguous": "desa/kelurahan ada di beberapa kecamatan (dikosongkan)",
+    "village_fuzzy": "ejaan desa/kelurahan dibetulkan",
+    "district_unknown": "kecamatan tidak dikenal",
+    "district_fuzzy": "ejaan kecamatan dibetulkan",
+    "regency_unknown": "kabupaten/kota tidak dikenal",
+    "role_unknown": "jabatan tidak dikenal (dicatat anggota)",
+    "role_taken": "jabatan sudah terisi di kelompok itu (dicatat anggota)",
+    "sex_invalid": "jenis kelamin tak terbaca (dipakai dari NIK)",
+    "kk_invalid": "No. KK tidak sah (dikosongkan)",
+    "kk_number": "No. KK berupa angka (dikosongkan)",
+    "account_number": "no. rekening berupa angka (dikosongkan)",
+    "money_invalid": "nilai bantuan tak terbaca (dikosongkan)",
+    "decile_invalid": "desil tak terbaca (dikosongkan)",
+    "yes_no": "isian kepala keluarga tak terbaca",
+    "formula_text": "rumus di kolom teks (dikosongkan)",
+    "formula_no_value": "rumus tanpa nilai (dikosongkan)",
+    "other": "isian lain dikosongkan",
+}
 
 _TOTAL_WORDS = {
     "JUMLAH",
@@ -73,48 +118,98 @@ _SIGNATURE_WORDS = (
     "AN KEPALA",
     "A N KEPALA",
 )
+_SUBHEADING = re.compile(r"^(KEC|KECAMATAN|DESA|KEL|KELURAHAN|KUBE|KELOMPOK|KAB|KABUPATEN|KOTA)\b")
 _DATE_LINE = re.compile(r"^[A-Z .]+,\s*\d{1,2}\s+[A-Z]+\s+\d{4}$")
-_ROLES = {
-    "KETUA": "ketua",
-    "KETUA KUBE": "ketua",
-    "KETUA KELOMPOK": "ketua",
-    "SEKRETARIS": "sekretaris",
-    "SEKERTARIS": "sekretaris",
-    "SEKR": "sekretaris",
-    "SEK": "sekretaris",
-    "BENDAHARA": "bendahara",
-    "BEND": "bendahara",
-    "BENDAHARI": "bendahara",
-    "ANGGOTA": "anggota",
-    "": "anggota",
-}
+_SCIENTIFIC = re.compile(r"^\d([.,]\d+)?E\+?\d+$", re.IGNORECASE)
+_EMPTY_MARKS = {"-", "--", "0", "—", ".", "TIDAK ADA", "TDK ADA", "BELUM ADA", "NIHIL", "N A", "NA"}
+# word prefix -> role ("Sekr.", "Bend.", "KETUA KUBE", "Ketua Kelompok"); "Wakil ..." is none of the three
+_ROLE_PREFIXES = (
+    ("WAKIL", None),
+    ("KETU", "ketua"),
+    ("SEK", "sekretaris"),
+    ("BEND", "bendahara"),
+    ("BDH", "bendahara"),
+    ("ANG", "anggota"),
+    ("AGT", "anggota"),
+)
 _SEX = {
     "P": "P",
     "PEREMPUAN": "P",
     "WANITA": "P",
     "PR": "P",
     "W": "P",
+    "F": "P",
     "L": "L",
     "LAKI LAKI": "L",
     "LAKI": "L",
     "LK": "L",
     "PRIA": "L",
+    "M": "L",
 }
 _YES = {"YA", "Y", "1", "V", "YES", "BENAR", "KEPALA KELUARGA", "KK"}
 _NO = {"TIDAK", "T", "0", "N", "NO", "BUKAN", ""}
 _HINTS = {
     "nik_number": "Format kolom NIK sebagai Teks lalu ketik ulang NIK dari KTP/KK (atau awali dengan tanda petik ').",
     "kk_number": "Format kolom No. KK sebagai Teks lalu ketik ulang dari kartu keluarga.",
-    "formula": "Buka berkas di Excel, biarkan rumus dihitung, simpan, lalu impor lagi; atau ganti rumus dengan nilainya.",
-    "date": "Tulis tanggal seperti 17-08-1980 atau 17 Agustus 1980 (tahun 4 digit).",
+    "formula": "Ganti rumus dengan isian yang diketik (salin, lalu Tempel Khusus > Nilai), lalu impor lagi.",
+    "date": "Tulis tanggal seperti 17-08-1980 atau 17 Agustus 1980.",
     "money": "Tulis jumlah rupiah utuh, mis. 2.000.000 atau Rp 2.000.000.",
     "village": "Periksa ejaan desa/kelurahan dan isi kolom kecamatan agar desa dapat dikenali.",
     "nik": "Periksa NIK pada KTP/KK: 16 digit angka.",
     "role": "Jabatan: Ketua, Sekretaris, Bendahara atau Anggota.",
+    "phone": "Tulis nomor seperti 0812-3456-7890.",
     "nik_masked": "Minta ekspor lengkap (terenkripsi, dengan kata sandi) dari kantor pengirim.",
     "duplicate": "Hapus baris ganda atau perbaiki NIK salah satunya.",
+    "required": "Kantor mewajibkan isian ini (Pengaturan impor); lengkapi lalu impor lagi.",
     "default": "Perbaiki isian ini pada berkas asli lalu impor lagi.",
 }
+# columns that hold typed text: a formula there is never what the clerk typed (issue: "KLIK")
+TEXT_FIELDS = frozenset(
+    {
+        "nik",
+        "kk_number",
+        "name",
+        "sex",
+        "birth_place",
+        "ttl",
+        "street",
+        "rt",
+        "rw",
+        "rt_rw",
+        "village",
+        "district",
+        "regency",
+        "phone",
+        "household_head",
+        "business_type",
+        "group_name",
+        "role",
+        "welfare_source",
+        "bank_name",
+        "bank_account",
+        "notes",
+    }
+)
+# fields that may be required by an office setting, and the person field each fills
+REQUIRABLE = {
+    "birth_date": "birth_date",
+    "village": "village_code",
+    "phone": "phone",
+    "kk_number": "kk_number",
+    "group_name": "group_name",
+    "role": "role",
+    "birth_place": "birth_place",
+    "business_type": "business_type",
+}
+
+
+@dataclass(frozen=True)
+class ImportRules:
+    """Office setting: which fields besides NIK and name an imported row must have (else refused)."""
+
+    SECTION = "import"
+
+    required_fields: tuple[str, ...] = ()
 
 
 class ImportCancelled(DomainError):
@@ -127,10 +222,11 @@ class Problem:
     sheet: str
     row: int  # as Excel numbers it (1-based)
     column: str  # "C (NIK)"
-    value: str  # NIK/KK masked
+    value: str  # as the clerk sees it; NIK/KK masked
     rule: str
     message: str
     hint: str
+    col: int | None = None  # 0-based column index, for highlighting in the report
 
 
 @dataclass
@@ -143,133 +239,91 @@ class RowResult:
     role: str = "anggota"
     aid_value: int | None = None
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     cells: list[Any] = field(default_factory=list)  # the original row, for the problem report
 
     @property
     def nik(self) -> str:
         return self.person.nik if self.person else ""
 
+    @property
+    def warning_text(self) -> str:
+        return "; ".join(w.message for w in self.warnings)
 
-def _text(v: Any) -> str:
+
+def shown(v: Any) -> str:
+    """A cell as the clerk sees it: 25709 not 25709.0, 12-05-1980 for a date."""
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, bool):
+        return "YA" if v else "TIDAK"
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return f"{v:.15g}"
     if isinstance(v, datetime):
-        return v.date().isoformat() if not (v.hour or v.minute or v.second) else v.isoformat()
+        return f"{v:%d-%m-%Y}" if not (v.hour or v.minute or v.second) else f"{v:%d-%m-%Y %H:%M}"
     if isinstance(v, date):
-        return v.isoformat()
-    return " ".join(str(v).split()) if isinstance(v, str) and ("\n" in v or "  " in v) else str(v).strip()
+        return f"{v:%d-%m-%Y}"
+    s = str(v)
+    return " ".join(s.split()) if ("\n" in s or "  " in s or s != s.strip()) else s
 
 
 def _raw_text(v: Any) -> str:
-    """Text exactly as typed (for names and free text, which the registry cleans itself)."""
+    """Text as typed (for names and free text, which the registry cleans itself)."""
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
+    if isinstance(v, datetime | date):
+        return shown(v)
     return str(v)
 
 
-def _compact(s: str) -> str:
-    return re.sub(r"[^0-9A-Z]", "", s.upper())
+def _is_empty_mark(s: str) -> bool:
+    """ "-", "0", "tidak ada"...: a cell that says "nothing" rather than holding a value."""
+    if len(s) > 12:
+        return False
+    return s.strip() in _EMPTY_MARKS or normalize_header(s) in _EMPTY_MARKS
 
 
-_VILLAGE_PREFIX = re.compile(r"^(KELURAHAN|KEL|DESA|DS)\b\.?\s*")
-_DISTRICT_PREFIX = re.compile(r"^(KECAMATAN|KEC)\b\.?\s*")
-_REGENCY_PREFIX = re.compile(r"^(KABUPATEN|KAB|KOTA|KOTAMADYA)\b\.?\s*")
+@lru_cache(maxsize=4096)
+def _rupiah(value: str | int | float) -> int:
+    """`parse_rupiah`, remembered: a sheet repeats the same amount down its rows."""
+    return parse_rupiah(value)
 
 
-def _key(name: str, prefix: re.Pattern[str]) -> str:
-    s = " ".join(name.upper().replace(".", ". ").split())
-    s = prefix.sub("", s)
-    return _compact(s)
-
-
-class RegionResolver:
-    """Village/sub-district/regency names -> codes, within the office's region."""
-
-    def __init__(self, session: Session, scope: str = "64") -> None:
-        self.villages: dict[str, list[str]] = defaultdict(list)
-        self.districts: dict[str, list[str]] = defaultdict(list)
-        self.regencies: dict[str, list[str]] = defaultdict(list)
-        self.codes: dict[str, tuple[int, str]] = {}
-        for code, name, level in session.execute(select(Region.code, Region.name, Region.level)):
-            self.codes[code] = (level, name)
-            if scope and not (code == scope or code.startswith(scope + ".") or scope.startswith(code)):
-                continue
-            if level == 4:
-                self.villages[_key(name, _VILLAGE_PREFIX)].append(code)
-            elif level == 3:
-                self.districts[_key(name, _DISTRICT_PREFIX)].append(code)
-            elif level == 2:
-                self.regencies[_key(name, _REGENCY_PREFIX)].append(code)
-
-    def _as_code(self, text: str, level: int) -> str | None:
-        digits = re.sub(r"[^0-9]", "", text)
-        if not digits or len(digits) != {2: 4, 3: 6, 4: 10}[level] or re.search(r"[A-Za-z]", text):
-            return None
-        code = ".".join(p for p in (digits[:2], digits[2:4], digits[4:6], digits[6:]) if p)
-        return code if self.codes.get(code, (0, ""))[0] == level else None
-
-    def resolve(self, village: str, district: str, regency: str) -> tuple[str | None, str | None, str]:
-        """(village code, problem rule, message)."""
-        reg_codes: list[str] = []
-        if regency:
-            reg_codes = [c for c in [self._as_code(regency, 2)] if c] or self.regencies.get(
-                _key(regency, _REGENCY_PREFIX), []
-            )
-            if not reg_codes:
-                return None, "regency_unknown", f"Kabupaten/kota '{regency}' tidak dikenal"
-        dist_codes: list[str] = []
-        if district:
-            dist_codes = [c for c in [self._as_code(district, 3)] if c] or self.districts.get(
-                _key(district, _DISTRICT_PREFIX), []
-            )
-            if reg_codes:
-                dist_codes = [c for c in dist_codes if c[:5] in reg_codes]
-            if not dist_codes:
-                return (
-                    None,
-                    "district_unknown",
-                    f"Kecamatan '{district}' tidak dikenal" + (f" di {regency}" if regency else ""),
-                )
-        if not village:
-            return None, None, ""
-        direct = self._as_code(village, 4)
-        if direct:
-            return direct, None, ""
-        cands = self.villages.get(_key(village, _VILLAGE_PREFIX), [])
-        if dist_codes:
-            cands = [c for c in cands if c[:8] in dist_codes]
-        elif reg_codes:
-            cands = [c for c in cands if c[:5] in reg_codes]
-        if not cands:
-            where = f" di Kecamatan {district}" if district else ""
-            return None, "village_unknown", f"Desa/kelurahan '{village}' tidak dikenal{where}"
-        if len(cands) > 1:
-            names = ", ".join(sorted({self.codes[c[:8]][1] for c in cands if c[:8] in self.codes}))
-            return (
-                None,
-                "village_ambiguous",
-                (f"Desa/kelurahan '{village}' ada di beberapa kecamatan ({names}); isi kolom kecamatan"),
-            )
-        return cands[0], None, ""
+@lru_cache(maxsize=1024)
+def role_of(text: Any) -> str | None:
+    """ "Sekr.", "Bend.", "KETUA KUBE", "Ketua Kelompok" -> the role; "" -> member; unknown -> None."""
+    norm = normalize_header(text)
+    if not norm:
+        return "anggota"
+    for word in norm.split():
+        for prefix, role in _ROLE_PREFIXES:
+            if word.startswith(prefix):
+                return role
+    return None
 
 
 def _row_kind(cells: Sequence[Any]) -> str | None:
-    """'blank', 'total', 'signature' or None (a data row)."""
-    texts = [normalize_header(v) for v in cells if v not in (None, "")]
-    if not texts:
+    """'blank', 'total', 'signature', 'subheading' or None (a data row)."""
+    values = [v for v in cells if v not in (None, "")]
+    if not values:
         return "blank"
-    if any(t in _TOTAL_WORDS or t.startswith("JUMLAH ") for t in texts):
+    texts = [normalize_header(v) for v in values]
+    if any(
+        t in _TOTAL_WORDS or t.startswith(("JUMLAH ", "TOTAL ", "SUB TOTAL ", "SUBTOTAL ")) for t in texts
+    ):
         return "total"
-    joined = " ".join(str(v).upper() for v in cells if v not in (None, ""))
+    joined = " ".join(str(v).upper() for v in values)
     if any(w in joined for w in _SIGNATURE_WORDS) or any(
-        _DATE_LINE.match(str(v).upper().strip()) for v in cells if isinstance(v, str)
+        _DATE_LINE.match(str(v).upper().strip()) for v in values if isinstance(v, str)
     ):
         return "signature"
+    strings = [v for v in values if isinstance(v, str)]
+    if len(strings) == 1 and len(values) <= 2 and _SUBHEADING.match(normalize_header(strings[0])):
+        return "subheading"
     return None
 
 
@@ -280,26 +334,33 @@ def validate_sheet(
     *,
     default_sex: str = "P",
     region_scope: str = "64",
+    rules: ImportRules | None = None,
+    formula_cells: set[tuple[int, int]] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> list[RowResult]:
     """Validate every row under the header of `grid` (see the module docstring); nothing is stored."""
-    from kaltim_desk.services.registry.people import PersonChecks, validate_person
-
+    rules = rules or ImportRules()
+    required = {f for f in rules.required_fields if f in REQUIRABLE}
     resolver = RegionResolver(session, region_scope)
     col_of = {f: c for c, f in guess.mapping.items()}
-    # The registry's lookups, read once for the sheet; who holds the sheet's NIKs, in a few queries.
     checks = PersonChecks.load(session)
     nik_col = col_of.get("nik")
     if nik_col is not None:
         checks.prefetch(
             session,
             (
-                normalize_nik(_text(row[nik_col]))
+                normalize_nik(row[nik_col])
                 for row in grid.rows[guess.row + 1 :]
                 if nik_col < len(row) and isinstance(row[nik_col], str)
             ),
         )
+    # a header repeated down the sheet (printed pages glued together) is skipped, not refused
+    header_keys = {c: canon(h.split(" / ")[-1]) for c, h in guess.headers.items() if h}
+    text_cols = {c for c, f in guess.mapping.items() if f in TEXT_FIELDS}
+    # every formula cell (the caller asks the workbook: `OpenedWorkbook.formula_cells`), and those
+    # without a cached value the reader found
+    formula_cells = (formula_cells or set()) | grid.formula_no_value
     mapped_cols = {c for c, f in guess.mapping.items() if f not in IGNORED_FIELDS}
     sheet = grid.name
     results: list[RowResult] = []
@@ -324,91 +385,116 @@ def validate_sheet(
         res = RowResult(excel_row, OK, cells=cells)
         results.append(res)
 
-        def get(f: str, cells: list[Any] = cells) -> Any:
-            c = col_of.get(f)
-            if c is None or c >= len(cells):
-                return None
-            return cells[c]
+        width = len(cells)
+        row_values = {f: cells[c] for f, c in col_of.items() if c < width}
+        get = row_values.get
 
-        def problem(
+        def note(
             f: str,
             rule: str,
             message: str,
             hint_key: str = "default",
             value: Any = None,
+            *,
+            warn: bool = False,
             res: RowResult = res,
             excel_row: int = excel_row,
+            get: Callable[[str], Any] = get,
         ) -> None:
             v = get(f) if value is None else value
-            shown = _text(v)
-            if f in ("nik", "kk_number") and shown:
-                shown = (
-                    (mask_nik if f == "nik" else mask_kk)(normalize_nik(shown))
-                    if isinstance(v, str)
-                    else "(angka)"
+            text = shown(v)
+            if f in ("nik", "kk_number") and text and value is None:
+                text = (
+                    (mask_nik if f == "nik" else mask_kk)(normalize_nik(text)) if isinstance(v, str) else text
                 )
-            res.problems.append(
-                Problem(
-                    sheet,
-                    excel_row,
-                    colname(f) if f in col_of else f,
-                    shown,
-                    rule,
-                    message,
-                    _HINTS.get(hint_key, _HINTS["default"]),
-                )
+            item = Problem(
+                sheet,
+                excel_row,
+                colname(f) if f in col_of else FIELDS.get(f, (f,))[0],
+                text,
+                rule,
+                message,
+                _HINTS.get(hint_key, _HINTS["default"]),
+                col_of.get(f),
             )
+            (res.warnings if warn else res.problems).append(item)
+
+        def problem(f: str, rule: str, message: str, hint_key: str = "default", value: Any = None) -> None:
+            note(f, rule, message, hint_key, value)
+
+        def warn(f: str, rule: str, message: str, hint_key: str = "default", value: Any = None) -> None:
+            note(f, rule, message, hint_key, value, warn=True)
 
         nik_raw, name_raw = get("nik"), get("name")
-        kind = _row_kind(cells)
         if r == guess.row + 1 and is_column_number_row(cells):
             res.status, res.reason = SKIPPED, "baris nomor kolom di bawah judul"
             continue
-        if kind == "blank":
-            res.status, res.reason = SKIPPED, "baris kosong"
-            continue
-        has_nik = isinstance(nik_raw, int | float) or sum(ch.isdigit() for ch in _text(nik_raw)) >= 6
-        if kind == "total" and not has_nik:
-            res.status, res.reason = SKIPPED, "baris jumlah/total"
-            continue
-        if (kind == "signature" or in_signature) and not has_nik:
-            in_signature = True
-            res.status, res.reason = SKIPPED, "bagian tanda tangan/keterangan di bawah tabel"
-            continue
-        if not has_nik and name_raw in (None, ""):
-            # some other text in a data row: refuse it rather than silently drop it
-            problem(
-                "nik", "nik_empty", "NIK dan nama kosong, tetapi baris berisi data lain", "nik"
-            ) if "nik" in col_of else None
-            res.status = REJECTED
-            if not res.problems:
-                res.problems.append(
-                    Problem(
-                        sheet,
-                        excel_row,
-                        "-",
-                        "",
-                        "row_unreadable",
-                        "Baris tanpa NIK dan nama",
-                        _HINTS["default"],
-                    )
-                )
-            continue
+        nik_text_raw = shown(nik_raw)
+        has_nik = isinstance(nik_raw, int | float) or sum(ch.isdigit() for ch in nik_text_raw) >= 6
+        if not has_nik:
+            kind = _row_kind(cells)
+            if kind == "blank":
+                res.status, res.reason = SKIPPED, "baris kosong"
+                continue
+            if kind == "total":
+                res.status, res.reason = SKIPPED, "baris jumlah/total"
+                continue
+            if kind == "signature" or in_signature:
+                in_signature = True
+                res.status, res.reason = SKIPPED, "bagian tanda tangan/keterangan di bawah tabel"
+                continue
+            if kind == "subheading":
+                res.status, res.reason = SKIPPED, "baris subjudul (nama kecamatan/desa/kelompok)"
+                continue
+            same = sum(
+                1
+                for c, h in header_keys.items()
+                if c < len(cells) and cells[c] not in (None, "") and canon(shown(cells[c])) == h
+            )
+            if same >= max(2, len(header_keys) // 2):
+                res.status, res.reason = SKIPPED, "baris judul kolom berulang"
+                continue
+            if name_raw in (None, "") and is_column_number_row(cells):
+                res.status, res.reason = SKIPPED, "baris nomor kolom"
+                continue
 
-        # formulas whose value was never calculated: refused, not read as empty
+        # formulas: never stored from a cached value in a text column; without a value nowhere
+        dropped: set[str] = set()
         for c in mapped_cols:
-            if (r, c) in grid.formula_no_value:
-                f = guess.mapping[c]
+            if (r, c) not in formula_cells:
+                continue
+            f = guess.mapping[c]
+            no_value = (r, c) in grid.formula_no_value
+            if f in ("nik", "name"):
                 problem(
                     f,
-                    "formula_no_value",
-                    f"Sel {col_letter(c)}{excel_row} berisi rumus tanpa nilai tersimpan",
+                    "formula",
+                    f"Sel {col_letter(c)}{excel_row} berisi rumus, bukan {FIELDS[f][0]} yang diketik"
+                    + (" (dan rumusnya belum dihitung)" if no_value else ""),
                     "formula",
                     value="(rumus)",
                 )
+            elif c in text_cols or no_value:
+                warn(
+                    f,
+                    "formula_no_value" if no_value else "formula_text",
+                    f"Sel {col_letter(c)}{excel_row} berisi rumus"
+                    + (" tanpa nilai tersimpan" if no_value else ", bukan isian yang diketik")
+                    + "; dikosongkan",
+                    "formula",
+                    value="(rumus)",
+                )
+                dropped.add(f)
 
-        values: dict[str, Any] = {}
-        # identity numbers: text only (R12)
+        if dropped:
+            kept_values = {f: v for f, v in row_values.items() if f not in dropped}
+            val = kept_values.get
+        else:
+            val = get
+
+        # the NIK: text only (R12), a possible number, not masked
+        info = None
+        nik_text = ""
         if isinstance(nik_raw, int | float) and not isinstance(nik_raw, bool):
             res_nik = check_nik(nik_raw)
             problem(
@@ -416,121 +502,209 @@ def validate_sheet(
                 "nik_number",
                 res_nik.errors[0].message if res_nik.errors else "NIK berupa angka",
                 "nik_number",
+                value="(angka)",
             )
-            nik_text = ""
-        else:
-            nik_text = normalize_nik(_text(nik_raw))
-            if "*" in nik_text:
+        elif not any(p.col is not None and p.col == nik_col for p in res.problems):
+            raw = nik_text_raw.strip()
+            if _SCIENTIFIC.match(raw.replace(" ", "")):
                 problem(
                     "nik",
-                    "nik_masked",
-                    "NIK disamarkan (berisi *); berkas dengan NIK tersamar tidak dapat diimpor",
-                    "nik_masked",
+                    "nik_scientific",
+                    f"NIK tertulis sebagai angka ilmiah ({raw}); digit-digitnya sudah hilang",
+                    "nik_number",
+                    value=raw,
                 )
-                nik_text = ""
-        kk_raw = get("kk_number")
-        if isinstance(kk_raw, int | float) and not isinstance(kk_raw, bool):
-            res_kk = check_kk(kk_raw)
-            problem(
-                "kk_number",
-                "kk_number",
-                res_kk.errors[0].message if res_kk.errors else "No. KK berupa angka",
-                "kk_number",
-            )
-            kk_text = ""
-        else:
-            kk_text = _text(kk_raw)
-        acct_raw = get("bank_account")
-        if isinstance(acct_raw, int | float) and not isinstance(acct_raw, bool):
-            problem(
-                "bank_account",
-                "account_number",
-                "Nomor rekening tersimpan sebagai angka; digit awal/akhirnya bisa hilang",
-                "nik_number",
-            )
-            acct_raw = None
+            else:
+                nik_text = normalize_nik(raw)
+                if "*" in nik_text:
+                    problem(
+                        "nik",
+                        "nik_masked",
+                        "NIK disamarkan (berisi *); berkas dengan NIK tersamar tidak dapat diimpor",
+                        "nik_masked",
+                    )
+                    nik_text = ""
+                else:
+                    checked = check_nik(nik_text, known_regions=checks.known_regions)
+                    if not checked.ok:
+                        first = checked.errors[0]
+                        rule = f"nik_{str(first.code).lower()}"
+                        problem("nik", rule, first.message, "nik")
+                        nik_text = ""
+                    else:
+                        info = checked.info
+                        for w in checked.warnings:
+                            if str(w.code) == "UNKNOWN_REGION":
+                                warn("nik", "nik_region", w.message, "nik")
+        name_text = _raw_text(val("name")).strip()
+        if not name_text and not any(p.col == col_of.get("name") for p in res.problems):
+            problem("name", "name_required", "Nama kosong", value="")
 
-        # birth place and date
-        birth_place = _raw_text(get("birth_place")).strip()
+        # birth place and date: as written, the NIK's date when empty or unreadable
+        nik_birth = info.birth_date if info else None
+        birth_place = _raw_text(val("birth_place")).strip()
         birth_date: date | None = None
-        bd = get("birth_date")
+        bd = val("birth_date")
         if bd not in (None, ""):
             try:
-                birth_date = parse_date_flexible(bd if not isinstance(bd, datetime) else bd.date())
+                birth_date = parse_date_flexible(bd, century_from=nik_birth, excel_serials=True)
             except DateParseError as exc:
-                problem("birth_date", "date_invalid", str(exc), "date")
-        ttl = get("ttl")
+                tail = "; dipakai tanggal lahir dari NIK" if nik_birth else ""
+                warn("birth_date", "date_invalid", f"{exc}{tail}", "date")
+        ttl = val("ttl")
         if ttl not in (None, "") and birth_date is None:
             if isinstance(ttl, date):
-                birth_date = ttl if not isinstance(ttl, datetime) else ttl.date()
+                birth_date = ttl.date() if isinstance(ttl, datetime) else ttl
             else:
                 try:
-                    place, when = parse_place_and_date(_raw_text(ttl))
+                    place, when = parse_place_and_date(_raw_text(ttl), century_from=nik_birth)
                     birth_date = when
                     birth_place = birth_place or place
                 except DateParseError as exc:
-                    problem("ttl", "date_invalid", str(exc), "date")
+                    tail = "; dipakai tanggal lahir dari NIK" if nik_birth else ""
+                    warn("ttl", "date_invalid", f"{exc}{tail}", "date")
+                    if not birth_place:
+                        birth_place = re.split(r"[,;/]", _raw_text(ttl))[0].strip()
+        if birth_date is not None and nik_birth is not None and birth_date != nik_birth:
+            f = "birth_date" if "birth_date" in col_of else "ttl"
+            warn(
+                f,
+                "birth_date_mismatch",
+                f"Tanggal lahir {birth_date:%d-%m-%Y} berbeda dengan tanggal dalam NIK ({nik_birth:%d-%m-%Y})",
+                "date",
+            )
+        if birth_date is None:
+            birth_date = nik_birth
 
-        sex_raw = normalize_header(get("sex"))
-        sex = _SEX.get(sex_raw, "?" if sex_raw else default_sex)
-        if sex == "?":
-            problem("sex", "sex_invalid", f"Jenis kelamin '{_text(get('sex'))}' tidak dikenal (P atau L)")
-            sex = default_sex
+        # sex: the sheet's column, else what the NIK says
+        nik_sex = info.sex if info else None
+        sex_raw = normalize_header(val("sex"))
+        sex = _SEX.get(sex_raw) if sex_raw else None
+        if sex_raw and sex is None:
+            warn("sex", "sex_invalid", f"Jenis kelamin '{shown(get('sex'))}' tidak dikenal (P atau L)")
+        if nik_sex == "L":
+            warn(
+                "nik",
+                "nik_male",
+                "NIK ini milik laki-laki (tanggal lahir 01-31); disimpan sebagai laki-laki, periksa kembali",
+                "nik",
+            )
+        if sex and nik_sex and sex != nik_sex:
+            warn(
+                "sex",
+                "sex_mismatch",
+                f"Jenis kelamin '{shown(get('sex'))}' berbeda dengan NIK "
+                f"({'perempuan' if nik_sex == 'P' else 'laki-laki'})",
+            )
+        sex = sex or nik_sex or default_sex
 
-        rt, rw = _text(get("rt")), _text(get("rw"))
+        rt, rw = shown(val("rt")), shown(val("rw"))
         if "rt_rw" in col_of and not (rt or rw):
-            parts = re.split(r"[/\\\-. ]+", _text(get("rt_rw")))
-            parts = [p for p in parts if p]
+            parts = [p for p in re.split(r"[/\\\-. ]+", shown(val("rt_rw"))) if p]
             rt = parts[0] if parts else ""
             rw = parts[1] if len(parts) > 1 else ""
+        for key, text in (("rt", rt), ("rw", rw)):
+            if text and (not text.isdigit() or len(text) > 3):
+                f = key if key in col_of else "rt_rw"
+                if not _is_empty_mark(text):
+                    warn(f, "rt_rw_invalid", f"{key.upper()} '{text}' bukan angka 1-3 digit; dikosongkan")
+                if key == "rt":
+                    rt = ""
+                else:
+                    rw = ""
 
         village_code = ""
-        v_text, d_text, g_text = _text(get("village")), _text(get("district")), _text(get("regency"))
+        v_text, d_text, g_text = shown(val("village")), shown(val("district")), shown(val("regency"))
         if v_text or d_text or g_text:
-            code, rule, msg = resolver.resolve(v_text, d_text, g_text)
-            if rule:
-                f = {"regency_unknown": "regency", "district_unknown": "district"}.get(rule, "village")
-                problem(f, rule, msg, "village")
-            elif code:
-                village_code = code
+            resolved = resolver.resolve(v_text, d_text, g_text)
+            for f, rule, msg in resolved.notes:
+                warn(f if f in col_of else "village", rule, msg, "village")
+            village_code = resolved.code or ""
 
-        hh = normalize_header(get("household_head"))
+        hh = normalize_header(val("household_head"))
         household_head = hh in _YES
         if hh and hh not in _YES and hh not in _NO:
-            problem(
+            warn(
                 "household_head",
                 "yes_no",
-                f"Isian kepala keluarga '{_text(get('household_head'))}' harus YA atau TIDAK",
+                f"Isian kepala keluarga '{shown(get('household_head'))}' bukan YA/TIDAK",
             )
 
         decile: int | None = None
-        dv = get("welfare_decile")
+        dv = val("welfare_decile")
         if dv not in (None, ""):
             try:
-                decile = int(float(_text(dv)))
+                decile = int(float(shown(dv)))
+                if not 1 <= decile <= 10:
+                    raise ValueError
             except ValueError:
-                problem("welfare_decile", "decile_invalid", "Desil harus angka 1-10")
+                warn("welfare_decile", "decile_invalid", f"Desil '{shown(dv)}' harus angka 1-10; dikosongkan")
+                decile = None
 
-        aid = get("aid_value")
-        if aid not in (None, ""):
+        aid = val("aid_value")
+        if aid not in (None, "") and not (isinstance(aid, str) and _is_empty_mark(aid)):
             try:
-                res.aid_value = parse_rupiah(aid)
+                res.aid_value = _rupiah(aid) if isinstance(aid, str | int | float) else parse_rupiah(aid)
             except MoneyError as exc:
-                problem("aid_value", "money_invalid", str(exc), "money")
+                warn("aid_value", "money_invalid", f"{exc}; dikosongkan", "money")
 
-        role_text = normalize_header(get("role"))
-        role = _ROLES.get(role_text)
+        role = role_of(val("role"))
         if role is None:
-            problem("role", "role_invalid", f"Jabatan '{_text(get('role'))}' tidak dikenal", "role")
+            warn(
+                "role",
+                "role_unknown",
+                f"Jabatan '{shown(get('role'))}' tidak dikenal; dicatat sebagai anggota",
+                "role",
+            )
             role = "anggota"
-        res.group_name = " ".join(_raw_text(get("group_name")).split()).upper()
-        res.role = role
+        res.group_name = " ".join(_raw_text(val("group_name")).split()).upper()
+        if _is_empty_mark(res.group_name):
+            res.group_name = ""
 
-        phone_raw = get("phone")
-        phone = _text(phone_raw)
+        phone = shown(val("phone"))
+        if phone and _is_empty_mark(phone):
+            warn("phone", "phone_invalid", f"No. HP '{phone}' bukan nomor; dikosongkan", "phone")
+            phone = ""
+        elif phone:
+            from kaltim_desk.domain.phone import PhoneError, normalize_phone  # lazy: phonenumbers' metadata
+
+            try:
+                phone = normalize_phone(val("phone"))
+            except PhoneError as exc:
+                warn("phone", "phone_invalid", f"{exc}; dikosongkan", "phone")
+                phone = ""
+
+        kk_raw = val("kk_number")
+        kk_text = ""
+        if isinstance(kk_raw, int | float) and not isinstance(kk_raw, bool):
+            warn(
+                "kk_number",
+                "kk_number",
+                "No. KK tersimpan sebagai angka (digit terakhirnya hilang); dikosongkan",
+                "kk_number",
+                value="(angka)",
+            )
+        elif kk_raw not in (None, "") and not _is_empty_mark(str(kk_raw)):
+            res_kk = check_kk(shown(kk_raw))
+            if res_kk.ok:
+                kk_text = res_kk.kk
+            else:
+                warn("kk_number", "kk_invalid", f"{res_kk.errors[0].message}; dikosongkan", "kk_number")
+        acct_raw = val("bank_account")
+        if isinstance(acct_raw, int | float) and not isinstance(acct_raw, bool):
+            warn(
+                "bank_account",
+                "account_number",
+                "Nomor rekening tersimpan sebagai angka (digit awal/akhirnya bisa hilang); dikosongkan",
+                "nik_number",
+                value="(angka)",
+            )
+            acct_raw = None
+
+        welfare = shown(val("welfare_source")).upper() or "NONE"
         person = PersonInput(
             nik=nik_text,
-            name=_raw_text(name_raw),
+            name=name_text,
             sex=sex,
             kk_number=kk_text,
             birth_place=birth_place,
@@ -538,38 +712,46 @@ def validate_sheet(
             village_code=village_code,
             rt=rt,
             rw=rw,
-            street=_raw_text(get("street")),
+            street=_raw_text(val("street")),
             phone=phone,
             is_household_head=household_head,
-            welfare_source=_text(get("welfare_source")).upper() or "NONE",
+            welfare_source=welfare if welfare in ("DTSEN", "DTKS", "P3KE", "NONE") else "NONE",
             welfare_decile=decile,
-            business_type=_raw_text(get("business_type")).strip(),
-            bank_name=_raw_text(get("bank_name")).strip(),
-            bank_account=_text(acct_raw),
-            notes=_raw_text(get("notes")),
+            business_type=_raw_text(val("business_type")).strip(),
+            bank_name=_raw_text(val("bank_name")).strip(),
+            bank_account=shown(acct_raw),
+            notes=_raw_text(val("notes")),
         )
+        if welfare not in ("DTSEN", "DTKS", "P3KE", "NONE"):
+            warn("welfare_source", "other", f"Sumber data '{welfare}' bukan DTSEN/DTKS/P3KE; dikosongkan")
         res.person = person
-        values["nik"] = nik_text
 
         exists_msg = ""
-        if nik_text or not any(p.rule in ("nik_number", "nik_masked") for p in res.problems):
-            try:
-                cleaned, warnings = validate_person(session, person, checks=checks)
-                res.warnings.extend(warnings)
-                res.person = replace(person, name=cleaned["name"])
-            except ValidationFailed as exc:
-                for p in exc.problems:
-                    _person_problem(p, res, problem, col_of)
-                    if p.code == "nik_duplicate":
-                        exists_msg = p.message
-            except DomainError as exc:
-                _person_problem(exc, res, problem, col_of)
-                if exc.code == "nik_duplicate":
-                    exists_msg = exc.message
+        if nik_text and not res.problems:
+            for _attempt in range(2):
+                try:
+                    cleaned, _w = validate_person(session, person, checks=checks)
+                    person = replace(person, name=cleaned["name"])
+                    break
+                except ValidationFailed as exc:
+                    blanks: dict[str, Any] = {}
+                    for p in exc.problems:
+                        if p.code == "nik_duplicate":
+                            exists_msg = p.message
+                        elif p.field in ("nik", "name") or _attempt:
+                            _person_problem(p, problem, col_of)
+                        else:
+                            f = _FIELD_OF_PERSON.get(p.field or "", p.field or "other")
+                            warn(f if f in col_of else "other", "other", f"{p.message} Dikosongkan.")
+                            if p.field:
+                                blanks[p.field] = None if p.field in ("birth_date", "welfare_decile") else ""
+                    if exists_msg or res.problems or not blanks:
+                        break
+                    person = replace(person, **blanks)
+            res.person = person
 
         if exists_msg:
             res.status, res.reason = EXISTS, "sudah ada: " + exists_msg
-            res.problems = [p for p in res.problems if p.rule != "nik_duplicate"]
             continue
         if nik_text and nik_text in seen_nik and not res.problems:
             problem(
@@ -578,17 +760,27 @@ def validate_sheet(
                 f"NIK sama dengan baris {seen_nik[nik_text]} di berkas ini",
                 "duplicate",
             )
+        for f in sorted(required):
+            target = REQUIRABLE[f]
+            value = res.group_name if f == "group_name" else getattr(person, target, "")
+            if f == "role" and (val("role") in (None, "")):
+                value = ""
+            if not value:
+                problem(f, "required_missing", f"{FIELDS[f][0]} wajib diisi (pengaturan kantor)", "required")
         if res.group_name and role != "anggota" and not res.problems:
-            key = (res.group_name, role)
-            if key in group_roles:
-                problem(
+            key2 = (res.group_name, role)
+            if key2 in group_roles:
+                warn(
                     "role",
                     "role_taken",
-                    f"{role.capitalize()} kelompok {res.group_name} sudah diisi di baris {group_roles[key]}",
+                    f"{role.capitalize()} kelompok {res.group_name} sudah diisi di baris {group_roles[key2]}; "
+                    "dicatat sebagai anggota",
                     "role",
                 )
+                role = "anggota"
             else:
-                group_roles[key] = excel_row
+                group_roles[key2] = excel_row
+        res.role = role
         if res.problems:
             res.status = REJECTED
             res.reason = "; ".join(p.message for p in res.problems)
@@ -620,11 +812,7 @@ _FIELD_OF_PERSON = {
 }
 
 
-def _person_problem(
-    exc: DomainError, res: RowResult, problem: Callable[..., None], col_of: dict[str, int]
-) -> None:
+def _person_problem(exc: DomainError, problem: Callable[..., None], col_of: dict[str, int]) -> None:
     f = _FIELD_OF_PERSON.get(exc.field or "", exc.field or "")
-    if f == "birth_date" and "birth_date" not in col_of and "ttl" in col_of:
-        f = "ttl"
     hint = "nik" if exc.code.startswith("nik") else "date" if "date" in exc.code else "default"
     problem(f, exc.code, exc.message, hint, value="" if f not in col_of else None)

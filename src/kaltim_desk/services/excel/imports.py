@@ -1,15 +1,17 @@
-"""Importing the spreadsheets clerks have: open safely -> choose sheet -> detect header and mapping ->
-validate every row -> preview -> commit what the user confirms (one transaction, one import batch) ->
-roll a batch back as a whole. Nothing is stored before `commit_import` (R15).
+"""Importing the spreadsheets clerks have: open safely -> choose the sheet by content -> detect the header
+and mapping (with the clerk's overrides or a preset) -> validate every row -> preview -> commit what the
+user confirms (one transaction, one import batch) -> roll a batch back as a whole. Nothing is stored
+before `commit_import` (R15).
 
 Presets (a confirmed header->field mapping, optionally with its header row) are office settings under
-`excel.import_presets`, so the next file of the same shape maps itself.
+`excel.import_presets`, shared by the wizard and `kaltim-desk import --preset/--save-preset`, so the
+next file of the same shape maps itself.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,22 +24,26 @@ from kaltim_desk.core import audit
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
-from kaltim_desk.core.settings import get_raw, office_profile, set_raw
+from kaltim_desk.core.settings import get_raw, load_section, office_profile, set_raw
 from kaltim_desk.db import Database
-from kaltim_desk.domain.nik import mask_kk, mask_nik, normalize_nik
-from kaltim_desk.exports.layouts import PROBLEM_COLUMNS
-from kaltim_desk.exports.workbook import write_simple
 from kaltim_desk.imports import mapping as mp
-from kaltim_desk.imports.reader import OpenedWorkbook, ReadCancelled, SheetGrid, col_letter, open_workbook
+from kaltim_desk.imports import sheets as sh
+from kaltim_desk.imports.headers import field_label
+from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter, open_workbook
+from kaltim_desk.imports.template import write_template as _write_template
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.import_batch import ImportBatch
+from kaltim_desk.models.region import Region
+from kaltim_desk.services.excel.import_report import write_problem_report as _write_report
 from kaltim_desk.services.excel.import_staging import CommitResult, commit_rows, rollback_batch
 from kaltim_desk.services.excel.import_validate import (
     EXISTS,
     OK,
     REJECTED,
     SKIPPED,
-    STATUS_LABELS,
+    WARNING_LABELS,
+    ImportRules,
+    Problem,
     RowResult,
     validate_sheet,
 )
@@ -58,6 +64,10 @@ class ImportPreview:
     headers: dict[int, str]
     rows: list[RowResult]
     started_at: datetime = field(default_factory=utcnow)
+    guess: mp.HeaderGuess | None = None
+    unmapped: dict[int, str] = field(default_factory=dict)  # non-empty columns no field took
+    sheet_notes: list[str] = field(default_factory=list)  # other sheets that hold NIK rows
+    unmatched_overrides: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -71,8 +81,19 @@ class ImportPreview:
         }
 
     @property
-    def problems(self) -> list[Any]:
+    def problems(self) -> list[Problem]:
         return [p for r in self.rows for p in r.problems]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Warnings of the rows that will be imported (or already exist): what the clerk should check."""
+        return [w for r in self.rows if r.status in (OK, EXISTS) for w in r.warnings]
+
+    def warning_counts(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for w in self.warnings:
+            out[w.rule] += 1
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
     def summary(self) -> str:
         c = self.counts
@@ -80,6 +101,27 @@ class ImportPreview:
             f"{c['read']} baris dibaca dari lembar '{self.sheet}': {c[OK]} dapat diimpor, "
             f"{c[EXISTS]} sudah ada, {c[SKIPPED]} dilewati, {c[REJECTED]} ditolak."
         )
+
+    def mapping_lines(self) -> list[str]:
+        return [
+            f"{col_letter(c)} ({self.headers.get(c) or '-'}) -> {field_label(f)}"
+            for c, f in sorted(self.mapping.items())
+        ]
+
+    def unmapped_lines(self) -> list[str]:
+        return [f"{col_letter(c)} ({h or '-'})" for c, h in sorted(self.unmapped.items())]
+
+    def warning_lines(self, first: int = 3) -> list[str]:
+        """Per kind: "12 x no. HP tidak valid (dikosongkan)" and its first lines."""
+        lines: list[str] = []
+        by_kind: dict[str, list[Problem]] = defaultdict(list)
+        for w in self.warnings:
+            by_kind[w.rule].append(w)
+        for kind, n in self.warning_counts().items():
+            lines.append(f"{n} x {WARNING_LABELS.get(kind, kind)}")
+            for w in by_kind[kind][:first]:
+                lines.append(f"    baris {w.row}, kolom {w.column}, nilai '{w.value}': {w.message}")
+        return lines
 
 
 def open_file(
@@ -101,25 +143,47 @@ def guess_mapping(grid: SheetGrid, preset: dict[str, Any] | None = None) -> mp.H
 def choose_sheet(
     wb: OpenedWorkbook, sheet: str | None, is_cancelled: Callable[[], bool] | None = None
 ) -> str:
-    """The named sheet, or the first sheet whose header can be detected."""
-    if sheet:
-        if sheet not in wb.sheet_names:
-            raise DomainError(
-                "sheet_missing", f"Lembar '{sheet}' tidak ada. Lembar yang ada: {', '.join(wb.sheet_names)}."
-            )
-        return sheet
-    for name in wb.sheet_names:
-        if name.startswith("_"):
+    """The named sheet, or the sheet the content says is the beneficiary list (`sheets.choose`); raises
+    `SheetAmbiguous` when two are equally likely."""
+    return sh.choose(wb, sheet, is_cancelled).chosen
+
+
+SheetAmbiguous = sh.SheetAmbiguous
+
+
+def sheet_choice(
+    wb: OpenedWorkbook, sheet: str | None = None, is_cancelled: Callable[[], bool] | None = None
+) -> sh.SheetChoice:
+    """The sheet to import and what the other sheets hold; raises `SheetAmbiguous` between equals."""
+    return sh.choose(wb, sheet, is_cancelled)
+
+
+def list_sheets(wb: OpenedWorkbook) -> list[sh.SheetScore]:
+    """Every sheet with what it holds (`import --list-sheets`)."""
+    scores, _grids = sh.score_sheets(wb)
+    return scores
+
+
+def _unmapped(grid: SheetGrid, guess: mp.HeaderGuess) -> dict[int, str]:
+    """Columns with a header or data under the header that no field took (the clerk must see them)."""
+    out: dict[int, str] = {}
+    width = max((len(r) for r in grid.rows[guess.row : guess.row + 2000]), default=0)
+    for c in range(width):
+        if c in guess.mapping:
             continue
-        try:
-            grid = wb.sheet(name, is_cancelled=is_cancelled)
-        except ReadCancelled:
-            raise
-        except DomainError:
-            continue
-        if mp.detect_header(grid.rows) is not None:
-            return name
-    return wb.sheet_names[0]
+        header = guess.headers.get(c, "")
+        if guess.overridden.get(c) == "":
+            continue  # the clerk chose to leave it out
+        has_data = any(
+            c < len(row) and row[c] not in (None, "") for row in grid.rows[guess.row + 1 : guess.row + 2001]
+        )
+        if has_data or header:
+            out[c] = header
+    return out
+
+
+def import_rules(session: Session) -> ImportRules:
+    return load_section(session, ImportRules)
 
 
 def preview_import(
@@ -130,51 +194,88 @@ def preview_import(
     preset: str | None = None,
     mapping: dict[int, str] | None = None,
     header_row: int | None = None,
+    overrides: Mapping[str, str] | None = None,
     password: str | None = None,
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     workbook: OpenedWorkbook | None = None,
 ) -> ImportPreview:
-    """Read and validate a whole sheet; nothing is stored. `mapping`/`header_row` are the user's
-    corrections (column index -> field); otherwise a preset or detection decides."""
+    """Read and validate a whole sheet; nothing is stored. `mapping`/`header_row` are the wizard's
+    corrections (column index -> field); `overrides` the command line's (header text or column letter ->
+    field, "" to leave a column out); otherwise a preset or detection decides."""
     require(session, "import.run")
     started = utcnow()
     wb = workbook or open_workbook(path, password, is_cancelled=is_cancelled)
-    name = choose_sheet(wb, sheet, is_cancelled)
-    grid = wb.sheet(name, is_cancelled=is_cancelled)
+    choice = sh.choose(wb, sheet, is_cancelled)
+    name = choice.chosen
+    grid = choice.grid or wb.sheet(name, is_cancelled=is_cancelled)
     preset_data = load_presets(session).get(preset) if preset else None
     if preset and preset_data is None:
-        raise DomainError("preset_missing", f"Preset '{preset}' tidak ada.")
+        known = ", ".join(sorted(load_presets(session))) or "belum ada"
+        raise DomainError("preset_missing", f"Preset '{preset}' tidak ada (preset tersimpan: {known}).")
+    unmatched: list[str] = []
     if mapping is not None:
         hr = (
             header_row
             if header_row is not None
             else (guess_mapping(grid, preset_data) or mp.HeaderGuess(0, {}, {})).row
         )
-        _m, headers = mp.map_row(grid.rows[hr] if hr < len(grid.rows) else [])
-        guess = mp.HeaderGuess(hr, dict(mapping), headers)
+        base = mp.header_at(grid.rows, hr)
+        guess = mp.HeaderGuess(
+            hr, dict(mapping), base.headers, None, {c: "" for c in base.headers if c not in mapping}
+        )
     else:
         g = guess_mapping(grid, preset_data)
+        if g is None and overrides:
+            found = mp.find_header_by_names(grid.rows, list(overrides))
+            if found is not None:
+                g = mp.header_at(grid.rows, found)
+        if header_row is not None and (g is None or header_row != g.row):
+            g = mp.header_at(grid.rows, header_row)
         if g is None:
             raise DomainError(
                 "header_not_found",
                 f"Baris judul kolom tidak ditemukan di lembar '{name}': tidak ada baris yang memuat kolom NIK "
-                "atau NAMA bersama kolom lain. Pilih baris judul dan kolomnya sendiri.",
+                'atau NAMA bersama kolom lain. Petakan kolomnya: di baris perintah --map "JUDUL=nik" '
+                '(mis. --map "ID PENDUDUK=nik" --map "NAMA IBU=name"), di jendela impor pilih kolomnya.',
             )
-        if header_row is not None and header_row != g.row:
-            m, headers = mp.map_row(grid.rows[header_row])
-            g = mp.HeaderGuess(header_row, m, headers)
+        if overrides:
+            g, unmatched = mp.apply_overrides(g, overrides)
         guess = g
     fields = set(guess.mapping.values())
     if "nik" not in fields or "name" not in fields:
         missing = [mp.FIELDS[f][0] for f in ("nik", "name") if f not in fields]
-        raise DomainError("mapping_incomplete", f"Kolom wajib belum dipetakan: {', '.join(missing)}.")
+        seen = ", ".join(f"{col_letter(c)} ({h})" for c, h in sorted(guess.headers.items()) if h)
+        raise DomainError(
+            "mapping_incomplete",
+            f"Kolom wajib belum dipetakan di lembar '{name}': {', '.join(missing)}. Judul kolom yang ada: "
+            f'{seen or "(tidak ada)"}. Petakan dengan --map "JUDUL=nik" / --map "JUDUL=name".',
+        )
     office = office_profile(session)
     rows = validate_sheet(
-        session, grid, guess, region_scope=office.region_code, progress=progress, is_cancelled=is_cancelled
+        session,
+        grid,
+        guess,
+        region_scope=office.region_code,
+        rules=import_rules(session),
+        formula_cells=wb.formula_cells(name),
+        progress=progress,
+        is_cancelled=is_cancelled,
     )
     return ImportPreview(
-        Path(path), wb.sha256, name, wb.sheet_names, guess.row, guess.mapping, guess.headers, rows, started
+        Path(path),
+        wb.sha256,
+        name,
+        wb.sheet_names,
+        guess.row,
+        guess.mapping,
+        guess.headers,
+        rows,
+        started,
+        guess,
+        _unmapped(grid, guess),
+        choice.notes(),
+        unmatched,
     )
 
 
@@ -243,14 +344,18 @@ def save_preset(
     preview_or_headers: ImportPreview | dict[str, str],
     header_row: int | None = None,
 ) -> None:
-    """Save a confirmed mapping as a preset: header text -> field (and the header row, if fixed)."""
+    """Save a confirmed mapping as a preset: header text -> field ("" for a column left out), and the
+    header row if fixed. The wizard and the command line save and read the same presets."""
     require(session, "import.run")
     name = " ".join((name or "").split())
     if not name:
         raise DomainError("preset_name", "Nama preset wajib diisi.", field="name")
     if isinstance(preview_or_headers, ImportPreview):
         p = preview_or_headers
-        columns = {p.headers.get(c, col_letter(c)): f for c, f in p.mapping.items()}
+        if p.guess is not None:
+            columns = mp.preset_columns(p.guess)
+        else:
+            columns = {p.headers.get(c, col_letter(c)): f for c, f in p.mapping.items()}
         header_row = p.header_row if header_row is None else header_row
     else:
         columns = dict(preview_or_headers)
@@ -267,45 +372,28 @@ def delete_preset(session: Session, name: str) -> None:
         set_raw(session, PRESETS_KEY, presets)
 
 
+# --- the template ----------------------------------------------------------------------------------
+
+
+def write_template(session: Session, target: Path | str) -> Path:
+    """The import template for this office (`imports/template.py`), its drop-downs listing the office's
+    sub-districts and villages ("Nama Desa (Kecamatan)" would not import; plain names do, the
+    sub-district column settles a name two sub-districts share)."""
+    require(session, "import.run")
+    office = office_profile(session)
+    scope = office.region_code or "64"
+    rows = session.execute(
+        select(Region.code, Region.name, Region.level).where(Region.level.in_((3, 4)))
+    ).all()
+    inside = [r for r in rows if r.code == scope or r.code.startswith(scope + ".")]
+    districts = sorted({r.name for r in inside if r.level == 3})
+    villages = sorted({r.name for r in inside if r.level == 4})
+    return _write_template(target, districts, villages, office.agency_name)
+
+
 # --- the problem report ----------------------------------------------------------------------------
 
 
-def _masked_cells(preview: ImportPreview, cells: list[Any]) -> list[Any]:
-    out = list(cells)
-    for c, f in preview.mapping.items():
-        if c < len(out) and f in ("nik", "kk_number") and isinstance(out[c], str) and out[c].strip():
-            out[c] = (mask_nik if f == "nik" else mask_kk)(normalize_nik(out[c]))
-        elif c < len(out) and f in ("nik", "kk_number") and isinstance(out[c], int | float):
-            out[c] = "(angka)"
-    return out
-
-
 def write_problem_report(preview: ImportPreview, target: Path | str) -> Path:
-    """A workbook the clerk fixes the original with: every row with its status and problems (sheet
-    "Hasil", the original columns plus STATUS and MASALAH columns), and one line per problem ("Masalah").
-    NIK/KK are masked."""
-    target = Path(target)
-    width = max([len(r.cells) for r in preview.rows] + [max(preview.headers, default=-1) + 1])
-    headers = (
-        ["BARIS", "STATUS"] + [preview.headers.get(c, col_letter(c)) for c in range(width)] + ["MASALAH"]
-    )
-    result_rows = []
-    for r in preview.rows:
-        cells = _masked_cells(preview, r.cells) + [None] * (width - len(r.cells))
-        msg = r.reason if r.status != OK else "; ".join(r.warnings)
-        result_rows.append([r.row, STATUS_LABELS[r.status].upper(), *[_cell(v) for v in cells[:width]], msg])
-    problem_rows = [[p.sheet, p.row, p.column, p.value, p.rule, p.message, p.hint] for p in preview.problems]
-    write_simple(
-        target,
-        [
-            ("Hasil", headers, result_rows),
-            ("Masalah", [c.header for c in PROBLEM_COLUMNS], problem_rows),
-        ],
-    )
-    return target
-
-
-def _cell(v: Any) -> Any:
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
+    """The workbook a clerk reads, prints and fixes the original with (`imports/report.py`)."""
+    return _write_report(preview, target)

@@ -190,5 +190,5 @@ def newest_backup_anchor(session: Session) -> Anchor | None:
     backups = [b for b in list_backups(default_backup_dir(path)) if b.path.name.startswith(path.stem + "-")]
     if not backups:
         return None
-    newest = max(backups, key=lambda b: (b.created, b.path.name))
+    newest = max(backups, key=lambda b: (b.created, b.path.stat().st_mtime_ns))
     return audit_anchor.backup_head(newest.path)

@@ -26,9 +26,9 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
         raise PermissionDenied(actor.role, "backup.restore")
     if not db.is_sqlite or db.path is None:
         raise DomainError("backup_not_sqlite", NOT_SQLITE)
-    replaced = None  # the chain being replaced: its head's copies outside stay valid (check)
+    replaced = ""  # the chain being replaced: its head's copies outside stay valid (check)
     with contextlib.suppress(Exception), db.read_session() as s:  # a damaged database has none to read
-        replaced = audit.chain_head(s)
+        replaced = audit.heads_a_restore_replaces(s)
     db.dispose()
     safety = restore_file(Path(backup), db.path, clock=clock)
     db.dispose()
@@ -41,6 +41,6 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
             None,
             file=Path(backup).name,
             safety_copy=safety.path.name if safety else None,
-            replaced_head=audit.format_head(replaced),
+            replaced_head=replaced,
         )
     return safety

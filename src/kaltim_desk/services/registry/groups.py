@@ -18,15 +18,15 @@ from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import registry_rules
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.domain.text import TextError, clean_name, clean_text
+from kaltim_desk.models import vocabulary
 from kaltim_desk.models.group import MEMBER_ROLES, GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
 from kaltim_desk.services.registry import regions
 from kaltim_desk.services.registry.people import prefix_range, region_names
 
-OFFICER_ROLES = ("ketua", "sekretaris", "bendahara")
+OFFICER_ROLES = vocabulary.OFFICER_ROLES
 ROLE_LABELS = {"ketua": "Ketua", "sekretaris": "Sekretaris", "bendahara": "Bendahara", "anggota": "Anggota"}
-STATUS_LABELS = {"forming": "Pembentukan", "active": "Aktif", "inactive": "Nonaktif"}
 
 
 def _validate(session: Session, data: GroupInput) -> dict[str, Any]:
@@ -127,10 +127,17 @@ def create_imported_groups(
         new_groups.append((name, values, members))
     if not new_groups:
         return 0, warnings
-    ids = session.scalars(
-        insert(KubeGroup).returning(KubeGroup.id, sort_by_parameter_order=True),
+    # one executemany, then the ids by name (unique within the batch): see people.register_imported_people
+    session.execute(
+        insert(KubeGroup.__table__),  # type: ignore[arg-type]
         [dict(values, status="forming", import_batch_id=import_batch_id) for _n, values, _m in new_groups],
-    ).all()
+    )
+    id_of = dict(
+        session.execute(
+            select(KubeGroup.name, KubeGroup.id).where(KubeGroup.import_batch_id == import_batch_id)
+        ).all()
+    )
+    ids = [id_of[values["name"]] for _n, values, _m in new_groups]
     today = date.today()
     memberships: list[dict[str, Any]] = []
     for group_id, (name, _values, members) in zip(ids, new_groups, strict=True):
@@ -487,7 +494,7 @@ def _dto(session: Session, g: KubeGroup) -> GroupDTO:
     village, district, regency = regions.village_path(session, g.village_code)
     ids = [m.person_id for m in g.members]
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
-    order = {r: i for i, r in enumerate(MEMBER_ROLES)}
+    order: dict[str, int] = {r: i for i, r in enumerate(MEMBER_ROLES)}
     members = sorted(
         (
             MemberDTO(m.person_id, people[m.person_id].name, mask_nik(people[m.person_id].nik), m.role)

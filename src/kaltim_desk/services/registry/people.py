@@ -313,10 +313,13 @@ def register_imported_people(
         accepted.append((row, dict(values, import_batch_id=import_batch_id)))
     if not accepted:
         return {}, refused
-    ids = session.scalars(
-        insert(Person).returning(Person.id, sort_by_parameter_order=True), [v for _row, v in accepted]
-    ).all()
-    return {row: pid for (row, _v), pid in zip(accepted, ids, strict=True)}, refused
+    # one executemany, then the ids by NIK: INSERT .. RETURNING with sort_by_parameter_order runs row by
+    # row on SQLite and splices the results back quadratically (10,000 people: minutes)
+    session.execute(insert(Person.__table__), [v for _row, v in accepted])  # type: ignore[arg-type]
+    id_of = dict(
+        session.execute(select(Person.nik, Person.id).where(Person.import_batch_id == import_batch_id)).all()
+    )
+    return {row: id_of[v["nik"]] for row, v in accepted}, refused
 
 
 def update_person(session: Session, person_id: int, version: int, data: PersonInput) -> PersonDTO:

@@ -496,14 +496,15 @@ class AttendanceDialog(QDialog):
         return True
 
     def close_dialog(self) -> None:
-        if (
-            self.model.dirty
-            and self.ctx.prompts.confirm(
-                self, _("Kehadiran"), _("Simpan perubahan kehadiran sebelum menutup?")
+        if self.model.dirty:
+            answer = self.ctx.prompts.choose(
+                self,
+                _("Kehadiran"),
+                _("Simpan perubahan kehadiran sebelum menutup?"),
+                [_("Simpan"), _("Jangan simpan"), _("Kembali ke daftar hadir")],
             )
-            and not self.save()
-        ):
-            return
+            if answer == 2 or (answer == 0 and not self.save()):
+                return
         self.accept()
 
     def _load_groups(self) -> None:

@@ -25,6 +25,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.services.office import backup, restore
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
+from kaltim_desk.views.widgets.saved import tell_saved
 
 REASON_LABELS = {
     "manual": _("manual"),
@@ -114,7 +115,7 @@ class BackupDialog(QDialog):
         def done(info: backup.BackupInfo) -> None:
             text = _("Cadangan terverifikasi disimpan: {path}").format(path=info.path)
             self.status.setText(text)
-            self.ctx.prompts.info(self, _("Cadangan"), text)
+            tell_saved(self.ctx, self, _("Cadangan"), text, Path(info.path).parent)  # Buka folder / Tutup
 
         def failed(exc: BaseException) -> None:
             self.status.setText(describe_error(exc))

@@ -40,6 +40,7 @@ from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.i18n import _
 from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid import grants, programmes
+from kaltim_desk.services.aid.paper_kinds import GRANT_PAPERS
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
@@ -49,12 +50,7 @@ from kaltim_desk.views.widgets.tables import fit_columns, wrap_lines
 
 
 def document_kinds() -> list[tuple[str, str]]:
-    return [
-        ("agreement", _("Perjanjian")),
-        ("handover", _("BAST (barang, atau tahap terpilih)")),
-        ("receipt", _("Kuitansi tahap terpilih")),
-        ("group-summary", _("Ringkasan kelompok")),
-    ]
+    return [(kind, paper.label()) for kind, paper in GRANT_PAPERS.items()]
 
 
 def open_in_viewer(path: Path) -> bool:

@@ -3,6 +3,8 @@ group must meet, each shown as met or not while the clerk works."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +31,7 @@ from kaltim_desk.core.settings import OfficeProfile, load_section
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import group_status_labels, member_role_labels
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
@@ -38,16 +41,11 @@ from kaltim_desk.views.widgets.tables import wrap_lines
 
 
 def role_labels() -> dict[str, str]:
-    return {
-        "ketua": _("Ketua"),
-        "sekretaris": _("Sekretaris"),
-        "bendahara": _("Bendahara"),
-        "anggota": _("Anggota"),
-    }
+    return member_role_labels()
 
 
 def status_labels() -> dict[str, str]:
-    return {"forming": _("Pembentukan"), "active": _("Aktif"), "inactive": _("Nonaktif")}
+    return group_status_labels()
 
 
 class GroupEditor(QDialog):
@@ -133,7 +131,9 @@ class GroupEditor(QDialog):
         self.results.itemActivated.connect(self._add_item)
         self.add_button = QPushButton(_("Tambahkan sebagai anggota"))
         self.add_button.setObjectName("add_member")
-        self.add_button.clicked.connect(lambda: self._add_item(self.results.currentItem()))
+        self.add_button.clicked.connect(self._add_selected)
+        # several people at once (Ctrl/Shift+click), as a KUBE is formed from a list of 10
+        self.results.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.message = error_label()
         members_box = QGroupBox(_("Anggota"))
         ml = QVBoxLayout(members_box)
@@ -271,13 +271,37 @@ class GroupEditor(QDialog):
             rows = people.page_people(s, PageFilter(text=text, status="active"), "name", False, 0, 30)
         for r in rows:
             label = f"{r.name} — {mask_nik(r.nik)}" + (f" — {r.village_name}" if r.village_name else "")
-            if r.group_name:
-                label += " " + _("(anggota {group})").format(group=r.group_name)
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, r.id)
+            if r.group_name:
+                # already in a KUBE: shown (so the clerk knows why) but greyed out, it can not be added
+                item.setText(label + " " + _("(anggota {group})").format(group=r.group_name))
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled & ~Qt.ItemFlag.ItemIsSelectable)
+                item.setToolTip(
+                    _("Sudah anggota {group}; keluarkan dulu dari kelompok itu.").format(group=r.group_name)
+                )
             self.results.addItem(item)
         if self.results.count():
             self.results.setCurrentRow(0)
+
+    def _add_selected(self) -> None:
+        """Add every selected person in one unit of work: all of them join, or none and the reason."""
+        ids = [
+            int(item.data(Qt.ItemDataRole.UserRole))
+            for item in self.results.selectedItems()
+            if item.flags() & Qt.ItemFlag.ItemIsEnabled
+        ]
+        if not ids or self.group is None:
+            return
+        group_id = self.group.id
+
+        def add_all(s: Any) -> None:
+            for person_id in ids:
+                groups.add_member(s, group_id, person_id)
+
+        self._apply(add_all)
+        if not self.message.text():
+            self.search.clear()
 
     def _add_item(self, item: QListWidgetItem | None) -> None:
         if item is None or self.group is None:

@@ -1,5 +1,7 @@
-"""The import wizard: pick a file -> choose the sheet -> confirm or correct the header row and the column
-mapping (presets) -> preview every row with its problems -> import only the rows kept ticked.
+"""The import wizard: pick a file (or download the template to fill in) -> the sheet holding the list is
+chosen by its content; when two sheets are equally likely the wizard asks -> confirm or correct the
+header row and the column mapping (presets, the same ones `kaltim-desk import --preset` uses) -> preview
+every row with its problems and warnings -> import only the rows kept ticked.
 
 Opening the file, reading a sheet, validating and committing run through `ctx.tasks` (a background
 thread in the app, at once in tests), never on the GUI thread: a hostile or huge file keeps the window
@@ -38,6 +40,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
 from kaltim_desk.services.excel import imports
+from kaltim_desk.services.excel.import_validate import WARNING_LABELS
 from kaltim_desk.tasks import TaskCancelled, TaskState
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
@@ -93,6 +96,15 @@ class ImportWizard(QDialog):
         form.addRow(
             QLabel(_("Berkas dibaca dan diperiksa dulu; belum ada yang disimpan sampai Anda menekan Impor."))
         )
+        self.template_button = QPushButton(_("Unduh templat…"))
+        self.template_button.setObjectName("download_template")
+        self.template_button.setToolTip(
+            _(
+                "Templat Excel untuk diisi kantor/desa: kolom NIK berformat teks, daftar pilihan jabatan dan desa."
+            )
+        )
+        self.template_button.clicked.connect(self.download_template)
+        form.addRow(_("Belum punya daftar?"), self.template_button)
 
         # step 2: sheet, header row, mapping
         self.sheet = QComboBox()
@@ -124,6 +136,11 @@ class ImportWizard(QDialog):
         prow.addWidget(self.save_preset_button)
         top.addRow(_("Preset"), prow)
         ml.addLayout(top)
+        self.sheet_note = QLabel()
+        self.sheet_note.setObjectName("sheet_note")
+        self.sheet_note.setWordWrap(True)
+        self.sheet_note.hide()
+        ml.addWidget(self.sheet_note)
         ml.addWidget(QLabel(_("Periksa pemetaan kolom; ubah bila ada yang keliru. NIK dan Nama wajib.")))
         ml.addWidget(self.mapping_table, 1)
         self.sheet.currentIndexChanged.connect(lambda _i: self._load_sheet())
@@ -134,6 +151,9 @@ class ImportWizard(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setObjectName("details")
+        self.details.setWordWrap(True)
         self.rows_table = QTableWidget(0, 5)
         self.rows_table.setObjectName("rows")
         self.rows_table.setHorizontalHeaderLabels(
@@ -149,6 +169,7 @@ class ImportWizard(QDialog):
         prev_page = QWidget()
         pl = QVBoxLayout(prev_page)
         pl.addWidget(self.summary)
+        pl.addWidget(self.details)
         pl.addWidget(self.rows_table, 1)
         pl.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -189,7 +210,8 @@ class ImportWizard(QDialog):
         step = self.stack.currentIndex()
         self.back_button.setEnabled(step > 0)
         self.next_button.setVisible(step < self.STEP_PREVIEW)
-        self.next_button.setEnabled(step != self.STEP_FILE or bool(self.path.text()))
+        ready = bool(self.path.text()) if step == self.STEP_FILE else bool(self.sheet.currentData())
+        self.next_button.setEnabled(ready)
         ok = bool(self.preview and self.preview.counts["ok"]) and self.result is None
         self.import_button.setVisible(step == self.STEP_PREVIEW)
         self.import_button.setEnabled(ok)
@@ -263,10 +285,13 @@ class ImportWizard(QDialog):
     def open_workbook(self) -> None:
         path, password = Path(self.path.text()), self.password.text() or None
 
-        def work(state: TaskState) -> tuple[OpenedWorkbook, str, SheetGrid | DomainError]:
+        def work(state: TaskState) -> tuple[OpenedWorkbook, Any, SheetGrid | DomainError | None]:
             wb = imports.open_file(path, password, progress=state.progress, is_cancelled=state.is_cancelled)
-            first = imports.choose_sheet(wb, None, state.is_cancelled)
-            return wb, first, self._read_sheet(wb, first, state)
+            try:
+                choice: Any = imports.sheet_choice(wb, None, state.is_cancelled)
+            except imports.SheetAmbiguous as exc:
+                return wb, exc, None  # two sheets equally likely: the clerk is asked
+            return wb, choice, self._read_sheet(wb, choice.chosen, state)
 
         self._run(work, self._opened)
 
@@ -280,8 +305,8 @@ class ImportWizard(QDialog):
                 raise
             return exc
 
-    def _opened(self, opened: tuple[OpenedWorkbook, str, SheetGrid | DomainError]) -> None:
-        wb, first, grid = opened
+    def _opened(self, opened: tuple[OpenedWorkbook, Any, SheetGrid | DomainError | None]) -> None:
+        wb, choice, grid = opened
         self.workbook = wb
         self.preset.blockSignals(True)
         self.preset.clear()
@@ -293,17 +318,59 @@ class ImportWizard(QDialog):
         self.sheet.blockSignals(True)
         self.sheet.clear()
         for name in wb.sheet_names:
-            if name != "_META":
+            if not name.startswith("_"):
                 self.sheet.addItem(name, name)
+        if isinstance(choice, imports.SheetAmbiguous):
+            # two sheets equally likely: ask, never guess
+            first = ""
+            self.sheet.insertItem(0, _("(pilih lembar)"), "")
+            names = ", ".join(
+                _("'{name}' ({n} baris ber-NIK)").format(name=s.name, n=s.nik_rows) for s in choice.top
+            )
+            self.sheet_note.setText(
+                _(
+                    "Beberapa lembar sama-sama berisi daftar penerima: {names}. Pilih lembar yang diimpor."
+                ).format(names=names)
+            )
+            self.sheet_note.show()
+        else:
+            first, notes = choice.chosen, choice.notes()
+            self.sheet_note.setText("\n".join(_("Lembar lain: {note}").format(note=n) for n in notes))
+            self.sheet_note.setVisible(bool(notes))
         self.sheet.setCurrentIndex(max(0, self.sheet.findData(first)))
         self.sheet.blockSignals(False)
         self.stack.setCurrentIndex(self.STEP_MAPPING)
         self._update_buttons()
-        self._sheet_read(first, grid)
+        if grid is not None:
+            self._sheet_read(first, grid)
+        else:
+            self.mapping_table.setRowCount(0)
+
+    def download_template(self) -> None:
+        target = self.ctx.prompts.save_file(
+            self, _("Simpan templat impor"), "templat-impor-penerima.xlsx", _("Buku kerja Excel (*.xlsx)")
+        )
+        if not target:
+            return
+        try:
+            with self.ctx.read() as s:
+                imports.write_template(s, target)
+        except Exception as exc:
+            self._fail(exc)
+            return
+        self.ctx.prompts.info(
+            self,
+            _("Templat impor"),
+            _("Templat disimpan di {path}. Isi lembar 'Data Penerima', lalu impor berkasnya di sini.").format(
+                path=target
+            ),
+        )
 
     # --- step 2 --------------------------------------------------------------------------------------
     def _load_sheet(self) -> None:
+        self._update_buttons()
         if self.workbook is None or not self.sheet.currentData():
+            self.mapping_table.setRowCount(0)
             return
         wb, name = self.workbook, self.sheet.currentData()
         self.cancel()  # a sheet chosen before: its read is no longer wanted
@@ -336,21 +403,18 @@ class ImportWizard(QDialog):
     def _fill_mapping_from_row(self) -> None:
         if self.grid is None:
             return
-        r = self.header_row.value() - 1
-        row = self.grid.rows[r] if r < len(self.grid.rows) else []
-        m, headers = mp.map_row(row)
-        self._fill_mapping(mp.HeaderGuess(r, m, headers))
+        self._fill_mapping(mp.header_at(self.grid.rows, self.header_row.value() - 1))
 
     def _fill_mapping(self, guess: mp.HeaderGuess | None) -> None:
         assert self.grid is not None
         r = guess.row if guess else self.header_row.value() - 1
         row = self.grid.rows[r] if r < len(self.grid.rows) else []
-        width = max(len(row), max(guess.mapping, default=-1) + 1 if guess else 0)
+        width = max(len(row), max(guess.headers, default=-1) + 1 if guess else 0)
         self.mapping_table.setRowCount(width)
         choices = field_choices()
         for c in range(width):
             self.mapping_table.setItem(c, 0, QTableWidgetItem(col_letter(c)))
-            text = row[c] if c < len(row) else ""
+            text = guess.headers.get(c) if guess and c in guess.headers else (row[c] if c < len(row) else "")
             self.mapping_table.setItem(c, 1, QTableWidgetItem("" if text is None else str(text)))
             combo = QComboBox()
             for key, label in choices:
@@ -436,6 +500,23 @@ class ImportWizard(QDialog):
                 "{read} baris dibaca: {ok} siap diimpor, {exists} sudah ada, {skipped} dilewati, {rejected} ditolak."
             ).format(**{k: v for k, v in c.items()})
         )
+        details = []
+        if preview.warnings:
+            details.append(
+                _("{n} peringatan (baris tetap diimpor): {kinds}.").format(
+                    n=len(preview.warnings),
+                    kinds=", ".join(
+                        f"{n} x {WARNING_LABELS.get(k, k)}" for k, n in preview.warning_counts().items()
+                    ),
+                )
+            )
+        if preview.unmapped:
+            details.append(
+                _("Kolom berisi yang tidak dipakai: {cols}.").format(cols=", ".join(preview.unmapped_lines()))
+            )
+        details += [_("Lembar lain: {note}").format(note=n) for n in preview.sheet_notes]
+        self.details.setText("\n".join(details))
+        self.details.setVisible(bool(details))
         labels = status_labels()
         self.rows_table.setRowCount(len(preview.rows))
         for i, r in enumerate(preview.rows):
@@ -449,7 +530,7 @@ class ImportWizard(QDialog):
             self.rows_table.setItem(
                 i, 3, QTableWidgetItem(mask_nik(r.person.nik) if r.person and r.person.nik else "")
             )
-            detail = r.reason if r.status != "ok" else "; ".join(r.warnings)
+            detail = r.reason if r.status != "ok" else r.warning_text
             self.rows_table.setItem(i, 4, QTableWidgetItem(detail))
         self.stack.setCurrentIndex(self.STEP_PREVIEW)
         self._update_buttons()

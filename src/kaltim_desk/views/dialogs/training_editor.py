@@ -29,7 +29,7 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.i18n import _
 from kaltim_desk.services.training import trainings
-from kaltim_desk.services.training.certificates import format_positions, parse_positions
+from kaltim_desk.services.training.preprinted import format_positions, parse_positions
 from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen

@@ -149,13 +149,17 @@ class Page(TablePage):
         if not pid:
             self.ctx.prompts.error(self, self.title, _("Pilih dulu programnya pada saringan Program."))
             return
-        one_file = self.ctx.prompts.confirm(
+        how = self.ctx.prompts.choose(
             self,
             _("Cetak semua perjanjian"),
             _(
-                "Gabungkan semua perjanjian dalam satu berkas PDF?\n(Tidak: satu berkas per penerima dalam satu folder.)"
+                "Semua perjanjian program ini dalam satu berkas PDF, atau satu berkas per penerima dalam satu folder?"
             ),
+            [_("Satu berkas PDF"), _("Satu berkas per penerima"), _("Batal")],
         )
+        if how == 2:
+            return
+        one_file = how == 0
         if one_file:
             chosen = self.ctx.prompts.save_file(
                 self, _("Simpan semua perjanjian"), f"perjanjian-program-{pid}.pdf", "PDF (*.pdf)"

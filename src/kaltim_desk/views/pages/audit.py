@@ -3,6 +3,7 @@ hash-chain check (RELIABILITY R19). Officers and admins only (`audit.view`, chec
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QDate
@@ -85,6 +86,72 @@ def action_labels() -> dict[str, str]:
     }
 
 
+def detail_words() -> dict[str, str]:
+    """The field names the trail records, as the forms name them (unknown ones are left as they are)."""
+    return {
+        "after": _("sesudah"),
+        "before": _("sebelum"),
+        "changes": _("perubahan"),
+        "reason": _("alasan"),
+        "attempts": _("percobaan"),
+        "wrong_password": _("kata sandi salah"),
+        "name": _("nama"),
+        "nik": _("NIK"),
+        "kk_number": _("No. KK"),
+        "birth_date": _("tanggal lahir"),
+        "birth_place": _("tempat lahir"),
+        "village_code": _("desa"),
+        "street": _("alamat"),
+        "phone": _("No. HP"),
+        "status": _("status"),
+        "role": _("jabatan"),
+        "username": _("nama pengguna"),
+        "title": _("judul"),
+        "place": _("tempat"),
+        "start_date": _("mulai"),
+        "end_date": _("selesai"),
+        "hours": _("JP"),
+        "sessions": _("sesi"),
+        "topics": _("materi"),
+        "organiser": _("penyelenggara"),
+        "amount": _("nilai"),
+        "paid_on": _("tanggal bayar"),
+        "tranche": _("tahap"),
+        "tranche_plan": _("rencana tahap"),
+        "form": _("bentuk"),
+        "aid_form": _("bentuk bantuan"),
+        "agreement_number": _("nomor perjanjian"),
+        "budget_year": _("tahun anggaran"),
+        "funding_source": _("sumber dana"),
+        "ceiling_per_group": _("pagu per kelompok"),
+        "ceiling_per_person": _("pagu per orang"),
+        "total_budget": _("total anggaran"),
+        "programme_id": _("program"),
+        "person_id": _("penerima"),
+        "group_id": _("kelompok"),
+        "notes": _("catatan"),
+        "people": _("penerima"),
+        "count": _("jumlah"),
+        "present": _("hadir"),
+        "excused": _("izin"),
+        "absent": _("alpa"),
+        "pre": _("pre-test"),
+        "post": _("post-test"),
+        "added": _("ditambah"),
+        "changed": _("diubah"),
+        "created": _("dibuat"),
+    }
+
+
+_WORD = re.compile(r"\b([a-z][a-z_]*)\b(?=: |$|;)")
+
+
+def readable_detail(summary: str) -> str:
+    """ "after: end_date: 2026-12-22; reason: wrong_password" in the clerk's words."""
+    words = detail_words()
+    return _WORD.sub(lambda m: words.get(m.group(1), m.group(1)), summary)
+
+
 def local_time(at: datetime | None) -> str:
     """The trail stores UTC; the clerk reads the time of this computer's clock (WITA in Kaltim)."""
     if at is None:
@@ -102,7 +169,7 @@ def audit_columns() -> list[Column]:
         Column("action", _("Tindakan"), "action", lambda a: labels.get(a, a)),
         Column("entity", _("Data"), "entity", lambda e: ENTITY_LABELS.get(e, e or "")),
         Column("entity_id", _("ID")),
-        Column("summary", _("Rincian")),
+        Column("summary", _("Rincian"), None, readable_detail),
     ]
 
 

@@ -40,6 +40,7 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_number, format_rupiah
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import grant_status_labels
 from kaltim_desk.services.dashboard import Amount, DashboardData, dashboard_data
 from kaltim_desk.services.monitoring.survival import SurvivalRow
 from kaltim_desk.views.prompts import describe_error
@@ -47,21 +48,6 @@ from kaltim_desk.views.widgets.saved import tell_saved
 
 PALETTE = ("#1f5f8b", "#e07b39", "#3a9a5b", "#b5446e", "#7a5cb8", "#8c7a2b", "#2aa6b3", "#c23b3b")
 ALL = ""
-
-
-def status_labels() -> dict[str, str]:
-    return {
-        "proposed": _("Diusulkan"),
-        "verified": _("Diverifikasi"),
-        "approved": _("Disetujui"),
-        "agreement_signed": _("Perjanjian ditandatangani"),
-        "disbursing": _("Sedang disalurkan"),
-        "disbursed": _("Tersalurkan"),
-        "accountability_received": _("LPJ diterima"),
-        "closed": _("Selesai"),
-        "rejected": _("Ditolak"),
-        "cancelled": _("Dibatalkan"),
-    }
 
 
 def _short_rupiah(amount: int) -> str:
@@ -324,7 +310,7 @@ class Page(QWidget):
         self.regency.setCurrentIndex(max(0, self.regency.findData(current)))
         self.regency.blockSignals(False)
         self._draw_survival()
-        labels = status_labels()
+        labels = grant_status_labels()
         self._bars(
             self.by_status,
             [Amount(a.key, labels.get(a.key, a.key), a.count, a.amount) for a in data.aid_by_status],
