@@ -389,6 +389,7 @@ def test_preprinted_blanks_get_only_the_variable_fields_and_a_calibration_page(t
     assert min(abs(c["bottom"] - 95 * 72 / 25.4) for c in name_chars) < 3  # its baseline 95 mm from the top
     calibration = read(render_calibration(tpl, tmp_path / "cal.pdf"))
     cal = " ".join(calibration[0]["text"].split())
+    assert_no_text_over_text(calibration)  # the heading clear of every field's cross and label
     for field in ("number", "name (150, 95 mm)", "signatory", "qr"):
         assert field in cal
 

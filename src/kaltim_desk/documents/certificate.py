@@ -251,12 +251,13 @@ def draw_calibration(c: Canvas, tpl: CertificateTemplate) -> None:
         c.drawString(px + 1.5 * mm, py + 1.5 * mm, f"{key} ({x:g}, {y:g} mm)")
     c.setFillColor(black)
     c.setFont(SANS_BOLD, 11)
-    c.drawCentredString(w / 2, h / 2 + 6 * mm, "HALAMAN KALIBRASI BLANGKO SERTIFIKAT")
+    # the heading at the top, clear of every field's default position (the first is 62 mm down)
+    c.drawCentredString(w / 2, h - 25 * mm, "HALAMAN KALIBRASI BLANGKO SERTIFIKAT")
     c.setFont(SANS, 9)
     c.drawCentredString(
         w / 2,
-        h / 2 - 2 * mm,
-        "Cetak pada blangko, terawang ke cahaya; geser posisi di Pengaturan > Sertifikat (mm dari kiri, atas).",
+        h - 32 * mm,
+        "Cetak pada blangko, terawang ke cahaya; geser posisi di Pelatihan > Pengaturan (mm dari kiri, atas).",
     )
 
 
