@@ -110,10 +110,6 @@ def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
-def needs_migration(engine: Engine) -> bool:
-    return current_revision(engine) != head_revision(engine)
-
-
 def migrate(
     engine: Engine, revision: str = "head", *, before_change: Callable[[Engine], None] | None = None
 ) -> None:

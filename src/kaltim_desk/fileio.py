@@ -27,8 +27,3 @@ def atomic_path(target: Path | str, suffix: str | None = None) -> Iterator[Path]
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-
-
-def atomic_write_bytes(target: Path | str, data: bytes) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)

@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from kaltim_desk.core import audit
+from kaltim_desk.core.errors import DomainError, ValidationFailed
 from kaltim_desk.core.permissions import require
+from kaltim_desk.i18n import _
 from kaltim_desk.models.setting import Setting
 
 T = TypeVar("T")
@@ -45,8 +47,12 @@ def load_section(session: Session, cls: type[T]) -> T:
 
 
 def save_section(session: Session, section: Any) -> None:
-    """Store a whole section (admin only) and audit what changed."""
+    """Store a whole section (admin only) and audit what changed. A section that can be wrong says so
+    itself (`problems() -> list[str]`, the messages its form shows): it is refused, nothing is stored."""
     require(session, "settings.edit")
+    problems = section.problems() if hasattr(section, "problems") else []
+    if problems:
+        raise ValidationFailed([DomainError("settings_invalid", p, field=section.SECTION) for p in problems])
     before = get_raw(session, section.SECTION, {}) or {}
     after = dataclasses.asdict(section)
     set_raw(session, section.SECTION, after)
@@ -128,6 +134,11 @@ class RegistryRules:
     group_max_size: int = 20
     group_target_size: int = 10
     warn_male_nik: bool = True
+
+    def problems(self) -> list[str]:
+        if not 1 <= self.group_min_size <= self.group_target_size <= self.group_max_size:
+            return [_("Ukuran kelompok: paling sedikit ≤ dianjurkan ≤ paling banyak.")]
+        return []
 
 
 def office_profile(session: Session) -> OfficeProfile:

@@ -10,7 +10,7 @@ from kaltim_desk.core import audit
 from kaltim_desk.core.actor import SYSTEM_ACTOR
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database
-from kaltim_desk.demo import aid, monitoring, registry, training, users
+from kaltim_desk.demo import aid, excel, monitoring, registry, training, users
 from kaltim_desk.demo.context import DemoContext, Progress
 
 
@@ -21,6 +21,7 @@ def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("Bantuan", aid.populate),
         ("Pelatihan", training.populate),
         ("Pendampingan", monitoring.populate),
+        ("Kunci NIK", excel.populate),
     ]
 
 

@@ -99,7 +99,9 @@ class _Writer:
         self.bold = Font(bold=True)
         self.title = Font(bold=True, size=13)
         self.widths: dict[str, list[float]] = {}
-        self.fills = {k: PatternFill("solid", fgColor="FF" + k) for k in (REFUSED_FILL, WARNED_FILL, HEAD_FILL)}
+        self.fills = {
+            k: PatternFill("solid", fgColor="FF" + k) for k in (REFUSED_FILL, WARNED_FILL, HEAD_FILL)
+        }
 
     def sheet(self, name: str, widths: list[float], *, header: bool = True) -> Any:
         from openpyxl.utils import get_column_letter  # lazy: with openpyxl above

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import load_section
 from kaltim_desk.domain.dates import add_months
+from kaltim_desk.i18n import _
 from kaltim_desk.models.grant import Grant, Programme, Tranche
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.monitoring import Visit
@@ -54,6 +55,9 @@ from kaltim_desk.services.registry.people import region_names
 NO_MENTOR = "Belum ada pendamping"
 # A grant in these statuses has had money or goods leave the office (or will, once paid/handed over).
 DISBURSED_STATUSES = ("disbursing", "disbursed", "accountability_received", "closed")
+
+
+MAX_VISIT_MONTH = 60
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,24 @@ class MonitoringRules:
     # A due visit still not made this long after its due date is "missed": it leaves the overdue lists
     # (the monitoring cycle of that grant is over; the survival table still shows it as unknown).
     overdue_for_days: int = 180
+
+    def problems(self) -> list[str]:
+        found = []
+        if not self.visit_months or not all(1 <= m <= MAX_VISIT_MONTH for m in self.visit_months):
+            found.append(
+                _(
+                    "Bulan kunjungan pendampingan: tiap bulan antara 1 dan {most}; tulis misalnya 3, 6, 12."
+                ).format(most=MAX_VISIT_MONTH)
+            )
+        if min(self.window_before_days, self.grace_days) < 0:
+            found.append(_("Jumlah hari sebelum dan sesudah jatuh tempo tidak boleh negatif."))
+        if self.overdue_for_days <= self.grace_days:
+            found.append(
+                _(
+                    "Dianggap terlewat ({missed} hari) harus lebih lama dari tenggang setelah jatuh tempo ({grace} hari)."
+                ).format(missed=self.overdue_for_days, grace=self.grace_days)
+            )
+        return found
 
 
 def monitoring_rules(session: Session) -> MonitoringRules:

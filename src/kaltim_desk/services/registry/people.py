@@ -387,7 +387,8 @@ def find_by_nik(session: Session, nik: str) -> PersonDTO | None:
 @dataclass(frozen=True)
 class PersonRow:
     id: int
-    nik: str
+    nik: str  # in full: the people page shows it only to a role allowed `person.view_full_id`
+    nik_masked: str  # what every list shows by default
     name: str
     birth_date: date | None
     village_name: str
@@ -543,6 +544,7 @@ def page_people(
             PersonRow(
                 id=r.id,
                 nik=r.nik,
+                nik_masked=mask_nik(r.nik),
                 name=r.name,
                 birth_date=r.birth_date,
                 village_name=names.get(vc, ""),

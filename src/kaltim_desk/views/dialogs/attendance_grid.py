@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.core.dto import PageFilter
-from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.services.training import attendance, certificates, trainings
@@ -524,7 +523,7 @@ class AttendanceDialog(QDialog):
             rows = people.page_people(s, PageFilter(text=text, status="active"), "name", False, 0, 30)
         for r in rows:
             item = QListWidgetItem(
-                f"{r.name} — {mask_nik(r.nik)}" + (f" — {r.group_name}" if r.group_name else "")
+                f"{r.name} — {r.nik_masked}" + (f" — {r.group_name}" if r.group_name else "")
             )
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             self.results.addItem(item)

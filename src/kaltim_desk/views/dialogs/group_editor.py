@@ -29,7 +29,6 @@ from kaltim_desk.core.dto import BUSINESS_TYPES, GroupDTO, GroupInput, PageFilte
 from kaltim_desk.core.errors import DomainError, ValidationFailed
 from kaltim_desk.core.settings import OfficeProfile, load_section
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
-from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.models.vocabulary import group_status_labels, member_role_labels
 from kaltim_desk.services.registry import groups, people
@@ -139,6 +138,15 @@ class GroupEditor(QDialog):
         ml = QVBoxLayout(members_box)
         ml.addWidget(self.members, 1)
         ml.addWidget(self.remove_button)
+        # a button for "the selected one(s)" waits for a selection
+        self.remove_button.setEnabled(False)
+        self.members.itemSelectionChanged.connect(
+            lambda: self.remove_button.setEnabled(bool(self.members.selectionModel().selectedRows()))
+        )
+        self.add_button.setEnabled(False)
+        self.results.itemSelectionChanged.connect(
+            lambda: self.add_button.setEnabled(bool(self.results.selectedItems()))
+        )
         ml.addWidget(self.search)
         ml.addWidget(self.results)
         ml.addWidget(self.add_button)
@@ -270,7 +278,7 @@ class GroupEditor(QDialog):
         with self.ctx.read() as s:
             rows = people.page_people(s, PageFilter(text=text, status="active"), "name", False, 0, 30)
         for r in rows:
-            label = f"{r.name} — {mask_nik(r.nik)}" + (f" — {r.village_name}" if r.village_name else "")
+            label = f"{r.name} — {r.nik_masked}" + (f" — {r.village_name}" if r.village_name else "")
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             if r.group_name:

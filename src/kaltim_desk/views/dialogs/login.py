@@ -83,7 +83,7 @@ class LoginDialog(QDialog):
         self.demo_accounts: DemoAccountsTable | None = None
         demo = [] if locked_actor else self._demo_logins()
         if demo:
-            # A demo office: say how to enter it right where the password is asked (issue 16's blocker).
+            # A demo office: say how to enter it right where the password is asked.
             self.setMinimumWidth(560)
             intro = QLabel(
                 _(

@@ -38,7 +38,7 @@ from kaltim_desk.core.settings import OfficeProfile, RegistryRules
 from kaltim_desk.domain.nik import check_nip
 from kaltim_desk.i18n import _
 from kaltim_desk.services.aid.aid_rules import AidRules
-from kaltim_desk.services.monitoring.schedule import MonitoringRules
+from kaltim_desk.services.monitoring.schedule import MAX_VISIT_MONTH, MonitoringRules
 from kaltim_desk.services.office.startup import SafetySettings
 from kaltim_desk.services.registry import regions
 from kaltim_desk.views.dialogs.document_rules_form import DocumentRulesForm
@@ -492,9 +492,7 @@ class RulesForm(QWidget):
         self.warn_male.setChecked(rules.warn_male_nik)
 
     def problems(self) -> list[str]:
-        found = []
-        if not self.minimum.value() <= self.target.value() <= self.maximum.value():
-            found.append(_("Ukuran kelompok: paling sedikit ≤ dianjurkan ≤ paling banyak."))
+        found = self.value(RegistryRules()).problems()
         _show(self.message, "\n".join(found))
         return found
 
@@ -517,9 +515,6 @@ def _spin(name: str, low: int, high: int, suffix: str, tooltip: str, step: int =
         spin.setSuffix(suffix)
     spin.setToolTip(tooltip)
     return spin
-
-
-MAX_VISIT_MONTH = 60
 
 
 def parse_months(text: str) -> tuple[tuple[int, ...], str]:
@@ -672,16 +667,8 @@ class MonitoringRulesForm(QGroupBox):
         self.missed.setValue(rules.overdue_for_days)
 
     def problems(self) -> list[str]:
-        found = []
         problem = parse_months(self.months.text())[1]
-        if problem:
-            found.append(problem)
-        if self.missed.value() <= self.grace.value():
-            found.append(
-                _(
-                    "Dianggap terlewat ({missed} hari) harus lebih lama dari tenggang setelah jatuh tempo ({grace} hari)."
-                ).format(missed=self.missed.value(), grace=self.grace.value())
-            )
+        found = ([problem] if problem else []) + self.value(MonitoringRules()).problems()
         _show(self.message, "\n".join(found))
         return found
 

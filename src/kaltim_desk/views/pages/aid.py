@@ -67,8 +67,7 @@ class Page(TablePage):
         self.empty_hint = _("Belum ada bantuan. Buat programnya dengan Program baru…, lalu klik Usulan baru.")
         self.add_button(_("Usulan baru"), self.add, name="add", permission="grant.create", shortcut="Ctrl+N")
         self.add_button(_("Buka"), self.edit, name="edit", shortcut="Ctrl+E")
-        # Two buttons that say what they do: "Program…" used to edit the programme chosen in the filter,
-        # or silently create one when the filter said "Semua program".
+        # Two buttons that say what they do: a new programme, or the one chosen in the filter.
         self.add_button(
             _("Program baru…"), self.new_programme, name="new_programme", permission="programme.edit"
         )

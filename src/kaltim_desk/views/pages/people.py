@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 
 from kaltim_desk.app import AppContext
-from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.i18n import _
 from kaltim_desk.services.registry import people
 from kaltim_desk.views.dialogs.person_form import PersonForm
@@ -16,7 +15,7 @@ from kaltim_desk.views.qtmodels.paged import Column, SessionSource, long_date, s
 
 def people_columns(full_ids: bool) -> list[Column]:
     return [
-        Column("nik", _("NIK"), "nik", None if full_ids else mask_nik),
+        Column("nik" if full_ids else "nik_masked", _("NIK"), "nik"),
         Column("name", _("Nama"), "name"),
         Column("birth_date", _("Tgl lahir"), "birth_date", long_date),
         Column("village_name", _("Desa/Kel."), "village"),
