@@ -13,11 +13,14 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from sqlalchemy import select
+
 from kaltim_desk.core import audit, audit_anchor
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.core.permissions import allowed
 from kaltim_desk.db import Database
+from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.services.office.backup import NOT_SQLITE, BackupInfo, Clock, _now, restore_file
 from kaltim_desk.services.office.bootstrap import prepare
 
@@ -30,17 +33,25 @@ def restore_database(db: Database, backup: Path, actor: Actor, *, clock: Clock =
     if not db.is_sqlite or db.path is None:
         raise DomainError("backup_not_sqlite", NOT_SQLITE)
     replaced = ""  # the chain being replaced: its head's copies outside stay valid (check)
+    remembered = None  # the head the anchor file keeps for this database
+    with contextlib.suppress(Exception):
+        current, _older = audit_anchor.file_anchors(db.engine)  # type: ignore[arg-type]
+        remembered = (current[0].row_id, current[0].mac) if current else None
     readable = False
     with contextlib.suppress(Exception), db.read_session() as s:  # a damaged database has none to read
         replaced = audit.heads_a_restore_replaces(s)
         readable = True
-    if not readable:
+        # The anchor file may lag behind the chain (a process killed between its commit and the file's
+        # update): that older head of this same chain is replaced too, and named so.
+        if (
+            remembered is not None
+            and s.scalar(select(AuditEntry.hash).where(AuditEntry.id == remembered[0])) == remembered[1]
+        ):
+            replaced = " ".join(dict.fromkeys([*replaced.split(), audit.format_head(remembered)]))
+    if not readable and remembered is not None:
         # A damaged database (kept aside by restore_file): its chain ends where the anchor file last saw
         # it, so that head is the one replaced, and `check` does not take the restore for tampering.
-        with contextlib.suppress(Exception):
-            current, _older = audit_anchor.file_anchors(db.engine)  # type: ignore[arg-type]
-            if current:
-                replaced = audit.format_head((current[0].row_id, current[0].mac))
+        replaced = audit.format_head(remembered)
     db.dispose()
 
     def finish(staged: Path, kept: BackupInfo | None) -> None:
