@@ -373,6 +373,6 @@ def test_killed_imports_restores_and_backups_leave_sound_files_and_whole_batches
     fresh.dispose()
     assert [p.name for p in usb.iterdir() if ".part" in p.name] == []
     # The kills came while work was going on: imports committed between them, restores and backups ran.
-    assert len(batches_seen) >= KILLS // 20, batches_seen
+    assert len(batches_seen) >= KILLS // 40, batches_seen
     assert min(done.values()) > 0, done
     print(f"{len(batches_seen)} whole import batches seen between kills, {len(finished)} backups verified")
