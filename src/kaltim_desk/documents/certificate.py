@@ -26,6 +26,7 @@ from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from kaltim_desk.core.progress import Cancelled
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
 from kaltim_desk.documents.model import CertificateDoc, CertificateTemplate
 from kaltim_desk.domain.dates import MONTH_NAMES_ID, format_date_id
@@ -39,7 +40,7 @@ COPY_RED = HexColor("#b00020")
 GREY = HexColor("#444444")
 
 
-class RenderCancelled(Exception):
+class RenderCancelled(Cancelled):
     """The person pressed Cancel; no file was left behind (or, one per file: no half-written file)."""
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaltim_desk.core import progress
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.exports.layouts import META_SHEET, SheetLayout
 from kaltim_desk.exports.metadata import RowHasher, meta_rows
@@ -45,7 +46,7 @@ HEADER = Style(bold=True, fill=_GREY, border=True, center_wrap=True)
 QUOTED = Style(quote_prefix=True, number_format="@")
 
 
-class ExportCancelled(DomainError):
+class ExportCancelled(DomainError, progress.Cancelled):
     def __init__(self) -> None:
         super().__init__("cancelled", "Ekspor dibatalkan; tidak ada berkas yang ditulis.")
 

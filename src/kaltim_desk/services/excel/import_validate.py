@@ -36,12 +36,14 @@ from sqlalchemy.orm import Session
 
 from kaltim_desk.core.dto import PersonInput
 from kaltim_desk.core.errors import DomainError, ValidationFailed
+from kaltim_desk.core.progress import Cancelled
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible, parse_place_and_date
 from kaltim_desk.domain.money import MoneyError, parse_rupiah
 from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
 from kaltim_desk.imports.headers import FIELDS, IGNORED_FIELDS, canon, normalize_header
 from kaltim_desk.imports.mapping import HeaderGuess, is_column_number_row
 from kaltim_desk.imports.reader import SheetGrid, col_letter
+from kaltim_desk.services.excel import import_words as words
 from kaltim_desk.services.excel.import_regions import RegionResolver
 from kaltim_desk.services.registry.people import PersonChecks, validate_person
 
@@ -91,78 +93,6 @@ WARNING_LABELS = {
     "other": "isian lain dikosongkan",
 }
 
-_TOTAL_WORDS = {
-    "JUMLAH",
-    "TOTAL",
-    "JUMLAH TOTAL",
-    "GRAND TOTAL",
-    "SUB TOTAL",
-    "SUBTOTAL",
-    "TOTAL KESELURUHAN",
-}
-_SIGNATURE_WORDS = (
-    "MENGETAHUI",
-    "KEPALA DINAS",
-    "KEPALA BIDANG",
-    "KEPALA SEKSI",
-    "DIBUAT OLEH",
-    "DISUSUN OLEH",
-    "TTD",
-    "TANDA TANGAN",
-    "PETUGAS",
-    "PENDAMPING",
-    "NIP ",
-    "NIP.",
-    "PEMBINA",
-    "PENATA",
-    "AN KEPALA",
-    "A N KEPALA",
-)
-_SUBHEADING = re.compile(r"^(KEC|KECAMATAN|DESA|KEL|KELURAHAN|KUBE|KELOMPOK|KAB|KABUPATEN|KOTA)\b")
-_DATE_LINE = re.compile(r"^[A-Z .]+,\s*\d{1,2}\s+[A-Z]+\s+\d{4}$")
-_SCIENTIFIC = re.compile(r"^\d([.,]\d+)?E\+?\d+$", re.IGNORECASE)
-_EMPTY_MARKS = {"-", "--", "0", "—", ".", "TIDAK ADA", "TDK ADA", "BELUM ADA", "NIHIL", "N A", "NA"}
-# word prefix -> role ("Sekr.", "Bend.", "KETUA KUBE", "Ketua Kelompok"); "Wakil ..." is none of the three
-_ROLE_PREFIXES = (
-    ("WAKIL", None),
-    ("KETU", "ketua"),
-    ("SEK", "sekretaris"),
-    ("BEND", "bendahara"),
-    ("BDH", "bendahara"),
-    ("ANG", "anggota"),
-    ("AGT", "anggota"),
-)
-_SEX = {
-    "P": "P",
-    "PEREMPUAN": "P",
-    "WANITA": "P",
-    "PR": "P",
-    "W": "P",
-    "F": "P",
-    "L": "L",
-    "LAKI LAKI": "L",
-    "LAKI": "L",
-    "LK": "L",
-    "PRIA": "L",
-    "M": "L",
-}
-_YES = {"YA", "Y", "1", "V", "YES", "BENAR", "KEPALA KELUARGA", "KK"}
-_NO = {"TIDAK", "T", "0", "N", "NO", "BUKAN", ""}
-_HINTS = {
-    "nik_number": "Format kolom NIK sebagai Teks lalu ketik ulang NIK dari KTP/KK (atau awali dengan tanda petik ').",
-    "kk_number": "Format kolom No. KK sebagai Teks lalu ketik ulang dari kartu keluarga.",
-    "formula": "Ganti rumus dengan isian yang diketik (salin, lalu Tempel Khusus > Nilai), lalu impor lagi.",
-    "date": "Tulis tanggal seperti 17-08-1980 atau 17 Agustus 1980.",
-    "money": "Tulis jumlah rupiah utuh, mis. 2.000.000 atau Rp 2.000.000.",
-    "village": "Periksa ejaan desa/kelurahan dan isi kolom kecamatan agar desa dapat dikenali.",
-    "nik": "Periksa NIK pada KTP/KK: 16 digit angka.",
-    "role": "Jabatan: Ketua, Sekretaris, Bendahara atau Anggota.",
-    "phone": "Tulis nomor seperti 0812-3456-7890.",
-    "nik_masked": "Minta ekspor lengkap (terenkripsi, dengan kata sandi) dari kantor pengirim.",
-    "duplicate": "Hapus baris ganda atau perbaiki NIK salah satunya.",
-    "required": "Kantor mewajibkan isian ini (Pengaturan impor); lengkapi lalu impor lagi.",
-    "default": "Perbaiki isian ini pada berkas asli lalu impor lagi.",
-}
 # columns that hold typed text: a formula there is never what the clerk typed (issue: "KLIK")
 TEXT_FIELDS = frozenset(
     {
@@ -212,7 +142,7 @@ class ImportRules:
     required_fields: tuple[str, ...] = ()
 
 
-class ImportCancelled(DomainError):
+class ImportCancelled(DomainError, Cancelled):
     def __init__(self) -> None:
         super().__init__("cancelled", "Pemeriksaan berkas dibatalkan; tidak ada yang disimpan.")
 
@@ -284,7 +214,7 @@ def _is_empty_mark(s: str) -> bool:
     """ "-", "0", "tidak ada"...: a cell that says "nothing" rather than holding a value."""
     if len(s) > 12:
         return False
-    return s.strip() in _EMPTY_MARKS or normalize_header(s) in _EMPTY_MARKS
+    return s.strip() in words.EMPTY_MARKS or normalize_header(s) in words.EMPTY_MARKS
 
 
 @lru_cache(maxsize=4096)
@@ -300,7 +230,7 @@ def role_of(text: Any) -> str | None:
     if not norm:
         return "anggota"
     for word in norm.split():
-        for prefix, role in _ROLE_PREFIXES:
+        for prefix, role in words.ROLE_PREFIXES:
             if word.startswith(prefix):
                 return role
     return None
@@ -313,16 +243,17 @@ def _row_kind(cells: Sequence[Any]) -> str | None:
         return "blank"
     texts = [normalize_header(v) for v in values]
     if any(
-        t in _TOTAL_WORDS or t.startswith(("JUMLAH ", "TOTAL ", "SUB TOTAL ", "SUBTOTAL ")) for t in texts
+        t in words.TOTAL_WORDS or t.startswith(("JUMLAH ", "TOTAL ", "SUB TOTAL ", "SUBTOTAL "))
+        for t in texts
     ):
         return "total"
     joined = " ".join(str(v).upper() for v in values)
-    if any(w in joined for w in _SIGNATURE_WORDS) or any(
-        _DATE_LINE.match(str(v).upper().strip()) for v in values if isinstance(v, str)
+    if any(w in joined for w in words.SIGNATURE_WORDS) or any(
+        words.DATE_LINE.match(str(v).upper().strip()) for v in values if isinstance(v, str)
     ):
         return "signature"
     strings = [v for v in values if isinstance(v, str)]
-    if len(strings) == 1 and len(values) <= 2 and _SUBHEADING.match(normalize_header(strings[0])):
+    if len(strings) == 1 and len(values) <= 2 and words.SUBHEADING.match(normalize_header(strings[0])):
         return "subheading"
     return None
 
@@ -414,7 +345,7 @@ def validate_sheet(
                 text,
                 rule,
                 message,
-                _HINTS.get(hint_key, _HINTS["default"]),
+                words.HINTS.get(hint_key, words.HINTS["default"]),
                 col_of.get(f),
             )
             (res.warnings if warn else res.problems).append(item)
@@ -506,7 +437,7 @@ def validate_sheet(
             )
         elif not any(p.col is not None and p.col == nik_col for p in res.problems):
             raw = nik_text_raw.strip()
-            if _SCIENTIFIC.match(raw.replace(" ", "")):
+            if words.SCIENTIFIC.match(raw.replace(" ", "")):
                 problem(
                     "nik",
                     "nik_scientific",
@@ -579,7 +510,7 @@ def validate_sheet(
         # sex: the sheet's column, else what the NIK says
         nik_sex = info.sex if info else None
         sex_raw = normalize_header(val("sex"))
-        sex = _SEX.get(sex_raw) if sex_raw else None
+        sex = words.SEX.get(sex_raw) if sex_raw else None
         if sex_raw and sex is None:
             warn("sex", "sex_invalid", f"Jenis kelamin '{shown(get('sex'))}' tidak dikenal (P atau L)")
         if nik_sex == "L":
@@ -622,8 +553,8 @@ def validate_sheet(
             village_code = resolved.code or ""
 
         hh = normalize_header(val("household_head"))
-        household_head = hh in _YES
-        if hh and hh not in _YES and hh not in _NO:
+        household_head = hh in words.YES
+        if hh and hh not in words.YES and hh not in words.NO:
             warn(
                 "household_head",
                 "yes_no",
