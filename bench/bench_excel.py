@@ -51,7 +51,40 @@ def _office_db(n: int, workdir: Path) -> Any:
     for suffix in ("", "-wal", "-shm"):
         Path(str(dst) + suffix).unlink(missing_ok=True)
     shutil.copyfile(src, dst)
-    return Database(sqlite_url(dst))
+    db = Database(sqlite_url(dst))
+    _every_person_a_recipient(db)
+    return db
+
+
+def _every_person_a_recipient(db: Any) -> None:
+    """The BNBA lists aid recipients only: each person without aid gets an approved grant, so an office
+    of n people exports n rows; and the office holds the province key, so every row is fingerprinted."""
+    from sqlalchemy import insert, select
+
+    from kaltim_desk.exports import masking
+    from kaltim_desk.models.grant import Grant, Programme
+    from kaltim_desk.models.person import Person
+    from kaltim_desk.services.excel import exports
+
+    with db.session(_actor()) as s:
+        exports.install_nik_key(s, masking.key_file_text(BENCH_NIK_KEY, "bench"))
+        prog = Programme(name="Bench UEP", budget_year=2025, funding_source="APBD")
+        s.add(prog)
+        s.flush()
+        counted = Grant.status.in_(exports.COUNTED_GRANT_STATUSES)
+        with_aid = set(s.scalars(select(Grant.person_id).where(Grant.person_id.is_not(None), counted)))
+        ids = [pid for pid in s.scalars(select(Person.id)) if pid not in with_aid]
+        if ids:
+            s.execute(
+                insert(Grant),
+                [
+                    {"programme_id": prog.id, "person_id": pid, "amount": 1_000_000, "status": "approved"}
+                    for pid in ids
+                ],
+            )
+
+
+BENCH_NIK_KEY = "bench-province-key-0123456789abcdefghijklmnop"
 
 
 def _bare_openpyxl(rows: list[list[Any]], headers: list[str], target: Path) -> None:

@@ -141,6 +141,15 @@ def read_only_statement(bind: Any) -> str:
     return "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
 
 
+def is_read_only(conn: Any) -> bool:
+    """Does this connection or session refuse writes (made read-only by `read_only_statement`)?"""
+    if is_sqlite(conn):
+        return bool(conn.execute(text("PRAGMA query_only")).scalar())
+    if is_postgresql(conn):
+        return str(conn.execute(text("SHOW transaction_read_only")).scalar()).lower() == "on"
+    return False
+
+
 # --- checks ---------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QPushButton
 from sqlalchemy import func, select
 
 from kaltim_desk.core.actor import Actor
+from kaltim_desk.models.grant import Grant, Programme
 from kaltim_desk.models.import_batch import ExportLog
 from kaltim_desk.models.person import Person
 from kaltim_desk.services.excel import imports
@@ -16,6 +17,16 @@ from kaltim_desk.tasks import TaskState
 from kaltim_desk.views.pages.reports import Page
 from tests.factories import make_person
 from tests.fixtures import excel_corpus as ec
+
+
+def _recipient(s, **person):
+    """A woman who received aid (the BNBA lists no one else)."""
+    p = make_person(s, **person)
+    prog = Programme(name=f"UEP {p.id}", budget_year=2025, funding_source="APBD")
+    s.add(prog)
+    s.flush()
+    s.add(Grant(programme_id=prog.id, person_id=p.id, amount=1_000_000, status="approved"))
+    return p
 
 
 def _page(qtbot, ctx):
@@ -27,7 +38,7 @@ def _page(qtbot, ctx):
 
 def test_masked_export_is_saved_with_progress_and_a_message(qtbot, ctx, prompts, tmp_path):
     with ctx.session() as s:
-        make_person(s, name="Siti Laporan")
+        _recipient(s, name="Siti Laporan")
     page = _page(qtbot, ctx)
     assert not page.reason.isVisibleTo(page)  # only for a full export
     page.kind.setCurrentIndex(page.kind.findData("bnba"))
@@ -36,7 +47,8 @@ def test_masked_export_is_saved_with_progress_and_a_message(qtbot, ctx, prompts,
     assert "Ekspor #1 (NIK disamarkan)" in page.status.text()
     assert prompts.messages[-1][0] == "choose"  # Buka berkas / Buka folder / Tutup
     ws = load_workbook(tmp_path / "bnba.xlsx")["BNBA"]
-    assert ws["D7"].value == "SITI LAPORAN" and "******" in ws["B7"].value
+    assert ws["D7"].value == "SITI LAPORAN" and ws["B7"].value.endswith("*" * 10)
+    assert "Kunci NIK provinsi belum dipasang" in page.status.text()  # no province key in this office
     assert page.progress.value() == page.progress.maximum()
     assert page.save_button.isEnabled() and not page.cancel_button.isEnabled()
 
@@ -120,7 +132,7 @@ def test_consolidation_panel_merges_and_shows_each_files_verdict(qtbot, ctx, pro
     from kaltim_desk.services.excel import exports
 
     with ctx.session() as s:
-        make_person(s)
+        _recipient(s)
         exports.export_report(s, "bnba", tmp_path / "old.xlsx")
         exports.export_report(s, "bnba", tmp_path / "new.xlsx")
     page = _page(qtbot, ctx)
@@ -136,3 +148,22 @@ def test_consolidation_panel_merges_and_shows_each_files_verdict(qtbot, ctx, pro
     assert "lebih lama" in panel.outcome.item(0, 2).text()
     assert "1 baris, 0 baris konflik NIK" in panel.summary.text()
     assert (tmp_path / "prov.xlsx").exists()
+
+
+def test_admin_installs_the_province_key_file_and_the_page_shows_its_id(qtbot, ctx, prompts, tmp_path):
+    from kaltim_desk.exports import masking
+
+    page = _page(qtbot, ctx)
+    assert "belum dipasang" in page.key_status.text() and page.key_button.isVisibleTo(page)
+    bad = tmp_path / "salah.key"
+    bad.write_text("bukan kunci", "utf-8")
+    prompts.file_answer = bad
+    qtbot.mouseClick(page.key_button, Qt.MouseButton.LeftButton)
+    assert prompts.messages[-1][0] == "error" and "Berkas kunci NIK ditolak" in prompts.messages[-1][2]
+    key = masking.new_key()
+    good = tmp_path / "provinsi.key"
+    good.write_text(masking.key_file_text(key, "Provinsi"), "utf-8")
+    prompts.file_answer = good
+    qtbot.mouseClick(page.key_button, Qt.MouseButton.LeftButton)
+    assert prompts.messages[-1][0] == "info"
+    assert masking.key_id(key) in page.key_status.text() and key not in page.key_status.text()

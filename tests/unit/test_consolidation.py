@@ -3,7 +3,11 @@ conflict sheet for the same NIK in two offices or two groups, the province recap
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,12 +18,15 @@ from kaltim_desk.cli import main as cli_main
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.settings import OfficeProfile, set_raw
 from kaltim_desk.db import Database
+from kaltim_desk.exports import masking
+from kaltim_desk.models.grant import Grant, Programme
 from kaltim_desk.models.import_batch import SeenExport
 from kaltim_desk.services.excel import exports
 from kaltim_desk.services.excel.consolidation import consolidate
 from tests.factories import make_active_group, make_person
 
 ADMIN = Actor("admin.prov", "admin")
+PROVINCE_KEY_FILE = masking.key_file_text(masking.new_key(), "Dinas Sosial Provinsi Kalimantan Timur")
 
 
 def _office(tmp_path: Path, name: str, region: str) -> Database:
@@ -33,13 +40,25 @@ def _office(tmp_path: Path, name: str, region: str) -> Database:
             OfficeProfile.SECTION,
             dataclasses.asdict(OfficeProfile(office_level="regency", region_code=region)),
         )
+        exports.install_nik_key(s, PROVINCE_KEY_FILE)
     return db
+
+
+def _grant(s, amount: int, *, group_id=None, person_id=None, year: int = 2025) -> None:
+    prog = Programme(name=f"Program {year} {group_id or person_id}", budget_year=year, funding_source="APBD")
+    s.add(prog)
+    s.flush()
+    s.add(
+        Grant(programme_id=prog.id, group_id=group_id, person_id=person_id, amount=amount, status="disbursed")
+    )
+    s.flush()
 
 
 @pytest.fixture
 def offices(tmp_path):
-    """Samarinda (64.72) with a KUBE of five, Bontang (64.74) with two women, one of whom is also in
-    Samarinda's KUBE (the same NIK in two offices)."""
+    """Samarinda (64.72) with a KUBE of five that received Rp10,000,000 in 2025, Bontang (64.74) with two
+    women who each received Rp3,000,000 in 2025, one of whom is also in Samarinda's KUBE (the same NIK in
+    two offices, paid twice in 2025)."""
     smd, btg = _office(tmp_path, "smd", "64.72"), _office(tmp_path, "btg", "64.74")
     with smd.session(ADMIN) as s:
         group = make_active_group(s, size=5, name="KUBE Anggrek")
@@ -48,9 +67,13 @@ def offices(tmp_path):
             .scalars()
             .first()
         )
+        _grant(s, 10_000_000, group_id=group.id)
     with btg.session(ADMIN) as s:
-        make_person(s, name="Warga Bontang", village_code="64.74.01.1001")
-        make_person(s, nik=shared_nik, name="Pindah Ke Bontang", village_code="64.74.01.1001")
+        for p in (
+            make_person(s, name="Warga Bontang", village_code="64.74.01.1001"),
+            make_person(s, nik=shared_nik, name="Pindah Ke Bontang", village_code="64.74.01.1001"),
+        ):
+            _grant(s, 3_000_000, person_id=p.id)
     yield {"smd": smd, "btg": btg, "shared": shared_nik, "group": group}
     smd.dispose()
     btg.dispose()
@@ -79,19 +102,42 @@ def test_merge_finds_the_same_nik_in_two_offices_and_writes_recap_and_sources(of
         "Sumber",
         "_META",
     ]
+    ws = wb["Konflik"]
+    head = [c.value for c in ws[6]]
     conflicts = [
-        [c.value for c in r] for r in wb["Konflik"].iter_rows(min_row=7, max_row=6 + len(res.conflicts))
+        dict(zip(head, (c.value for c in r), strict=False))
+        for r in ws.iter_rows(min_row=7, max_row=6 + len(res.conflicts))
     ]
     assert len(conflicts) == 2
-    assert {r[5] for r in conflicts} == {"64.72", "64.74"}
-    assert all(r[3].startswith("NIK GANDA ANTARKANTOR") for r in conflicts)
-    masked = offices["shared"][:6] + "******" + offices["shared"][-4:]
-    assert {r[1] for r in conflicts} == {masked}  # masked in the province file too
+    # a woman paid twice is visible: both offices, their names, the amount and the year of each payment
+    assert {(r["KANTOR"], r["NAMA KANTOR"]) for r in conflicts} == {
+        ("64.72", "DINAS SOSIAL KOTA SAMARINDA"),
+        ("64.74", "DINAS SOSIAL KOTA BONTANG"),
+    }
+    assert {r["NILAI BANTUAN"] for r in conflicts} == {2_000_000, 3_000_000}
+    assert {r["TAHUN ANGGARAN"] for r in conflicts} == {"2025"}
+    assert all(r["JENIS KONFLIK"] == "NIK GANDA ANTARKANTOR + BANTUAN GANDA 2025" for r in conflicts)
+    masked = offices["shared"][:6] + "*" * 10
+    assert {r["NIK"] for r in conflicts} == {masked}  # masked in the province file too
     recap = {r[1].value: r for r in wb["Rekap Kab-Kota"].iter_rows(min_row=7) if r[1].value}
     assert recap["Kota Samarinda"][3].value == 5 and recap["Kota Bontang"][3].value == 2
     assert recap["JUMLAH"][3].value == 7 if "JUMLAH" in recap else True
     sources = [[c.value for c in r] for r in wb["Sumber"].iter_rows(min_row=7, max_row=8)]
-    assert [r[6] for r in sources] == ["DITERIMA", "DITERIMA"]
+    assert [r[7] for r in sources] == ["DITERIMA", "DITERIMA"]
+
+
+def test_source_total_counts_only_accepted_files(offices, tmp_path):
+    old = _export(offices["smd"], tmp_path / "old.xlsx")
+    new = _export(offices["smd"], tmp_path / "new.xlsx")
+    btg = _export(offices["btg"], tmp_path / "btg.xlsx")
+    res = consolidate([new, old, btg], tmp_path / "p.xlsx")
+    ws = load_workbook(tmp_path / "p.xlsx")["Sumber"]
+    head = [c.value for c in ws[6]]
+    rows = [dict(zip(head, (c.value for c in r), strict=False)) for r in ws.iter_rows(min_row=7, max_row=10)]
+    by_file = {r["BERKAS"]: r for r in rows[:3]}
+    assert by_file["old.xlsx"]["STATUS"] == "DITOLAK" and by_file["old.xlsx"]["BARIS DIGABUNG"] is None
+    assert "5 baris tidak digabung" in by_file["old.xlsx"]["KETERANGAN"]
+    assert rows[3]["BARIS DIGABUNG"] == res.rows == 7  # the JUMLAH row: 5 + 2, not 5 + 5 + 2
 
 
 def test_same_nik_in_two_groups_is_a_conflict(offices, tmp_path):
@@ -109,7 +155,7 @@ def test_same_nik_in_two_groups_is_a_conflict(offices, tmp_path):
         tmp_path / "p.xlsx",
     )
     kinds = {c["kind"] for c in res.conflicts}
-    assert kinds == {"NIK GANDA ANTARKANTOR + NIK DI DUA KELOMPOK"}
+    assert kinds == {"NIK GANDA ANTARKANTOR + NIK DI DUA KELOMPOK + BANTUAN GANDA 2025"}
     assert {c["group_name"] for c in res.conflicts} == {"KUBE ANGGREK", "KUBE DAHLIA"}
 
 
@@ -176,3 +222,47 @@ def test_cli_consolidate_reports_each_file(offices, tmp_path, capsys):
     assert "DITERIMA  a.xlsx (kantor 64.72, ekspor #1, 5 baris)" in out
     assert "DITOLAK   junk.xlsx: junk.xlsx bukan buku kerja Excel" in out
     assert "Gabungan ditulis ke" in out
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_shows_who_was_paid_twice_and_the_accepted_total(offices, tmp_path):
+    a = _export(offices["smd"], tmp_path / "smd.xlsx")
+    b = _export(offices["btg"], tmp_path / "btg.xlsx")
+    newer = _export(offices["btg"], tmp_path / "btg-baru.xlsx")  # Bontang sent again: b is the older one
+    out = tmp_path / "prov.xlsx"
+    consolidate([a, b, newer], out)
+
+    def sheet_csv(index: int) -> list[list[str]]:
+        folder = tmp_path / f"csv{index}"
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--convert-to",
+                f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,{index}",
+                "--outdir",
+                str(folder),
+                str(out),
+            ],
+            capture_output=True,
+            timeout=240,
+        )
+        (path,) = folder.glob("*.csv")
+        return list(csv.reader(io.StringIO(path.read_text("utf-8"))))
+
+    conflicts = sheet_csv(5)
+    head = conflicts[5]
+    rows = [dict(zip(head, r, strict=False)) for r in conflicts[6:] if r and r[0].isdigit()]
+    assert {(r["KANTOR"], r["NAMA KANTOR"], r["NILAI BANTUAN"], r["TAHUN ANGGARAN"]) for r in rows} == {
+        ("64.72", "DINAS SOSIAL KOTA SAMARINDA", "Rp2,000,000", "2025"),
+        ("64.74", "DINAS SOSIAL KOTA BONTANG", "Rp3,000,000", "2025"),
+    }
+    assert all("BANTUAN GANDA 2025" in r["JENIS KONFLIK"] for r in rows)
+    assert "KUNCI NIK" in head  # still there for programs, hidden on screen and paper
+    sources = sheet_csv(6)
+    shead = sources[5]
+    srows = [dict(zip(shead, r, strict=False)) for r in sources[6:] if r and r[0].isdigit()]
+    total = next(r for r in sources[6:] if "JUMLAH" in r)
+    assert [r["STATUS"] for r in srows] == ["DITERIMA", "DITOLAK", "DITERIMA"]
+    assert total[shead.index("BARIS DIGABUNG")] == "7"  # 5 + 2: the refused file's 2 rows not counted

@@ -17,6 +17,7 @@ from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.dto import GroupInput, PersonInput
 from kaltim_desk.db import Database
 from kaltim_desk.domain.nik import encode_nik
+from kaltim_desk.models.grant import Grant, Programme
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.services.excel import exports, imports
@@ -109,6 +110,14 @@ def test_full_export_reimports_equal_and_never_writes_a_formula(db, target, tmp_
             )
             ids.append(dto.id)
             made.append(nik)
+        # the BNBA lists recipients only: each woman received an individual grant
+        prog = Programme(name=f"UEP {made[0]}", budget_year=2025, funding_source="APBD")
+        s.add(prog)
+        s.flush()
+        s.add_all(
+            [Grant(programme_id=prog.id, person_id=i, amount=1_000_000, status="approved") for i in ids]
+        )
+        s.flush()
         if grouped:
             g = groups.create_group(
                 s, GroupInput(name=f"=KUBE {next(_group_no)}", village_code=records[0]["village"])

@@ -55,7 +55,19 @@ def _sheet_xml(path, index=1):
         return z.read(f"xl/worksheets/sheet{index}.xml").decode(), z.read("xl/styles.xml").decode()
 
 
+def _give_aid(session, people, year=2024, amount=1_000_000):
+    """Individual grants, so these people are recipients (the BNBA lists no one else)."""
+    prog = Programme(name=f"UEP {year} {people[0].id}", budget_year=year, funding_source="APBD")
+    session.add(prog)
+    session.flush()
+    session.add_all(
+        [Grant(programme_id=prog.id, person_id=p.id, amount=amount, status="disbursed") for p in people]
+    )
+    session.flush()
+
+
 def test_no_user_text_becomes_a_formula_in_the_sheet_xml(session, office, tmp_path):
+    _give_aid(session, office["hostile"][1:])
     out = tmp_path / "bnba.xlsx"
     exports.export_report(session, "bnba", out)
     xml, styles = _sheet_xml(out)
@@ -95,11 +107,16 @@ def test_report_workbook_layout_title_block_formats_print_setup_and_metadata(ses
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     headers = [c.value for c in ws[6]]
     aid_col = headers.index("NILAI BANTUAN")
-    date_col = headers.index("TANGGAL LAHIR")
+    year_col = headers.index("TAHUN LAHIR")  # a masked export shows the birth year, not the date
     first = ws[7]
     assert first[aid_col].number_format == '"Rp"#,##0'
-    assert first[date_col].number_format == "DD/MM/YYYY" and first[date_col].value.date() == date(1980, 5, 12)
+    assert first[year_col].number_format == "0" and first[year_col].value == 1980
+    assert "TANGGAL LAHIR" not in headers
     assert "NO. HP" not in headers  # phone stays home in a masked export
+    assert ws.oddFooter.center.text == "Halaman &P dari &N"
+    key_letter = ws.cell(6, headers.index("KUNCI NIK") + 1).column_letter
+    assert ws.column_dimensions[key_letter].hidden  # technical: hidden on screen and off paper
+    assert ws.row_dimensions[6].height >= 2 * 10.5  # "KEPALA KELUARGA" wraps: room for both lines
     meta_ws = wb["_META"]
     assert meta_ws.sheet_state == "hidden"
     meta = {r[0].value: r[1].value for r in meta_ws.iter_rows()}
@@ -118,7 +135,7 @@ def test_ids_are_masked_text_and_totals_equal_the_database(session, office, tmp_
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=7, max_row=6 + res.rows)]
     nik_i, aid_i, name_i = headers.index("NIK"), headers.index("NILAI BANTUAN"), headers.index("NAMA")
     for r in rows:
-        assert isinstance(r[nik_i], str) and re.fullmatch(r"\d{6}\*{6}\d{4}", r[nik_i])
+        assert isinstance(r[nik_i], str) and re.fullmatch(r"\d{6}\*{10}", r[nik_i])
     # only people who received aid in 2025: the five group members and the one UEP recipient
     assert res.rows == 6
     shares = sorted(r[aid_i] for r in rows if r[name_i] != HOSTILE_NAMES[0])
@@ -142,6 +159,7 @@ def test_ids_are_masked_text_and_totals_equal_the_database(session, office, tmp_
 def test_full_export_needs_role_reason_password_and_is_encrypted_logged_audited(db, tmp_path):
     with db.session(Actor("admin.test", "admin")) as s:
         p = make_person(s, name="Siti Full")
+        _give_aid(s, [p])
     out = tmp_path / "full.xlsx"
     with db.session(Actor("clerk.x", "clerk")) as s, pytest.raises(PermissionDenied):
         exports.export_report(s, "bnba", out, full=True, reason="minta provinsi", password="rahasia123")
@@ -253,7 +271,7 @@ def test_libreoffice_reads_the_export_and_its_numbers_equal_the_database(session
     assert sum(number(r[aid_i]) for r in data) == 15_000_001 == number(total[aid_i])
     names = {r[3] for r in data}
     assert HOSTILE_NAMES[0] in names  # shown as text, not run
-    assert all(re.fullmatch(r"\d{6}\*{6}\d{4}", r[1]) for r in data)
+    assert all(re.fullmatch(r"\d{6}\*{10}", r[1]) for r in data)
 
 
 def test_cli_export_and_refusals(db, db_url, tmp_path, capsys):
@@ -284,3 +302,21 @@ def test_cli_export_and_refusals(db, db_url, tmp_path, capsys):
         ]
     )
     assert code == 0 and "LENGKAP, terenkripsi" in capsys.readouterr().out
+
+
+def test_all_years_recap_counts_only_people_and_kube_that_received_aid(session, office, tmp_path):
+    make_active_group(session, size=5, name="KUBE Tanpa Bantuan")  # registered, never aided
+    res = exports.export_report(session, "bnba", tmp_path / "all.xlsx")  # all years
+    wb = load_workbook(tmp_path / "all.xlsx")
+    ws = wb["BNBA"]
+    headers = [c.value for c in ws[6]]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=7, max_row=6 + res.rows)]
+    # the five members of the aided KUBE and the one approved UEP: 6 of the 15 registered women
+    assert res.rows == 6 and all(r[headers.index("NILAI BANTUAN")] > 0 for r in rows)
+    assert "KUBE TANPA BANTUAN" not in {r[headers.index("NAMA KUBE")] for r in rows}
+    recap = wb["Rekap Kab-Kota"]
+    rh = [c.value for c in recap[6]]
+    samarinda = next(
+        [c.value for c in r] for r in recap.iter_rows(min_row=7) if r[1].value == "Kota Samarinda"
+    )
+    assert samarinda[rh.index("JUMLAH PENERIMA")] == 6 and samarinda[rh.index("JUMLAH KUBE")] == 1

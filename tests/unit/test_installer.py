@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -20,8 +19,7 @@ sys.path.insert(0, str(INSTALLER))
 
 import check_windows_wheels as wheels  # noqa: E402
 
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
-
+from kaltim_desk import __version__ as VERSION  # noqa: E402  (the package is the version's one source)
 
 # --- PyInstaller spec ---------------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
-"""`export`, `import`, `import-rollback`, `template` and `consolidate`: the Excel feature without a screen."""
+"""`export`, `import`, `import-rollback`, `template`, `consolidate` and `nik-key`: the Excel feature without
+a screen."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,6 +93,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_password_file_arguments(con, "berkas ekspor lengkap (bila terenkripsi)")
     con.set_defaults(func=run_consolidate)
 
+    key = sub.add_parser(
+        "nik-key",
+        help="kunci sidik NIK provinsi (untuk mencari NIK ganda antarkantor tanpa NIK lengkap)",
+        description="Provinsi membuat satu kunci rahasia (new) dan mengirim berkasnya ke setiap kantor "
+        "kabupaten/kota, yang memasangnya (install). Kolom KUNCI NIK ekspor BNBA dibuat dengan kunci ini.",
+    )
+    ksub = key.add_subparsers(dest="nik_key_command", required=True)
+    new = ksub.add_parser("new", help="(provinsi) buat kunci baru dan tulis berkas kuncinya")
+    new.add_argument("--out", required=True, metavar="FILE.key", help="berkas kunci (tidak ditimpa)")
+    new.add_argument("--issuer", default="Dinas Sosial Provinsi Kalimantan Timur", help="nama penerbit")
+    new.set_defaults(func=run_nik_key_new)
+    inst = ksub.add_parser("install", help="pasang berkas kunci dari provinsi di kantor ini (admin)")
+    inst.add_argument("file", metavar="FILE.key")
+    add_db_argument(inst)
+    inst.set_defaults(func=run_nik_key_install)
+    show = ksub.add_parser("show", help="tampilkan id kunci yang terpasang (bukan kuncinya)")
+    add_db_argument(show)
+    show.set_defaults(func=run_nik_key_show)
+
 
 def _progress(done: int, total: int, label: str) -> None:
     if total and done % 10000 == 0:
@@ -99,7 +120,7 @@ def _progress(done: int, total: int, label: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from kaltim_desk.commands.common import CliError, cli_actor
-    from kaltim_desk.services.excel.exports import export_report
+    from kaltim_desk.services.excel.exports import NO_KEY_WARNING, export_report
 
     target = out_path(args.out)
     if args.full and not args.reason:
@@ -122,6 +143,8 @@ def run_export(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{k}: {v}" for k, v in res.row_counts.items())
     mode = "LENGKAP, terenkripsi" if res.full else "NIK disamarkan"
     print(f"Ekspor #{res.sequence} ({mode}) ditulis ke {res.path}: {counts}.")
+    if res.nik_key_missing:
+        print(f"Peringatan: {NO_KEY_WARNING}")
     return 0
 
 
@@ -150,7 +173,7 @@ def _print_preview(preview: imports.ImportPreview, path: Path) -> None:
     c = preview.counts
     print(f"Berkas {path.name}, lembar '{preview.sheet}', baris judul {preview.header_row + 1}.")
     for note in preview.sheet_notes:
-        print(f"  {note}")
+        print(f'  Lembar lain {note} Untuk mengimpornya: --sheet "NAMA LEMBAR".')
     print("Kolom dibaca:")
     for line in preview.mapping_lines():
         print(f"  {line}")
@@ -287,3 +310,54 @@ def run_consolidate(args: argparse.Namespace) -> int:
         f"Gabungan ditulis ke {result.out}: {result.rows} baris, {len(result.conflicts)} baris konflik NIK."
     )
     return 0 if not result.refused else 3
+
+
+def run_nik_key_new(args: argparse.Namespace) -> int:
+    from kaltim_desk.commands.common import CliError
+    from kaltim_desk.exports import masking
+
+    target = out_path(args.out)
+    if target.exists():
+        raise CliError(
+            f"{target} sudah ada; kunci lama tidak ditimpa (kantor yang memakainya akan kehilangan "
+            "kecocokan). Pilih nama berkas lain."
+        )
+    key = masking.new_key()
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(masking.key_file_text(key, args.issuer))
+    print(f"Kunci NIK baru (id {masking.key_id(key)}) ditulis ke {target}.")
+    print("Kirim berkas ini ke setiap kantor kabupaten/kota lewat jalur resmi (bukan bersama berkas ekspor);")
+    print("kantor memasangnya dengan `kaltim-desk nik-key install BERKAS --db ...`.")
+    return 0
+
+
+def run_nik_key_install(args: argparse.Namespace) -> int:
+    from kaltim_desk.commands.common import CliError, cli_actor
+    from kaltim_desk.services.excel.exports import install_nik_key
+
+    path = Path(args.file)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"Berkas kunci {path} tidak dapat dibaca: {exc}.") from exc
+    db = open_db(args)
+    with db.session(cli_actor()) as s:
+        kid = install_nik_key(s, text)
+    print(f"Kunci NIK provinsi (id {kid}) terpasang; ekspor BNBA berikutnya memuat KUNCI NIK.")
+    return 0
+
+
+def run_nik_key_show(args: argparse.Namespace) -> int:
+    from kaltim_desk.commands.common import cli_actor
+    from kaltim_desk.exports import masking
+    from kaltim_desk.services.excel.exports import NO_KEY_WARNING, nik_key
+
+    db = open_db(args, write=False)
+    with db.read_session(cli_actor()) as s:
+        key = nik_key(s)
+    if key is None:
+        print(NO_KEY_WARNING)
+        return 3
+    print(f"Kunci NIK provinsi terpasang: id {masking.key_id(key)}.")
+    return 0

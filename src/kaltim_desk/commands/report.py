@@ -68,7 +68,7 @@ def _write(
     """Sheets of (name, title, columns (header, number format, width), rows), atomically, on the
     report workbooks' streaming writer: title, a blank row, the header on row 3, frozen, filtered;
     typed text stays text (R10)."""
-    from kaltim_desk.exports.workbook import QUOTED
+    from kaltim_desk.exports.workbook import FOOTER, QUOTED, header_height
     from kaltim_desk.exports.xlsx_stream import PLAIN, Style, XlsxStream, column_letter
     from kaltim_desk.fileio import atomic_path
 
@@ -76,11 +76,19 @@ def _write(
         book = XlsxStream(tmp)
         try:
             for name, title, columns, rows in sheets:
-                ws = book.sheet(name, widths=[c[2] for c in columns], freeze_row=3)
+                ws = book.sheet(
+                    name,
+                    widths=[c[2] for c in columns],
+                    freeze_row=3,
+                    print_title_row=3,
+                    fit_a4_landscape=True,
+                    footer=FOOTER,
+                )
                 ws.append_cells([(title, ws.style_attr(Style(bold=True, size=12)))])
                 ws.skip_row()
-                head = ws.style_attr(Style(bold=True, fill="DDEBF7", center_wrap=True))
-                ws.append_cells([(c[0], head) for c in columns])
+                head = ws.style_attr(Style(bold=True, size=8, fill="DDEBF7", center_wrap=True))
+                height = header_height((c[0].upper(), c[2]) for c in columns)
+                ws.append_cells([(c[0], head) for c in columns], height=height)
                 kinds = [PLAIN] * len(columns)
                 formats = [ws.style_attr(Style(number_format=c[1] or None)) for c in columns]
                 quoted = ws.style_attr(QUOTED)

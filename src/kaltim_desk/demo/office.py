@@ -11,7 +11,7 @@ from kaltim_desk.core.actor import SYSTEM_ACTOR
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.progress import Progress
 from kaltim_desk.db import Database
-from kaltim_desk.demo import aid, monitoring, registry, training, users
+from kaltim_desk.demo import aid, excel, monitoring, registry, training, users
 from kaltim_desk.demo.context import DemoContext
 
 
@@ -22,6 +22,7 @@ def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("Bantuan", aid.populate),
         ("Pelatihan", training.populate),
         ("Pendampingan", monitoring.populate),
+        ("Kunci NIK", excel.populate),
     ]
 
 

@@ -8,13 +8,21 @@ dicts the service produces; `kind` decides the cell type and number format:
 - ``text``: user-typed text, always written as a string cell (a value that starts with ``= + - @`` or a
   line break gets the quote prefix, RELIABILITY R10);
 - ``id``: identity numbers (NIK, No. KK, phone, account): string cells, never numbers (R12);
-- ``int`` / ``money`` / ``percent`` / ``date``: typed cells with the number format below; ``plain``: a
-  number in the General format (row numbers), the cheapest cell to write.
+- ``int`` / ``money`` / ``percent`` / ``date``: typed cells with the number format below; ``year``: a
+  whole number without a thousands separator (2025, never "2,025"); ``plain``: a number in the General
+  format (row numbers), the cheapest cell to write.
 
 `total` columns are summed into a JUMLAH row under the data (written as values, not formulas, so that
 every reader, including our own importer, sees the number). `full_only` columns appear only in a full
 (unmasked, encrypted) export (DOMAIN.md: phone and bank account are left out of files that leave the
-office unless needed).
+office unless needed), `masked_only` ones only in a masked export (the birth year that stands in for the
+birth date, docs/SECURITY.md "Ekspor tersamar"). A `technical` column (the NIK fingerprint) is for
+programs, not people: it is hidden on screen and never printed, but every reader still gets its values.
+
+Widths are chosen for paper: a sheet is printed A4 landscape fitted to the page width, so the sum of the
+widths decides the printed font size. Long text (names, addresses, villages, KUBE) wraps instead of
+widening its column, so the masked BNBA's ~210 characters print at about 6.5 pt (the old 355 printed at
+4-5 pt). `tests/unit/test_export_print.py` measures it on LibreOffice's PDF.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ NUMBER_FORMATS = {
     "money": '"Rp"#,##0',
     "percent": "0.0%",
     "date": "DD/MM/YYYY",
+    "year": "0",
 }
 
 
@@ -37,9 +46,16 @@ class Col:
     key: str
     header: str
     width: float = 14
-    kind: str = "text"  # text | id | plain | int | money | percent | date
+    kind: str = "text"  # text | id | plain | int | year | money | percent | date
     total: bool = False
     full_only: bool = False
+    masked_only: bool = False
+    technical: bool = False
+    wrap: bool = False  # long text: wrapped over several lines (the row grows) instead of cut off
+    masked_width: float | None = None  # a masked value is narrower (``640204**********``)
+
+    def width_for(self, full: bool) -> float:
+        return self.width if full or self.masked_width is None else self.masked_width
 
     @property
     def number_format(self) -> str | None:
@@ -55,7 +71,7 @@ class SheetLayout:
     totals_label: str = "JUMLAH"
 
     def visible_columns(self, full: bool) -> tuple[Col, ...]:
-        return tuple(c for c in self.columns if full or not c.full_only)
+        return tuple(c for c in self.columns if not ((c.full_only and not full) or (c.masked_only and full)))
 
 
 BNBA = SheetLayout(
@@ -63,28 +79,29 @@ BNBA = SheetLayout(
     sheet_name="BNBA",
     title="DAFTAR PENERIMA BANTUAN BY NAME BY ADDRESS (BNBA)",
     columns=(
-        Col("no", "NO", 6, "plain"),
-        Col("nik", "NIK", 20, "id"),
-        Col("kk_number", "NO. KK", 20, "id"),
-        Col("name", "NAMA", 28),
-        Col("sex", "JENIS KELAMIN", 8),
-        Col("birth_place", "TEMPAT LAHIR", 16),
-        Col("birth_date", "TANGGAL LAHIR", 13, "date"),
-        Col("street", "ALAMAT", 30),
-        Col("rt", "RT", 6, "id"),
-        Col("rw", "RW", 6, "id"),
-        Col("village", "DESA/KELURAHAN", 22),
-        Col("district", "KECAMATAN", 18),
-        Col("regency", "KABUPATEN/KOTA", 20),
-        Col("phone", "NO. HP", 16, "id", full_only=True),
+        Col("no", "NO", 5, "plain"),
+        Col("nik", "NIK", 17, "id", masked_width=13.5),
+        Col("kk_number", "NO. KK", 17, "id", masked_width=13.5),
+        Col("name", "NAMA", 18, wrap=True),
+        Col("sex", "JENIS KELAMIN", 9),
+        Col("birth_place", "TEMPAT LAHIR", 13, wrap=True),
+        Col("birth_date", "TANGGAL LAHIR", 10.5, "date", full_only=True),
+        Col("birth_year", "TAHUN LAHIR", 7, "year", masked_only=True),
+        Col("street", "ALAMAT", 16, wrap=True),
+        Col("rt", "RT", 4, "id"),
+        Col("rw", "RW", 4, "id"),
+        Col("village", "DESA/KELURAHAN", 12, wrap=True),
+        Col("district", "KECAMATAN", 11, wrap=True),
+        Col("regency", "KABUPATEN/KOTA", 12, wrap=True),
+        Col("phone", "NO. HP", 13, "id", full_only=True),
         Col("household_head", "KEPALA KELUARGA", 10),
-        Col("business_type", "JENIS USAHA", 18),
-        Col("group_name", "NAMA KUBE", 22),
-        Col("role", "JABATAN", 12),
-        Col("aid_value", "NILAI BANTUAN", 16, "money", total=True),
-        Col("funding_source", "SUMBER DANA", 10),
+        Col("business_type", "JENIS USAHA", 11, wrap=True),
+        Col("group_name", "NAMA KUBE", 13, wrap=True),
+        Col("role", "JABATAN", 11),
+        Col("aid_value", "NILAI BANTUAN", 13, "money", total=True),
+        Col("funding_source", "SUMBER DANA", 8),
         Col("budget_year", "TAHUN ANGGARAN", 10),
-        Col("nik_key", "KUNCI NIK", 24, "id"),
+        Col("nik_key", "KUNCI NIK", 34, "id", technical=True),
     ),
 )
 
@@ -154,7 +171,7 @@ SURVIVAL = SheetLayout(
     title="KEBERLANJUTAN USAHA PENERIMA",
     columns=(
         Col("no", "NO", 6, "plain"),
-        Col("intake_year", "TAHUN ANGKATAN", 10, "int"),
+        Col("intake_year", "TAHUN ANGKATAN", 10, "year"),
         Col("regency", "KABUPATEN/KOTA", 24),
         Col("months", "BULAN SETELAH BANTUAN", 12, "int"),
         Col("running", "MASIH BERJALAN", 12, "int", total=True),
@@ -172,15 +189,18 @@ CONFLICTS = SheetLayout(
     sheet_name="Konflik",
     title="NIK GANDA ANTARKANTOR / ANTARKELOMPOK",
     columns=(
-        Col("no", "NO", 6, "plain"),
-        Col("nik", "NIK", 20, "id"),
-        Col("nik_key", "KUNCI NIK", 24, "id"),
-        Col("kind", "JENIS KONFLIK", 22),
-        Col("name", "NAMA", 26),
-        Col("office", "KANTOR", 14),
-        Col("group_name", "NAMA KUBE", 22),
-        Col("file", "BERKAS", 28),
-        Col("row", "BARIS", 8, "int"),
+        Col("no", "NO", 5, "plain"),
+        Col("nik", "NIK", 18, "id"),
+        Col("kind", "JENIS KONFLIK", 22, wrap=True),
+        Col("name", "NAMA", 20, wrap=True),
+        Col("office", "KANTOR", 8),
+        Col("office_name", "NAMA KANTOR", 20, wrap=True),
+        Col("group_name", "NAMA KUBE", 16, wrap=True),
+        Col("aid_value", "NILAI BANTUAN", 14, "money"),
+        Col("budget_year", "TAHUN ANGGARAN", 9),
+        Col("file", "BERKAS", 20, wrap=True),
+        Col("row", "BARIS", 7, "int"),
+        Col("nik_key", "KUNCI NIK", 34, "id", technical=True),
     ),
 )
 
@@ -189,14 +209,15 @@ SOURCES = SheetLayout(
     sheet_name="Sumber",
     title="BERKAS KABUPATEN/KOTA YANG DIGABUNG",
     columns=(
-        Col("no", "NO", 6, "plain"),
-        Col("file", "BERKAS", 30),
-        Col("office", "KANTOR", 14),
-        Col("sequence", "NO. URUT EKSPOR", 10, "int"),
-        Col("exported_at", "WAKTU EKSPOR", 20),
-        Col("rows", "JUMLAH BARIS", 10, "int", total=True),
-        Col("status", "STATUS", 14),
-        Col("reason", "KETERANGAN", 50),
+        Col("no", "NO", 5, "plain"),
+        Col("file", "BERKAS", 24, wrap=True),
+        Col("office", "KANTOR", 8),
+        Col("office_name", "NAMA KANTOR", 22, wrap=True),
+        Col("sequence", "NO. URUT EKSPOR", 9, "int"),
+        Col("exported_at", "WAKTU EKSPOR", 19),
+        Col("rows", "BARIS DIGABUNG", 10, "int", total=True),
+        Col("status", "STATUS", 11),
+        Col("reason", "KETERANGAN", 44, wrap=True),
     ),
 )
 

@@ -1,8 +1,10 @@
 """The report workbook writer: rows in (already shaped by a layout), one .xlsx out.
 
 What people expect of a report workbook, for every sheet: a title block (title, office, period, date
-printed), a frozen and repeated header row, an autofilter, a JUMLAH row of totals, rupiah and date
-formats, A4 landscape fitted to the page width; and a hidden `_META` sheet (see `metadata.py`).
+printed), a frozen header row repeated on every printed page and tall enough for its wrapped labels, an
+autofilter, a JUMLAH row of totals, rupiah and date formats (years without a thousands separator), A4
+landscape fitted to the page width with "Halaman n dari N" in the footer, technical columns (the NIK
+fingerprint) hidden on screen and off paper; and a hidden `_META` sheet (see `metadata.py`).
 
 How it stays safe and fast:
 - Rows stream straight into the sheet XML (`xlsx_stream.py`), so 100,000 rows use little memory and
@@ -21,6 +23,7 @@ How it stays safe and fast:
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -42,8 +45,50 @@ HEADER_ROW = 6  # rows 1-4 title block, 5 blank, 6 header, data from 7
 _GREY = "D9E1F2"
 TITLE = Style(bold=True, size=13)
 BOLD = Style(bold=True)
-HEADER = Style(bold=True, fill=_GREY, border=True, center_wrap=True)
+HEADER = Style(bold=True, size=8, fill=_GREY, border=True, center_wrap=True)
 QUOTED = Style(quote_prefix=True, number_format="@")
+FOOTER = "&CHalaman &P dari &N"
+LINE_HEIGHT = 12.75  # points per line of 10 pt Arial
+HEADER_LINE_HEIGHT = 10.5  # points per line of the 8 pt bold header labels
+_DIGIT_PX = 7.0  # one column-width unit, in pixels (Arial 10)
+# the width of a capital, in pixels: 8 pt bold (header labels), 10 pt (data: names are in capitals)
+_HEADER_PX, _TEXT_PX = 7.8, 9.2
+
+
+def text_lines(text: str, width: float, char_px: float = _TEXT_PX) -> int:
+    """How many lines `text` takes when wrapped in a column `width` characters wide (whole words; a
+    word longer than the line is broken). Capitals count `char_px` pixels, other characters about two
+    thirds of that. An estimate on the safe side: a row a little too tall is fine, one too short hides
+    a line."""
+    room = width * _DIGIT_PX - 6
+    if len(text) * char_px <= room:
+        return 1
+    small = char_px * 0.68
+    space = small * 0.6
+    lines, used = 1, 0.0
+    for word in text.split():
+        caps = sum(1 for ch in word if ch.isupper() or ch.isdigit())
+        px = caps * char_px + (len(word) - caps) * small
+        if used and used + space + px > room:
+            lines, used = lines + 1, 0.0
+        if px > room:
+            extra = math.ceil(px / room) - 1
+            lines += extra
+            px -= extra * room
+        used = px if not used else used + space + px
+    return lines
+
+
+def header_lines(label: str, width: float) -> int:
+    """Lines a bold header label wraps to in a column `width` characters wide."""
+    return text_lines(label, width, _HEADER_PX)
+
+
+def header_height(labels: Iterable[tuple[str, float]]) -> float:
+    """The header row's height in points for (label, column width) pairs: the most lines any label
+    wraps to. LibreOffice keeps a row at the height written, so the wrapped lines must fit in it."""
+    lines = max((header_lines(label, width) for label, width in labels), default=1)
+    return HEADER_LINE_HEIGHT * lines + 6
 
 
 class ExportCancelled(DomainError, progress.Cancelled):
@@ -88,10 +133,12 @@ def _write_sheet(
     cols = layout.visible_columns(sheet.full)
     ws = book.sheet(
         layout.sheet_name,
-        widths=[c.width for c in cols],
+        widths=[c.width_for(sheet.full) for c in cols],
         freeze_row=HEADER_ROW,
         print_title_row=HEADER_ROW,
         fit_a4_landscape=True,
+        hidden_columns=[i for i, c in enumerate(cols, start=1) if c.technical],
+        footer=FOOTER,
     )
     ws.append_cells([(layout.title, ws.style_attr(TITLE))])
     bold = ws.style_attr(BOLD)
@@ -100,10 +147,16 @@ def _write_sheet(
     ws.append_cells([(f"Dicetak: {title.printed}", bold)])
     ws.skip_row()
     header = ws.style_attr(HEADER)
-    ws.append_cells([(c.header, header) for c in cols])
+    ws.append_cells(
+        [(c.header, header) for c in cols],
+        height=header_height((c.header, c.width_for(sheet.full)) for c in cols if not c.technical),
+    )
 
     kinds = [PLAIN if c.kind == "plain" else TEXT if c.number_format is None else NUMBER for c in cols]
-    styles = [ws.style_attr(Style(number_format=c.number_format)) for c in cols]
+    top = any(c.wrap for c in cols)  # with wrapped text every cell of a row starts at its top
+    styles = [ws.style_attr(Style(number_format=c.number_format, wrap=c.wrap, top=top)) for c in cols]
+    # wrapped columns: (index, width); a row whose text needs more lines gets that height
+    wrapped = [(i, c.width_for(sheet.full)) for i, c in enumerate(cols) if c.wrap]
     quoted = ws.style_attr(QUOTED)
     width = len(cols)
     totals: list[int | float] = [0] * len(cols)
@@ -120,7 +173,12 @@ def _write_sheet(
                 totals[i] += v
         if len(row) != width:
             raise ValueError(f"row of {len(row)} values for {width} columns in {layout.sheet_name}")
-        append(row, kinds, styles, quoted)
+        height = None
+        if wrapped:
+            lines = max(text_lines(v, w) if type(v := row[i]) is str else 1 for i, w in wrapped)
+            if lines > 1:
+                height = LINE_HEIGHT * lines + 1
+        append(row, kinds, styles, quoted, height)
         n += 1
         if n % 1000 == 0:
             if is_cancelled is not None and is_cancelled():

@@ -6,8 +6,8 @@ consolidation of 10 x 10,000 BNBA rows spent 37 of its 69 s writing. Formatting 
 does the same cells in ~1.5 µs (bench/RESULTS.md). Everything a report workbook needs is here and no
 more: several sheets (one hidden), inline-string / number / boolean / date cells, a small style table
 (bold and sized fonts, a solid fill, thin borders, centred wrapped headers, number formats, the quote
-prefix), column widths, a frozen header, an autofilter, A4 landscape fitted to the width and a repeated
-header row. openpyxl, python-calamine and LibreOffice read the files back (tests/unit/test_xlsx_stream.py,
+prefix), column widths (some hidden), row heights, a frozen header, an autofilter, A4 landscape fitted
+to the width, a repeated header row and a page-number footer. openpyxl, python-calamine and LibreOffice read the files back (tests/unit/test_xlsx_stream.py,
 and every export test reads our files with openpyxl).
 
 Text cells are inline strings: they are never formulas, whatever they start with. Characters that XML
@@ -35,6 +35,11 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FLUSH_ROWS = 500
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # is_formula_like, as one set lookup per text cell
+
+# Arial 10: on every Windows PC, and metric-compatible with Liberation Sans, which LibreOffice has on
+# every other system, so a sheet lays out and prints the same everywhere (Calibri falls back to a much
+# wider font where it is missing, which shrank printed pages by a fifth).
+FONT_NAME, FONT_SIZE, ROW_HEIGHT = "Arial", 10, 12.75
 
 # text cell kinds used by `SheetStream.append_row`
 TEXT, NUMBER, PLAIN = "text", "number", "plain"
@@ -75,6 +80,8 @@ class Style:
     fill: str | None = None  # RGB "D9E1F2": a solid fill
     border: bool = False  # thin grey border all round
     center_wrap: bool = False  # centred both ways, text wrapped
+    wrap: bool = False  # text wrapped (long data text; the row's height must be given)
+    top: bool = False  # aligned to the top of the cell (the rows of a table with wrapped text)
     number_format: str | None = None
     quote_prefix: bool = False
 
@@ -125,12 +132,15 @@ class _StyleTable:
                     f'<xf {attrs} applyAlignment="1">'
                     '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
                 )
+            elif s.wrap or s.top:
+                wrap = ' wrapText="1"' if s.wrap else ""
+                xfs.append(f'<xf {attrs} applyAlignment="1"><alignment vertical="top"{wrap}/></xf>')
             else:
                 xfs.append(f"<xf {attrs}/>")
         font_xml = "".join(
             "<font>"
             + ("<b/>" if bold else "")
-            + f'<sz val="{size or 11:g}"/><name val="Calibri"/><family val="2"/></font>'
+            + f'<sz val="{size or FONT_SIZE:g}"/><name val="{FONT_NAME}"/><family val="2"/></font>'
             for (bold, size) in fonts
         )
         fill_xml = (
@@ -184,9 +194,12 @@ class SheetStream:
         widths: Sequence[float],
         freeze_row: int | None,
         fit_a4_landscape: bool,
+        hidden_columns: Sequence[int] = (),
+        footer: str | None = None,
     ) -> None:
         self._book, self._info, self._out = book, info, out
         self._fit = fit_a4_landscape
+        self._footer = footer
         self._row = 0
         self._buf: list[str] = []
         self._letters = [column_letter(i) for i in range(1, max(len(widths), 1) + 64)]
@@ -207,12 +220,14 @@ class SheetStream:
             )
         else:
             head.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
-        head.append('<sheetFormatPr defaultRowHeight="15"/>')
+        head.append(f'<sheetFormatPr defaultRowHeight="{ROW_HEIGHT:g}"/>')
         if widths:
             head.append(
                 "<cols>"
                 + "".join(
-                    f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
+                    f'<col min="{i}" max="{i}" width="{w:g}"'
+                    + (' hidden="1"' if i in hidden_columns else "")
+                    + ' customWidth="1"/>'
                     for i, w in enumerate(widths, start=1)
                 )
                 + "</cols>"
@@ -235,16 +250,18 @@ class SheetStream:
         kinds: Sequence[str],
         styles: Sequence[str],
         quoted: str = "",
+        height: float | None = None,
     ) -> None:
         """The fast path for data rows: `kinds[i]` is TEXT (any value written as text), NUMBER (numbers and
         dates; anything else as text) or PLAIN (as it comes); `styles[i]` a `style_attr`; `quoted` the
         style attribute given to text that looks like a formula. Empty strings and None leave the cell
-        out. `values`, `kinds` and `styles` are equally long."""
+        out. `values`, `kinds` and `styles` are equally long. `height` (points) is the row's height, for
+        rows whose wrapped text needs more than one line (spreadsheets do not grow a row by themselves)."""
         self._row += 1
         r = str(self._row)
         if len(values) > len(self._letters):
             self._more_letters(len(values))
-        parts = [f'<row r="{r}">']
+        parts = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height else f'<row r="{r}">']
         add = parts.append
         for ref, v, kind, s in zip(self._letters, values, kinds, styles, strict=False):
             if v is None:
@@ -270,13 +287,16 @@ class SheetStream:
         if len(self._buf) >= _FLUSH_ROWS:
             self.flush()
 
-    def append_cells(self, cells: Sequence[tuple[Any, str] | None]) -> None:
-        """A row of (value, style attribute) pairs (title, header and total rows); None is no cell."""
+    def append_cells(self, cells: Sequence[tuple[Any, str] | None], *, height: float | None = None) -> None:
+        """A row of (value, style attribute) pairs (title, header and total rows); None is no cell.
+        `height` (points) fixes the row's height: a wrapped header needs it, because LibreOffice keeps a
+        row without one at the default height and the wrapped lines spill over the next row."""
         self._row += 1
         r = str(self._row)
         if len(cells) > len(self._letters):
             self._more_letters(len(cells))
-        parts = [f'<row r="{r}">']
+        ht = f' ht="{height:g}" customHeight="1"' if height else ""
+        parts = [f'<row r="{r}"{ht}>']
         for ref, cell in zip(self._letters, cells, strict=False):
             if cell is None or cell[0] is None or cell[0] == "":
                 continue
@@ -323,11 +343,17 @@ class SheetStream:
             tail.append(f'<autoFilter ref="{autofilter}"/>')
         if self._fit:
             tail.append('<printOptions horizontalCentered="1"/>')
-        tail.append(
-            '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        )
         if self._fit:
+            tail.append(
+                '<pageMargins left="0.3" right="0.3" top="0.5" bottom="0.6" header="0.2" footer="0.25"/>'
+            )
             tail.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+        else:
+            tail.append(
+                '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+            )
+        if self._footer:
+            tail.append(f"<headerFooter><oddFooter>{xml_text(self._footer)}</oddFooter></headerFooter>")
         tail.append("</worksheet>")
         self._out.write("".join(tail).encode("utf-8"))
         self._out.close()
@@ -358,7 +384,11 @@ class XlsxStream:
         print_title_row: int | None = None,
         fit_a4_landscape: bool = False,
         hidden: bool = False,
+        hidden_columns: Sequence[int] = (),
+        footer: str | None = None,
     ) -> SheetStream:
+        """Open the next sheet. `hidden_columns` are 1-based column numbers hidden on screen and on paper;
+        `footer` is an Excel footer code such as ``&CHalaman &P dari &N``."""
         if self._open_sheet is not None:
             raise RuntimeError("close the previous sheet first")
         name = name[:31]
@@ -367,7 +397,16 @@ class XlsxStream:
         info = _SheetInfo(name, hidden, print_title_row)
         self._sheets.append(info)
         out = self._zip.open(f"xl/worksheets/sheet{len(self._sheets)}.xml", "w", force_zip64=True)
-        stream = SheetStream(self, info, out, widths, freeze_row, fit_a4_landscape)
+        stream = SheetStream(
+            self,
+            info,
+            out,
+            widths,
+            freeze_row,
+            fit_a4_landscape,
+            hidden_columns=hidden_columns,
+            footer=footer,
+        )
         self._open_sheet = stream
         return stream
 

@@ -76,10 +76,7 @@ class SheetChoice:
 
     def notes(self) -> list[str]:
         """What the summary says about the other sheets: which hold NIK rows, how many."""
-        return [
-            f'Lembar {s.describe()}; tidak diimpor (pakai --sheet "{s.name}" untuk mengimpornya).'
-            for s in self.others_with_niks
-        ]
+        return [f"{s.describe()}; tidak diimpor." for s in self.others_with_niks]
 
 
 class SheetAmbiguous(DomainError):

@@ -11,12 +11,19 @@ Checks on each input, before anything is merged:
 - its export sequence is newer than any sequence of the same office seen before: in this run (two files
   of one office: only the newest is taken, the other is refused as older) and, with a province database,
   in every earlier run (`SeenExport`), so a replayed or older file is refused;
-- every accepted file uses the same `KUNCI NIK` key (metadata `nik_key_id`).
+- every accepted file uses the same `KUNCI NIK` key (metadata `nik_key_id`); a file made without the
+  province key (or with the old public built-in key) is merged, but said to be left out of the duplicate
+  search.
 
 How duplicates are found without full NIKs: district exports are masked by default, so the province
-matches women on `KUNCI NIK`, a keyed BLAKE2b MAC of the NIK under the province's exchange key (see
-services/excel/exports.py). Same key in two offices: "NIK ganda antarkantor"; in two groups of one office:
-"NIK di dua kelompok". The province recap is the sum of the districts' own (checksummed) recap sheets.
+matches women on `KUNCI NIK`, an HMAC-SHA256 fingerprint of the NIK under the province's key
+(exports/masking.py). Same fingerprint in two offices: "NIK ganda antarkantor"; in two groups of one
+office: "NIK di dua kelompok"; paid in the same budget year in two rows: "bantuan ganda". Each conflict
+row shows the office's code and name, the aid and its year, so a woman paid twice is seen at once.
+The province workbook is masked like a district's (region digits, birth year), whatever came in. The
+province recap is the sum of the districts' own (checksummed) recap sheets; the source sheet totals only
+the rows of accepted files. With a province database the consolidation is logged and audited before the
+workbook is written.
 """
 
 from __future__ import annotations
@@ -24,20 +31,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kaltim_desk import dialect
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.domain.dates import format_date_id
-from kaltim_desk.domain.nik import mask_kk, mask_nik
-from kaltim_desk.exports import layouts
+from kaltim_desk.exports import layouts, masking
 from kaltim_desk.exports.metadata import checksum_of, parse_meta
 from kaltim_desk.exports.workbook import SheetData, TitleBlock, write_report
 from kaltim_desk.imports.reader import ReadCancelled, open_workbook
+from kaltim_desk.services.excel.exports import READ_ONLY_MESSAGE, delete_on_rollback
 
 ACCEPTED, REFUSED = "DITERIMA", "DITOLAK"
 
@@ -56,6 +64,7 @@ class DistrictFile:
 class SourceResult:
     file: str
     office: str = ""
+    office_name: str = ""
     sequence: int = 0
     exported_at: str = ""
     rows: int = 0
@@ -143,6 +152,8 @@ def consolidate(
         from kaltim_desk.core.permissions import require
 
         require(session, "consolidate.run")
+        if dialect.is_read_only(session):
+            raise DomainError("read_only", READ_ONLY_MESSAGE)
     out = Path(out)
     sources: list[SourceResult] = []
     files: list[tuple[SourceResult, DistrictFile]] = []
@@ -160,6 +171,7 @@ def consolidate(
             src.reason = exc.message
             continue
         src.office, src.sequence = df.office, df.sequence
+        src.office_name = df.meta.get("office_name", "")
         src.exported_at = df.meta.get("exported_at", "")
         src.rows = len(df.sheets.get(layouts.BNBA.sheet_name, []))
         files.append((src, df))
@@ -189,14 +201,24 @@ def consolidate(
             src.reason = f"ekspor #{df.sequence} kantor {df.office} diberikan dua kali"
             continue
         kid = df.meta.get("nik_key_id", "")
-        if key_id is None:
-            key_id = kid
-        elif kid != key_id:
-            src.reason = "kunci NIK berbeda dari berkas lain; NIK ganda tidak dapat diperiksa"
-            continue
+        keyless = kid in ("", masking.LEGACY_PUBLIC_KEY_ID)
+        if not keyless:
+            if key_id is None:
+                key_id = kid
+            elif kid != key_id:
+                src.reason = f"kunci NIK berbeda dari berkas lain ({kid}, bukan {key_id}); NIK ganda tidak dapat diperiksa"
+                continue
         taken.add((df.office, df.sequence))
-        src.status, src.reason = ACCEPTED, ""
+        src.status = ACCEPTED
+        src.reason = (
+            "tanpa kunci NIK provinsi: digabung, tetapi tidak ikut pemeriksaan NIK ganda" if keyless else ""
+        )
+        if keyless:
+            df.meta["nik_key_id"] = ""
         accepted.append((src, df))
+    for src in sources:
+        if src.status != ACCEPTED and src.rows:
+            src.reason += f" ({src.rows} baris tidak digabung)"
 
     bnba_rows, conflicts = _merge_bnba(accepted)
     recaps = {
@@ -207,7 +229,17 @@ def consolidate(
     if not accepted:
         return ConsolidationResult(None, sources, 0, conflicts)
     source_rows = [
-        [i, s.file, s.office, s.sequence or None, s.exported_at, s.rows, s.status, s.reason]
+        [
+            i,
+            s.file,
+            s.office,
+            s.office_name,
+            s.sequence or None,
+            s.exported_at,
+            s.rows if s.status == ACCEPTED else None,
+            s.status,
+            s.reason,
+        ]
         for i, s in enumerate(sources, start=1)
     ]
     office_code, office_name, sequence, actor = "64", "DINAS SOSIAL PROVINSI KALIMANTAN TIMUR", 0, "cli"
@@ -229,7 +261,9 @@ def consolidate(
         SheetData(layouts.RECAP_DISTRICT, recaps[layouts.RECAP_DISTRICT.sheet_name], 100),
         SheetData(layouts.BUSINESS, recaps[layouts.BUSINESS.sheet_name], 10),
         SheetData(
-            layouts.CONFLICTS, [[i, *c.values()] for i, c in enumerate(conflicts, start=1)], len(conflicts)
+            layouts.CONFLICTS,
+            [[i, *(c[col.key] for col in layouts.CONFLICTS.columns[1:])] for i, c in enumerate(conflicts, 1)],
+            len(conflicts),
         ),
         SheetData(layouts.SOURCES, source_rows, len(source_rows)),
     ]
@@ -247,8 +281,8 @@ def consolidate(
         "exported_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "nik_key_id": key_id or "",
     }
-    written = write_report(out, sheets, title, meta, progress=progress, is_cancelled=is_cancelled)
-    if session is not None:
+    log = None
+    if session is not None:  # audit first, then the file (the province workbook holds names)
         from kaltim_desk.core import audit
         from kaltim_desk.models.import_batch import ExportLog, SeenExport
 
@@ -262,18 +296,17 @@ def consolidate(
                     file_name=src.file[:255],
                 )
             )
-        session.add(
-            ExportLog(
-                office_code=office_code,
-                sequence=sequence,
-                kind="consolidated",
-                is_full=False,
-                actor=actor,
-                row_count=len(bnba_rows),
-                checksum=written.checksum,
-                file_name=out.name,
-            )
+        log = ExportLog(
+            office_code=office_code,
+            sequence=sequence,
+            kind="consolidated",
+            is_full=False,
+            actor=actor,
+            row_count=len(bnba_rows),
+            checksum="",
+            file_name=out.name[:255],
         )
+        session.add(log)
         session.flush()
         audit.record(
             session,
@@ -285,6 +318,12 @@ def consolidate(
             conflicts=len(conflicts),
             file=out.name,
         )
+        session.flush()
+    written = write_report(out, sheets, title, meta, progress=progress, is_cancelled=is_cancelled)
+    if session is not None and log is not None:
+        delete_on_rollback(session, out)
+        log.checksum = written.checksum
+        session.flush()
     return ConsolidationResult(out, sources, len(bnba_rows), conflicts)
 
 
@@ -301,17 +340,32 @@ def _text(v: Any) -> str:
     return str(v)
 
 
+def _year_of(v: Any) -> int | None:
+    """The birth year from a masked file's TAHUN LAHIR or a full file's TANGGAL LAHIR cell."""
+    if isinstance(v, datetime | date):
+        return v.year
+    if isinstance(v, int | float) and 1900 <= v <= 2100:
+        return int(v)
+    text = _text(v).strip()
+    if len(text) >= 4 and text[:4].isdigit() and 1900 <= int(text[:4]) <= 2100:
+        return int(text[:4])
+    if len(text) >= 4 and text[-4:].isdigit() and 1900 <= int(text[-4:]) <= 2100:
+        return int(text[-4:])
+    return None
+
+
 def _merge_bnba(
     accepted: list[tuple[SourceResult, DistrictFile]],
 ) -> tuple[list[list[Any]], list[dict[str, Any]]]:
+    """The province BNBA (masked, whatever came in) and the conflict rows, found by fingerprint."""
     cols = layouts.BNBA.visible_columns(False)
     kinds = [
         "no"
         if c.key == "no"
-        else "nik"
-        if c.key == "nik"
-        else "kk"
-        if c.key == "kk_number"
+        else "id"
+        if c.key in ("nik", "kk_number")
+        else "year"
+        if c.key == "birth_year"
         else "num"
         if c.kind in ("money", "int")
         else "date"
@@ -319,17 +373,24 @@ def _merge_bnba(
         else "text"
         for c in cols
     ]
+    pos = {c.key: i for i, c in enumerate(cols)}
     out: list[list[Any]] = []
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     n = 0
     for src, df in accepted:
         rows = df.sheets.get(layouts.BNBA.sheet_name, [])
         idx = {h: i for i, h in enumerate(df.headers.get(layouts.BNBA.sheet_name, []))}
-        # where each output column comes from in this file (-1: the file has no such column)
-        plan = [(idx.get(c.header, -1), kind) for c, kind in zip(cols, kinds, strict=True)]
-        key_i, name_i, group_i = (idx.get(h, -1) for h in ("KUNCI NIK", "NAMA", "NAMA KUBE"))
-        nik_pos = kinds.index("nik")
+        # where each output column comes from in this file (-1: the file has no such column); a full
+        # (or older) file's TANGGAL LAHIR gives the birth year
+        plan = []
+        for c, kind in zip(cols, kinds, strict=True):
+            i = idx.get(c.header, -1)
+            if kind == "year" and i < 0:
+                i = idx.get("TANGGAL LAHIR", -1)
+            plan.append((i, kind))
+        key_i = idx.get("KUNCI NIK", -1) if df.meta.get("nik_key_id") else -1
         first_row = int(df.meta.get("header_row") or 6) + 1
+        office_name = df.meta.get("office_name", "")
         for r_i, row in enumerate(rows):
             n += 1
             width = len(row)
@@ -340,28 +401,33 @@ def _merge_bnba(
                     v = v if type(v) is str else _text(v)
                 elif kind == "no":
                     v = n
-                elif kind == "nik":
-                    v = mask_nik(_text(v)) if v else ""
-                elif kind == "kk":
-                    v = mask_kk(_text(v)) if v else ""
+                elif kind == "id":
+                    v = masking.mask_id(_text(v)) if v else ""
+                elif kind == "year":
+                    v = _year_of(v)
                 elif kind == "num":
                     v = int(v) if isinstance(v, int | float) else (v or None)
                 elif v == "":  # date
                     v = None
                 values.append(v)
+            if 0 <= pos["nik_key"] < len(values) and key_i < 0:
+                values[pos["nik_key"]] = ""
             out.append(values)
             key = _text(row[key_i]) if 0 <= key_i < width else ""
             if key:
                 by_key[key].append(
                     {
-                        "nik": values[nik_pos],
-                        "nik_key": key,
+                        "nik": values[pos["nik"]],
                         "kind": "",
-                        "name": _text(row[name_i]) if 0 <= name_i < width else "",
+                        "name": values[pos["name"]],
                         "office": df.office,
-                        "group_name": _text(row[group_i]) if 0 <= group_i < width else "",
+                        "office_name": office_name,
+                        "group_name": values[pos["group_name"]],
+                        "aid_value": values[pos["aid_value"]],
+                        "budget_year": values[pos["budget_year"]],
                         "file": src.file,
                         "row": first_row + r_i,
+                        "nik_key": key,
                     }
                 )
     conflicts: list[dict[str, Any]] = []
@@ -370,15 +436,23 @@ def _merge_bnba(
             continue
         offices = {e["office"] for e in entries}
         groups_ = {e["group_name"] for e in entries if e["group_name"]}
-        kinds = []
+        labels = []
         if len(offices) > 1:
-            kinds.append("NIK GANDA ANTARKANTOR")
+            labels.append("NIK GANDA ANTARKANTOR")
         if len(groups_) > 1:
-            kinds.append("NIK DI DUA KELOMPOK")
-        if not kinds:
-            kinds.append("NIK GANDA")
+            labels.append("NIK DI DUA KELOMPOK")
+        if not labels:
+            labels.append("NIK GANDA")
+        paid_years: dict[str, int] = defaultdict(int)
         for e in entries:
-            e["kind"] = " + ".join(kinds)
+            if isinstance(e["aid_value"], int) and e["aid_value"] > 0:
+                for y in {y.strip() for y in str(e["budget_year"] or "").split(",") if y.strip()}:
+                    paid_years[y] += 1
+        twice = sorted(y for y, k in paid_years.items() if k > 1)
+        if twice:
+            labels.append("BANTUAN GANDA " + ", ".join(twice))
+        for e in entries:
+            e["kind"] = " + ".join(labels)
             conflicts.append(e)
     return out, conflicts
 

@@ -3,22 +3,25 @@
 Decisions where the issue left room (documented here, the one place that does them):
 - Aid counted in a report is the grants from "approved" on (approved, agreement signed, disbursing,
   disbursed, accountability received, closed); proposed, verified, rejected and cancelled grants are not
-  aid yet. `--year Y` keeps only programmes of budget year Y and lists only the people who received aid
-  in that year; without a year every active person is listed and all years' aid is counted.
+  aid yet. The BNBA lists only people who received aid (in budget year Y with `--year Y`, in any year
+  without), and the recaps count only those people and the KUBE that received aid: a registered woman
+  who received nothing is not a recipient.
 - A KUBE grant is shown in the BNBA split over the group's members (integer rupiah; the remainder of the
   division goes to the first members, chair first), so the BNBA total equals the recap total exactly.
-- NIK/KK are masked by default. Every BNBA row carries `KUNCI NIK`: a keyed BLAKE2b MAC of the NIK under the
-  province's exchange key (setting `excel.nik_key`; a built-in key when none is set, whose id the
-  metadata names). The province finds the same woman in two offices by that key without any office
-  sending full NIKs; a full export (officer/admin, with a reason, audited, password-encrypted) carries
-  the NIK itself.
+- Masked by default (exports/masking.py, docs/SECURITY.md): NIK and No. KK show their region digits
+  only, the birth year stands in for the birth date, and `KUNCI NIK` is an HMAC-SHA256 fingerprint of the
+  NIK under the province's key (setting `excel.nik_key`, installed from the province's key file; without
+  it the column stays empty and the export says so). A full export (officer/admin, with a reason,
+  audited, password-encrypted) carries the NIK and the birth date themselves.
+- Audit first, then the file: the export's log and audit rows are written (and the database's write lock
+  taken) before a byte of the file; when they can not be written (a read-only session, a busy or full
+  database) no file is made, and a file whose transaction is later rolled back is deleted.
 - Export sequence numbers count per office (its region code) over every export it makes, full or masked.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
+import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,20 +29,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from kaltim_desk import __version__
+from kaltim_desk import __version__, dialect
 from kaltim_desk.core import audit
 from kaltim_desk.core.actor import current_actor
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.progress import Progress
-from kaltim_desk.core.settings import get_raw, office_profile
+from kaltim_desk.core.settings import get_raw, office_profile, set_raw
 from kaltim_desk.domain.dates import format_date_id
-from kaltim_desk.domain.nik import mask_kk, mask_nik
 from kaltim_desk.domain.phone import PhoneError, format_phone_local
-from kaltim_desk.exports import layouts
+from kaltim_desk.exports import layouts, masking
 from kaltim_desk.exports.workbook import SheetData, TitleBlock, WrittenWorkbook, write_report
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ExportLog
@@ -48,7 +50,17 @@ from kaltim_desk.models.region import Region
 from kaltim_desk.models.vocabulary import GRANT_GRANTED
 
 COUNTED_GRANT_STATUSES = GRANT_GRANTED
-DEFAULT_NIK_KEY = "kaltim-desk/nik-key/v1"
+NIK_KEY_SETTING = "excel.nik_key"
+NO_KEY_WARNING = (
+    "Kunci NIK provinsi belum dipasang: kolom KUNCI NIK kosong, sehingga provinsi tidak dapat mencari "
+    "NIK ganda dari berkas ini. Minta berkas kunci ke Dinas Sosial Provinsi dan pasang dengan "
+    "`kaltim-desk nik-key install BERKAS`."
+)
+READ_ONLY_MESSAGE = (
+    "Basis data ini dibuka hanya-baca (PC lain sedang memegang kunci penulisan), jadi ekspor tidak dapat "
+    "dicatat di jejak audit dan tidak dibuat. Buat ekspor di PC yang sedang menulis, atau tunggu sampai "
+    "PC itu menutup aplikasi lalu buka ulang."
+)
 ROLE_LABELS = {"ketua": "KETUA", "sekretaris": "SEKRETARIS", "bendahara": "BENDAHARA", "anggota": "ANGGOTA"}
 ROLE_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2, "anggota": 3}
 KINDS = tuple(layouts.REPORTS)
@@ -65,25 +77,38 @@ class ExportResult:
     full: bool
     encrypted: bool
     row_counts: dict[str, int] = field(default_factory=dict)
+    nik_key_missing: bool = False  # a BNBA without the province key: its KUNCI NIK column is empty
 
 
-def nik_key(session: Session) -> str:
-    return str(get_raw(session, "excel.nik_key", "") or DEFAULT_NIK_KEY)
+def nik_key(session: Session) -> str | None:
+    """The province's NIK key installed in this office, or None (none, or an unusable/public one)."""
+    raw = str(get_raw(session, NIK_KEY_SETTING, "") or "")
+    try:
+        return masking.check_key(raw)
+    except masking.KeyFileError:
+        return None
 
 
-def key_id(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
-
-
-@functools.lru_cache(maxsize=8)
-def _mac_key(key: str) -> bytes:
-    return hashlib.sha256(key.encode("utf-8")).digest()
-
-
-def nik_hash(key: str, nik: str) -> str:
-    """Keyed BLAKE2b (a MAC: without the key, the NIK can not be recovered by trying all NIKs) of the
-    NIK, 96 bits, as 24 hex digits. One C call per row, cheap at 100,000 rows."""
-    return hashlib.blake2b(nik.encode("ascii", "replace"), key=_mac_key(key), digest_size=12).hexdigest()
+def install_nik_key(session: Session, key_file_text: str) -> str:
+    """Install the province's key from its key file's text (admin); returns the key id. Audited with
+    the id only, never the key."""
+    require(session, "settings.edit")
+    try:
+        key = masking.parse_key_file(key_file_text)
+    except masking.KeyFileError as exc:
+        raise DomainError("nik_key_invalid", f"Berkas kunci NIK ditolak: {exc}.", field="key") from exc
+    previous = nik_key(session)
+    set_raw(session, NIK_KEY_SETTING, key)
+    kid = masking.key_id(key)
+    audit.record(
+        session,
+        "settings.nik_key",
+        "setting",
+        NIK_KEY_SETTING,
+        key_id=kid,
+        previous_key_id=masking.key_id(previous) if previous else None,
+    )
+    return kid
 
 
 # --- the data ----------------------------------------------------------------------------------------
@@ -170,11 +195,9 @@ class _Dataset:
 
     def _count_groups(self) -> None:
         stmt = select(KubeGroup.id, KubeGroup.village_code, KubeGroup.business_type, KubeGroup.status)
-        for gid, vc, btype, status in self.session.execute(stmt):
+        for gid, vc, btype, _status in self.session.execute(stmt):
             aid = self.group_aid.get(gid, [])
-            if self.year is not None and not aid:
-                continue
-            if self.year is None and status != "active" and not aid:
+            if not aid:  # a KUBE counts where it received aid, like a person
                 continue
             vc = vc or ""
             reg = self.names.get(vc[:5], "(tanpa wilayah)")
@@ -186,15 +209,14 @@ class _Dataset:
                     agg.aid[src] += amount
 
     def total_people(self) -> int:
-        stmt = select(func.count()).select_from(Person)
-        if self.year is None:
-            stmt = stmt.where(Person.is_active.is_(True))
-            return int(self.session.scalar(stmt) or 0)
         return len(self.shares)
 
     def people(self, full: bool) -> Iterator[tuple[Any, ...]]:
-        """BNBA rows (in the layout's visible column order), accumulating the recaps on the way."""
-        key = nik_key(self.session)
+        """BNBA rows of the people who received aid (in the layout's visible column order), accumulating
+        the recaps on the way."""
+        key_text = nik_key(self.session)
+        key = key_text.encode("utf-8") if key_text else None
+        fingerprint, mask = masking.fingerprint, masking.mask_id
         names = self.names
         stmt = select(
             Person.id,
@@ -213,14 +235,12 @@ class _Dataset:
             Person.business_type,
             Person.is_active,
         ).order_by(Person.village_code, Person.name, Person.id)
-        if self.year is None:
-            stmt = stmt.where(Person.is_active.is_(True))
         n = 0
         # Core execution on the session's connection: no ORM row processing for 100,000 rows
         conn = self.session.connection()
         for p in conn.execute(stmt.execution_options(yield_per=5000)):
             shares = self.shares.get(p.id)
-            if self.year is not None and not shares:
+            if not shares:
                 continue
             n += 1
             vc = p.village_code or ""
@@ -233,12 +253,12 @@ class _Dataset:
             head = bool(p.is_household_head)
             row: list[Any] = [
                 n,
-                p.nik if full else _mask16(p.nik, mask_nik),
-                (p.kk_number if full else _mask16(p.kk_number, mask_kk)) if p.kk_number else "",
+                p.nik if full else mask(p.nik),
+                (p.kk_number if full else mask(p.kk_number)) if p.kk_number else "",
                 p.name,
                 p.sex,
                 p.birth_place or "",
-                p.birth_date,
+                p.birth_date if full else (p.birth_date.year if p.birth_date else None),
                 p.street or "",
                 p.rt or "",
                 p.rw or "",
@@ -256,7 +276,7 @@ class _Dataset:
                 aid,
                 sources,
                 years,
-                nik_hash(key, p.nik),
+                fingerprint(key, p.nik) if key else "",
             ]
             # recaps: a person counts once where she lives, her aid where she lives (group aid is
             # counted with the group, in _count_groups, so only her own grants are added here)
@@ -307,13 +327,6 @@ class _Dataset:
     def business(self) -> Iterator[list[Any]]:
         for i, (name, agg) in enumerate(sorted(self.by_business.items()), start=1):
             yield [i, name, agg.groups, agg.recipients, sum(agg.aid.values())]
-
-
-def _mask16(value: str, fallback: Callable[[str], str]) -> str:
-    """The stored NIK/KK (16 digits already) masked without re-normalising it; anything else the slow way."""
-    if len(value) == 16 and value.isdigit():
-        return value[:6] + "******" + value[12:]
-    return fallback(value)
 
 
 def _phone(e164: str | None) -> str:
@@ -425,6 +438,8 @@ def export_report(
             )
     if year is not None and not 2000 <= year <= 2100:
         raise DomainError("year_invalid", f"Tahun {year} tidak masuk akal.", field="year")
+    if dialect.is_read_only(session):
+        raise DomainError("read_only", READ_ONLY_MESSAGE)
     target = Path(target)
     office = office_profile(session)
     office_code = office.region_code
@@ -436,6 +451,7 @@ def export_report(
         period=f"Tahun anggaran {year}" if year else "Semua tahun",
         printed=format_date_id(date.today()),
     )
+    key = nik_key(session)
     sheets: list[SheetData] = []
     if kind in ("bnba", "recap"):
         data = _Dataset(session, year)
@@ -449,12 +465,15 @@ def export_report(
             SheetData(layouts.RECAP_DISTRICT, _lazy(data.recap_district), 100, full),
             SheetData(layouts.BUSINESS, _lazy(data.business), 10, full),
         ]
+        expected = data.total_people()
     elif kind == "training":
         rows = _training_rows(session, year)
         sheets.append(SheetData(layouts.TRAINING, rows, len(rows), full))
+        expected = len(rows)
     else:
         rows = _survival_rows(session, year)
         sheets.append(SheetData(layouts.SURVIVAL, rows, len(rows), full))
+        expected = len(rows)
     meta = {
         "office_code": office_code,
         "office_name": title.office,
@@ -465,20 +484,11 @@ def export_report(
         "year": year or "",
         "exported_by": actor.username,
         "exported_at": _now_text(),
-        "nik_key_id": key_id(nik_key(session)),
+        "nik_key_id": masking.key_id(key) if key else "",
         "app_version": __version__,
-        "audit_head": audit.format_head(audit.chain_head(session)),
     }
-    written: WrittenWorkbook = write_report(
-        target,
-        sheets,
-        title,
-        meta,
-        password=password if full else None,
-        progress=progress,
-        is_cancelled=is_cancelled,
-    )
-    first_rows = next(iter(written.row_counts.values()), 0)
+    # Audit first, then the file: these rows take the database's write lock; if they can not be
+    # written nothing below runs, so no file exists without its record.
     log = ExportLog(
         office_code=office_code,
         sequence=sequence,
@@ -486,8 +496,8 @@ def export_report(
         is_full=full,
         reason=reason or None,
         actor=actor.username,
-        row_count=first_rows,
-        checksum=written.checksum,
+        row_count=expected,
+        checksum="",
         file_name=target.name[:255],
     )
     session.add(log)
@@ -500,10 +510,25 @@ def export_report(
         kind=kind,
         year=year,
         sequence=sequence,
-        rows=first_rows,
+        rows=expected,
         file=target.name,
         reason=reason or None,
     )
+    session.flush()
+    meta["audit_head"] = audit.format_head(audit.chain_head(session))  # the chain with this export in it
+    written: WrittenWorkbook = write_report(
+        target,
+        sheets,
+        title,
+        meta,
+        password=password if full else None,
+        progress=progress,
+        is_cancelled=is_cancelled,
+    )
+    delete_on_rollback(session, target)
+    first_rows = next(iter(written.row_counts.values()), 0)
+    log.row_count, log.checksum = first_rows, written.checksum
+    session.flush()
     return ExportResult(
         target,
         kind,
@@ -514,7 +539,33 @@ def export_report(
         full,
         written.encrypted,
         dict(written.row_counts),
+        nik_key_missing=kind == "bnba" and key is None,
     )
+
+
+_PENDING_FILES = "export_files_until_commit"
+
+
+def delete_on_rollback(session: Session, path: Path) -> None:
+    """Delete `path` if the session's transaction is rolled back instead of committed (its audit row is
+    gone then, so the file must go too)."""
+    session.info.setdefault(_PENDING_FILES, []).append(Path(path))
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_exported_files(session: Session) -> None:
+    session.info.pop(_PENDING_FILES, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _delete_exported_files(session: Session, transaction: Any) -> None:
+    """The outermost transaction ended without a commit (which would have cleared the list): rolled
+    back. A savepoint ending inside it changes nothing."""
+    if transaction.parent is not None:
+        return
+    for path in session.info.pop(_PENDING_FILES, ()):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _lazy(fn: Callable[[], Iterator[list[Any]]]) -> Iterator[list[Any]]:

@@ -138,6 +138,15 @@ class GroupEditor(QDialog):
         ml = QVBoxLayout(members_box)
         ml.addWidget(self.members, 1)
         ml.addWidget(self.remove_button)
+        # a button for "the selected one(s)" waits for a selection
+        self.remove_button.setEnabled(False)
+        self.members.itemSelectionChanged.connect(
+            lambda: self.remove_button.setEnabled(bool(self.members.selectionModel().selectedRows()))
+        )
+        self.add_button.setEnabled(False)
+        self.results.itemSelectionChanged.connect(
+            lambda: self.add_button.setEnabled(bool(self.results.selectedItems()))
+        )
         ml.addWidget(self.search)
         ml.addWidget(self.results)
         ml.addWidget(self.add_button)

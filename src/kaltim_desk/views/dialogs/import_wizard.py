@@ -341,10 +341,12 @@ class ImportWizard(QDialog):
         self.sheet.blockSignals(False)
         self.stack.setCurrentIndex(self.STEP_MAPPING)
         self._update_buttons()
-        if grid is not None:
-            self._sheet_read(first, grid)
-        else:
+        if grid is None:  # no sheet chosen yet: the clerk picks one
             self.mapping_table.setRowCount(0)
+        elif self.sheet.currentData() == first:
+            self._sheet_read(first, grid)
+        else:  # the sheet chosen is not offered (a hidden one): read the one shown
+            self._load_sheet()
 
     def download_template(self) -> None:
         target = self.ctx.prompts.save_file(

@@ -31,6 +31,7 @@ ENTITY_LABELS = {
     "import": _("Impor"),
     "export": _("Ekspor"),
     "office": _("Kantor"),
+    "participant": _("Peserta"),
 }
 
 
@@ -83,6 +84,14 @@ def action_labels() -> dict[str, str]:
         "settings.edit": _("Ubah pengaturan"),
         "region.update": _("Perbarui data wilayah"),
         "demo.create": _("Kantor demo dibuat"),
+        "programme.create": _("Program bantuan baru"),
+        "training.create": _("Pelatihan baru"),
+        "training.attendance": _("Daftar hadir"),
+        "certificate.issue": _("Sertifikat diterbitkan"),
+        "certificate.print": _("Cetak sertifikat"),
+        "grant.print": _("Cetak dokumen bantuan"),
+        "visit.edit": _("Ubah kunjungan"),
+        "user.activate": _("Aktifkan pengguna"),
     }
 
 
@@ -130,7 +139,7 @@ def detail_words() -> dict[str, str]:
         "person_id": _("penerima"),
         "group_id": _("kelompok"),
         "notes": _("catatan"),
-        "people": _("penerima"),
+        "people": _("jumlah penerima"),
         "count": _("jumlah"),
         "present": _("hadir"),
         "excused": _("izin"),

@@ -37,13 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
-from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_number, format_rupiah
 from kaltim_desk.i18n import _
 from kaltim_desk.models.vocabulary import grant_status_labels
 from kaltim_desk.services.dashboard import Amount, DashboardData, dashboard_data
 from kaltim_desk.services.monitoring.survival import SurvivalRow
 from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.qtmodels.paged import long_date
 from kaltim_desk.views.widgets.saved import tell_saved
 
 PALETTE = ("#1f5f8b", "#e07b39", "#3a9a5b", "#b5446e", "#7a5cb8", "#8c7a2b", "#2aa6b3", "#c23b3b")
@@ -297,7 +297,7 @@ class Page(QWidget):
         self.data = data
         self.status.setText(
             _("Per {date} (dihitung dalam {s} detik)").format(
-                date=format_date_id(data.as_of), s=f"{data.seconds:.1f}".replace(".", ",")
+                date=long_date(data.as_of), s=f"{data.seconds:.1f}".replace(".", ",")
             )
         )
         self._cards(data)
@@ -368,8 +368,16 @@ class Page(QWidget):
 
     def _survival_table(self, series_by_year: dict[int, list[SurvivalRow]]) -> str:
         """The curve's figures as a small table: share running and unknowns per intake and horizon."""
+        # The words are looked up outside the f-strings: the catalogue extractor does not read inside them.
+        t_months, t_counts, t_intake = (
+            _("{m} bln"),
+            _("{run}/{total}, {n} tak diketahui"),
+            _("Angkatan {year}"),
+        )
+        t_revenue, t_firms, t_versus = _("omzet {pct}"), _("{n} usaha"), _("vs. kunjungan pertama")
+        t_running = _("Berjalan")
         months = sorted({r.months for rows in series_by_year.values() for r in rows})
-        head = "".join(f"<th align='right'>&nbsp;{_('{m} bln').format(m=m)}&nbsp;</th>" for m in months)
+        head = "".join(f"<th align='right'>&nbsp;{t_months.format(m=m)}&nbsp;</th>" for m in months)
         body = []
         for year, rows in series_by_year.items():
             by_m = {r.months: r for r in rows}
@@ -382,10 +390,10 @@ class Page(QWidget):
                 share = f"{100 * r.share_running:.1f}%".replace(".", ",")
                 cells.append(
                     f"<td align='right'>&nbsp;{share} <span style='color:#90a4ae'>"
-                    f"({_('{run}/{total}, {n} tak diketahui').format(run=format_number(r.running), total=format_number(r.total), n=format_number(r.unknown))})"
+                    f"({t_counts.format(run=format_number(r.running), total=format_number(r.total), n=format_number(r.unknown))})"
                     "</span>&nbsp;</td>"
                 )
-            body.append(f"<tr><td>{_('Angkatan {year}').format(year=year)}</td>{''.join(cells)}</tr>")
+            body.append(f"<tr><td>{t_intake.format(year=year)}</td>{''.join(cells)}</tr>")
             revenue = []
             for m in months:
                 r = by_m.get(m)
@@ -395,14 +403,12 @@ class Page(QWidget):
                 else:
                     pct = f"{100 * change:+.1f}%".replace(".", ",")
                     revenue.append(
-                        f"<td align='right' style='color:#607d8b'>&nbsp;{_('omzet {pct}').format(pct=pct)} "
-                        f"({_('{n} usaha').format(n=format_number(r.revenue_n))})&nbsp;</td>"  # type: ignore[union-attr]
+                        f"<td align='right' style='color:#607d8b'>&nbsp;{t_revenue.format(pct=pct)} "
+                        f"({t_firms.format(n=format_number(r.revenue_n))})&nbsp;</td>"  # type: ignore[union-attr]
                     )
-            body.append(
-                f"<tr><td style='color:#607d8b'>&nbsp;&nbsp;{_('vs. kunjungan pertama')}</td>{''.join(revenue)}</tr>"
-            )
+            body.append(f"<tr><td style='color:#607d8b'>&nbsp;&nbsp;{t_versus}</td>{''.join(revenue)}</tr>")
         return (
-            f"<table cellspacing='0' cellpadding='1'><tr><th align='left'>{_('Berjalan')}</th>{head}</tr>"
+            f"<table cellspacing='0' cellpadding='1'><tr><th align='left'>{t_running}</th>{head}</tr>"
             + "".join(body)
             + "</table>"
         )

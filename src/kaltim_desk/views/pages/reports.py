@@ -1,6 +1,7 @@
 """Laporan: export the upward-reporting workbooks (masked by default; a full export needs the role, a
-reason and a password), watch the progress and cancel; see and roll back import batches; consolidate
-district exports (province office)."""
+reason and a password), watch the progress and cancel; see which province NIK key the office holds (an
+admin installs the province's key file here); see and roll back import batches; consolidate district
+exports (province office)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.exports import masking
 from kaltim_desk.exports.layouts import REPORT_TITLES
 from kaltim_desk.exports.workbook import ExportCancelled
 from kaltim_desk.i18n import _
@@ -102,6 +104,17 @@ class Page(QWidget):
         row.addWidget(self.cancel_button)
         form.addRow(row)
         form.addRow(self.status)
+        self.key_status = QLabel()
+        self.key_status.setObjectName("key_status")
+        self.key_status.setWordWrap(True)
+        self.key_button = QPushButton(_("Pasang kunci NIK provinsi…"))
+        self.key_button.setObjectName("install_key")
+        self.key_button.setVisible(ctx.can("settings.edit"))
+        self.key_button.clicked.connect(self.install_key)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_status, 1)
+        key_row.addWidget(self.key_button)
+        form.addRow(key_row)
 
         # import batches
         self.batches = QTableWidget(0, 6)
@@ -148,9 +161,15 @@ class Page(QWidget):
         try:
             with self.ctx.read() as s:
                 rows = imports.list_batches(s)
+                key = exports.nik_key(s)
         except Exception as exc:
             self.ctx.prompts.error(self, self.title, describe_error(exc))
             return
+        self.key_status.setText(
+            _("Kunci NIK provinsi: id {key_id} (mengisi kolom KUNCI NIK).").format(key_id=masking.key_id(key))
+            if key
+            else _("Kunci NIK provinsi belum dipasang: kolom KUNCI NIK ekspor BNBA akan kosong.")
+        )
         labels = {"committed": _("Tersimpan"), "rolled_back": _("Dibatalkan")}
         self.batches.setRowCount(len(rows))
         for i, b in enumerate(rows):
@@ -176,6 +195,29 @@ class Page(QWidget):
             self.password2_label,
         ):
             w.setVisible(full)
+
+    def install_key(self) -> None:
+        """Install the key file the provincial office sent (admin); the key itself is never shown."""
+        path = self.ctx.prompts.open_file(
+            self, _("Pilih berkas kunci NIK dari provinsi"), _("Berkas kunci (*.key);;Semua berkas (*)")
+        )
+        if not path:
+            return
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.ctx.prompts.error(self, self.title, _("Berkas {path} tidak dapat dibaca.").format(path=path))
+            return
+        try:
+            with self.ctx.session() as s:
+                key_id = exports.install_nik_key(s, text)
+        except Exception as exc:
+            self.ctx.prompts.error(self, self.title, describe_error(exc))
+            return
+        self.refresh()
+        self.ctx.prompts.info(
+            self, self.title, _("Kunci NIK provinsi (id {key_id}) terpasang.").format(key_id=key_id)
+        )
 
     # --- export ----------------------------------------------------------------------------------------
     def save(self) -> None:
@@ -245,6 +287,12 @@ class Page(QWidget):
         text = _("Ekspor #{seq} ({mode}) disimpan di {path}: {rows} baris.").format(
             seq=result.sequence, mode=mode, path=result.path, rows=result.rows
         )
+        if result.nik_key_missing:
+            text += "\n\n" + _(
+                "Kunci NIK provinsi belum dipasang: kolom KUNCI NIK kosong, sehingga provinsi tidak dapat "
+                "mencari NIK ganda dari berkas ini. Minta berkas kunci ke Dinas Sosial Provinsi; admin "
+                "memasangnya dengan tombol Pasang kunci NIK provinsi di halaman ini."
+            )
         self.status.setText(text)
         self.progress.setValue(self.progress.maximum())
         tell_saved(self.ctx, self, self.title, text, Path(result.path))
