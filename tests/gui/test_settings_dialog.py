@@ -296,7 +296,7 @@ def test_changed_idle_lock_and_network_mode_are_saved_and_lock_the_next_login(
 ) -> None:
     from PySide6.QtWidgets import QWidget
 
-    from kaltim_desk.views.dialogs.login import install_idle_lock
+    from kaltim_desk.views.startup import install_idle_lock
 
     safety = dialog.safety_form
     dialog.tabs.setCurrentWidget(safety)
