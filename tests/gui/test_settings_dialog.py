@@ -147,8 +147,7 @@ def test_the_file_menu_opens_settings_with_ctrl_comma(ctx: Any, qtbot: Any, monk
 
 def _disbursed_grant(ctx: Any) -> int:
     """One personal grant of Rp5.000.000, paid in one tranche 75 days ago."""
-    from tests.factories import make_person
-    from tests.unit.test_grants import bring_to, make_programme
+    from tests.factories import bring_to, make_person, make_programme
 
     with ctx.session() as s:
         programme = make_programme(s, tranche_plan="100")
