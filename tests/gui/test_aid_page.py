@@ -167,6 +167,25 @@ def test_preview_and_save_the_agreement(qtbot, ctx, data, tmp_path, monkeypatch)
     assert editor.message.text() == "Tahap 2 belum dibayar; kuitansi belum dapat dicetak."
 
 
+def test_the_bast_of_the_selected_tranche_and_a_missing_logo_warning(qtbot, ctx, data, tmp_path, monkeypatch):
+    from kaltim_desk.core.settings import OfficeProfile, office_profile, save_section
+
+    with ctx.session() as s:
+        profile = office_profile(s)
+        save_section(s, OfficeProfile(**{**profile.__dict__, "logo_path": str(tmp_path / "lambang.png")}))
+    monkeypatch.setattr(GrantEditor, "opener", lambda path: None)
+    editor = GrantEditor(ctx, data["paying"].id)
+    qtbot.addWidget(editor)
+    editor.doc_kind.setCurrentIndex(editor.doc_kind.findData("handover"))
+    editor.tranches.selectRow(1)  # tranche 2: not paid, no BAST
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    assert editor.message.text() == "Tahap 2 belum dibayar; BAST bantuan uang belum dapat dicetak."
+    editor.tranches.selectRow(0)  # tranche 1, paid: its BAST, and the officer is told the emblem is missing
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    assert editor.message.text().startswith("Perhatian: Berkas logo")
+    assert "lambang.png tidak ditemukan" in editor.message.text()
+
+
 def test_batch_printing_from_the_page(qtbot, ctx, data, tmp_path):
     page = Page(ctx)
     qtbot.addWidget(page)

@@ -49,7 +49,15 @@ def printed_db(db: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
 def test_the_dispatcher_collects_every_kind_and_a_missing_module_is_an_error():
     kinds = collect_kinds()
-    assert set(kinds) == {"agreement", "handover", "receipt", "group-summary", "agreements", "certificates"}
+    assert set(kinds) == {
+        "agreement",
+        "handover",
+        "receipt",
+        "group-summary",
+        "agreements",
+        "certificates",
+        "certificate-calibration",
+    }
     assert all(isinstance(k, PrintKind) for k in kinds.values())
     # A build without one of its print modules is broken: it must fail loudly, not lose a command.
     with pytest.raises(ModuleNotFoundError):

@@ -96,6 +96,5 @@ def render_agreements(
 
     title = f"Perjanjian bantuan ({total})"
     author = docs[0].letterhead.agency_name if docs else ""
-    footer = f"Perjanjian program {docs[0].programme_name} {docs[0].budget_year}" if docs else ""
-    write_pdf(target, story, title=title, author=author, footer=footer, after_flowable=after)
+    write_pdf(target, story, title=title, author=author, after_flowable=after)
     return [target]

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from kaltim_desk import dialect
 from kaltim_desk.core import audit_anchor
 from kaltim_desk.core.audit_anchor import Anchor
+from kaltim_desk.core.issued_documents import altered_documents
+from kaltim_desk.core.settings import office_profile
 from kaltim_desk.domain.nik import check_nik
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
@@ -144,6 +146,23 @@ def check_aid(session: Session) -> CheckResult:
     return CheckResult("Aturan bantuan", ok, message)
 
 
+def check_documents(session: Session) -> CheckResult:
+    """Documents: the office logo prints (a set but missing logo would print every letterhead and
+    certificate without the emblem), and every issued document's stored data still matches its hash."""
+    from kaltim_desk.documents.letterhead import logo_problem  # lazy: reportlab off the start path
+
+    problems = []
+    logo = logo_problem(office_profile(session).logo_path)
+    if logo:
+        problems.append(logo)
+    altered = altered_documents(session)
+    if altered:
+        problems.append(f"{len(altered)} dokumen terbit berubah di luar aplikasi: {', '.join(altered[:3])}")
+    if problems:
+        return CheckResult("Dokumen", False, "; ".join(problems))
+    return CheckResult("Dokumen", True, "logo kop tersedia, dokumen terbit utuh")
+
+
 def check_import_batches(session: Session) -> CheckResult:
     """Excel: people and groups marked with an import batch belong to a committed batch."""
     ok, message = import_staging.check_import_batches(session)
@@ -160,6 +179,7 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
     check_visit_photos,
     check_certificates,
     check_aid,
+    check_documents,
     check_import_batches,
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -287,7 +288,11 @@ def register_person(session: Session, data: PersonInput, *, import_batch_id: int
 
 
 def register_imported_people(
-    session: Session, rows: list[tuple[int, PersonInput]], *, import_batch_id: int
+    session: Session,
+    rows: list[tuple[int, PersonInput]],
+    *,
+    import_batch_id: int,
+    validated: Mapping[int, dict[str, Any]] | None = None,
 ) -> tuple[dict[int, int], list[tuple[int, str]]]:
     """Register the people of one import batch: each checked by the same rules as `register_person` (the
     lookups loaded once, the batch's NIK holders prefetched), then all stored in one INSERT.
@@ -296,15 +301,22 @@ def register_imported_people(
     the reason (someone registered the NIK since the preview, or the NIK appears twice in the batch). The
     batch's own audit row (``import.commit``) records who added them from which file; each person carries
     its `import_batch_id`, so no per-person audit row is written (one per row made a 10,000-row import take
-    minutes)."""
+    minutes).
+
+    `validated`: the values `validate_person` returned for a row in the preview, by sheet row; such a row
+    is not validated again unless its NIK has been taken since (then the check says by whom)."""
     require(session, "person.create")
     checks = PersonChecks.load(session)
     checks.prefetch(session, (normalize_nik(data.nik or "") for _row, data in rows))
     accepted: list[tuple[int, dict[str, Any]]] = []
     refused: list[tuple[int, str]] = []
     for row, data in rows:
+        before = validated.get(row) if validated else None
         try:
-            values, _warnings = validate_person(session, data, checks=checks)
+            if before is not None and checks.holder(session, before["nik"]) is None:
+                values = before
+            else:
+                values, _warnings = validate_person(session, data, checks=checks)
         except DomainError as exc:
             refused.append((row, exc.message))
             continue
