@@ -17,8 +17,16 @@ from kaltim_desk.services.registry import groups
 from kaltim_desk.views.dialogs.grant_editor import GrantEditor
 from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
 from kaltim_desk.views.pages.aid import Page
-from tests.factories import VILLAGE, make_active_group, make_person
-from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
+from tests.factories import (
+    MONTHS_AGO,
+    VILLAGE,
+    bring_to,
+    group_grant,
+    make_active_group,
+    make_person,
+    make_programme,
+    open_visit_gate,
+)
 
 
 @pytest.fixture

@@ -148,8 +148,7 @@ def test_the_file_menu_opens_settings_with_ctrl_comma(ctx: Any, qtbot: Any, monk
 
 def _disbursed_grant(ctx: Any) -> int:
     """One personal grant of Rp5.000.000, paid in one tranche 75 days ago."""
-    from tests.factories import make_person
-    from tests.unit.test_grants import bring_to, make_programme
+    from tests.factories import bring_to, make_person, make_programme
 
     with ctx.session() as s:
         programme = make_programme(s, tranche_plan="100")
@@ -304,7 +303,7 @@ def test_changed_idle_lock_and_network_mode_are_saved_and_lock_the_next_login(
 ) -> None:
     from PySide6.QtWidgets import QWidget
 
-    from kaltim_desk.views.dialogs.login import install_idle_lock
+    from kaltim_desk.views.startup import install_idle_lock
 
     safety = dialog.safety_form
     dialog.tabs.setCurrentWidget(safety)

@@ -15,7 +15,7 @@ from kaltim_desk.views.dialogs.training_editor import TrainingEditor
 from kaltim_desk.views.dialogs.verify_dialog import VerifyDialog
 from kaltim_desk.views.pages.training import Page
 from tests.conftest import ADMIN
-from tests.unit.test_certificates import setup_training
+from tests.factories import setup_training
 
 
 def open_page(qtbot: Any, ctx: Any) -> Page:
@@ -161,7 +161,7 @@ def test_settings_dialog_changes_the_rule_and_the_template(
 ) -> None:
     from kaltim_desk.services.training import attendance
     from kaltim_desk.views.dialogs.training_editor import TrainingSettingsDialog
-    from tests.unit.test_training import make_training, mark
+    from tests.factories import make_training, mark
 
     with db.session(ADMIN) as s:
         t, pids = make_training(s, 5, 1)

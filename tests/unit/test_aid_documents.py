@@ -31,7 +31,7 @@ from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid import grants, papers
 from kaltim_desk.services.registry import groups
 from tests.conftest import ADMIN
-from tests.unit.test_grants import (
+from tests.factories import (
     MONTHS_AGO,
     TODAY,
     bring_to,

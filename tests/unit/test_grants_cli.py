@@ -16,7 +16,7 @@ from kaltim_desk.models.grant import Grant
 from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.checks import run_checks
 from tests.conftest import ADMIN
-from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
+from tests.factories import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 
 
 def _text(path: Path) -> str:

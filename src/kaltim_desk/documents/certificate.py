@@ -27,6 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from kaltim_desk.core.progress import Cancelled
 from kaltim_desk.documents.agreement import title_id
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
 from kaltim_desk.documents.letterhead import Line, fit_lines
@@ -42,7 +43,7 @@ COPY_RED = HexColor("#b00020")
 GREY = HexColor("#444444")
 
 
-class RenderCancelled(Exception):
+class RenderCancelled(Cancelled):
     """The person pressed Cancel; no file was left behind (or, one per file: no half-written file)."""
 
 

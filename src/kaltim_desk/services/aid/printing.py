@@ -10,13 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kaltim_desk.core.actor import Actor
+from kaltim_desk.core.progress import Progress
 from kaltim_desk.db import Database
 from kaltim_desk.documents.batch import render_agreements
 from kaltim_desk.documents.letterhead import logo_problem
 from kaltim_desk.services.aid import papers, programmes
 from kaltim_desk.services.aid.paper_kinds import GRANT_PAPERS
-
-Progress = Callable[[int, int, str], None]
 
 
 def print_grant_document_job(

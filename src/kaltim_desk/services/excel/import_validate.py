@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from kaltim_desk.core.dto import PersonInput
 from kaltim_desk.core.errors import DomainError, ValidationFailed
+from kaltim_desk.core.progress import Cancelled
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible, parse_place_and_date
 from kaltim_desk.domain.money import MoneyError, parse_rupiah
 from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
@@ -91,7 +92,7 @@ class ImportRules:
     required_fields: tuple[str, ...] = ()
 
 
-class ImportCancelled(DomainError):
+class ImportCancelled(DomainError, Cancelled):
     def __init__(self) -> None:
         super().__init__("cancelled", "Pemeriksaan berkas dibatalkan; tidak ada yang disimpan.")
 

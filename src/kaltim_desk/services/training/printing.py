@@ -14,13 +14,12 @@ from pathlib import Path
 
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.progress import Progress
 from kaltim_desk.db import Database
 from kaltim_desk.documents.certificate import render_calibration, render_certificates
 from kaltim_desk.documents.certificate_batch import render_per_participant
 from kaltim_desk.documents.letterhead import logo_problem
 from kaltim_desk.services.training import certificates
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
