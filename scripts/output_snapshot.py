@@ -16,7 +16,7 @@ whatever the package layout. What it writes, one text file per output:
 - a refused print (exit code and message), so the wording of refusals is compared too.
 
 Values that change with the clock (the export time, a checksum over it) or are random by design (a
-certificate's verification code) are replaced by a marker so two runs on the same day compare equal;
+certificate's verification code, the keyed NIK pseudonym of an export) are replaced by a marker so two runs on the same day compare equal;
 run before and after on the same day (documents print today's date).
 """
 
@@ -41,6 +41,9 @@ CLOCK = [
     (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),
     # a certificate's verification code is random at issue (secrets), so it differs between runs
     (re.compile(r"\b[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}\b"), "<kode-verifikasi>"),
+    # the keyed NIK pseudonym of an export (KUNCI NIK) and its key's id come from the office's random key
+    (re.compile(r"\b[0-9a-f]{32}\b"), "<kunci-nik>"),
+    (re.compile(r"(nik_key_id\t)[0-9a-f]{8}\b"), r"\1<id-kunci>"),
 ]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from kaltim_desk import dialect
+from kaltim_desk import dialect, fileio
 from kaltim_desk.config import sqlite_path
 
 BUSY_TIMEOUT_MS = dialect.LOCK_TIMEOUT_MS
@@ -30,7 +30,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     KK, name and address into the log file."""
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only on POSIX (R20): SQLite gives the -wal, -shm and -journal files the database's mode.
+        fileio.private_dir(path.parent)
+        if path.exists():
+            fileio.make_private(path)
+        else:
+            with contextlib.suppress(FileExistsError):
+                fileio.create_private_file(path)
     engine = create_engine(url, **{**dialect.engine_options(url), **kwargs, "hide_parameters": True})
     dialect.configure_engine(engine)
     return engine

@@ -14,10 +14,12 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from kaltim_desk.core.progress import Cancelled
+
 log = logging.getLogger(__name__)
 
 
-class TaskCancelled(Exception):
+class TaskCancelled(Cancelled):
     """Raised inside a task when the user pressed Cancel."""
 
 

@@ -17,9 +17,17 @@ from kaltim_desk.services.registry import groups
 from kaltim_desk.views.dialogs.grant_editor import GrantEditor
 from kaltim_desk.views.dialogs.programme_dialog import ProgrammeDialog
 from kaltim_desk.views.pages.aid import Page
-from tests.factories import VILLAGE, make_active_group, make_person
+from tests.factories import (
+    MONTHS_AGO,
+    VILLAGE,
+    bring_to,
+    group_grant,
+    make_active_group,
+    make_person,
+    make_programme,
+    open_visit_gate,
+)
 from tests.gui.held_tasks import HeldTaskRunner
-from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 
 
 @pytest.fixture
@@ -180,6 +188,25 @@ def test_preview_and_save_the_agreement(qtbot, ctx, data, tmp_path, monkeypatch)
     editor.tranches.selectRow(1)
     qtbot.mouseClick(editor.save_pdf_button, Qt.MouseButton.LeftButton)
     assert editor.message.text() == "Tahap 2 belum dibayar; kuitansi belum dapat dicetak."
+
+
+def test_the_bast_of_the_selected_tranche_and_a_missing_logo_warning(qtbot, ctx, data, tmp_path, monkeypatch):
+    from kaltim_desk.core.settings import OfficeProfile, office_profile, save_section
+
+    with ctx.session() as s:
+        profile = office_profile(s)
+        save_section(s, OfficeProfile(**{**profile.__dict__, "logo_path": str(tmp_path / "lambang.png")}))
+    monkeypatch.setattr(GrantEditor, "opener", lambda path: None)
+    editor = GrantEditor(ctx, data["paying"].id)
+    qtbot.addWidget(editor)
+    editor.doc_kind.setCurrentIndex(editor.doc_kind.findData("handover"))
+    editor.tranches.selectRow(1)  # tranche 2: not paid, no BAST
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    assert editor.message.text() == "Tahap 2 belum dibayar; BAST bantuan uang belum dapat dicetak."
+    editor.tranches.selectRow(0)  # tranche 1, paid: its BAST, and the officer is told the emblem is missing
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    assert editor.message.text().startswith("Perhatian: Berkas logo")
+    assert "lambang.png tidak ditemukan" in editor.message.text()
 
 
 def test_batch_printing_from_the_page(qtbot, ctx, data, tmp_path):

@@ -9,9 +9,8 @@ from PySide6.QtCore import Qt
 from kaltim_desk.services.training import attendance, certificates
 from kaltim_desk.views.dialogs.attendance_grid import FIXED, AttendanceDialog, AttendanceModel
 from tests.conftest import ADMIN
-from tests.factories import make_active_group
+from tests.factories import make_active_group, make_training
 from tests.gui.held_tasks import HeldTaskRunner
-from tests.unit.test_training import make_training
 
 
 def cell(dlg: AttendanceDialog, row: int, col: int) -> str:

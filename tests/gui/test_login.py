@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from kaltim_desk.services.office import auth, users
 from kaltim_desk.views.dialogs.change_password import ChangePasswordDialog
-from kaltim_desk.views.dialogs.login import FirstAdminDialog, IdleLock, LoginDialog
+from kaltim_desk.views.dialogs.login import FirstAdminDialog, LoginDialog
+from kaltim_desk.views.startup import IdleLock
 
 
 @pytest.fixture(autouse=True)
@@ -150,7 +151,7 @@ def test_lock_screen_fixes_the_name(office: Any, qtbot: Any) -> None:
 @pytest.mark.sqlite_only
 def test_damaged_database_at_start_is_replaced_by_the_newest_good_backup(ctx: Any, prompts: Any) -> None:
     from kaltim_desk.services.office import backup
-    from kaltim_desk.views.dialogs.login import check_before_open
+    from kaltim_desk.views.startup import check_before_open
     from tests.factories import make_person
 
     with ctx.session() as s:
@@ -176,7 +177,7 @@ def test_damaged_database_at_start_is_replaced_by_the_newest_good_backup(ctx: An
 
 @pytest.mark.sqlite_only
 def test_damaged_database_without_backup_is_left_alone(ctx: Any, prompts: Any) -> None:
-    from kaltim_desk.views.dialogs.login import check_before_open
+    from kaltim_desk.views.startup import check_before_open
 
     ctx.db.dispose()
     path = ctx.db.path
@@ -193,7 +194,7 @@ def test_second_instance_opens_read_only(office: Any, prompts: Any, qtbot: Any) 
     from sqlalchemy.exc import OperationalError
 
     from kaltim_desk.services.office.dblock import WriterLock
-    from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+    from kaltim_desk.views.startup import start_guards, stop_guards
     from tests.factories import make_person
 
     other = WriterLock(office.db, "budi", host="PC-KASI", pid=4242)
@@ -218,7 +219,7 @@ def test_second_instance_opens_read_only(office: Any, prompts: Any, qtbot: Any) 
 
 @pytest.mark.sqlite_only  # one writer per SQLite file; a server takes several (tests/pg)
 def test_network_drive_opens_read_only_unless_single_user(office: Any, prompts: Any, qtbot: Any) -> None:
-    from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+    from kaltim_desk.views.startup import start_guards, stop_guards
 
     window = QWidget()
     qtbot.addWidget(window)
@@ -238,7 +239,7 @@ def test_first_instance_takes_the_lock_and_makes_the_daily_backup(
     office: Any, prompts: Any, qtbot: Any
 ) -> None:
     from kaltim_desk.services.office import backup
-    from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+    from kaltim_desk.views.startup import start_guards, stop_guards
 
     window = QWidget()
     qtbot.addWidget(window)
@@ -261,7 +262,7 @@ def test_first_instance_takes_the_lock_and_makes_the_daily_backup(
 def test_a_tampered_audit_trail_is_reported_at_start(office: Any, prompts: Any, qtbot: Any) -> None:
     from sqlalchemy import text
 
-    from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+    from kaltim_desk.views.startup import start_guards, stop_guards
 
     with office.db.session() as s:
         s.execute(text("DROP TRIGGER audit_log_no_update"))

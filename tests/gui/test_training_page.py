@@ -15,7 +15,7 @@ from kaltim_desk.views.dialogs.training_editor import TrainingEditor
 from kaltim_desk.views.dialogs.verify_dialog import VerifyDialog
 from kaltim_desk.views.pages.training import Page
 from tests.conftest import ADMIN
-from tests.unit.test_certificates import setup_training
+from tests.factories import setup_training
 
 
 def open_page(qtbot: Any, ctx: Any) -> Page:
@@ -161,7 +161,7 @@ def test_settings_dialog_changes_the_rule_and_the_template(
 ) -> None:
     from kaltim_desk.services.training import attendance
     from kaltim_desk.views.dialogs.training_editor import TrainingSettingsDialog
-    from tests.unit.test_training import make_training, mark
+    from tests.factories import make_training, mark
 
     with db.session(ADMIN) as s:
         t, pids = make_training(s, 5, 1)
@@ -185,3 +185,30 @@ def test_settings_dialog_changes_the_rule_and_the_template(
     assert dlg2.message.text() == "Templat sertifikat: 'orientation' harus landscape atau portrait."
     with db.read_session(ADMIN) as s:
         assert certificates.certificate_settings(s).template_path == ""
+
+
+def test_settings_dialog_sets_up_preprinted_blanks_with_a_calibration_page(
+    qtbot: Any, ctx: Any, db: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from kaltim_desk.views.dialogs.training_editor import TrainingSettingsDialog
+
+    dlg = TrainingSettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    assert not dlg.preprinted.isChecked()
+    dlg.positions.setText("name=150,95; qr=kiri")  # a typo: refused, the part named, nothing saved
+    dlg.save()
+    assert "'qr=kiri' tidak sah" in dlg.message.text()
+    dlg.positions.setText("name=150,95; qr=25,150")
+    monkeypatch.setattr(ctx.prompts, "save_file", lambda *a, **k: tmp_path / "kalibrasi.pdf")
+    page = dlg.calibration_page()
+    assert page is not None and page.stat().st_size > 0
+    dlg.preprinted.setChecked(True)
+    dlg.save()
+    with db.read_session(ADMIN) as s:
+        cfg = certificates.certificate_settings(s)
+        template = certificates.load_template(cfg)
+    assert cfg.preprinted and cfg.preprinted_positions == {"name": [150.0, 95.0], "qr": [25.0, 150.0]}
+    assert template.preprinted and ("name", 150.0, 95.0) in template.positions
+    again = TrainingSettingsDialog(ctx)
+    qtbot.addWidget(again)
+    assert again.preprinted.isChecked() and again.positions.text() == "name=150,95; qr=25,150"

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.postgres
 
 
 def test_two_pcs_start_read_write_on_a_server(db: Any, tmp_path: Any, qtbot: Any) -> None:
-    from kaltim_desk.views.dialogs.login import start_guards, stop_guards
+    from kaltim_desk.views.startup import start_guards, stop_guards
 
     assert not dialect.uses_file_lock(db)
     pcs = []

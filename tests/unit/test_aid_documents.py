@@ -31,7 +31,7 @@ from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid import grants, papers
 from kaltim_desk.services.registry import groups
 from tests.conftest import ADMIN
-from tests.unit.test_grants import (
+from tests.factories import (
     MONTHS_AGO,
     TODAY,
     bring_to,
@@ -99,7 +99,7 @@ def test_the_agreement_names_parties_number_and_amount_in_figures_and_words(sess
 
 
 @needs_poppler
-def test_no_duty_stamp_box_at_or_below_five_million(session, tmp_path):
+def test_an_agreement_carries_a_meterai_place_whatever_its_amount(session, tmp_path):
     prog = make_programme(session, name="UEP Perorangan")
     from tests.factories import make_person
 
@@ -108,8 +108,9 @@ def test_no_duty_stamp_box_at_or_below_five_million(session, tmp_path):
     g = bring_to(session, g.id, R.APPROVED)  # printable once approved, before signing
     doc = papers.agreement_document(session, g.id)
     text = pdf_text(render_agreement(doc, tmp_path / "a.pdf"))
-    assert "METERAI" not in text
-    assert "NUR AINI" in text and p.nik in text and "Penerima bantuan perorangan" in text
+    assert "METERAI" in text  # an agreement carries stamp duty at any amount (UU 10/2020)
+    assert "NUR AINI" in text and p.nik in text
+    assert "Penerima bantuan perorangan" not in text and text.count("Jabatan") == 1  # PIHAK PERTAMA only
     assert "Rp5.000.000 (lima juta rupiah)" in text
     assert "atas nama diri sendiri" in text
 
@@ -170,6 +171,9 @@ def test_a_receipt_per_tranche(session, signed_cash, tmp_path):
 @needs_poppler
 def test_the_group_summary_is_one_page_with_masked_niks(session, signed_cash, tmp_path):
     doc = papers.group_summary_document(session, grant_id=signed_cash.id)
+    assert doc.grants == ()  # signed, nothing paid yet: nothing received
+    grants.pay_tranche(session, signed_cash.id, 1, paid_on=MONTHS_AGO)
+    doc = papers.group_summary_document(session, grant_id=signed_cash.id)
     out = render_group_summary(doc, tmp_path / "ringkasan.pdf")
     text = pdf_text(out)
     assert pdf_pages(out) == 1
@@ -177,7 +181,9 @@ def test_the_group_summary_is_one_page_with_masked_niks(session, signed_cash, tm
     group = groups.get_group(session, signed_cash.group_id)
     for m in group.members:
         assert m.name in text and m.nik_masked in text
-    assert "Bantuan KUBE Mandiri" in text and "Rp15.000.000" in text and "Perjanjian ditandatangani" in text
+    # what reached the group: the tranche paid, not the grant's full value
+    assert "Bantuan KUBE Mandiri" in text and "Rp7.500.000" in text and "Penyaluran bertahap" in text
+    assert "Rp15.000.000" not in text
 
 
 @needs_poppler

@@ -26,17 +26,7 @@ from kaltim_desk.services.training import certificates
 from kaltim_desk.services.training.certificates import compute_code, load_template, normalize_code
 from kaltim_desk.services.training.printing import print_certificates_job
 from tests.conftest import ADMIN
-from tests.unit.test_training import make_training, mark
-
-FULL = ["present"] * 5
-SHORT = ["present", "present", "present", "absent", "absent"]  # 60%
-
-
-def setup_training(s: Any, complete: int = 2, incomplete: int = 1) -> tuple[int, list[int]]:
-    t, pids = make_training(s, 5, complete + incomplete)
-    for i, pid in enumerate(pids):
-        mark(s, t.id, pid, FULL if i < complete else SHORT)
-    return t.id, pids
+from tests.factories import SHORT, mark, setup_training
 
 
 def test_issue_only_to_completed_and_never_twice(session: Any) -> None:

@@ -73,3 +73,32 @@ def test_read_only_instance_cannot_write_and_says_so(db: Database) -> None:
     assert "tidak dapat ditulis" in describe_error(err.value)
     with db.read_session() as s:
         assert s.scalar(text("SELECT count(*) FROM person")) == 1
+
+
+def test_a_live_lock_can_not_be_taken_by_anyone(db: Database) -> None:
+    """Issue 17: a clerk could force-take a live lock through the services (`take_over(force=True)`)."""
+    import inspect
+
+    holder = WriterLock(db, "siti", host="PC-OPERATOR", pid=111)
+    assert holder.acquire() is None
+    other = WriterLock(db, "budi", host="PC-KASI", pid=222)
+    for actor in (Actor("budi", "clerk"), Actor("admin", "admin")):
+        with pytest.raises(DomainError, match="tidak dapat diambil alih"):
+            other.take_over(actor)
+    assert "force" not in inspect.signature(WriterLock.take_over).parameters
+    assert holder.heartbeat()  # still the writer
+    with db.read_session() as s:
+        assert s.scalar(text("SELECT count(*) FROM audit_log WHERE action = 'lock.takeover'")) == 0
+
+
+def test_taking_over_needs_the_permission(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kaltim_desk.core.errors import PermissionDenied
+    from kaltim_desk.services.office import dblock
+
+    t0 = utcnow()
+    WriterLock(db, "siti", host="PC-OPERATOR", pid=111, clock=lambda: t0).acquire()
+    later = WriterLock(db, "budi", host="PC-KASI", pid=222, clock=lambda: t0 + STALE_AFTER * 2)
+    monkeypatch.setattr(dblock, "allowed", lambda role, action: role != "trainer")
+    with pytest.raises(PermissionDenied):
+        later.take_over(Actor("tina", "trainer"))
+    assert later.take_over(Actor("budi", "clerk")) is not None

@@ -1,123 +1,35 @@
 """Grants: every transition allowed and refused (by status and by role), every gate, the ceilings and
-the one-grant-per-person rule. The helpers at the top are shared by the other aid tests."""
+the one-grant-per-person rule (the shared helpers are in tests/factories.py)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from kaltim_desk.core.actor import ROLES, Actor
+from kaltim_desk.core.actor import ROLES
 from kaltim_desk.core.errors import ConflictError, DomainError, PermissionDenied, ValidationFailed
 from kaltim_desk.core.permissions import PERMISSIONS
 from kaltim_desk.core.settings import save_section
 from kaltim_desk.models.grant import Grant
 from kaltim_desk.services.aid import aid_rules as R
-from kaltim_desk.services.aid import grant_list, grants, programmes
+from kaltim_desk.services.aid import grant_list, grants
 from kaltim_desk.services.registry import groups, people
-from tests.factories import VILLAGE, make_active_group, make_person
-
-TODAY = date.today()
-MONTHS_AGO = TODAY - timedelta(days=75)
-
-
-def make_programme(session: Any, **kw: Any) -> programmes.ProgrammeDTO:
-    values: dict[str, Any] = {
-        "name": "Bantuan KUBE Uji",
-        "budget_year": TODAY.year,
-        "funding_source": "APBD",
-        "ceiling_per_group": 20_000_000,
-        "ceiling_per_person": 5_000_000,
-        "tranche_plan": "50,50",
-    }
-    values.update(kw)
-    return programmes.create_programme(session, programmes.ProgrammeInput(**values))
-
-
-def group_grant(
-    session: Any, programme_id: int, amount: int = 15_000_000, name: str = "KUBE Mawar", size: int = 5
-):
-    group = make_active_group(session, size=size, name=name)
-    return grants.create_grant(session, grants.GrantInput(programme_id, group_id=group.id, amount=amount))
-
-
-def goods_grant(session: Any, programme_id: int, name: str = "KUBE Melati") -> grants.GrantDTO:
-    group = make_active_group(session, name=name)
-    g = grants.create_grant(session, grants.GrantInput(programme_id, group_id=group.id, form="goods"))
-    return grants.set_items(
-        session,
-        g.id,
-        g.version,
-        [
-            grants.ItemInput("Mesin jahit portable", 2, "unit", 2_750_000),
-            grants.ItemInput("Kain katun", 40, "meter", 45_000),
-        ],
-    )
-
-
-def open_visit_gate(monkeypatch: pytest.MonkeyPatch, value: bool = True) -> list[tuple[int, date]]:
-    """Stand in for the monitoring feature's answer; returns the calls it received."""
-    import kaltim_desk.services.monitoring.visits as visits
-
-    calls: list[tuple[int, date]] = []
-
-    def fake(session: Any, grant_id: int, since: date) -> bool:
-        calls.append((grant_id, since))
-        return value
-
-    monkeypatch.setattr(visits, "visit_recorded_for_grant", fake)
-    return calls
-
-
-def advance(session: Any, grant_id: int, target: str, **kw: Any) -> grants.GrantDTO:
-    """Take the step to `target` through the service a user would use."""
-    g = grants.get_grant(session, grant_id)
-    if target == R.VERIFIED:
-        return grants.verify_grant(session, grant_id)
-    if target == R.APPROVED:
-        return grants.approve_grant(session, grant_id)
-    if target == R.SIGNED:
-        return grants.sign_agreement(session, grant_id, kw.get("on", MONTHS_AGO))
-    if target in (R.DISBURSING, R.DISBURSED) and g.form == "cash":
-        nxt = g.next_tranche
-        seq = nxt.seq if nxt else 1
-        return grants.pay_tranche(
-            session, grant_id, seq, paid_on=kw.get("on", MONTHS_AGO + timedelta(days=seq))
-        )
-    if target == R.DISBURSED:
-        return grants.record_handover(session, grant_id, kw.get("on", MONTHS_AGO + timedelta(days=1)))
-    if target == R.ACCOUNTABILITY:
-        return grants.record_accountability(session, grant_id, TODAY)
-    if target == R.CLOSED:
-        return grants.close_grant(session, grant_id, TODAY)
-    if target == R.REJECTED:
-        return grants.reject_grant(session, grant_id, "tidak memenuhi syarat")
-    if target == R.CANCELLED:
-        return grants.cancel_grant(session, grant_id, "kelompok bubar")
-    raise AssertionError(target)
-
-
-def bring_to(session: Any, grant_id: int, status: str) -> grants.GrantDTO:
-    path = [R.VERIFIED, R.APPROVED, R.SIGNED, R.DISBURSING, R.DISBURSED, R.ACCOUNTABILITY, R.CLOSED]
-    g = grants.get_grant(session, grant_id)
-    if status in (R.REJECTED, R.CANCELLED):
-        return advance(session, grant_id, status)
-    for step in path:
-        if g.status == status:
-            break
-        if step == R.DISBURSING and (g.form == "goods" or len(g.tranches) == 1):
-            continue
-        g = advance(session, grant_id, step)
-    assert g.status == status
-    return g
-
-
-def as_role(session: Any, role: str) -> None:
-    session.info["actor"] = Actor(username=f"{role}.uji", role=role)
-
-
-# --- the whole flow -----------------------------------------------------------------------------------
+from tests.factories import (
+    MONTHS_AGO,
+    TODAY,
+    VILLAGE,
+    advance,
+    as_role,
+    bring_to,
+    goods_grant,
+    group_grant,
+    make_active_group,
+    make_person,
+    make_programme,
+    open_visit_gate,
+)
 
 
 def test_a_cash_group_grant_goes_from_proposal_to_closed(session, monkeypatch):

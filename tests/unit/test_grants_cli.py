@@ -16,7 +16,7 @@ from kaltim_desk.models.grant import Grant
 from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.checks import run_checks
 from tests.conftest import ADMIN
-from tests.unit.test_grants import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
+from tests.factories import MONTHS_AGO, bring_to, group_grant, make_programme, open_visit_gate
 
 
 def _text(path: Path) -> str:
@@ -49,7 +49,15 @@ def printed_db(db: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
 def test_the_dispatcher_collects_every_kind_and_a_missing_module_is_an_error():
     kinds = collect_kinds()
-    assert set(kinds) == {"agreement", "handover", "receipt", "group-summary", "agreements", "certificates"}
+    assert set(kinds) == {
+        "agreement",
+        "handover",
+        "receipt",
+        "group-summary",
+        "agreements",
+        "certificates",
+        "certificate-calibration",
+    }
     assert all(isinstance(k, PrintKind) for k in kinds.values())
     # A build without one of its print modules is broken: it must fail loudly, not lose a command.
     with pytest.raises(ModuleNotFoundError):

@@ -12,7 +12,8 @@ from kaltim_desk.core.settings import save_section
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible, parse_place_and_date
 from kaltim_desk.imports.headers import classify, field_from_user
 from kaltim_desk.services.excel import imports
-from kaltim_desk.services.excel.import_validate import ImportRules, role_of
+from kaltim_desk.services.excel.import_cells import role_of
+from kaltim_desk.services.excel.import_validate import ImportRules
 from tests.fixtures import excel_corpus as ec
 
 

@@ -163,3 +163,17 @@ def test_no_module_is_over_800_lines() -> None:
         if (n := len(path.read_text("utf-8").splitlines())) > 800
     }
     assert long == {}
+
+
+def test_every_cancel_is_one_kind_of_cancel() -> None:
+    """Jobs, renderers, readers and writers each end a cancel in their own words, but a caller can
+    catch any of them as `core.progress.Cancelled`."""
+    from kaltim_desk.core.progress import Cancelled
+    from kaltim_desk.documents.batch import BatchCancelled
+    from kaltim_desk.documents.certificate import RenderCancelled
+    from kaltim_desk.exports.workbook import ExportCancelled
+    from kaltim_desk.imports.errors import ReadCancelled
+    from kaltim_desk.services.excel.import_validate import ImportCancelled
+
+    for cancel in (BatchCancelled, RenderCancelled, ExportCancelled, ReadCancelled, ImportCancelled):
+        assert issubclass(cancel, Cancelled), cancel

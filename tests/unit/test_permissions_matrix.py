@@ -138,7 +138,11 @@ def _db_probe(action: str, w: World, actor: Actor) -> object:
             return exc
         raise
     if action == "lock.takeover":
-        return dblock.WriterLock(w.db, actor.username).take_over(actor, force=True)
+        lock = dblock.WriterLock(w.db, actor.username)
+        try:
+            return lock.take_over(actor)  # a free lock: a live one can not be taken over by anyone
+        finally:
+            lock.release()  # the next role's probe finds it free again
     raise KeyError(action)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,48 +15,8 @@ from kaltim_desk.core.errors import ConflictError, DomainError, PermissionDenied
 from kaltim_desk.core.settings import set_raw
 from kaltim_desk.services.training import attendance, trainings
 from kaltim_desk.services.training.training_rules import TrainingRules, compute_completion
-from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingInput
-from tests.factories import make_active_group, make_person
-
-START = date(2026, 3, 2)
-
-
-def training_input(n_sessions: int = 5, **overrides: Any) -> TrainingInput:
-    values: dict[str, Any] = {
-        "title": "Pelatihan Manajemen Usaha Mikro",
-        "start_date": START,
-        "end_date": START + timedelta(days=max(n_sessions - 1, 0)),
-        "topics": ("Manajemen usaha", "Literasi keuangan"),
-        "organiser": "Dinas Sosial Provinsi Kalimantan Timur",
-        "place": "Aula Dinsos, Samarinda",
-        "trainers": (TrainerInput("Dr. Rina Wulandari", "Universitas Mulawarman"),),
-        "sessions": tuple(
-            SessionInput(START + timedelta(days=i), f"Materi {i + 1}", 4) for i in range(n_sessions)
-        ),
-    }
-    values.update(overrides)
-    return TrainingInput(**values)
-
-
-def make_training(session: Any, n_sessions: int = 5, people: int = 3, **kw: Any) -> tuple[Any, list[int]]:
-    """A training with sessions and `people` enrolled participants; returns (dto, participant ids)."""
-    t = trainings.create_training(session, training_input(n_sessions, **kw))
-    ids = [make_person(session, name=f"Peserta {i}").id for i in range(people)]
-    trainings.enroll_people(session, t.id, ids)
-    grid = attendance.attendance_grid(session, t.id)
-    return t, [p.id for p in grid.participants]
-
-
-def mark(session: Any, training_id: int, participant_id: int, statuses: list[str | None]) -> None:
-    grid = attendance.attendance_grid(session, training_id)
-    attendance.set_marks(
-        session,
-        training_id,
-        {(participant_id, s.id): st for s, st in zip(grid.sessions, statuses, strict=True)},
-    )
-
-
-# --- completion rule (pure) ------------------------------------------------------------------------
+from kaltim_desk.services.training.trainings import SessionInput, TrainingInput
+from tests.factories import START, make_active_group, make_training, mark, training_input
 
 RULES = TrainingRules()
 

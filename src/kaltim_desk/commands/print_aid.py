@@ -1,8 +1,8 @@
 """Print kinds of the aid feature (see `commands/printing.py` for the dispatcher):
 
     kaltim-desk print agreement     --db PATH --grant ID --out FILE.pdf
-    kaltim-desk print handover      --db PATH --grant ID --out FILE.pdf
-    kaltim-desk print receipt       --db PATH --grant ID --out FILE.pdf [--tranche N]
+    kaltim-desk print handover      --db PATH --grant ID --out FILE.pdf [--tranche N] [--original]
+    kaltim-desk print receipt       --db PATH --grant ID --out FILE.pdf [--tranche N] [--original]
     kaltim-desk print group-summary --db PATH --grant ID --out FILE.pdf
     kaltim-desk print agreements    --db PATH --programme ID --out FILE.pdf|DIR
 
@@ -39,10 +39,18 @@ def _pdf_out(value: str) -> Path:
     return path
 
 
-def _grant_arguments(*, with_tranche: bool = False) -> Callable[[argparse.ArgumentParser], None]:
+def _grant_arguments(
+    *, with_tranche: bool = False, with_original: bool = True
+) -> Callable[[argparse.ArgumentParser], None]:
     def add(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--grant", type=_positive, required=True, metavar="ID", help="nomor (ID) bantuan")
         parser.add_argument("--out", required=True, metavar="FILE.pdf", help="berkas PDF keluaran")
+        if with_original:
+            parser.add_argument(
+                "--original",
+                action="store_true",
+                help="cetak ulang sebagai ASLI (pengganti asli yang rusak; hanya peran yang diizinkan)",
+            )
         if with_tranche:
             parser.add_argument(
                 "--tranche",
@@ -61,12 +69,22 @@ def _run_document(kind: str) -> Callable[[argparse.Namespace], int]:
 
         out = _pdf_out(args.out)
         db = open_db(args)
+        warnings: list[str] = []
         try:
             path = print_grant_document_job(
-                db, cli_actor(), kind, args.grant, out, tranche=getattr(args, "tranche", None)
+                db,
+                cli_actor(),
+                kind,
+                args.grant,
+                out,
+                tranche=getattr(args, "tranche", None),
+                warnings=warnings,
+                original=getattr(args, "original", False),
             )
         finally:
             db.dispose()
+        for line in warnings:
+            print(f"Peringatan: {line}", file=sys.stderr)
         print(f"Dicetak ke {path}.")
         return 0
 
@@ -119,7 +137,7 @@ KINDS: dict[str, PrintKind] = {
     **{
         kind: PrintKind(
             help=paper.help,
-            add_arguments=_grant_arguments(with_tranche=paper.takes_tranche),
+            add_arguments=_grant_arguments(with_tranche=paper.takes_tranche, with_original=paper.numbered),
             run=_run_document(kind),
             description=paper.description,
         )

@@ -27,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="terbitkan dulu sertifikat yang belum ada bagi peserta yang lulus",
     )
+    parser.add_argument(
+        "--original",
+        action="store_true",
+        help="cetak ulang sebagai ASLI (pengganti asli yang rusak; hanya peran yang diizinkan)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,16 +60,39 @@ def run(args: argparse.Namespace) -> int:
             out,
             per_participant=per_participant,
             issue_missing=args.issue,
+            original=args.original,
             progress=progress,
         )
     finally:
         print(file=sys.stderr)
         db.dispose()
+    for line in outcome.warnings:
+        print(f"Peringatan: {line}", file=sys.stderr)
     if outcome.issued:
         print(f"{outcome.issued} sertifikat baru diterbitkan.")
     where = out if not per_participant else f"{len(outcome.files)} berkas di {out}"
     copies = f" ({outcome.copies} salinan cetak ulang)" if outcome.copies else ""
     print(f"{outcome.count} sertifikat dicetak ke {where}{copies}.")
+    return 0
+
+
+def _calibration_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="berkas PDF halaman kalibrasi")
+
+
+def _run_calibration(args: argparse.Namespace) -> int:
+    from kaltim_desk.commands.common import CliError, cli_actor, open_db
+    from kaltim_desk.services.training.printing import print_calibration_job  # lazy: loads ReportLab
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf" or not out.parent.exists():
+        raise CliError(f"--out {args.out}: harus berkas .pdf di folder yang ada.")
+    db = open_db(args)
+    try:
+        orientation = print_calibration_job(db, cli_actor(), out)
+    finally:
+        db.dispose()
+    print(f"Halaman kalibrasi blangko ({orientation}) dicetak ke {out}.")
     return 0
 
 
@@ -75,6 +103,15 @@ KINDS: dict[str, PrintKind] = {
         run=run,
         description="Mencetak sertifikat (STTP) yang sudah diterbitkan untuk satu pelatihan. --out berakhiran "
         ".pdf: satu berkas untuk printer; selain itu: folder berisi satu PDF per peserta. Sertifikat yang "
-        "pernah dicetak keluar bertanda SALINAN dengan nomor yang sama; yang dicabut tidak dicetak.",
-    )
+        "pernah dicetak keluar bertanda SALINAN dengan nomor yang sama (--original: asli pengganti, "
+        "hanya peran yang diizinkan); yang dicabut tidak dicetak. Dengan blangko pracetak (Pelatihan > "
+        "Pengaturan) hanya isian yang berubah yang dicetak.",
+    ),
+    "certificate-calibration": PrintKind(
+        help="halaman kalibrasi untuk mencetak sertifikat pada blangko pracetak",
+        add_arguments=_calibration_arguments,
+        run=_run_calibration,
+        description="Mencetak penggaris milimeter dan tanda silang di posisi setiap isian sertifikat "
+        "(Pelatihan > Pengaturan, posisi blangko). Cetak pada blangko, terawang, lalu sesuaikan posisinya.",
+    ),
 }

@@ -19,7 +19,7 @@ acts as `common.cli_actor()`, raises `common.CliError` for a bad argument (exit 
 through (the CLI prints its Indonesian message, exit 2).
 
 Kinds today: agreement, handover, receipt, group-summary, agreements (`commands/print_aid.py`);
-certificates (`commands/print_training.py`).
+certificates, certificate-calibration (`commands/print_training.py`).
 """
 
 from __future__ import annotations

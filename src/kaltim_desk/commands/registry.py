@@ -69,8 +69,27 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from kaltim_desk.commands.common import CliError, cli_actor
+    from kaltim_desk.config import database_url, sqlite_path
     from kaltim_desk.core import audit_anchor
-    from kaltim_desk.services.checks import run_checks
+    from kaltim_desk.services.checks import check_file_damage, run_checks
+    from kaltim_desk.services.office.startup import candidate_backup
+
+    db_path = sqlite_path(database_url(getattr(args, "db", None)))
+    if db_path is not None and db_path.is_file():
+        # The file first, without opening it through the engine (which would migrate, i.e. write to it).
+        result = check_file_damage(db_path)
+        if result is not None and not result.ok:
+            print(f"GAGAL {result.name}  {result.message}")
+            offer = candidate_backup(db_path)
+            hint = (
+                f"Pulihkan dari cadangan terbaru yang utuh: kaltim-desk restore {offer.path} --db {db_path}"
+                if offer
+                else "Tidak ada cadangan utuh di folder cadangan; hubungi petugas TI."
+            )
+            print(f"Berkas basis data tidak dapat diperiksa lebih lanjut. {hint}")
+            return 3
+    elif db_path is not None and db_path.exists():
+        raise CliError(f"{db_path} adalah folder, bukan berkas basis data.")
 
     anchors = []
     for name in args.anchor:

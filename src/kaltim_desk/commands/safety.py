@@ -84,10 +84,12 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from kaltim_desk.commands.common import CliError
+    from kaltim_desk.commands.common import CliError, os_account, via, warn
     from kaltim_desk.config import database_url, sqlite_path
+    from kaltim_desk.core.actor import Actor
     from kaltim_desk.db import Database
     from kaltim_desk.services.office.backup import NOT_SQLITE, verify_backup
+    from kaltim_desk.services.office.dbfile import check_file
     from kaltim_desk.services.office.restore import restore_database
 
     source = Path(args.backup_file)
@@ -97,15 +99,30 @@ def run_restore(args: argparse.Namespace) -> int:
     url = database_url(args.db)
     if sqlite_path(url) is None:
         raise CliError(NOT_SQLITE)
+    path = sqlite_path(url)
+    assert path is not None
     db = Database(url)
     try:
-        actor = act_as(args, db)
-        take_writer_lock(db, actor)
+        health = check_file(path)
+        if health.damaged:
+            # Neither its accounts nor a lock can be read from a damaged file. As at the app's start,
+            # where a damaged database is restored before anyone logs in, the person at this PC may
+            # restore it; the file is kept aside and the restore audited in the restored database.
+            user, _host = os_account()
+            warn(f"{health.message} Berkas itu disisihkan apa adanya dan cadangan dipulihkan.")
+            actor = Actor(
+                f"cli:{user}", "admin", display_name=f"Pemulihan ({user})", via=via() + " (basis data rusak)"
+            )
+        else:
+            actor = act_as(args, db)
+            take_writer_lock(db, actor)
         safety = restore_database(db, source, actor)
     finally:
         db.dispose()
     print(check.message)
-    if safety:
+    if safety and safety.reason == "rusak":
+        print(f"Basis data lama rusak; disimpan apa adanya sebagai {safety.path}")
+    elif safety:
         print(f"Basis data sebelumnya disimpan sebagai cadangan: {safety.path}")
     print(f"Basis data dipulihkan dari {source}.")
     return 0

@@ -137,12 +137,16 @@ def _compare_before_writing(session: Session) -> None:
     not, the chain was cut or replaced since; the file keeps the old head for `check`.)"""
     try:
         entry = _read(anchor_path()).get("databases", {}).get(location(session))
-        if not isinstance(entry, dict):
-            return
-        held = session.scalar(select(AuditEntry.hash).where(AuditEntry.id == int(entry["id"])))
-        session.info["anchor_extends"] = held == entry.get("mac")
-    except Exception:
-        log.warning("audit anchor not compared", exc_info=True)
+        row_id = int(entry["id"]) if isinstance(entry, dict) else None
+    except (OSError, KeyError, TypeError, ValueError):
+        log.warning("audit anchor not compared: the anchor file is unreadable", exc_info=True)
+        return
+    if row_id is None:
+        return
+    # A database error here (a locked file, a lost connection) is the caller's to see and retry: swallowing
+    # it would leave the session failed and turn the next statement into a PendingRollbackError.
+    held = session.scalar(select(AuditEntry.hash).where(AuditEntry.id == row_id))
+    session.info["anchor_extends"] = held == entry.get("mac")
 
 
 if _compare_before_writing not in audit.before_first_write_hooks:

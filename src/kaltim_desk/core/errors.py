@@ -1,7 +1,8 @@
 """Domain errors: a stable code for programs and tests, an Indonesian message for people.
 
 `field` names the form field (or import column) the problem belongs to, so the GUI can show the
-message next to it.
+message next to it. Messages are clipped (`domain.text.clip_message`): a value quoted in one may be
+anything a spreadsheet cell held.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from kaltim_desk import dialect
+from kaltim_desk.domain.text import clip_message
 from kaltim_desk.i18n import _
 
 
@@ -19,6 +21,7 @@ class DomainError(Exception):
     """A rule of the programme refused the request; nothing was saved."""
 
     def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        message = clip_message(message)  # a value quoted in it may be 40,000 characters long
         super().__init__(message)
         self.code = code
         self.message = message

@@ -108,6 +108,13 @@ class OfficeProfile:
                 "rank": "Pembina",
                 "nip": "",
             },
+            # signs "Lunas dibayar" on receipts (DocumentRules.receipt_treasurer)
+            "treasurer": {
+                "name": "(nama Bendahara Pengeluaran)",
+                "position": "Bendahara Pengeluaran",
+                "rank": "",
+                "nip": "",
+            },
         }
     )
     is_demo: bool = False

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
 from sqlalchemy.orm import Session
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass

@@ -9,9 +9,10 @@ from random import Random
 from kaltim_desk.core import audit
 from kaltim_desk.core.actor import SYSTEM_ACTOR
 from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.progress import Progress
 from kaltim_desk.db import Database
 from kaltim_desk.demo import aid, excel, monitoring, registry, training, users
-from kaltim_desk.demo.context import DemoContext, Progress
+from kaltim_desk.demo.context import DemoContext
 
 
 def _steps() -> list[tuple[str, Callable[[DemoContext], None]]]:

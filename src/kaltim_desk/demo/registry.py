@@ -40,6 +40,12 @@ DEMO_PROFILE = OfficeProfile(
             "rank": "Pembina",
             "nip": "197403182000031002",
         },
+        "treasurer": {
+            "name": "NURUL HASANAH, S.E.",
+            "position": "Bendahara Pengeluaran",
+            "rank": "Penata",
+            "nip": "198203152006042001",
+        },
     },
     is_demo=True,
 )

@@ -1,6 +1,7 @@
 """The grant agreement (perjanjian): letterhead, title and number, the two parties, the amount in
 figures and words, the items or tranches, the articles and obligations from the office's template
-(`resources/templates/agreement.json`), a duty-stamp (meterai) box above Rp5.000.000, and signatures.
+(`resources/templates/agreement.json`), the duty-stamp (meterai) box the office's rules ask for (on every
+agreement by default, UU 10/2020), and signatures kept on one page with the closing article.
 
 Takes an `AidDoc` DTO (built by `services.aid.papers.agreement_document`), never a session. The building
 blocks (parties, detail table, signature table, meterai box) are shared with the BAST and the receipt.
@@ -14,17 +15,53 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF
+from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
 from kaltim_desk.documents.letterhead import LetterheadFlowable
-from kaltim_desk.documents.styles import FRAME_WIDTH, GRID, SHADE, esc, styles, table_style, write_pdf
+from kaltim_desk.documents.styles import (
+    FRAME_WIDTH,
+    GRID,
+    SHADE,
+    DocumentStart,
+    esc,
+    fitted_style,
+    keep_last_words,
+    styles,
+    table_style,
+    write_pdf,
+)
 from kaltim_desk.documents.templates import fill, load_template
 from kaltim_desk.domain.dates import date_in_words, format_date_id
 from kaltim_desk.domain.money import format_number, format_rupiah
 
 DETAIL_MARKER = "[[RINCIAN]]"
 CAPTION_LINES = 3
+# words an Indonesian title keeps in lower case ("Dinas Sosial, Pemberdayaan Perempuan dan ...")
+_SMALL_WORDS = frozenset({"dan", "di", "ke", "dari", "untuk", "yang", "pada", "serta", "atau", "c.q."})
+
+
+def title_id(text: str) -> str:
+    """An upper-case name in title case as it reads inside a sentence: "DINAS SOSIAL DAN
+    PEMBERDAYAAN" -> "Dinas Sosial dan Pemberdayaan" (short words lower, the first word capitalised)."""
+    words = text.split()
+    out = []
+    for i, word in enumerate(words):
+        low = word.lower()
+        if i and low.strip(",.") in _SMALL_WORDS:
+            out.append(low)
+            continue
+        lead = len(low) - len(low.lstrip("(\"'"))  # "(KANTOR DEMO)" -> "(Kantor Demo)"
+        out.append(low[:lead] + low[lead : lead + 1].upper() + low[lead + 1 :])
+    return " ".join(out)
+
+
+def region_of(government_name: str) -> str:
+    """ "PEMERINTAH PROVINSI KALIMANTAN TIMUR" -> "Provinsi Kalimantan Timur"."""
+    name = government_name.strip()
+    if name.upper().startswith("PEMERINTAH "):
+        name = name[len("PEMERINTAH ") :]
+    return title_id(name)
 
 
 class DutyStampBox(Flowable):
@@ -58,6 +95,10 @@ def template_values(doc: Any, when: date) -> dict[str, Any]:
     bank = " ".join(x for x in (p2.bank_name, p2.bank_account) if x)
     if p2.bank_holder:
         bank = f"{bank} atas nama {p2.bank_holder}" if bank else p2.bank_holder
+    agency_title = title_id(doc.letterhead.agency_name)
+    region = region_of(doc.letterhead.government_name)
+    payment = getattr(doc, "payment_wording", "") or (f"melalui transfer ke rekening {bank}" if bank else "")
+    tranche = getattr(doc, "tranche", None)
     return {
         "programme": doc.programme_name.upper(),
         "programme_name": doc.programme_name,
@@ -67,7 +108,12 @@ def template_values(doc: Any, when: date) -> dict[str, Any]:
         "amount_words": doc.amount_words,
         "form": "uang" if cash else "barang",
         "form_upper": "UANG" if cash else "BARANG",
-        "form_goods_or_cash": "uang tunai" if cash else "barang",
+        "form_goods_or_cash": "uang" if cash else "barang",
+        "payment": payment,
+        "treasury": getattr(doc, "treasury", "") or "Kas Daerah",
+        "agency_title": f"{agency_title} {region}".strip(),
+        "government_title": title_id(doc.letterhead.government_name),
+        "tranche_seq": tranche.seq if tranche is not None else "",
         "recipient": p2.name,
         "group": p2.group_name,
         "agency": doc.letterhead.agency_name,
@@ -88,8 +134,10 @@ def _cell(text: object, style: str = "cell") -> Paragraph:
     return Paragraph(esc(text), styles()[style])
 
 
-def detail_table(doc: Any, *, paid_only: bool = False) -> Table:
-    """Goods: no, description, quantity, unit, unit price, total. Cash: tranche, share, amount, paid.
+def detail_table(doc: Any, *, paid_only: bool = False, plan: bool = False) -> Table:
+    """Goods: no, description, quantity, unit, unit price, total. Cash: tranche, share, amount, paid;
+    `plan`: tranche, share and planned amount only (an agreement states the plan, never the payments
+    made after it was signed); `paid_only`: the BAST's tranche(s) as paid.
 
     Short cells are plain strings (no paragraph parsing: batches of hundreds stay fast); only text that
     may wrap (an item's description, a bank reference) is a Paragraph."""
@@ -114,9 +162,20 @@ def detail_table(doc: Any, *, paid_only: bool = False) -> Table:
             ("ALIGN", (2, 1), (2, -1), "RIGHT"),
             ("ALIGN", (4, 1), (5, -1), "RIGHT"),
         ]
+    elif plan:
+        rows = [["Tahap", "Porsi", "Nilai"]]
+        for t in doc.tranches:
+            rows.append([f"Tahap {t.seq}", f"{t.planned_share_pct}%", format_rupiah(t.planned_amount)])
+        rows.append(["Jumlah", "", format_rupiah(sum(t.planned_amount for t in doc.tranches))])
+        widths = [4.0 * cm, 3.0 * cm, 5.0 * cm]
+        align = [("ALIGN", (0, 1), (1, -2), "CENTER"), ("ALIGN", (2, 1), (2, -1), "RIGHT")]
     else:
         rows = [["Tahap", "Porsi", "Nilai", "Tanggal dibayar", "Referensi bank"]]
-        tranches = [t for t in doc.tranches if t.paid_on] if paid_only else list(doc.tranches)
+        only = getattr(doc, "tranche", None)
+        if only is not None:
+            tranches = [only]
+        else:
+            tranches = [t for t in doc.tranches if t.paid_on] if paid_only else list(doc.tranches)
         for t in tranches:
             amount = t.paid_amount if t.paid_amount is not None else t.planned_amount
             rows.append(
@@ -156,12 +215,10 @@ def detail_table(doc: Any, *, paid_only: bool = False) -> Table:
 
 def _kv_table(rows: list[tuple[str, str]], indent: float = 0.6 * cm, key_width: float = 3.0 * cm) -> Table:
     st = styles()
-    data = [[k, ":", Paragraph(esc(v), st["left"])] for k, v in rows]
-    table = Table(
-        data,
-        colWidths=[indent + key_width, 0.4 * cm, FRAME_WIDTH - indent - key_width - 0.4 * cm],
-        hAlign="LEFT",
-    )
+    value_width = FRAME_WIDTH - indent - key_width - 0.4 * cm
+    text_width = value_width - 12  # the cell's padding
+    data = [[k, ":", Paragraph(esc(v), fitted_style(st["left"], str(v), text_width))] for k, v in rows]
+    table = Table(data, colWidths=[indent + key_width, 0.4 * cm, value_width], hAlign="LEFT")
     table.setStyle(
         table_style(
             [
@@ -192,7 +249,10 @@ def parties(doc: Any, tpl: dict[str, Any], values: dict[str, Any], name: str) ->
         ("Pangkat/Gol.", p1.rank or "-"),
         ("Jabatan", p1.position),
     ]
-    p2_rows = [("Nama", p2.name), ("NIK", p2.nik), ("Jabatan", p2.position), ("Alamat", p2.address or "-")]
+    p2_rows = [("Nama", p2.name), ("NIK", p2.nik)]
+    if p2.position:  # a group's chair; a woman receiving for herself has no position to state
+        p2_rows.append(("Jabatan", p2.position))
+    p2_rows.append(("Alamat", p2.address or "-"))
     return [
         Paragraph("I.", st["left"]),
         _kv_table(p1_rows),
@@ -205,11 +265,22 @@ def parties(doc: Any, tpl: dict[str, Any], values: dict[str, Any], name: str) ->
     ]
 
 
+SIGN_TEXT_WIDTH = FRAME_WIDTH / 2 - 12  # a signature column less its cell padding
+
+
+def _sign_line(text: str, *, bold: bool = False) -> Paragraph:
+    """One line of a signature block: a long name or position shrinks, then wraps to a second line."""
+    st = styles()["sign"]
+    style = fitted_style(st, text, SIGN_TEXT_WIDTH, min_size=7, font=SERIF_BOLD if bold else SERIF)
+    return Paragraph(f"<b><u>{esc(text)}</u></b>" if bold else esc(text), style)
+
+
 def _sign_cell(caption: list[str], name: str, lines: list[str], *, stamp: bool) -> list[Flowable]:
-    st = styles()
     # pad the captions at the top so that side-by-side signatures line up (names on one line)
-    caption = ["\u00a0"] * (CAPTION_LINES - len(caption)) + list(caption)
-    out: list[Flowable] = [Paragraph(esc(c), st["sign"]) for c in caption]
+    caption = [c for c in caption if c]  # an individual has no position line
+    lead = styles()["sign"].leading
+    out: list[Flowable] = [Spacer(1, lead) for _ in range(CAPTION_LINES - len(caption))]
+    out += [_sign_line(c) for c in caption]
     if stamp:
         box = Table([[DutyStampBox()]], colWidths=[3.0 * cm], rowHeights=[2.0 * cm])
         box.setStyle(
@@ -218,8 +289,9 @@ def _sign_cell(caption: list[str], name: str, lines: list[str], *, stamp: bool) 
         out.append(box)
     else:
         out.append(Spacer(1, 2.0 * cm))
-    out.append(Paragraph(f"<b><u>{esc(name or '(..............................)')}</u></b>", st["sign"]))
-    out += [Paragraph(esc(line), st["sign"]) for line in lines if line]
+    unset = not name or (name.startswith("(") and name.endswith(")"))  # "(nama Kepala Dinas)": not set up
+    out.append(_sign_line("(..............................)" if unset else name, bold=True))
+    out += [_sign_line(line) for line in lines if line]
     return out
 
 
@@ -228,8 +300,14 @@ def signatory_lines(s: Any) -> list[str]:
 
 
 def signature_table(
-    left: list[Flowable], right: list[Flowable], below: list[Flowable] | None = None
+    left: list[Flowable],
+    right: list[Flowable],
+    below: list[Flowable] | None = None,
+    *,
+    closing: list[Flowable] | None = None,
 ) -> Flowable:
+    """The signature blocks side by side (and one below, centred), kept on one page together with
+    `closing` (the closing sentence before them): a signature page never stands alone."""
     half = FRAME_WIDTH / 2
     rows: list[list[Any]] = [[left, right]]
     if below:
@@ -243,7 +321,33 @@ def signature_table(
     if below:
         style.append(("SPAN", (0, 1), (1, 1)))
     table.setStyle(table_style(style))
-    return KeepTogether([table])
+    return KeepTogether([*(closing or []), table])
+
+
+def document_header(doc: Any, footer: str, title: str, subtitle: str, number: str) -> list[Flowable]:
+    """Start of a document: its footer and copy mark, the letterhead, the title (its last words kept
+    together), subtitle and number."""
+    st = styles()
+    return [
+        DocumentStart(footer, getattr(doc, "copy_mark", "")),
+        LetterheadFlowable(doc.letterhead),
+        Spacer(1, 10),
+        Paragraph(esc(keep_last_words(title)), st["title"]),
+        Paragraph(esc(keep_last_words(subtitle)), st["subtitle"]),
+        Paragraph(f"Nomor: {esc(number)}", st["number"]),
+    ]
+
+
+def agreement_footer(doc: Any) -> str:
+    return f"Perjanjian {doc.agreement_number} — {doc.party2.group_name or doc.party2.name}"
+
+
+def _article_paragraphs(doc: Any, article: dict[str, Any]) -> list[str]:
+    if doc.form == "goods":
+        return list(article.get("paragraphs_goods", article.get("paragraphs", [])))
+    if len(doc.tranches) == 1 and "paragraphs_cash_single" in article:
+        return list(article["paragraphs_cash_single"])
+    return list(article.get("paragraphs_cash", article.get("paragraphs", [])))
 
 
 def agreement_story(
@@ -258,33 +362,37 @@ def agreement_story(
         values["duty_stamp"] = tpl.get("duty_stamp_text", "")
     name = "agreement"
     story: list[Flowable] = [
-        LetterheadFlowable(doc.letterhead),
-        Spacer(1, 10),
-        Paragraph(esc(fill(tpl["title"], values, template=name)), st["title"]),
-        Paragraph(esc(fill(tpl["subtitle"], values, template=name)), st["subtitle"]),
-        Paragraph(f"Nomor: {esc(doc.agreement_number or '....................')}", st["number"]),
+        *document_header(
+            doc,
+            agreement_footer(doc),
+            fill(tpl["title"], values, template=name),
+            fill(tpl["subtitle"], values, template=name),
+            doc.agreement_number or "....................",
+        ),
         Paragraph(esc(fill(tpl["opening"], values, template=name)), st["body"]),
         Spacer(1, 4),
         *parties(doc, tpl, values, name),
         Paragraph(esc(fill(tpl["preamble"], values, template=name)), st["body"]),
     ]
-    for article in tpl["articles"]:
-        key = "paragraphs_cash" if doc.form == "cash" else "paragraphs_goods"
-        paragraphs = article.get(key, article.get("paragraphs", []))
+    last: list[Flowable] = []
+    articles = tpl["articles"]
+    for i, article in enumerate(articles):
         block: list[Flowable] = [
             Paragraph(esc(article.get("title", "")), st["article"]),
             Paragraph(esc(article.get("heading", "")), st["subtitle"]),
         ]
-        for text in paragraphs:
+        for text in _article_paragraphs(doc, article):
             if text.strip() == DETAIL_MARKER:
-                block += [Spacer(1, 4), detail_table(doc), Spacer(1, 4)]
+                block += [Spacer(1, 4), detail_table(doc, plan=True), Spacer(1, 4)]
                 continue
             filled = fill(text, values, template=name)
             style = st["indent"] if filled[:2].rstrip(".").isdigit() else st["body"]
             block.append(Paragraph(esc(filled), style))
+        if i == len(articles) - 1:
+            last = block  # the closing article stays with the signatures
+            break
         story.append(KeepTogether(block[:3]) if len(block) > 3 else KeepTogether(block))
         story += block[3:]
-    story += [CondPageBreak(6.5 * cm), Spacer(1, 10)]
     p1 = doc.signatory(tpl["signatories"].get("party1", "head"))
     p2 = doc.party2
     left = _sign_cell(["PIHAK KEDUA,", p2.position], p2.name, [], stamp=doc.needs_duty_stamp)
@@ -298,7 +406,7 @@ def agreement_story(
     if tpl.get("show_acknowledger"):
         ack = doc.signatory(tpl["signatories"].get("acknowledger", "section_head"))
         below = _sign_cell(["Mengetahui,", ack.position], ack.name, signatory_lines(ack), stamp=False)
-    story.append(signature_table(left, right, below))
+    story.append(signature_table(left, right, below, closing=[*last, Spacer(1, 10)]))
     return story
 
 
@@ -309,5 +417,5 @@ def render_agreement(doc: Any, target: Path | str, *, tpl: dict[str, Any] | None
         agreement_story(doc, tpl),
         title=f"Perjanjian {doc.agreement_number}",
         author=doc.letterhead.agency_name,
-        footer=f"Perjanjian {doc.agreement_number} — {doc.party2.group_name or doc.party2.name}",
+        footer=agreement_footer(doc),
     )

@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.platypus import Flowable, PageBreak
 
 from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.progress import Cancelled
 from kaltim_desk.documents.agreement import agreement_story, render_agreement
 from kaltim_desk.documents.styles import write_pdf
 from kaltim_desk.documents.templates import load_template
@@ -23,7 +24,7 @@ from kaltim_desk.documents.templates import load_template
 Progress = Callable[[int, int, str], None]
 
 
-class BatchCancelled(Exception):
+class BatchCancelled(Cancelled):
     """The user cancelled the batch; nothing half-written was left behind."""
 
 
@@ -95,6 +96,5 @@ def render_agreements(
 
     title = f"Perjanjian bantuan ({total})"
     author = docs[0].letterhead.agency_name if docs else ""
-    footer = f"Perjanjian program {docs[0].programme_name} {docs[0].budget_year}" if docs else ""
-    write_pdf(target, story, title=title, author=author, footer=footer, after_flowable=after)
+    write_pdf(target, story, title=title, author=author, after_flowable=after)
     return [target]

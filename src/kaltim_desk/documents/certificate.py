@@ -23,10 +23,14 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.colors import HexColor, black
 from reportlab.lib.pagesizes import A4, landscape, portrait
+from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from kaltim_desk.core.progress import Cancelled
+from kaltim_desk.documents.agreement import title_id
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
+from kaltim_desk.documents.letterhead import Line, fit_lines
 from kaltim_desk.documents.model import CertificateDoc, CertificateTemplate
 from kaltim_desk.domain.dates import MONTH_NAMES_ID, format_date_id
 from kaltim_desk.fileio import atomic_path
@@ -39,7 +43,7 @@ COPY_RED = HexColor("#b00020")
 GREY = HexColor("#444444")
 
 
-class RenderCancelled(Exception):
+class RenderCancelled(Cancelled):
     """The person pressed Cancel; no file was left behind (or, one per file: no half-written file)."""
 
 
@@ -110,8 +114,170 @@ def _centred_lines(
     return y
 
 
+NAME_SIZES_ONE_LINE = (22, 21, 20, 19, 18, 17, 16, 15, 14)
+NAME_SIZES_TWO_LINES = (16, 15, 14, 13, 12, 11, 10, 9.5, 9, 8.5, 8)
+
+
+@functools.lru_cache(maxsize=4096)
+def name_lines(name: str, width: float) -> tuple[Line, ...]:
+    """The participant's name: one line shrunk from 22 pt down to 14, then two lines (up to the
+    database's 150 characters of the widest letters), never cut at the page edge."""
+    one = fit_lines(name, SERIF_BOLD, NAME_SIZES_ONE_LINE, width, 1)
+    if len(one) == 1 and one[0].size >= NAME_SIZES_ONE_LINE[-1]:
+        return tuple(one)
+    return tuple(fit_lines(name, SERIF_BOLD, NAME_SIZES_TWO_LINES, width, 2))
+
+
+SIGNER_WIDTH = 250
+
+
+@functools.lru_cache(maxsize=64)
+def _signer_lines(name: str) -> tuple[Line, ...]:
+    """The signing officer's name under the signature: shrunk, then wrapped within its block."""
+    return tuple(fit_lines(name, SERIF_BOLD, (11, 10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7), SIGNER_WIDTH, 2))
+
+
+@functools.lru_cache(maxsize=32)
+def _head_lines(government: str, agency: str, width: float) -> tuple[Line, ...]:
+    """The institution at the top: the government on one line (two if it must), the agency shrunk and
+    wrapped to up to three lines."""
+    lines = fit_lines(government, SERIF_BOLD, (12, 11.5, 11, 10.5, 10), width, 2)
+    lines += fit_lines(agency, SERIF_BOLD, (15, 14.5, 14, 13.5, 13, 12.5, 12, 11.5, 11), width, 3)
+    return tuple(lines)
+
+
+def _fields(doc: CertificateDoc) -> dict[str, str]:
+    return {
+        "training_title": doc.training_title,
+        "organiser": doc.organiser or title_id(doc.agency_name),
+        "place": doc.place or doc.city,
+        "dates": date_range_id(doc.start_date, doc.end_date),
+        "hours": str(doc.hours),
+        "result": result_text(doc),
+        "number": doc.number,
+        "city": doc.city,
+        "agency_name": doc.agency_name,
+    }
+
+
+def _ident(doc: CertificateDoc, tpl: CertificateTemplate) -> str:
+    ident = []
+    if tpl.show_nik and doc.nik_masked:
+        ident.append(f"NIK {doc.nik_masked}")
+    if tpl.show_birth and doc.birth_date:
+        born = format_date_id(doc.birth_date)
+        ident.append(f"lahir di {doc.birth_place.title()}, {born}" if doc.birth_place else f"lahir {born}")
+    return ", ".join(ident)
+
+
+def draw_preprinted(c: Canvas, doc: CertificateDoc, tpl: CertificateTemplate) -> None:
+    """Only the variable fields, at the office's positions, for printing on pre-printed blanks (the
+    frame, emblem, institution and title are on the paper already)."""
+    w, h = page_size(tpl)
+    at = {k: (x * mm, h - y * mm) for k, x, y in tpl.positions}
+    fields = _fields(doc)
+    text_w = w - 2 * 40 * mm if tpl.orientation == "landscape" else w - 2 * 25 * mm
+    x, y = at["number"]
+    c.setFont(SERIF, 12)
+    c.drawCentredString(x, y, tpl.subtitle.format(**fields))
+    x, y = at["name"]
+    for n, line in enumerate(name_lines(doc.name, text_w)):
+        if n:
+            y -= line.size * 1.15
+        c.setFont(line.font, line.size)
+        c.drawCentredString(x, y, line.text)
+    ident = _ident(doc, tpl)
+    if ident:
+        x, y = at["ident"]
+        c.setFont(SERIF, 11)
+        c.drawCentredString(x, y, ident)
+    x, y = at["body"]
+    _centred_lines(c, tpl.body.format(**fields), SERIF, 12, x, y, text_w, 16)
+    x, y = at["result"]
+    c.setFont(SERIF_BOLD, 12)
+    c.drawCentredString(x, y, tpl.result.format(**fields))
+    x, y = at["place_date"]
+    c.setFont(SERIF, 11)
+    c.drawCentredString(x, y, f"{doc.city}, {format_date_id(doc.issued_on)}")
+    sig = doc.signatory
+    x, y = at["signatory"]
+    for line in _signer_lines(sig.name):
+        c.setFont(line.font, line.size)
+        c.drawCentredString(x, y, line.text)
+        y -= line.size * 1.2
+    c.setFont(SERIF, 10)
+    if sig.nip:
+        c.drawCentredString(x, y - 1, f"NIP. {sig.nip}")
+    x, y = at["qr"]
+    qs = 22 * mm
+    c.drawImage(ImageReader(io.BytesIO(qr_png(doc.qr_payload))), x, y - qs, qs, qs)
+    c.setFont(SANS_BOLD, 8)
+    c.drawString(x, y - qs - 10, doc.verification_code)
+    if doc.is_copy:
+        c.setFillColor(COPY_RED)
+        c.setFont(SANS_BOLD, 12)
+        c.drawRightString(w - 15 * mm, h - 15 * mm, tpl.copy_mark)
+        c.setFillColor(black)
+
+
+def draw_calibration(c: Canvas, tpl: CertificateTemplate) -> None:
+    """A test page for pre-printed blanks: a millimetre ruler along the edges and a labelled cross at
+    each field's position. Print it on a blank, hold it to the light, and move the positions in the
+    settings (mm from the left and top edges) until every cross sits where its text belongs."""
+    w, h = page_size(tpl)
+    c.setStrokeColor(GREY)
+    c.setFillColor(GREY)
+    c.setLineWidth(0.3)
+    c.setFont(SANS, 6)
+    for n in range(0, int(w / mm) + 1, 5):
+        tick = 4 * mm if n % 10 == 0 else 2 * mm
+        c.line(n * mm, h, n * mm, h - tick)
+        c.line(n * mm, 0, n * mm, tick)
+        if n % 20 == 0 and 0 < n < w / mm - 5:
+            c.drawCentredString(n * mm, h - 7 * mm, str(n))
+    for n in range(0, int(h / mm) + 1, 5):
+        tick = 4 * mm if n % 10 == 0 else 2 * mm
+        c.line(0, h - n * mm, tick, h - n * mm)
+        c.line(w, h - n * mm, w - tick, h - n * mm)
+        if n % 20 == 0 and 0 < n < h / mm - 5:
+            c.drawString(5 * mm, h - n * mm - 2, str(n))
+    c.setStrokeColor(COPY_RED)
+    c.setFillColor(COPY_RED)
+    c.setLineWidth(0.6)
+    for key, x, y in tpl.positions:
+        px, py = x * mm, h - y * mm
+        c.line(px - 4 * mm, py, px + 4 * mm, py)
+        c.line(px, py - 4 * mm, px, py + 4 * mm)
+        c.setFont(SANS_BOLD, 8)
+        c.drawString(px + 1.5 * mm, py + 1.5 * mm, f"{key} ({x:g}, {y:g} mm)")
+    c.setFillColor(black)
+    c.setFont(SANS_BOLD, 11)
+    # the heading at the top, clear of every field's default position (the first is 62 mm down)
+    c.drawCentredString(w / 2, h - 25 * mm, "HALAMAN KALIBRASI BLANGKO SERTIFIKAT")
+    c.setFont(SANS, 9)
+    c.drawCentredString(
+        w / 2,
+        h - 32 * mm,
+        "Cetak pada blangko, terawang ke cahaya; geser posisi di Pelatihan > Pengaturan (mm dari kiri, atas).",
+    )
+
+
+def render_calibration(tpl: CertificateTemplate, target: Path | str) -> Path:
+    """The calibration page of `tpl`'s positions as a one-page PDF (atomically)."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        c = new_canvas(tmp, tpl, "Kalibrasi blangko sertifikat")
+        draw_calibration(c, tpl)
+        c.showPage()
+        c.save()
+    return target
+
+
 def draw_certificate(c: Canvas, doc: CertificateDoc, tpl: CertificateTemplate) -> None:
     """Draw one certificate on the canvas's current page (the caller ends the page)."""
+    if tpl.preprinted:
+        draw_preprinted(c, doc, tpl)
+        return
     w, h = page_size(tpl)
     land = tpl.orientation == "landscape"
     border = HexColor(tpl.border_color)
@@ -138,17 +304,7 @@ def draw_certificate(c: Canvas, doc: CertificateDoc, tpl: CertificateTemplate) -
         c.drawRightString(w - margin - 18, h - margin - 28, tpl.copy_mark)
         c.setFillColor(black)
 
-    fields = {
-        "training_title": doc.training_title,
-        "organiser": doc.organiser or doc.agency_name.title(),
-        "place": doc.place or doc.city,
-        "dates": date_range_id(doc.start_date, doc.end_date),
-        "hours": str(doc.hours),
-        "result": result_text(doc),
-        "number": doc.number,
-        "city": doc.city,
-        "agency_name": doc.agency_name,
-    }
+    fields = _fields(doc)
     text_w = w - 2 * margin - (120 if land else 70)
     y = h - margin - 24
     logo = logo_reader(doc.logo_path) if tpl.show_logo else None
@@ -161,17 +317,20 @@ def draw_certificate(c: Canvas, doc: CertificateDoc, tpl: CertificateTemplate) -
     else:
         y -= 14
     c.setFillColor(border)
-    c.setFont(SERIF_BOLD, 12)
-    c.drawCentredString(cx, y, doc.government_name)
-    y -= 17
-    c.setFont(SERIF_BOLD, 15)
-    c.drawCentredString(cx, y, doc.agency_name)
-    c.setFillColor(black)
+    head = _head_lines(doc.government_name, doc.agency_name, text_w)
+    for n, line in enumerate(head):
+        if n:
+            y -= max(line.size, head[n - 1].size) * 1.15
+        c.setFont(line.font, line.size)
+        c.drawCentredString(cx, y, line.text)
     y -= 13
+    c.setFillColor(black)
     if doc.address:
-        c.setFont(SERIF, 8.5)
-        c.drawCentredString(cx, y, doc.address)
-        y -= 8
+        for line in fit_lines(doc.address, SERIF, (8.5, 8, 7.5, 7), text_w, 2):
+            c.setFont(line.font, line.size)
+            c.drawCentredString(cx, y, line.text)
+            y -= 9
+        y += 1
     c.setStrokeColor(border)
     c.setLineWidth(1.2)
     c.line(margin + 40, y, w - margin - 40, y)
@@ -189,21 +348,16 @@ def draw_certificate(c: Canvas, doc: CertificateDoc, tpl: CertificateTemplate) -
     c.setFont(SERIF_ITALIC, 12)
     c.drawCentredString(cx, y, tpl.given_to.format(**fields))
     y -= 30
-    name_size = 22
-    while name_size > 14 and c.stringWidth(doc.name, SERIF_BOLD, name_size) > text_w:
-        name_size -= 1
-    c.setFont(SERIF_BOLD, name_size)
-    c.drawCentredString(cx, y, doc.name)
+    for n, line in enumerate(name_lines(doc.name, text_w)):
+        if n:
+            y -= line.size * 1.15
+        c.setFont(line.font, line.size)
+        c.drawCentredString(cx, y, line.text)
     y -= 18
-    ident = []
-    if tpl.show_nik and doc.nik_masked:
-        ident.append(f"NIK {doc.nik_masked}")
-    if tpl.show_birth and doc.birth_date:
-        born = format_date_id(doc.birth_date)
-        ident.append(f"lahir di {doc.birth_place.title()}, {born}" if doc.birth_place else f"lahir {born}")
+    ident = _ident(doc, tpl)
     if ident:
         c.setFont(SERIF, 11)
-        c.drawCentredString(cx, y, ", ".join(ident))
+        c.drawCentredString(cx, y, ident)
         y -= 26
     y = _centred_lines(c, tpl.body.format(**fields), SERIF, 12.5, cx, y, text_w, 17)
     y -= 4
@@ -216,7 +370,7 @@ def draw_certificate(c: Canvas, doc: CertificateDoc, tpl: CertificateTemplate) -
     # signature block, bottom right
     sig = doc.signatory
     sx = w - margin - (150 if land else 130)
-    sy = margin + (150 if land else 170)
+    sy: float = margin + (150 if land else 170)
     c.setFont(SERIF, 11)
     c.drawCentredString(sx, sy, f"{doc.city}, {format_date_id(doc.issued_on)}")
     sy -= 14
@@ -224,11 +378,14 @@ def draw_certificate(c: Canvas, doc: CertificateDoc, tpl: CertificateTemplate) -
         c.drawCentredString(sx, sy, line)
         sy -= 14
     sy -= 52
-    c.setFont(SERIF_BOLD, 11)
-    c.drawCentredString(sx, sy, sig.name)
-    nw = c.stringWidth(sig.name, SERIF_BOLD, 11)
     c.setLineWidth(0.6)
-    c.line(sx - nw / 2, sy - 2, sx + nw / 2, sy - 2)
+    for n, line in enumerate(_signer_lines(sig.name)):
+        if n:
+            sy -= line.size * 1.2
+        c.setFont(line.font, line.size)
+        c.drawCentredString(sx, sy, line.text)
+        nw = c.stringWidth(line.text, line.font, line.size)
+        c.line(sx - nw / 2, sy - 2, sx + nw / 2, sy - 2)
     sy -= 13
     c.setFont(SERIF, 10)
     if sig.rank:

@@ -1,5 +1,6 @@
 """One page per KUBE group: its identity (village, business, bank), its members with their roles (NIK
-masked: the page may leave the office) and every grant it received, with the total."""
+masked: the page may leave the office) and every grant it received (money paid or goods handed over,
+at the amount that reached it), with the total."""
 
 from __future__ import annotations
 
@@ -7,12 +8,22 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from kaltim_desk.documents.agreement import _kv_table, _sign_cell, signatory_lines
 from kaltim_desk.documents.fonts import SANS_BOLD
 from kaltim_desk.documents.letterhead import LetterheadFlowable
-from kaltim_desk.documents.styles import FRAME_WIDTH, GRID, SHADE, esc, styles, table_style, write_pdf
+from kaltim_desk.documents.styles import (
+    FRAME_WIDTH,
+    GRID,
+    SHADE,
+    DocumentStart,
+    esc,
+    keep_last_words,
+    styles,
+    table_style,
+    write_pdf,
+)
 from kaltim_desk.documents.templates import load_template
 from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_rupiah
@@ -57,7 +68,7 @@ def group_summary_story(doc: Any, tpl: dict[str, Any] | None = None) -> list[Flo
     members = [[c(h, "cell_bold") for h in ("No", "Nama", "NIK", "Jabatan", "Jenis usaha")]]
     for n, m in enumerate(doc.members, start=1):
         members.append([c(n, "cell_center"), c(m.name), c(m.nik), c(m.role), c(m.business_type)])
-    aid = [[c(h, "cell_bold") for h in ("Program", "Bentuk", "Nilai", "Status")]]
+    aid = [[c(h, "cell_bold") for h in ("Program", "Bentuk", "Diterima", "Status")]]
     for programme, form, amount, status in doc.grants:
         aid.append([c(programme), c(form), c(format_rupiah(amount), "cell_right"), c(status)])
     total = sum(g[2] for g in doc.grants)
@@ -72,19 +83,24 @@ def group_summary_story(doc: Any, tpl: dict[str, Any] | None = None) -> list[Flo
     sign_table = Table([["", sign]], colWidths=[FRAME_WIDTH / 2, FRAME_WIDTH / 2])
     sign_table.setStyle(table_style())
     return [
+        DocumentStart(f"Ringkasan kelompok {doc.group_name}"),
         LetterheadFlowable(doc.letterhead),
         Spacer(1, 8),
-        Paragraph(esc(tpl["title"]), st["title"]),
+        Paragraph(esc(keep_last_words(tpl["title"])), st["title"]),
         Spacer(1, 8),
         identity,
         Spacer(1, 8),
         Paragraph(f"<b>Anggota ({len(doc.members)} orang)</b>", st["left"]),
         _grid(members, [1.1 * cm, 6.4 * cm, 3.4 * cm, 2.2 * cm, 3.4 * cm]),
         Spacer(1, 8),
-        Paragraph("<b>Bantuan yang diterima</b>", st["left"]),
-        _grid(aid, [7.0 * cm, 2.2 * cm, 3.4 * cm, 3.9 * cm], total_row=True),
-        Spacer(1, 6),
-        sign_table,
+        KeepTogether(
+            [
+                Paragraph("<b>Bantuan yang diterima</b>", st["left"]),
+                _grid(aid, [7.0 * cm, 2.2 * cm, 3.4 * cm, 3.9 * cm], total_row=True),
+                Spacer(1, 6),
+                sign_table,
+            ]
+        ),
     ]
 
 

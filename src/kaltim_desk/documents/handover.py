@@ -1,8 +1,9 @@
-"""Berita Acara Serah Terima (BAST, hand-over minutes): opens with the date spelled out in words
-("Pada hari ini Senin tanggal ... bulan ... tahun ..."), names PIHAK PERTAMA (the office) and PIHAK KEDUA
-(the recipient), lists the goods (or the tranches paid), states the total in figures and words, and
-carries the signatures of both parties and of the acknowledging officer. Text from
-`resources/templates/handover.json`."""
+"""Berita Acara Serah Terima (BAST, hand-over minutes) of one event: the goods handed over, or one
+paid tranche of a cash grant. Opens with the date spelled out in words ("Pada hari ini Senin tanggal
+... bulan ... tahun ..."), names PIHAK PERTAMA (the office) and PIHAK KEDUA (the recipient), lists the
+goods (or the tranche paid), states the amount in figures and words and how the money was handed over
+(a transfer or cash), and carries the signatures of both parties and of the acknowledging officer, kept
+on one page with the closing sentences. Text from `resources/templates/handover.json`."""
 
 from __future__ import annotations
 
@@ -10,23 +11,36 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from kaltim_desk.documents.agreement import (
     _sign_cell,
     detail_table,
+    document_header,
     parties,
     signatory_lines,
     signature_table,
     template_values,
 )
-from kaltim_desk.documents.letterhead import LetterheadFlowable
 from kaltim_desk.documents.styles import esc, styles, write_pdf
 from kaltim_desk.documents.templates import fill, load_template
 from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.domain.terbilang import terbilang_rupiah
+
+
+def handover_amount(doc: Any) -> int:
+    """What this BAST hands over: the goods' value, or the amount of its tranche as paid."""
+    if doc.form == "goods":
+        return int(doc.amount)
+    t = doc.tranche
+    if t is not None:
+        return int(t.paid_amount if t.paid_amount is not None else t.planned_amount)
+    return sum(t.paid_amount or 0 for t in doc.tranches if t.paid_on)
+
+
+def handover_footer(doc: Any) -> str:
+    return f"BAST {doc.document_number} — {doc.party2.group_name or doc.party2.name}"
 
 
 def handover_story(doc: Any, tpl: dict[str, Any] | None = None) -> list[Flowable]:
@@ -35,30 +49,39 @@ def handover_story(doc: Any, tpl: dict[str, Any] | None = None) -> list[Flowable
     when = doc.document_date or date.today()
     values = template_values(doc, when)
     name = "handover"
-    total = doc.amount if doc.form == "goods" else sum(t.paid_amount or 0 for t in doc.tranches if t.paid_on)
+    cash = doc.form == "cash"
+    total = handover_amount(doc)
+
+    def text(key: str) -> str:
+        chosen = tpl.get(f"{key}_cash", tpl[key]) if cash else tpl[key]
+        if isinstance(chosen, list):
+            return "\n".join(chosen)
+        return str(chosen)
+
     story: list[Flowable] = [
-        LetterheadFlowable(doc.letterhead),
-        Spacer(1, 10),
-        Paragraph(esc(fill(tpl["title"], values, template=name)), st["title"]),
-        Paragraph(esc(fill(tpl["subtitle"], values, template=name)), st["subtitle"]),
-        Paragraph(f"Nomor: {esc(doc.document_number)}", st["number"]),
+        *document_header(
+            doc,
+            handover_footer(doc),
+            fill(tpl["title"], values, template=name),
+            fill(tpl["subtitle"], values, template=name),
+            doc.document_number,
+        ),
         Paragraph(esc(fill(tpl["opening"], values, template=name)), st["body"]),
         Spacer(1, 4),
         *parties(doc, tpl, values, name),
-        Paragraph(esc(fill(tpl["statement"], values, template=name)), st["body"]),
+        Paragraph(esc(fill(text("statement"), values, template=name)), st["body"]),
         Spacer(1, 4),
-        detail_table(doc, paid_only=doc.form == "cash"),
-        Spacer(1, 4),
-        Paragraph(
-            f"Jumlah yang diserahterimakan: <b>{esc(format_rupiah(total))}</b> "
-            f"({esc(terbilang_rupiah(total))}).",
-            st["body"],
-        ),
+        detail_table(doc, paid_only=cash),
         Spacer(1, 4),
     ]
-    for text in tpl["closing"]:
-        story.append(Paragraph(esc(fill(text, values, template=name)), st["body"]))
-    story += [CondPageBreak(7 * cm), Spacer(1, 8)]
+    amount = Paragraph(
+        f"Jumlah yang diserahterimakan: <b>{esc(format_rupiah(total))}</b> ({esc(terbilang_rupiah(total))}).",
+        st["body"],
+    )
+    closing_texts = tpl.get("closing_cash", tpl["closing"]) if cash else tpl["closing"]
+    closing: list[Flowable] = [
+        Paragraph(esc(fill(t, values, template=name)), st["body"]) for t in closing_texts
+    ]
     p1 = doc.signatory(tpl["signatories"].get("party1", "section_head"))
     p2 = doc.party2
     left = _sign_cell(["PIHAK KEDUA,", "Yang menerima,"], p2.name, [p2.position], stamp=False)
@@ -72,7 +95,8 @@ def handover_story(doc: Any, tpl: dict[str, Any] | None = None) -> list[Flowable
     if tpl.get("show_acknowledger"):
         ack = doc.signatory(tpl["signatories"].get("acknowledger", "head"))
         below = _sign_cell(["Mengetahui,", ack.position], ack.name, signatory_lines(ack), stamp=False)
-    story.append(signature_table(left, right, below))
+    # the amount handed over, the closing sentences, place and date and signatures: one page
+    story.append(signature_table(left, right, below, closing=[amount, Spacer(1, 4), *closing, Spacer(1, 8)]))
     return story
 
 
@@ -82,5 +106,5 @@ def render_handover(doc: Any, target: Path | str, *, tpl: dict[str, Any] | None 
         handover_story(doc, tpl),
         title=f"Berita Acara Serah Terima {doc.document_number}",
         author=doc.letterhead.agency_name,
-        footer=f"BAST {doc.document_number} — {doc.party2.group_name or doc.party2.name}",
+        footer=handover_footer(doc),
     )

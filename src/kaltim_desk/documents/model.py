@@ -74,6 +74,9 @@ class CertificateTemplate:
     border_color: str = "#1f4e79"
     copy_mark: str = "SALINAN"
     qr_caption: str = "Kode verifikasi"
+    # set from CertificateSettings, not the template file: print on pre-printed blanks at these positions
+    preprinted: bool = False
+    positions: tuple[tuple[str, float, float], ...] = ()
 
 
 # --- aid papers: the agreement, the BAST, a receipt, the group summary ---------------------------------
@@ -127,11 +130,18 @@ class SignatoryDTO:
     nip: str = ""
 
 
+# Signatories a document names by role but an office may not have set up: printed with an empty name
+# line under the right position rather than under another officer's name.
+_UNSET_SIGNATORIES = {"treasurer": SignatoryDTO("", "Bendahara Pengeluaran")}
+
+
 def _pick(signatories: tuple[tuple[str, SignatoryDTO], ...], key: str) -> SignatoryDTO:
     """The signatory `key` of the office profile; the first one when the key is not set up."""
     for k, s in signatories:
         if k == key:
             return s
+    if key in _UNSET_SIGNATORIES:
+        return _UNSET_SIGNATORIES[key]
     return signatories[0][1] if signatories else SignatoryDTO("", "")
 
 
@@ -141,7 +151,7 @@ class PartyDTO:
 
     name: str  # the person who signs
     nik: str
-    position: str  # "Ketua KUBE MAWAR" / "Penerima bantuan perorangan"
+    position: str  # "Ketua KUBE MAWAR"; empty for an individual (she signs for herself)
     address: str
     group_name: str = ""
     bank_name: str = ""
@@ -181,10 +191,17 @@ class AidDoc:
     agreement_date: date | None = None
     document_number: str = ""  # BAST / receipt number
     document_date: date | None = None
-    tranche: TrancheDTO | None = None  # the receipt's tranche
+    tranche: TrancheDTO | None = None  # the receipt's (or the cash BAST's) tranche
+    treasury: str = "Kas Daerah"  # where unspent aid goes back (APBN: Kas Negara)
+    payment_method: str = "transfer"  # "transfer" or "cash" (DocumentRules)
+    payment_wording: str = ""  # "melalui transfer ke rekening BRI 0123 atas nama ..." / "secara tunai"
+    duty_stamp: bool | None = None  # meterai on this document (DocumentRules); None: above the threshold
+    copy_mark: str = ""  # "SALINAN" on a reprint that is a copy
 
     @property
     def needs_duty_stamp(self) -> bool:
+        if self.duty_stamp is not None:
+            return self.duty_stamp
         return self.amount > self.duty_stamp_threshold
 
     def signatory(self, key: str) -> SignatoryDTO:

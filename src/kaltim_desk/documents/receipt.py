@@ -1,6 +1,8 @@
-"""Kuitansi (receipt) for one paid tranche: number, who paid, the amount in words (title case, as
-receipts print it) and in figures, what for, the receiver's signature over a meterai box when the amount
-is above the duty-stamp threshold, and the approving officer. Text from `resources/templates/receipt.json`."""
+"""Kuitansi (receipt) for one paid tranche: number, who paid (the office's paying treasurer, in title
+case as a sentence reads), the amount in words and in figures, what for, the receiver's signature over a
+meterai box when the office's rules ask for one (above Rp5.000.000 by default), the approving officer
+("Setuju dibayar") and the paying treasurer ("Lunas dibayar"), kept on one page with the amount.
+Text from `resources/templates/receipt.json`."""
 
 from __future__ import annotations
 
@@ -13,7 +15,16 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from kaltim_desk.documents.agreement import _sign_cell, signatory_lines, signature_table, template_values
 from kaltim_desk.documents.letterhead import LetterheadFlowable
-from kaltim_desk.documents.styles import FRAME_WIDTH, GRID, SHADE, esc, styles, table_style, write_pdf
+from kaltim_desk.documents.styles import (
+    FRAME_WIDTH,
+    GRID,
+    SHADE,
+    DocumentStart,
+    esc,
+    styles,
+    table_style,
+    write_pdf,
+)
 from kaltim_desk.documents.templates import fill, load_template
 from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.money import format_rupiah
@@ -68,6 +79,7 @@ def receipt_story(doc: Any, tpl: dict[str, Any] | None = None) -> list[Flowable]
     )
     approver = doc.signatory(tpl["signatories"].get("approver", "head"))
     receiver = doc.party2
+    treasurer = doc.signatory(tpl["signatories"].get("treasurer", "treasurer"))
     left = _sign_cell(
         [tpl.get("approver_caption", "Setuju dibayar,"), approver.position],
         approver.name,
@@ -82,19 +94,28 @@ def receipt_story(doc: Any, tpl: dict[str, Any] | None = None) -> list[Flowable]
         ],
         receiver.name,
         [f"NIK {receiver.nik}" if receiver.nik else ""],
-        stamp=amount > doc.duty_stamp_threshold,
+        stamp=doc.needs_duty_stamp,
+    )
+    paid = _sign_cell(
+        [tpl.get("treasurer_caption", "Lunas dibayar,"), treasurer.position],
+        treasurer.name,
+        signatory_lines(treasurer),
+        stamp=False,
     )
     return [
+        DocumentStart(receipt_footer(doc), doc.copy_mark),
         LetterheadFlowable(doc.letterhead),
         Spacer(1, 12),
         Paragraph(f"<u>{esc(fill(tpl['title'], values, template=name))}</u>", st["title"]),
         Spacer(1, 10),
         table,
         Spacer(1, 10),
-        figure,
-        Spacer(1, 14),
-        signature_table(left, right),
+        signature_table(left, right, paid, closing=[figure, Spacer(1, 14)]),
     ]
+
+
+def receipt_footer(doc: Any) -> str:
+    return f"Kuitansi {doc.document_number}"
 
 
 def render_receipt(doc: Any, target: Path | str, *, tpl: dict[str, Any] | None = None) -> Path:
@@ -103,5 +124,5 @@ def render_receipt(doc: Any, target: Path | str, *, tpl: dict[str, Any] | None =
         receipt_story(doc, tpl),
         title=f"Kuitansi {doc.document_number}",
         author=doc.letterhead.agency_name,
-        footer=f"Kuitansi {doc.document_number}",
+        footer=receipt_footer(doc),
     )

@@ -1,5 +1,6 @@
 """Page geometry and paragraph styles shared by the aid documents (A4, embedded DejaVu fonts), plus
-small helpers: escaping text for ReportLab paragraphs and writing a story to a PDF atomically."""
+small helpers: escaping text for ReportLab paragraphs, titles that keep their last words together, and
+writing a story to a PDF atomically with "Halaman N dari M" footers."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
 
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
@@ -64,17 +68,122 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _footer(canvas: Any, doc: Any) -> None:
-    canvas.saveState()
-    canvas.setFont(SANS, 7)
-    canvas.setFillColor(colors.HexColor("#666666"))
-    label = getattr(doc, "footer_text", "")
-    canvas.drawString(MARGIN_LEFT, 1.1 * cm, label)
-    canvas.drawRightString(PAGE_SIZE[0] - MARGIN_RIGHT, 1.1 * cm, f"Halaman {canvas.getPageNumber()}")
-    canvas.restoreState()
+NBSP = "\u00a0"
+FOOTER_SIZE = 7
+FOOTER_GAP = 0.5 * cm
 
 
-def new_doc(path: Path | str, *, title: str, author: str, footer: str = "") -> SimpleDocTemplate:
+def keep_last_words(text: str) -> str:
+    """`text` with its last two words joined by a no-break space, so a title never ends with one word
+    (a year, "ANAK") alone on its line; "TAHUN ANGGARAN 2026" also stays on one line."""
+    text = text.replace("TAHUN ANGGARAN ", f"TAHUN{NBSP}ANGGARAN{NBSP}")
+    head, sep, tail = text.rstrip().rpartition(" ")
+    return f"{head}{NBSP}{tail}" if sep and head else text
+
+
+def fit_string(text: str, font: str, size: float, width: float) -> str:
+    """`text` cut with an ellipsis so that it fits in `width` points."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+@functools.lru_cache(maxsize=256)
+def _sized(base: ParagraphStyle, size: float) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"{base.name}-{size:g}",
+        parent=base,
+        fontSize=size,
+        leading=round(size * base.leading / base.fontSize, 1),
+    )
+
+
+def fitted_style(
+    base: ParagraphStyle, text: str, width: float, *, max_lines: int = 2, min_size: float = 8, font: str = ""
+) -> ParagraphStyle:
+    """`base`, or a smaller size of it, at which `text` takes at most `max_lines` lines of `width`:
+    a long name shrinks first, then wraps (below `min_size` it wraps to more lines instead)."""
+    font = font or base.fontName
+    size = float(base.fontSize)
+    if stringWidth(text, font, size) <= width:  # the common case: one line at the normal size
+        return base
+    while size > min_size and len(simpleSplit(text, font, size, width)) > max_lines:
+        size -= 0.5
+    return base if size == base.fontSize else _sized(base, size)
+
+
+class DocumentStart(Flowable):
+    """An invisible mark at the start of each document of a PDF: the pages after it belong to that
+    document, so a batch numbers "Halaman N dari M" per agreement and prints each one's own footer."""
+
+    def __init__(self, footer: str, copy_mark: str = "") -> None:
+        super().__init__()
+        self.footer = footer
+        self.copy_mark = copy_mark
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._kd_document = (id(self), self.footer, self.copy_mark)  # type: ignore[attr-defined]
+
+
+class FooterCanvas(Canvas):
+    """A canvas that holds its pages until the end so each footer can say "Halaman N dari M", M being
+    the page count of the page's own document; the label is cut to leave room for the page number."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._kd_pages: list[tuple[dict[str, Any], tuple[int, str, str]]] = []
+        self._kd_document: tuple[int, str, str] = (0, "", "")
+
+    def showPage(self) -> None:
+        self._kd_pages.append((dict(self.__dict__), self._kd_document))
+        self._startPage()
+
+    def save(self) -> None:
+        counts: dict[int, int] = {}
+        owners: list[int] = []
+        group = -1
+        previous = -1
+        for _state, (serial, _label, _mark) in self._kd_pages:
+            if serial != previous:
+                group += 1
+                previous = serial
+            owners.append(group)
+            counts[group] = counts.get(group, 0) + 1
+        seen: dict[int, int] = {}
+        for (state, (_serial, label, mark)), owner in zip(self._kd_pages, owners, strict=True):
+            self.__dict__.update(state)
+            seen[owner] = seen.get(owner, 0) + 1
+            if mark:
+                self._draw_copy_mark(mark)
+            self._draw_footer(label, seen[owner], counts[owner])
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+    def _draw_copy_mark(self, mark: str) -> None:
+        """A reprint that is a copy: the mark in red at the top right, inside the margins."""
+        self.saveState()
+        self.setFont(SANS_BOLD, 12)
+        self.setFillColor(colors.HexColor("#b00020"))
+        self.drawRightString(PAGE_SIZE[0] - MARGIN_RIGHT, PAGE_SIZE[1] - MARGIN_TOP + 0.35 * cm, mark)
+        self.restoreState()
+
+    def _draw_footer(self, label: str, page: int, pages: int) -> None:
+        self.saveState()
+        self.setFont(SANS, FOOTER_SIZE)
+        self.setFillColor(colors.HexColor("#666666"))
+        right = f"Halaman {page} dari {pages}"
+        room = FRAME_WIDTH - stringWidth(right, SANS, FOOTER_SIZE) - FOOTER_GAP
+        self.drawString(MARGIN_LEFT, 1.1 * cm, fit_string(label, SANS, FOOTER_SIZE, room))
+        self.drawRightString(PAGE_SIZE[0] - MARGIN_RIGHT, 1.1 * cm, right)
+        self.restoreState()
+
+
+def new_doc(path: Path | str, *, title: str, author: str) -> SimpleDocTemplate:
     register_fonts()
     doc = SimpleDocTemplate(
         str(path),
@@ -90,7 +199,6 @@ def new_doc(path: Path | str, *, title: str, author: str, footer: str = "") -> S
         initialFontName=SERIF,  # else every page references a non-embedded Helvetica
         initialFontSize=11,
     )
-    doc.footer_text = footer  # type: ignore[attr-defined]
     return doc
 
 
@@ -106,10 +214,13 @@ def write_pdf(
     """Build `story` into `target` atomically (a crash or cancel leaves the old file or none)."""
     target = Path(target)
     with atomic_path(target, suffix=".pdf.part") as tmp:
-        doc = new_doc(tmp, title=title, author=author, footer=footer)
+        doc = new_doc(tmp, title=title, author=author)
         if after_flowable is not None:
             doc.afterFlowable = after_flowable  # type: ignore[method-assign]
-        doc.build(list(story), onFirstPage=_footer, onLaterPages=_footer)
+        flowables = list(story)
+        if not flowables or not isinstance(flowables[0], DocumentStart):
+            flowables.insert(0, DocumentStart(footer))
+        doc.build(flowables, canvasmaker=FooterCanvas)
     return target
 
 

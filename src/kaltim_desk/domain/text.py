@@ -2,19 +2,21 @@
 
 What: :func:`clean_name` and :func:`clean_text` NFC-normalise, remove control and invisible bidi/zero-width
 characters, collapse whitespace and trim; :func:`is_formula_like` tells whether a value would be run as a
-formula by a spreadsheet.
+formula by a spreadsheet; :func:`shorten` and :func:`clip_message` keep a value quoted in a message short.
 
 Why: the same name typed on two PCs must compare equal (NFC, one space), and invisible characters must not
 hide in names or make two records look identical while differing (RELIABILITY R14); bidi overrides can
 make printed text read differently from what is stored. Formula-like text must be written to workbooks as
-text, never as a formula (R10). Pure functions, no I/O.
+text, never as a formula (R10). A value echoed in a message is cut to a readable length: a
+40,000-character name pasted into a cell must give a one-line error, not a screen of text (nor a log
+line of 40 KB). Pure functions, no I/O.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["TextError", "clean_name", "clean_text", "is_formula_like"]
+__all__ = ["TextError", "clean_name", "clean_text", "clip_message", "is_formula_like", "shorten"]
 
 # Bidi embeddings/overrides/isolates and marks, zero-width characters, word joiner, BOM, soft hyphen.
 # (All are format characters, category Cf; every other Cf character except the joiners is removed too.)
@@ -30,6 +32,11 @@ _INVISIBLE = frozenset(
 _KEPT_FORMAT = frozenset("\u200c\u200d")
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # each one character: a cell's first
+
+SHOWN_CHARS = 60  # a value quoted in a message (a name is at most 150, most are under 40)
+WORD_CHARS = 200  # one unbroken run in a message (a long folder path still fits)
+MESSAGE_CHARS = 1000  # a whole message
+ELLIPSIS = "\u2026"
 
 
 class TextError(ValueError):
@@ -84,3 +91,28 @@ def is_formula_like(s: str) -> bool:
     Such values must be written as text cells (quote prefix) so Excel shows them and never runs them (R10).
     """
     return s.startswith(FORMULA_STARTS)
+
+
+def _length_note(n: int) -> str:
+    return f"{ELLIPSIS} ({n:,} karakter)".replace(",", ".")
+
+
+def shorten(value: object, limit: int = SHOWN_CHARS) -> str:
+    """`value` as text for a message, at most about `limit` characters: longer text keeps its start and
+    says how long it was (``"AAAA… (40.000 karakter)"``), so the person can still find the cell."""
+    text = "" if value is None else str(value)
+    if len(text) <= limit:
+        return text
+    return text[: max(1, limit - 1)] + _length_note(len(text))
+
+
+def clip_message(message: str, limit: int = MESSAGE_CHARS) -> str:
+    """A message with every unbroken run longer than WORD_CHARS shortened (a value pasted into it), and
+    the whole cut to about `limit` characters. Messages of normal length come back unchanged."""
+    if len(message) <= WORD_CHARS:
+        return message
+    words = [shorten(w, WORD_CHARS) if len(w) > WORD_CHARS else w for w in message.split(" ")]
+    clipped = " ".join(words)
+    if len(clipped) > limit:
+        clipped = clipped[: limit - 1] + f"{ELLIPSIS} (pesan dipotong)"
+    return clipped

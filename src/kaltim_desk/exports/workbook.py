@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kaltim_desk.core import progress
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.exports.layouts import META_SHEET, SheetLayout
 from kaltim_desk.exports.metadata import RowHasher, meta_rows
@@ -90,7 +91,7 @@ def header_height(labels: Iterable[tuple[str, float]]) -> float:
     return HEADER_LINE_HEIGHT * lines + 6
 
 
-class ExportCancelled(DomainError):
+class ExportCancelled(DomainError, progress.Cancelled):
     def __init__(self) -> None:
         super().__init__("cancelled", "Ekspor dibatalkan; tidak ada berkas yang ditulis.")
 

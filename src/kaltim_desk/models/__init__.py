@@ -5,6 +5,7 @@ from __future__ import annotations
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.base import Base
 from kaltim_desk.models.group import GroupMember, KubeGroup
+from kaltim_desk.models.issued_document import IssuedDocument
 from kaltim_desk.models.numbering import IssuedNumber, NumberSequence
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "GroupMember",
+    "IssuedDocument",
     "IssuedNumber",
     "KubeGroup",
     "NumberSequence",

@@ -1,11 +1,17 @@
 """Integrity checks run by `kaltim-desk check` and at start: the database file, foreign keys, the audit
-chain, and the programme's own rules over the stored records."""
+chain, and the programme's own rules over the stored records.
+
+A damaged SQLite file (truncated, a flipped byte, a zeroed page, a lost write-ahead log) is found by
+`check_file_damage` on the file itself, before anything opens it through the engine: opening it would
+migrate (write to) it or fail with an unexpected error instead of a report.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -13,6 +19,8 @@ from sqlalchemy.orm import Session
 from kaltim_desk import dialect
 from kaltim_desk.core import audit_anchor
 from kaltim_desk.core.audit_anchor import Anchor
+from kaltim_desk.core.issued_documents import altered_documents
+from kaltim_desk.core.settings import office_profile
 from kaltim_desk.domain.nik import check_nik
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
@@ -20,8 +28,11 @@ from kaltim_desk.services.aid import grant_gates
 from kaltim_desk.services.excel import import_staging
 from kaltim_desk.services.monitoring.visits import photo_file_problems
 from kaltim_desk.services.office.audit_query import newest_backup_anchor
+from kaltim_desk.services.office.dbfile import check_file
 from kaltim_desk.services.registry.groups import _rule_checks
 from kaltim_desk.services.training.certificates import check_register
+
+FILE_CHECK_NAME = "Berkas basis data"
 
 
 @dataclass(frozen=True)
@@ -31,10 +42,24 @@ class CheckResult:
     message: str
 
 
+def check_file_damage(path: Path) -> CheckResult | None:
+    """The SQLite file `path` looked at without opening it through the engine: "rusak" when it is
+    truncated, fails `quick_check`, or lost the write-ahead log that held its latest saves. None when
+    the file is not a database at all (the caller refuses it as the wrong file)."""
+    health = check_file(path)
+    if health.kind == "not_sqlite":
+        return None
+    if health.ok:
+        return CheckResult(FILE_CHECK_NAME, True, "utuh")
+    if health.damaged:
+        return CheckResult(FILE_CHECK_NAME, False, "rusak: " + health.message)
+    return CheckResult(FILE_CHECK_NAME, False, health.message)
+
+
 def check_database_file(session: Session) -> CheckResult:
     ok, detail = dialect.integrity_check(session)
     if dialect.is_sqlite(session):
-        return CheckResult("Berkas basis data", ok, "utuh" if ok else "rusak: " + detail)
+        return CheckResult(FILE_CHECK_NAME, ok, "utuh" if ok else "rusak: " + detail)
     return CheckResult("Basis data server", ok, "indeks dan batasan sah" if ok else "bermasalah: " + detail)
 
 
@@ -144,6 +169,23 @@ def check_aid(session: Session) -> CheckResult:
     return CheckResult("Aturan bantuan", ok, message)
 
 
+def check_documents(session: Session) -> CheckResult:
+    """Documents: the office logo prints (a set but missing logo would print every letterhead and
+    certificate without the emblem), and every issued document's stored data still matches its hash."""
+    from kaltim_desk.documents.letterhead import logo_problem  # lazy: reportlab off the start path
+
+    problems = []
+    logo = logo_problem(office_profile(session).logo_path)
+    if logo:
+        problems.append(logo)
+    altered = altered_documents(session)
+    if altered:
+        problems.append(f"{len(altered)} dokumen terbit berubah di luar aplikasi: {', '.join(altered[:3])}")
+    if problems:
+        return CheckResult("Dokumen", False, "; ".join(problems))
+    return CheckResult("Dokumen", True, "logo kop tersedia, dokumen terbit utuh")
+
+
 def check_import_batches(session: Session) -> CheckResult:
     """Excel: people and groups marked with an import batch belong to a committed batch."""
     ok, message = import_staging.check_import_batches(session)
@@ -160,6 +202,7 @@ CHECKS: list[Callable[[Session], CheckResult]] = [
     check_visit_photos,
     check_certificates,
     check_aid,
+    check_documents,
     check_import_batches,
 ]
 

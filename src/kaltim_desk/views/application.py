@@ -114,7 +114,7 @@ def run_gui(db_arg: str | None = None) -> int:
     prompts = QtPrompts(settings)
     install_excepthook(prompts)
     url = database_url(db_arg)
-    from kaltim_desk.views.dialogs.login import check_before_open, start_guards, stop_guards
+    from kaltim_desk.views.startup import check_before_open, start_guards, stop_guards
 
     go_on, remote = check_before_open(url, prompts)  # damaged file: set aside, newest good backup offered
     if not go_on:

@@ -6,7 +6,7 @@ from a tampered one. Rows written before this migration keep their plain SHA-256
 the first keyed row's MAC covers the last of them, which seals the old chain under the key.
 
 Revision ID: 0011_audit_key
-Revises: 0009
+Revises: 0010_issued_documents
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_audit_key"
-down_revision = "0009_search_name_order"
+down_revision = "0010_issued_documents"
 branch_labels = None
 depends_on = None
 

@@ -29,9 +29,15 @@ class GrantPaper:
     renderer: str  # "module:function" (DTO, out) -> Path
     takes_tranche: bool = False
     description: str = ""
+    # a numbered paper, issued once and reprinted unchanged (a SALINAN unless an original is asked)
+    numbered: bool = True
 
-    def assemble(self, session: Session, grant_id: int, tranche: int | None) -> Any:
-        extra = {"seq": tranche} if self.takes_tranche else {}
+    def assemble(
+        self, session: Session, grant_id: int, tranche: int | None, *, original: bool = False
+    ) -> Any:
+        extra: dict[str, Any] = {"seq": tranche} if self.takes_tranche else {}
+        if self.numbered:
+            extra["original"] = original
         return _function(self.assembler)(session, grant_id=grant_id, **extra)
 
     def render(self, doc: Any, out: Path) -> Path:
@@ -55,14 +61,20 @@ GRANT_PAPERS: dict[str, GrantPaper] = {
             "kaltim_desk.services.aid.papers:agreement_document",
             "kaltim_desk.documents.agreement:render_agreement",
             description="Mencetak perjanjian pemberian bantuan (kop, nomor, para pihak, nilai, pasal, tanda "
-            "tangan). Cetak pertama menerbitkan nomor; cetak ulang memakai nomor yang sama.",
+            "tangan). Cetak pertama menerbitkan nomor dan menyimpan isinya; cetak ulang sama persis, bertanda "
+            "SALINAN (--original: asli pengganti, hanya peran yang diizinkan).",
         ),
         GrantPaper(
             "handover",
-            lambda: _("Berita acara serah terima"),
-            "berita acara serah terima (BAST) satu bantuan",
+            lambda: _("BAST (barang, atau tahap terpilih)"),
+            "berita acara serah terima (BAST): barang, atau satu tahap bantuan uang yang dibayar",
             "kaltim_desk.services.aid.papers:handover_document",
             "kaltim_desk.documents.handover:render_handover",
+            takes_tranche=True,
+            description="Mencetak BAST. Bantuan barang: satu BAST setelah serah terima dicatat. Bantuan uang: "
+            "satu BAST per tahap yang sudah dibayar (--tranche N; bawaan tahap terakhir dibayar); sebelum ada "
+            "pembayaran BAST ditolak. Cetak pertama menerbitkan nomor dan menyimpan isinya; cetak ulang sama "
+            "persis, bertanda SALINAN.",
         ),
         GrantPaper(
             "receipt",
@@ -78,6 +90,7 @@ GRANT_PAPERS: dict[str, GrantPaper] = {
             "ringkasan satu halaman kelompok penerima bantuan",
             "kaltim_desk.services.aid.papers:group_summary_document",
             "kaltim_desk.documents.group_summary:render_group_summary",
+            numbered=False,
         ),
     )
 }

@@ -37,6 +37,7 @@ from kaltim_desk.core import audit
 from kaltim_desk.core.actor import current_actor
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
+from kaltim_desk.core.progress import Progress
 from kaltim_desk.core.settings import get_raw, office_profile, set_raw
 from kaltim_desk.domain.dates import format_date_id
 from kaltim_desk.domain.phone import PhoneError, format_phone_local
@@ -63,8 +64,6 @@ READ_ONLY_MESSAGE = (
 ROLE_LABELS = {"ketua": "KETUA", "sekretaris": "SEKRETARIS", "bendahara": "BENDAHARA", "anggota": "ANGGOTA"}
 ROLE_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2, "anggota": 3}
 KINDS = tuple(layouts.REPORTS)
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from kaltim_desk.domain.nik import mask_kk, mask_nik, normalize_nik
 from kaltim_desk.domain.text import FORMULA_STARTS
 from kaltim_desk.fileio import atomic_path
 from kaltim_desk.imports.reader import col_letter
-from kaltim_desk.services.excel.import_validate import OK, STATUS_LABELS, shown
+from kaltim_desk.services.excel.import_cells import shown
+from kaltim_desk.services.excel.import_validate import OK, STATUS_LABELS
 
 # `preview` below is an `imports.ImportPreview` (typed Any: that module imports this one)
 ImportPreview = Any

@@ -97,7 +97,10 @@ def commit_rows(
     session.add(batch)
     session.flush()
     person_of, late = people.register_imported_people(
-        session, [(r.row, r.person) for r in chosen if r.person is not None], import_batch_id=batch.id
+        session,
+        [(r.row, r.person) for r in chosen if r.person is not None],
+        import_batch_id=batch.id,
+        validated={r.row: r.values for r in chosen if r.values is not None},
     )
     result.late_rejections.extend(late)
     # groups named in the file, their officers first

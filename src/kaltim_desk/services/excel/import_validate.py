@@ -26,23 +26,41 @@ what the form accepts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kaltim_desk.core.dto import PersonInput
 from kaltim_desk.core.errors import DomainError, ValidationFailed
+from kaltim_desk.core.progress import Cancelled
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible, parse_place_and_date
 from kaltim_desk.domain.money import MoneyError, parse_rupiah
 from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
+from kaltim_desk.domain.text import clip_message, shorten
 from kaltim_desk.imports.headers import FIELDS, IGNORED_FIELDS, canon, normalize_header
 from kaltim_desk.imports.mapping import HeaderGuess, is_column_number_row
 from kaltim_desk.imports.reader import SheetGrid, col_letter
+from kaltim_desk.services.excel.import_cells import (
+    HINTS,
+    NO_WORDS,
+    REQUIRABLE,
+    SCIENTIFIC,
+    SEX_WORDS,
+    TEXT_FIELDS,
+    WARNING_LABELS,
+    YES_WORDS,
+    is_empty_mark,
+    raw_text,
+    role_of,
+    row_kind,
+    rupiah,
+    shown,
+)
 from kaltim_desk.services.excel.import_regions import RegionResolver
+from kaltim_desk.services.registry.groups import check_group_name
 from kaltim_desk.services.registry.people import PersonChecks, validate_person
 
 __all__ = [
@@ -63,146 +81,8 @@ __all__ = [
 OK, EXISTS, SKIPPED, REJECTED = "ok", "exists", "skipped", "rejected"
 STATUS_LABELS = {OK: "siap diimpor", EXISTS: "sudah ada", SKIPPED: "dilewati", REJECTED: "ditolak"}
 
+
 # warning kind -> what the summary calls it
-WARNING_LABELS = {
-    "nik_male": "NIK laki-laki (disimpan sebagai laki-laki)",
-    "nik_region": "NIK terbit di luar wilayah yang dikenal",
-    "birth_date_mismatch": "tanggal lahir berbeda dengan NIK",
-    "sex_mismatch": "jenis kelamin berbeda dengan NIK",
-    "date_invalid": "tanggal lahir tak terbaca (dipakai tanggal dari NIK)",
-    "phone_invalid": "no. HP tidak valid (dikosongkan)",
-    "village_unknown": "desa/kelurahan tidak dikenal (dikosongkan)",
-    "village_ambiguous": "desa/kelurahan ada di beberapa kecamatan (dikosongkan)",
-    "village_fuzzy": "ejaan desa/kelurahan dibetulkan",
-    "district_unknown": "kecamatan tidak dikenal",
-    "district_fuzzy": "ejaan kecamatan dibetulkan",
-    "regency_unknown": "kabupaten/kota tidak dikenal",
-    "role_unknown": "jabatan tidak dikenal (dicatat anggota)",
-    "role_taken": "jabatan sudah terisi di kelompok itu (dicatat anggota)",
-    "sex_invalid": "jenis kelamin tak terbaca (dipakai dari NIK)",
-    "kk_invalid": "No. KK tidak sah (dikosongkan)",
-    "kk_number": "No. KK berupa angka (dikosongkan)",
-    "account_number": "no. rekening berupa angka (dikosongkan)",
-    "money_invalid": "nilai bantuan tak terbaca (dikosongkan)",
-    "decile_invalid": "desil tak terbaca (dikosongkan)",
-    "yes_no": "isian kepala keluarga tak terbaca",
-    "formula_text": "rumus di kolom teks (dikosongkan)",
-    "formula_no_value": "rumus tanpa nilai (dikosongkan)",
-    "other": "isian lain dikosongkan",
-}
-
-_TOTAL_WORDS = {
-    "JUMLAH",
-    "TOTAL",
-    "JUMLAH TOTAL",
-    "GRAND TOTAL",
-    "SUB TOTAL",
-    "SUBTOTAL",
-    "TOTAL KESELURUHAN",
-}
-_SIGNATURE_WORDS = (
-    "MENGETAHUI",
-    "KEPALA DINAS",
-    "KEPALA BIDANG",
-    "KEPALA SEKSI",
-    "DIBUAT OLEH",
-    "DISUSUN OLEH",
-    "TTD",
-    "TANDA TANGAN",
-    "PETUGAS",
-    "PENDAMPING",
-    "NIP ",
-    "NIP.",
-    "PEMBINA",
-    "PENATA",
-    "AN KEPALA",
-    "A N KEPALA",
-)
-_SUBHEADING = re.compile(r"^(KEC|KECAMATAN|DESA|KEL|KELURAHAN|KUBE|KELOMPOK|KAB|KABUPATEN|KOTA)\b")
-_DATE_LINE = re.compile(r"^[A-Z .]+,\s*\d{1,2}\s+[A-Z]+\s+\d{4}$")
-_SCIENTIFIC = re.compile(r"^\d([.,]\d+)?E\+?\d+$", re.IGNORECASE)
-_EMPTY_MARKS = {"-", "--", "0", "—", ".", "TIDAK ADA", "TDK ADA", "BELUM ADA", "NIHIL", "N A", "NA"}
-# word prefix -> role ("Sekr.", "Bend.", "KETUA KUBE", "Ketua Kelompok"); "Wakil ..." is none of the three
-_ROLE_PREFIXES = (
-    ("WAKIL", None),
-    ("KETU", "ketua"),
-    ("SEK", "sekretaris"),
-    ("BEND", "bendahara"),
-    ("BDH", "bendahara"),
-    ("ANG", "anggota"),
-    ("AGT", "anggota"),
-)
-_SEX = {
-    "P": "P",
-    "PEREMPUAN": "P",
-    "WANITA": "P",
-    "PR": "P",
-    "W": "P",
-    "F": "P",
-    "L": "L",
-    "LAKI LAKI": "L",
-    "LAKI": "L",
-    "LK": "L",
-    "PRIA": "L",
-    "M": "L",
-}
-_YES = {"YA", "Y", "1", "V", "YES", "BENAR", "KEPALA KELUARGA", "KK"}
-_NO = {"TIDAK", "T", "0", "N", "NO", "BUKAN", ""}
-_HINTS = {
-    "nik_number": "Format kolom NIK sebagai Teks lalu ketik ulang NIK dari KTP/KK (atau awali dengan tanda petik ').",
-    "kk_number": "Format kolom No. KK sebagai Teks lalu ketik ulang dari kartu keluarga.",
-    "formula": "Ganti rumus dengan isian yang diketik (salin, lalu Tempel Khusus > Nilai), lalu impor lagi.",
-    "date": "Tulis tanggal seperti 17-08-1980 atau 17 Agustus 1980.",
-    "money": "Tulis jumlah rupiah utuh, mis. 2.000.000 atau Rp 2.000.000.",
-    "village": "Periksa ejaan desa/kelurahan dan isi kolom kecamatan agar desa dapat dikenali.",
-    "nik": "Periksa NIK pada KTP/KK: 16 digit angka.",
-    "role": "Jabatan: Ketua, Sekretaris, Bendahara atau Anggota.",
-    "phone": "Tulis nomor seperti 0812-3456-7890.",
-    "nik_masked": "Minta ekspor lengkap (terenkripsi, dengan kata sandi) dari kantor pengirim.",
-    "duplicate": "Hapus baris ganda atau perbaiki NIK salah satunya.",
-    "required": "Kantor mewajibkan isian ini (Pengaturan impor); lengkapi lalu impor lagi.",
-    "default": "Perbaiki isian ini pada berkas asli lalu impor lagi.",
-}
-# columns that hold typed text: a formula there is never what the clerk typed (issue: "KLIK")
-TEXT_FIELDS = frozenset(
-    {
-        "nik",
-        "kk_number",
-        "name",
-        "sex",
-        "birth_place",
-        "ttl",
-        "street",
-        "rt",
-        "rw",
-        "rt_rw",
-        "village",
-        "district",
-        "regency",
-        "phone",
-        "household_head",
-        "business_type",
-        "group_name",
-        "role",
-        "welfare_source",
-        "bank_name",
-        "bank_account",
-        "notes",
-    }
-)
-# fields that may be required by an office setting, and the person field each fills
-REQUIRABLE = {
-    "birth_date": "birth_date",
-    "village": "village_code",
-    "phone": "phone",
-    "kk_number": "kk_number",
-    "group_name": "group_name",
-    "role": "role",
-    "birth_place": "birth_place",
-    "business_type": "business_type",
-}
-
-
 @dataclass(frozen=True)
 class ImportRules:
     """Office setting: which fields besides NIK and name an imported row must have (else refused)."""
@@ -212,7 +92,7 @@ class ImportRules:
     required_fields: tuple[str, ...] = ()
 
 
-class ImportCancelled(DomainError):
+class ImportCancelled(DomainError, Cancelled):
     def __init__(self) -> None:
         super().__init__("cancelled", "Pemeriksaan berkas dibatalkan; tidak ada yang disimpan.")
 
@@ -241,6 +121,7 @@ class RowResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     cells: list[Any] = field(default_factory=list)  # the original row, for the problem report
+    values: dict[str, Any] | None = None  # the person's columns as `validate_person` cleaned them
 
     @property
     def nik(self) -> str:
@@ -249,82 +130,6 @@ class RowResult:
     @property
     def warning_text(self) -> str:
         return "; ".join(w.message for w in self.warnings)
-
-
-def shown(v: Any) -> str:
-    """A cell as the clerk sees it: 25709 not 25709.0, 12-05-1980 for a date."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "YA" if v else "TIDAK"
-    if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return f"{v:.15g}"
-    if isinstance(v, datetime):
-        return f"{v:%d-%m-%Y}" if not (v.hour or v.minute or v.second) else f"{v:%d-%m-%Y %H:%M}"
-    if isinstance(v, date):
-        return f"{v:%d-%m-%Y}"
-    s = str(v)
-    return " ".join(s.split()) if ("\n" in s or "  " in s or s != s.strip()) else s
-
-
-def _raw_text(v: Any) -> str:
-    """Text as typed (for names and free text, which the registry cleans itself)."""
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, datetime | date):
-        return shown(v)
-    return str(v)
-
-
-def _is_empty_mark(s: str) -> bool:
-    """ "-", "0", "tidak ada"...: a cell that says "nothing" rather than holding a value."""
-    if len(s) > 12:
-        return False
-    return s.strip() in _EMPTY_MARKS or normalize_header(s) in _EMPTY_MARKS
-
-
-@lru_cache(maxsize=4096)
-def _rupiah(value: str | int | float) -> int:
-    """`parse_rupiah`, remembered: a sheet repeats the same amount down its rows."""
-    return parse_rupiah(value)
-
-
-@lru_cache(maxsize=1024)
-def role_of(text: Any) -> str | None:
-    """ "Sekr.", "Bend.", "KETUA KUBE", "Ketua Kelompok" -> the role; "" -> member; unknown -> None."""
-    norm = normalize_header(text)
-    if not norm:
-        return "anggota"
-    for word in norm.split():
-        for prefix, role in _ROLE_PREFIXES:
-            if word.startswith(prefix):
-                return role
-    return None
-
-
-def _row_kind(cells: Sequence[Any]) -> str | None:
-    """'blank', 'total', 'signature', 'subheading' or None (a data row)."""
-    values = [v for v in cells if v not in (None, "")]
-    if not values:
-        return "blank"
-    texts = [normalize_header(v) for v in values]
-    if any(
-        t in _TOTAL_WORDS or t.startswith(("JUMLAH ", "TOTAL ", "SUB TOTAL ", "SUBTOTAL ")) for t in texts
-    ):
-        return "total"
-    joined = " ".join(str(v).upper() for v in values)
-    if any(w in joined for w in _SIGNATURE_WORDS) or any(
-        _DATE_LINE.match(str(v).upper().strip()) for v in values if isinstance(v, str)
-    ):
-        return "signature"
-    strings = [v for v in values if isinstance(v, str)]
-    if len(strings) == 1 and len(values) <= 2 and _SUBHEADING.match(normalize_header(strings[0])):
-        return "subheading"
-    return None
 
 
 def validate_sheet(
@@ -411,10 +216,10 @@ def validate_sheet(
                 sheet,
                 excel_row,
                 colname(f) if f in col_of else FIELDS.get(f, (f,))[0],
-                text,
+                shorten(text),  # a cell may hold 32,767 characters; the report shows the start
                 rule,
-                message,
-                _HINTS.get(hint_key, _HINTS["default"]),
+                clip_message(message),  # messages quote cells too
+                HINTS.get(hint_key, HINTS["default"]),
                 col_of.get(f),
             )
             (res.warnings if warn else res.problems).append(item)
@@ -432,7 +237,7 @@ def validate_sheet(
         nik_text_raw = shown(nik_raw)
         has_nik = isinstance(nik_raw, int | float) or sum(ch.isdigit() for ch in nik_text_raw) >= 6
         if not has_nik:
-            kind = _row_kind(cells)
+            kind = row_kind(cells)
             if kind == "blank":
                 res.status, res.reason = SKIPPED, "baris kosong"
                 continue
@@ -506,7 +311,7 @@ def validate_sheet(
             )
         elif not any(p.col is not None and p.col == nik_col for p in res.problems):
             raw = nik_text_raw.strip()
-            if _SCIENTIFIC.match(raw.replace(" ", "")):
+            if SCIENTIFIC.match(raw.replace(" ", "")):
                 problem(
                     "nik",
                     "nik_scientific",
@@ -536,13 +341,13 @@ def validate_sheet(
                         for w in checked.warnings:
                             if str(w.code) == "UNKNOWN_REGION":
                                 warn("nik", "nik_region", w.message, "nik")
-        name_text = _raw_text(val("name")).strip()
+        name_text = raw_text(val("name")).strip()
         if not name_text and not any(p.col == col_of.get("name") for p in res.problems):
             problem("name", "name_required", "Nama kosong", value="")
 
         # birth place and date: as written, the NIK's date when empty or unreadable
         nik_birth = info.birth_date if info else None
-        birth_place = _raw_text(val("birth_place")).strip()
+        birth_place = raw_text(val("birth_place")).strip()
         birth_date: date | None = None
         bd = val("birth_date")
         if bd not in (None, ""):
@@ -557,14 +362,14 @@ def validate_sheet(
                 birth_date = ttl.date() if isinstance(ttl, datetime) else ttl
             else:
                 try:
-                    place, when = parse_place_and_date(_raw_text(ttl), century_from=nik_birth)
+                    place, when = parse_place_and_date(raw_text(ttl), century_from=nik_birth)
                     birth_date = when
                     birth_place = birth_place or place
                 except DateParseError as exc:
                     tail = "; dipakai tanggal lahir dari NIK" if nik_birth else ""
                     warn("ttl", "date_invalid", f"{exc}{tail}", "date")
                     if not birth_place:
-                        birth_place = re.split(r"[,;/]", _raw_text(ttl))[0].strip()
+                        birth_place = re.split(r"[,;/]", raw_text(ttl))[0].strip()
         if birth_date is not None and nik_birth is not None and birth_date != nik_birth:
             f = "birth_date" if "birth_date" in col_of else "ttl"
             warn(
@@ -579,7 +384,7 @@ def validate_sheet(
         # sex: the sheet's column, else what the NIK says
         nik_sex = info.sex if info else None
         sex_raw = normalize_header(val("sex"))
-        sex = _SEX.get(sex_raw) if sex_raw else None
+        sex = SEX_WORDS.get(sex_raw) if sex_raw else None
         if sex_raw and sex is None:
             warn("sex", "sex_invalid", f"Jenis kelamin '{shown(get('sex'))}' tidak dikenal (P atau L)")
         if nik_sex == "L":
@@ -606,7 +411,7 @@ def validate_sheet(
         for key, text in (("rt", rt), ("rw", rw)):
             if text and (not text.isdigit() or len(text) > 3):
                 f = key if key in col_of else "rt_rw"
-                if not _is_empty_mark(text):
+                if not is_empty_mark(text):
                     warn(f, "rt_rw_invalid", f"{key.upper()} '{text}' bukan angka 1-3 digit; dikosongkan")
                 if key == "rt":
                     rt = ""
@@ -622,8 +427,8 @@ def validate_sheet(
             village_code = resolved.code or ""
 
         hh = normalize_header(val("household_head"))
-        household_head = hh in _YES
-        if hh and hh not in _YES and hh not in _NO:
+        household_head = hh in YES_WORDS
+        if hh and hh not in YES_WORDS and hh not in NO_WORDS:
             warn(
                 "household_head",
                 "yes_no",
@@ -642,9 +447,9 @@ def validate_sheet(
                 decile = None
 
         aid = val("aid_value")
-        if aid not in (None, "") and not (isinstance(aid, str) and _is_empty_mark(aid)):
+        if aid not in (None, "") and not (isinstance(aid, str) and is_empty_mark(aid)):
             try:
-                res.aid_value = _rupiah(aid) if isinstance(aid, str | int | float) else parse_rupiah(aid)
+                res.aid_value = rupiah(aid) if isinstance(aid, str | int | float) else parse_rupiah(aid)
             except MoneyError as exc:
                 warn("aid_value", "money_invalid", f"{exc}; dikosongkan", "money")
 
@@ -657,12 +462,17 @@ def validate_sheet(
                 "role",
             )
             role = "anggota"
-        res.group_name = " ".join(_raw_text(val("group_name")).split()).upper()
-        if _is_empty_mark(res.group_name):
+        res.group_name = " ".join(raw_text(val("group_name")).split()).upper()
+        if is_empty_mark(res.group_name):
             res.group_name = ""
+        if res.group_name:
+            try:
+                check_group_name(res.group_name)
+            except DomainError as exc:
+                problem("group_name", exc.code, exc.message)
 
         phone = shown(val("phone"))
-        if phone and _is_empty_mark(phone):
+        if phone and is_empty_mark(phone):
             warn("phone", "phone_invalid", f"No. HP '{phone}' bukan nomor; dikosongkan", "phone")
             phone = ""
         elif phone:
@@ -684,7 +494,7 @@ def validate_sheet(
                 "kk_number",
                 value="(angka)",
             )
-        elif kk_raw not in (None, "") and not _is_empty_mark(str(kk_raw)):
+        elif kk_raw not in (None, "") and not is_empty_mark(str(kk_raw)):
             res_kk = check_kk(shown(kk_raw))
             if res_kk.ok:
                 kk_text = res_kk.kk
@@ -712,15 +522,15 @@ def validate_sheet(
             village_code=village_code,
             rt=rt,
             rw=rw,
-            street=_raw_text(val("street")),
+            street=raw_text(val("street")),
             phone=phone,
             is_household_head=household_head,
             welfare_source=welfare if welfare in ("DTSEN", "DTKS", "P3KE", "NONE") else "NONE",
             welfare_decile=decile,
-            business_type=_raw_text(val("business_type")).strip(),
-            bank_name=_raw_text(val("bank_name")).strip(),
+            business_type=raw_text(val("business_type")).strip(),
+            bank_name=raw_text(val("bank_name")).strip(),
             bank_account=shown(acct_raw),
-            notes=_raw_text(val("notes")),
+            notes=raw_text(val("notes")),
         )
         if welfare not in ("DTSEN", "DTKS", "P3KE", "NONE"):
             warn("welfare_source", "other", f"Sumber data '{welfare}' bukan DTSEN/DTKS/P3KE; dikosongkan")
@@ -732,6 +542,7 @@ def validate_sheet(
                 try:
                     cleaned, _w = validate_person(session, person, checks=checks)
                     person = replace(person, name=cleaned["name"])
+                    res.values = cleaned
                     break
                 except ValidationFailed as exc:
                     blanks: dict[str, Any] = {}

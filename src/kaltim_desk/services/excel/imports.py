@@ -24,6 +24,7 @@ from kaltim_desk.core import audit
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
+from kaltim_desk.core.progress import Progress
 from kaltim_desk.core.settings import get_raw, load_section, office_profile, set_raw
 from kaltim_desk.db import Database
 from kaltim_desk.imports import mapping as mp
@@ -50,7 +51,6 @@ from kaltim_desk.services.excel.import_validate import (
 from kaltim_desk.services.office.backup import backup_before
 
 PRESETS_KEY = "excel.import_presets"
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass

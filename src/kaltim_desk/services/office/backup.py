@@ -4,17 +4,23 @@ A backup is made with SQLite's online backup API (`sqlite3.Connection.backup`), 
 live database: the copy is one consistent snapshot even while another connection writes. It is written
 to a hidden temporary name, switched to a single-file journal mode, checked with `PRAGMA
 integrity_check`, flushed to disk and only then renamed to its final name. A backup killed half-way
-therefore leaves at most a `.part` file, which no listing treats as a backup and the next run removes.
+therefore leaves at most a `.part` file, which no listing treats as a backup. Its name carries the host
+and process id of the backup writing it, so the next backup removes it at once when that process is
+dead, and never while it is alive (a `.part` of another computer is removed after an hour untouched).
+Backups and their folder are owner-only on POSIX (`fileio`).
 
 Automatic backups go to `backups/` beside the database and are rotated (grandfather-father-son: the
 newest of each of the last 12 days, 10 weeks and 9 months, plus the 5 newest). They are taken before
 every migration (`bootstrap.prepare` passes `before_migration` to `db.migrate`), before every
 import (`backup_before(db, "impor")`), and once a day at start (`daily_backup_if_due`).
 
-Restore (`restore.restore_database`) verifies the chosen file first (integrity, a Kaltim Desk schema, an unbroken audit chain), keeps
-a backup of the current database, and then copies the verified pages into the live database through
-the same backup API, so the WAL and the -shm file stay consistent and an interrupted restore leaves the
-old database as it was.
+Restore (`restore_file` here; the use case is `restore.restore_database`) verifies the chosen file first (integrity, a Kaltim Desk schema, an unbroken audit chain), keeps
+a verified backup of the current database, and then copies the verified pages into the live database
+through the same backup API, so the WAL and the -shm file stay consistent and an interrupted restore
+leaves the old database as it was. When that safety copy can not be made (a full disk, an unwritable
+folder) the restore is refused and nothing changes: overwriting the only copy of the office's data with
+an older one is never worth it. A damaged current database can not be copied; it is renamed aside
+instead (`*.rusak-<time>`, byte for byte) and the backup is written as a new file in its place.
 
 PostgreSQL databases are backed up with the server's own tools (`pg_dump`); see docs/SECURITY.md.
 """
@@ -25,8 +31,9 @@ import contextlib
 import logging
 import os
 import re
+import socket
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,10 +41,12 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from kaltim_desk import db as dbmod
+from kaltim_desk import fileio
 from kaltim_desk.config import sqlite_path
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.core.permissions import allowed
+from kaltim_desk.services.office.dbfile import SQLITE_MAGIC, check_file, set_aside, sqlite_uri
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +56,9 @@ Progress = Callable[[int, int], None]
 BACKUP_DIR_NAME = "backups"
 SUFFIX = ".db"
 PART_SUFFIX = ".part"
+PART_OWNER_SEP = "~"  # `.<target>~<host>~<pid>.part`: hostnames never hold a tilde
+STALE_FOREIGN_PART_SECONDS = 3600
+SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_LAST = 12, 10, 9, 5
 REASONS = ("manual", "harian", "migrasi", "impor", "sebelum-pulih", "uji")
 _NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<seq>\d+))?-(?P<reason>[a-z-]+)\.db$")
@@ -117,17 +129,6 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
 
 
-def sqlite_uri(path: Path, query: str = "") -> str:
-    """A `file:` URI for `path` that SQLite reads the same on Windows (C:/...) and POSIX, with `?`, `#`
-    and spaces in folder names escaped."""
-    from urllib.parse import quote
-
-    posix = Path(path).resolve().as_posix()
-    if not posix.startswith("/"):
-        posix = "/" + posix
-    return "file:" + quote(posix) + (f"?{query}" if query else "")
-
-
 def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         conn = sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True, timeout=dbmod.BUSY_TIMEOUT_MS / 1000)
@@ -171,11 +172,12 @@ def backup_to_file(
     target = Path(target)
     if target.exists():
         raise DomainError("backup_exists", f"Berkas cadangan sudah ada: {target}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}{PART_SUFFIX}")
+    tmp = part_name(target)
     with contextlib.suppress(OSError):
         tmp.unlink()
     try:
+        fileio.private_dir(target.parent)
+        fileio.create_private_file(tmp)  # SQLite keeps the mode; its -journal gets the same
         src = _connect(src_path)
         try:
             dst = sqlite3.connect(str(tmp))
@@ -207,8 +209,9 @@ def backup_to_file(
             "backup_io", f"Cadangan gagal ditulis ke {target.parent}: {exc.strerror or exc}"
         ) from exc
     finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for leftover in (tmp, *(tmp.with_name(tmp.name + side) for side in SQLITE_SIDECARS)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
     return target
 
 
@@ -225,9 +228,88 @@ def _as_domain_error(exc: sqlite3.DatabaseError) -> DomainError:
     return DomainError("backup_failed", f"Cadangan gagal: {text}")
 
 
-def _stale_parts(folder: Path) -> Iterable[Path]:
-    if folder.is_dir():
-        yield from (p for p in folder.iterdir() if p.name.startswith(".") and PART_SUFFIX in p.name)
+def part_name(target: Path) -> Path:
+    """The hidden temporary name a backup to `target` is written under, naming its host and process."""
+    host = socket.gethostname().replace(PART_OWNER_SEP, "-") or "pc"
+    return target.with_name(f".{target.name}{PART_OWNER_SEP}{host}{PART_OWNER_SEP}{os.getpid()}{PART_SUFFIX}")
+
+
+def _part_owner(path: Path) -> tuple[str, int] | None:
+    """(host, pid) of the backup writing the `.part` file `path`; None for a name of another form."""
+    name = path.name
+    for side in SQLITE_SIDECARS:  # SQLite's own files beside it belong to the same backup
+        name = name.removesuffix(side)
+    if not (name.startswith(".") and name.endswith(PART_SUFFIX)):
+        return None
+    fields = name[: -len(PART_SUFFIX)].rsplit(PART_OWNER_SEP, 2)
+    if len(fields) != 3 or not fields[2].isdigit():
+        return None
+    return fields[1], int(fields[2])
+
+
+def _pid_alive(pid: int) -> bool:
+    """Is process `pid` of this computer running? (Unsure counts as alive: a live backup is never removed.)"""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        import ctypes  # lazy: Windows only
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return bool(ctypes.get_last_error() == 5)  # type: ignore[attr-defined]  # ACCESS_DENIED: it exists
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def stale_parts(
+    folder: Path, *, clock: Clock = _now, pid_alive: Callable[[int], bool] = _pid_alive
+) -> list[Path]:
+    """`.part` files (and SQLite's -journal/-wal/-shm beside them) in `folder` left by backups that are
+    no longer running: of this computer when their process is dead; of another computer (a shared USB
+    drive) when untouched for an hour."""
+    if not folder.is_dir():
+        return []
+    here = socket.gethostname().replace(PART_OWNER_SEP, "-") or "pc"
+    found = []
+    for path in folder.iterdir():
+        owner = _part_owner(path)
+        if owner is None:
+            continue
+        host, pid = owner
+        if host == here:
+            if not pid_alive(pid):
+                found.append(path)
+            continue
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < clock().timestamp() - STALE_FOREIGN_PART_SECONDS:
+                found.append(path)
+    return found
+
+
+def remove_stale_parts(folder: Path, *, clock: Clock = _now) -> list[Path]:
+    """Delete what `stale_parts` finds; returns the removed files."""
+    removed = []
+    for path in stale_parts(folder, clock=clock):
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    if removed:
+        log.info("removed %d unfinished backup file(s) of stopped backups in %s", len(removed), folder)
+    return removed
 
 
 def make_backup(
@@ -246,11 +328,8 @@ def make_backup(
     folder = Path(folder) if folder is not None else default_backup_dir(src_path)
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in _stale_parts(folder):  # left by a backup that was killed (not one still running)
-        with contextlib.suppress(OSError):
-            if stale.stat().st_mtime < clock().timestamp() - 3600:
-                stale.unlink()
+    fileio.private_dir(folder)
+    remove_stale_parts(folder, clock=clock)  # left by backups that were killed (never one still running)
     now = clock()
     stamp = now.strftime("%Y%m%d-%H%M%S")
     stem = src_path.stem
@@ -302,10 +381,13 @@ def backup_before(db: dbmod.Database, reason: str) -> BackupInfo | None:
 
 
 def daily_backup_if_due(db: dbmod.Database, *, clock: Clock = _now) -> BackupInfo | None:
-    """Once a day at start: a backup unless one was already made today."""
+    """Once a day at start: a backup unless one was already made today. Unfinished `.part` files of
+    killed backups are removed either way."""
     if not db.is_sqlite or db.path is None or not db.path.exists():
         return None
     folder = default_backup_dir(db.path)
+    remove_stale_parts(folder, clock=clock)  # at every start, even when no backup is due today
+    remove_stale_parts(db.path.parent, clock=clock)  # staged copies of killed restores
     today = clock().date()
     if any(
         b.created.date() == today for b in list_backups(folder) if b.path.name.startswith(db.path.stem + "-")
@@ -363,7 +445,7 @@ def verify_backup(path: Path) -> Verification:
     if not path.is_file():
         return Verification(False, f"Berkas tidak ditemukan: {path}")
     with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
+        if fh.read(16) != SQLITE_MAGIC:
             return Verification(False, "Berkas ini bukan cadangan Kaltim Desk (bukan basis data SQLite).")
     try:
         conn = _connect(path, readonly=True)
@@ -406,43 +488,119 @@ def _audit_chain_break(conn: sqlite3.Connection) -> str | None:
 
 
 def restore_file(
-    backup: Path, database: Path, *, clock: Clock = _now, keep_current: bool = True
+    backup: Path,
+    database: Path,
+    *,
+    clock: Clock = _now,
+    keep_current: bool = True,
+    finish: Callable[[Path, BackupInfo | None], None] | None = None,
 ) -> BackupInfo | None:
     """Replace the contents of the SQLite file `database` with the verified `backup`. Connections of this
-    process to `database` must be closed (Database.dispose()) first. Returns the safety backup taken of
-    the current database (None when there was none to take or it was unreadable)."""
+    process to `database` must be closed (Database.dispose()) first.
+
+    With `keep_current`, the current database is kept first: a verified backup of it (reason
+    "sebelum-pulih"), or, when it is damaged and can not be copied, the file itself renamed aside
+    (returned with reason "rusak"). If neither can be done the restore is refused (DomainError
+    `restore_no_safety_copy`) and `database` is not touched. Returns what was kept, or None when there
+    was no current database (or `keep_current` is False).
+
+    `finish(staged, kept)`, when given, is run on a verified copy of the backup beside the database
+    (migrate it, write the restore's audit row) before that copy is switched in: the restored content
+    and its record arrive in one step, so a restore killed at any moment leaves either the old database
+    or the restored one with its audit row, never a restore without its record."""
     check = verify_backup(backup)
     if not check.ok:
         raise DomainError("restore_unverified", f"Pemulihan dibatalkan: {check.message}")
     database = Path(database)
-    if database.resolve() == Path(backup).resolve():
+    if database.exists() and database.resolve() == Path(backup).resolve():
         raise DomainError("restore_same_file", "Berkas cadangan sama dengan basis data yang sedang dipakai.")
-    safety = None
-    if keep_current and database.exists():
-        try:
-            safety = make_backup(database, reason="sebelum-pulih", clock=clock)
-        except DomainError as exc:
-            log.warning("no safety backup before restore: %s", exc)
-    database.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        src = _connect(Path(backup), readonly=True)
-        try:
-            dst = _connect(database)
+    kept: BackupInfo | None = None
+    aside: Path | None = None
+    exists = database.exists() and database.stat().st_size > 0
+    if keep_current and exists:
+        health = check_file(database)
+        if health.damaged:
+            aside = set_aside(database, clock=clock)  # a rename: needs no free space, keeps every byte
+            kept = BackupInfo(aside, clock().replace(microsecond=0), "rusak", aside.stat().st_size)
+            log.warning("damaged database %s set aside as %s before restore", database, aside.name)
+        else:
             try:
-                src.backup(dst)
-                ok, detail = _integrity(dst)
-                if not ok:  # pragma: no cover - the source was verified a moment ago
-                    raise DomainError("restore_failed", f"Hasil pemulihan tidak utuh ({detail}).")
-            finally:
-                dst.close()
-        finally:
-            src.close()
-    except sqlite3.DatabaseError as exc:
+                kept = make_backup(database, reason="sebelum-pulih", clock=clock)
+            except DomainError as exc:
+                raise DomainError(
+                    "restore_no_safety_copy",
+                    "Pemulihan dibatalkan dan basis data tidak diubah: salinan pengaman basis data saat ini "
+                    f"tidak dapat dibuat dan diperiksa. {exc.message}",
+                ) from exc
+    staged: Path | None = None
+    try:
+        source = Path(backup)
+        if finish is not None:
+            remove_stale_parts(database.parent, clock=clock)  # staged copies of killed restores
+            staged = part_name(database.with_name(f"{database.stem}-pulihan{SUFFIX}"))
+            backup_to_file(source, staged)
+            finish(staged, kept)
+            _single_file(staged)
+            source = staged
+        if database.exists() and database.stat().st_size > 0:
+            _copy_pages_into(source, database)
+        else:
+            with contextlib.suppress(OSError):
+                database.unlink()  # an empty file or nothing: the backup becomes a new file in its place
+            for suffix in SQLITE_SIDECARS:
+                with contextlib.suppress(OSError):
+                    database.with_name(database.name + suffix).unlink()
+            if staged is not None:
+                _fsync(staged)
+                os.replace(staged, database)
+            else:
+                backup_to_file(source, database)
+    except (sqlite3.DatabaseError, DomainError) as exc:
+        detail = exc.message if isinstance(exc, DomainError) else str(exc)
+        if aside is not None:
+            with contextlib.suppress(OSError):
+                os.replace(aside, database)  # put the damaged file back: nothing changed
+            raise DomainError(
+                "restore_failed",
+                f"Pemulihan gagal; basis data yang rusak dikembalikan apa adanya. ({detail})",
+            ) from exc
         raise DomainError(
-            "restore_failed", f"Pemulihan gagal; basis data lama tetap dipakai. ({exc})"
+            "restore_failed", f"Pemulihan gagal; basis data lama tetap dipakai. ({detail})"
         ) from exc
+    finally:
+        if staged is not None:
+            for leftover in (staged, *(staged.with_name(staged.name + side) for side in SQLITE_SIDECARS)):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
     log.info("restored %s from %s", database, backup)
-    return safety
+    return kept
+
+
+def _single_file(path: Path) -> None:
+    """Fold a closed database's write-ahead log into it and leave it in rollback-journal mode, so it can
+    be read as one file (and renamed) without its -wal/-shm."""
+    conn = _connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
+def _copy_pages_into(backup: Path, database: Path) -> None:
+    """Copy `backup` over the existing `database` with the online backup API: one write transaction on
+    `database`, so an interruption leaves it as it was."""
+    src = _connect(backup, readonly=True)
+    try:
+        dst = _connect(database)
+        try:
+            src.backup(dst)
+            ok, detail = _integrity(dst)
+            if not ok:  # pragma: no cover - the source was verified a moment ago
+                raise DomainError("restore_failed", f"Hasil pemulihan tidak utuh ({detail}).")
+        finally:
+            dst.close()
+    finally:
+        src.close()
 
 
 def before_migration(engine: Engine) -> None:

@@ -122,18 +122,24 @@ class WriterLock:
             row = s.get(DatabaseLock, LOCK_ID)
             return None if row is None else self._holder(row)
 
-    def take_over(self, actor: Actor, *, force: bool = False) -> LockHolder | None:
-        """Take the lock from a stale holder (or from any holder with `force`), audited.
-        Returns the previous holder. Refuses a live lock unless forced."""
+    def take_over(self, actor: Actor) -> LockHolder | None:
+        """Take the lock from a stale holder (or a free lock), audited; returns the previous holder.
+
+        A live lock is always refused, whoever asks: its holder is saving right now, and two writers
+        would overwrite each other's work. There is deliberately no way to force it; the person waits,
+        or the holder closes the app (or its PC stops, and the lock goes stale after STALE_AFTER)."""
         if not allowed(actor.role, "lock.takeover"):
             raise PermissionDenied(actor.role, "lock.takeover")
         with self.db.session(actor) as s:
             row = s.get(DatabaseLock, LOCK_ID)
             previous = None if row is None else self._holder(row)
-            if previous is not None and not previous.stale and not force:
+            if previous is not None and not previous.stale:
                 raise DomainError(
                     "lock_live",
-                    "Basis data sedang dipakai untuk menulis oleh " + previous.describe() + ".",
+                    "Basis data sedang dipakai untuk menulis oleh "
+                    + previous.describe()
+                    + ". Kunci yang masih aktif tidak dapat diambil alih; tunggu sampai pengguna itu menutup "
+                    "aplikasi.",
                 )
             now = self.clock()
             if row is None:

@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError
 import kaltim_desk.models  # noqa: F401  registers every table
 from kaltim_desk import dialect
 from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.progress import Progress
 from kaltim_desk.db import Database, head_revision, migrate
 from kaltim_desk.domain.nik import mask_kk, mask_nik
 from kaltim_desk.models.base import Base
@@ -46,7 +47,6 @@ from kaltim_desk.services.office.backup import before_migration
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 
 CHUNK_SIZE = 1000
 MAX_CONFLICTS_SHOWN = 5

@@ -7,9 +7,7 @@ never written to. The GUI (`views/application.py`) asks the person; the function
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,9 +18,11 @@ from kaltim_desk.services.office.backup import (
     default_backup_dir,
     list_backups,
     restore_file,
-    sqlite_uri,
     verify_backup,
 )
+from kaltim_desk.services.office.dbfile import Health as Health  # re-exported: start-up's file check
+from kaltim_desk.services.office.dbfile import check_file as check_file
+from kaltim_desk.services.office.dbfile import set_aside
 
 DRIVE_REMOTE = 4  # GetDriveTypeW
 SYNCED_FOLDER_NAMES = (
@@ -35,13 +35,6 @@ SYNCED_FOLDER_NAMES = (
     "mega",
 )
 NETWORK_FS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs")
-
-
-@dataclass(frozen=True)
-class Health:
-    ok: bool
-    kind: str  # "ok", "missing", "not_sqlite", "damaged", "journal_lost", "unreadable"
-    message: str  # Indonesian, for the person starting the app
 
 
 @dataclass(frozen=True)
@@ -134,87 +127,6 @@ NETWORK_REFUSED = (
     "bersamaan dapat merusak data. Basis data dibuka hanya-baca. Pindahkan basis data ke disk lokal, atau "
     "minta admin mengaktifkan mode satu pengguna bila kantor menjamin hanya satu komputer yang membukanya."
 )
-
-
-def check_file(path: Path | str) -> Health:
-    """A quick look at the database file before anything opens it: header, `quick_check`, and a
-    write-ahead log that should be there but is not (deleted by hand or by a cleaning tool)."""
-    path = Path(path)
-    if not path.exists():
-        return Health(True, "missing", "Basis data belum ada; akan dibuat baru.")
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            header = fh.read(100)
-    except OSError as exc:
-        return Health(False, "unreadable", f"Berkas basis data tidak dapat dibaca: {exc.strerror or exc}")
-    if size == 0:
-        return Health(True, "missing", "Basis data kosong; akan dibuat baru.")
-    if header[:16] != b"SQLite format 3\x00":
-        return Health(False, "not_sqlite", "Berkas basis data rusak: kepala berkas tidak dikenali.")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages_in_header = int.from_bytes(header[28:32], "big")
-    if page_size and size % page_size:
-        return Health(False, "damaged", "Berkas basis data terpotong (ukurannya tidak utuh).")
-    if pages_in_header and size < pages_in_header * page_size:
-        return Health(False, "damaged", "Berkas basis data terpotong: sebagian isinya hilang.")
-    wal, shm = _sidecar(path, "-wal"), _sidecar(path, "-shm")
-    if shm.exists() and not wal.exists() and header[18:20] == b"\x02\x02":
-        # SQLite removes both on a clean close; a -shm without its -wal means the log of committed but
-        # not yet copied changes was deleted (a hot journal lost): recent saves may be missing or half.
-        return Health(
-            False,
-            "journal_lost",
-            "Berkas jurnal basis data (-wal) hilang setelah aplikasi tidak ditutup dengan benar; "
-            "perubahan terakhir mungkin hilang atau setengah tersimpan.",
-        )
-    try:
-        rows = _quick_check(path, readonly=True)
-    except sqlite3.OperationalError as exc:
-        if "unable to open" not in str(exc):
-            return Health(False, "damaged", f"Berkas basis data rusak: {exc}")
-        try:  # a -wal without its -shm can only be opened read-write (SQLite then rebuilds the index)
-            rows = _quick_check(path, readonly=False)
-        except sqlite3.DatabaseError as exc2:
-            return Health(False, "damaged", f"Berkas basis data rusak: {exc2}")
-    except sqlite3.DatabaseError as exc:
-        return Health(False, "damaged", f"Berkas basis data rusak: {exc}")
-    if rows != ["ok"]:
-        return Health(False, "damaged", "Berkas basis data rusak: " + "; ".join(map(str, rows[:3])))
-    return Health(True, "ok", "Basis data utuh.")
-
-
-def _quick_check(path: Path, *, readonly: bool) -> list[object]:
-    uri = sqlite_uri(path, "mode=ro") if readonly else sqlite_uri(path)
-    conn = sqlite3.connect(uri, uri=True, timeout=10)
-    try:
-        return [r[0] for r in conn.execute("PRAGMA quick_check")]
-    finally:
-        conn.close()
-
-
-def _sidecar(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def set_aside(path: Path | str, *, clock: Callable[[], datetime] = datetime.now) -> Path:
-    """Rename a damaged database (with its -wal/-shm) out of the way, keeping it for a specialist.
-    Returns the new name of the main file."""
-    path = Path(path)
-    stamp = clock().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.rusak-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.rusak-{stamp}-{n}")
-    os.replace(path, target)
-    for suffix in ("-wal", "-shm", "-journal"):
-        side = _sidecar(path, suffix)
-        if side.exists():
-            with contextlib.suppress(OSError):
-                os.replace(side, _sidecar(target, suffix))
-    return target
 
 
 def newest_good_backup(folder: Path, *, stem: str | None = None) -> BackupInfo | None:

@@ -14,10 +14,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from kaltim_desk.core import audit
 from kaltim_desk.core.dto import GroupDTO, GroupInput, MemberDTO, PageFilter, RuleCheck
 from kaltim_desk.core.errors import ConflictError, DomainError, NotFound, ValidationFailed
+from kaltim_desk.core.lengths import NOTES_MAX, length_problems
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import registry_rules
 from kaltim_desk.domain.nik import mask_nik
-from kaltim_desk.domain.text import TextError, clean_name, clean_text
+from kaltim_desk.domain.text import TextError, clean_name, clean_text, shorten
 from kaltim_desk.models import vocabulary
 from kaltim_desk.models.group import MEMBER_ROLES, GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
@@ -27,6 +28,22 @@ from kaltim_desk.services.registry.people import prefix_range, region_names
 
 OFFICER_ROLES = vocabulary.OFFICER_ROLES
 ROLE_LABELS = {"ketua": "Ketua", "sekretaris": "Sekretaris", "bendahara": "Bendahara", "anggota": "Anggota"}
+
+
+GROUP_LABELS = {"name": "Nama kelompok"}
+
+
+def check_group_name(name: str) -> str:
+    """A group name as it would be stored (cleaned, upper case), or DomainError: empty or too long.
+    Imports check the names in a sheet with it before anything is saved."""
+    try:
+        cleaned = clean_name(name).upper()
+    except TextError as exc:
+        raise DomainError("group_name_required", "Nama kelompok wajib diisi.", field="name") from exc
+    too_long = length_problems(KubeGroup, {"name": cleaned}, labels=GROUP_LABELS)
+    if too_long:
+        raise too_long[0]
+    return cleaned
 
 
 def _validate(session: Session, data: GroupInput) -> dict[str, Any]:
@@ -42,7 +59,9 @@ def _validate(session: Session, data: GroupInput) -> dict[str, Any]:
         if region is None or region.level != 4:
             problems.append(
                 DomainError(
-                    "village_unknown", f"Kode desa/kelurahan {code} tidak dikenal.", field="village_code"
+                    "village_unknown",
+                    f"Kode desa/kelurahan {shorten(code)} tidak dikenal.",
+                    field="village_code",
                 )
             )
     values["village_code"] = code or None
@@ -59,6 +78,9 @@ def _validate(session: Session, data: GroupInput) -> dict[str, Any]:
     values["bank_account"] = acct or None
     for key in ("business_type", "bank_name", "bank_holder", "notes"):
         values[key] = clean_text(getattr(data, key) or "") or None
+    problems.extend(
+        length_problems(KubeGroup, values, extra_limits={"notes": NOTES_MAX}, labels=GROUP_LABELS)
+    )
     if problems:
         raise ValidationFailed(problems)
     return values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,10 +22,11 @@ from kaltim_desk.core.dto import (
     PersonInput,
 )
 from kaltim_desk.core.errors import ConflictError, DomainError, NotFound, ValidationFailed
+from kaltim_desk.core.lengths import NOTES_MAX, length_problems
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import registry_rules
 from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
-from kaltim_desk.domain.text import TextError, clean_name, clean_text
+from kaltim_desk.domain.text import TextError, clean_name, clean_text, shorten
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
@@ -191,7 +193,7 @@ def validate_person(
             return
         if code not in checks.villages:
             raise DomainError(
-                "village_unknown", f"Kode desa/kelurahan {code} tidak dikenal.", field="village_code"
+                "village_unknown", f"Kode desa/kelurahan {shorten(code)} tidak dikenal.", field="village_code"
             )
         values["village_code"] = code
 
@@ -222,13 +224,15 @@ def validate_person(
         ms = (data.marital_status or "").strip()
         if ms and ms not in MARITAL_STATUSES:
             raise DomainError(
-                "marital_invalid", f"Status perkawinan tidak dikenal: {ms}.", field="marital_status"
+                "marital_invalid", f"Status perkawinan tidak dikenal: {shorten(ms)}.", field="marital_status"
             )
         values["marital_status"] = ms or None
         vc = (data.vulnerability or "").strip()
         if vc and vc not in VULNERABILITY_CATEGORIES:
             raise DomainError(
-                "vulnerability_invalid", f"Kategori kerentanan tidak dikenal: {vc}.", field="vulnerability"
+                "vulnerability_invalid",
+                f"Kategori kerentanan tidak dikenal: {shorten(vc)}.",
+                field="vulnerability",
             )
         values["vulnerability"] = vc or None
 
@@ -252,23 +256,13 @@ def validate_person(
 
     guard(account)
 
-    for key, limit in (
-        ("birth_place", 80),
-        ("street", 200),
-        ("business_type", 60),
-        ("bank_name", 60),
-        ("bank_holder", 150),
-        ("notes", 4000),
-    ):
-        text = clean_text(getattr(data, key) or "")
-        if len(text) > limit:
-            problems.append(
-                DomainError("too_long", f"Isian terlalu panjang (maks. {limit} karakter).", field=key)
-            )
-        values[key] = text or None
+    for key in ("birth_place", "street", "business_type", "bank_name", "bank_holder", "notes"):
+        values[key] = clean_text(getattr(data, key) or "") or None
     if values.get("birth_place"):
         values["birth_place"] = values["birth_place"].upper()
     values["is_household_head"] = bool(data.is_household_head)
+    # Last, on the cleaned values as they would be stored (upper-casing can lengthen a name).
+    problems.extend(length_problems(Person, values, extra_limits={"notes": NOTES_MAX}))
 
     if problems:
         raise ValidationFailed(problems)
@@ -287,7 +281,11 @@ def register_person(session: Session, data: PersonInput, *, import_batch_id: int
 
 
 def register_imported_people(
-    session: Session, rows: list[tuple[int, PersonInput]], *, import_batch_id: int
+    session: Session,
+    rows: list[tuple[int, PersonInput]],
+    *,
+    import_batch_id: int,
+    validated: Mapping[int, dict[str, Any]] | None = None,
 ) -> tuple[dict[int, int], list[tuple[int, str]]]:
     """Register the people of one import batch: each checked by the same rules as `register_person` (the
     lookups loaded once, the batch's NIK holders prefetched), then all stored in one INSERT.
@@ -296,15 +294,22 @@ def register_imported_people(
     the reason (someone registered the NIK since the preview, or the NIK appears twice in the batch). The
     batch's own audit row (``import.commit``) records who added them from which file; each person carries
     its `import_batch_id`, so no per-person audit row is written (one per row made a 10,000-row import take
-    minutes)."""
+    minutes).
+
+    `validated`: the values `validate_person` returned for a row in the preview, by sheet row; such a row
+    is not validated again unless its NIK has been taken since (then the check says by whom)."""
     require(session, "person.create")
     checks = PersonChecks.load(session)
     checks.prefetch(session, (normalize_nik(data.nik or "") for _row, data in rows))
     accepted: list[tuple[int, dict[str, Any]]] = []
     refused: list[tuple[int, str]] = []
     for row, data in rows:
+        before = validated.get(row) if validated else None
         try:
-            values, _warnings = validate_person(session, data, checks=checks)
+            if before is not None and checks.holder(session, before["nik"]) is None:
+                values = before
+            else:
+                values, _warnings = validate_person(session, data, checks=checks)
         except DomainError as exc:
             refused.append((row, exc.message))
             continue
@@ -348,6 +353,9 @@ def deactivate_person(session: Session, person_id: int, reason: str) -> PersonDT
     reason = clean_text(reason or "")
     if not reason:
         raise DomainError("reason_required", "Alasan penonaktifan wajib diisi.", field="reason")
+    too_long = length_problems(Person, {"deactivated_reason": reason})
+    if too_long:
+        raise DomainError(too_long[0].code, too_long[0].message, field="reason")
     person = _load(session, person_id)
     if not person.is_active:
         raise DomainError("already_inactive", f"{person.name} sudah nonaktif.")

@@ -7,7 +7,8 @@
   certificate, with a new number: the way to correct, say, a misspelt name (a record edited after
   issue no longer matches its code, so the old paper must not stay valid).
 - Numbers come from the office's number template (`numbering.issue_number(..., "certificate")`).
-- A reprint keeps the number; every print after the first is marked "SALINAN" (copy).
+- A reprint keeps the number; every print after the first is marked "SALINAN" (copy), unless a role
+  the office allows (officer, admin) asks for an original again (a spoilt or lost original).
 - Verification code: HMAC-SHA256 over the certificate's canonical fields (number, NIK, name, training,
   dates, hours, date of issue) with an office secret kept in the settings (`CertificateSettings`,
   generated with `secrets` on first use). The first 80 bits are written as 16 base32 characters in four
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 from kaltim_desk.config import resource
 from kaltim_desk.core import audit, numbering
 from kaltim_desk.core.actor import current_actor
+from kaltim_desk.core.document_rules import check_original_reprint, document_rules
 from kaltim_desk.core.errors import DomainError, NotFound
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import get_raw, load_section, office_profile, set_raw
@@ -46,6 +48,7 @@ from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.numbering import IssuedNumber
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.training import Attendance, Certificate, Participant, Training
+from kaltim_desk.services.training.preprinted import PREPRINTED_DEFAULTS, preprinted_positions
 from kaltim_desk.services.training.training_rules import Completion, compute_completion, training_rules
 
 CODE_BYTES = 10  # 80 bits
@@ -63,6 +66,10 @@ class CertificateSettings:
     template_path: str = ""  # an office's own adjusted template (JSON), if any
     signatory: str = ""  # overrides the template's signatory key ("head", "section_head")
     secret: str = ""  # hex; generated on first use, never shown or audited
+    # Pre-printed certificate blanks: print only the variable fields, each at its position (mm from the
+    # page's left and top edges) - the shipped defaults, with the office's own measurements over them.
+    preprinted: bool = False
+    preprinted_positions: dict[str, list[float]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -151,8 +158,8 @@ def load_template(
     names = {f.name: f for f in dataclasses.fields(CertificateTemplate)}
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if key.startswith("_") or key not in names:
-            continue  # comments and keys of newer versions
+        if key.startswith("_") or key not in names or key in ("preprinted", "positions"):
+            continue  # comments, keys of newer versions, and what the settings decide
         default = names[key].default
         if isinstance(default, bool) != isinstance(value, bool) or not isinstance(value, type(default)):
             raise DomainError(
@@ -183,6 +190,10 @@ def load_template(
             "template_invalid",
             "Templat sertifikat: 'border_color' harus seperti #1f4e79.",
             field="border_color",
+        )
+    if cfg.preprinted:
+        tpl = dataclasses.replace(
+            tpl, preprinted=True, positions=preprinted_positions(tpl.orientation, cfg.preprinted_positions)
         )
     return tpl
 
@@ -218,15 +229,35 @@ def save_certificate_settings(
     template: str | None = None,
     template_path: str | None = None,
     signatory: str | None = None,
+    preprinted: bool | None = None,
+    preprinted_positions: dict[str, list[float]] | None = None,
 ) -> CertificateSettings:
-    """Change which template and signatory the certificates use (admin). The secret is kept as it is
-    and never written to the audit trail; the new template is loaded once to refuse a bad one."""
+    """Change which template and signatory the certificates use, and whether they print on
+    pre-printed blanks at which positions (admin). The secret is kept as it is and never written to
+    the audit trail; the new template is loaded once to refuse a bad one."""
     require(session, "settings.edit")
-    stored = dict(get_raw(session, CertificateSettings.SECTION, {}) or {})
-    before = {k: stored.get(k, "") for k in ("template", "template_path", "signatory")}
+    stored: dict[str, Any] = dict(get_raw(session, CertificateSettings.SECTION, {}) or {})
+    keys = ("template", "template_path", "signatory", "preprinted", "preprinted_positions")
+    before = {k: stored.get(k, "") for k in keys}
     for key, value in (("template", template), ("template_path", template_path), ("signatory", signatory)):
         if value is not None:
             stored[key] = value.strip()
+    if preprinted is not None:
+        stored["preprinted"] = bool(preprinted)
+    if preprinted_positions is not None:
+        for key, position in preprinted_positions.items():
+            ok = isinstance(position, list | tuple) and len(position) == 2
+            ok = ok and all(isinstance(v, int | float) and 0 <= v <= 297 for v in position)
+            if key not in PREPRINTED_DEFAULTS["landscape"] or not ok:
+                raise DomainError(
+                    "position_invalid",
+                    f"Posisi '{key}' untuk blangko sertifikat tidak sah: tulis [kiri, atas] dalam mm "
+                    f"(0-297); isian yang dikenal: {', '.join(PREPRINTED_DEFAULTS['landscape'])}.",
+                    field="preprinted_positions",
+                )
+        stored["preprinted_positions"] = {
+            k: [float(v[0]), float(v[1])] for k, v in preprinted_positions.items()
+        }
     cfg = load_section_from(stored)
     load_template(cfg)
     if cfg.signatory and cfg.signatory not in office_profile(session).signatories:
@@ -467,10 +498,11 @@ def list_certificates(session: Session, training_id: int) -> list[CertificateDTO
 
 
 def documents_for_print(
-    session: Session, training_id: int, certificate_ids: list[int] | None = None
+    session: Session, training_id: int, certificate_ids: list[int] | None = None, *, original: bool = False
 ) -> list[CertificateDoc]:
     """What to print for the training's certificates (revoked ones are never printed). A certificate
-    printed before comes out as a copy ("SALINAN") with the same number."""
+    printed before comes out as a copy ("SALINAN") with the same number, unless `original` is asked
+    by a role that may (`DocumentRules.reprint_original_roles`: officer and admin by default)."""
     require(session, "certificate.print")
     t = session.get(Training, training_id)
     if t is None:
@@ -501,6 +533,9 @@ def documents_for_print(
     sig = office.signatory(cfg.signatory or template.signatory)
     signatory = SignatoryDoc(sig.name, sig.position, sig.rank, sig.nip)
     rules = training_rules(session)
+    # a reprint is a copy, unless an allowed role asks for an original again (a spoilt original)
+    if original:
+        check_original_reprint(document_rules(session), current_actor(session).role, "sertifikat")
     session_ids = [s.id for s in t.sessions]
     marks: dict[tuple[int, int], str] = {}
     pids = [p.id for _c, p, _s in rows]
@@ -543,7 +578,7 @@ def documents_for_print(
                 signatory=signatory,
                 verification_code=cert.verification_code,
                 qr_payload=QR_PREFIX + cert.verification_code,
-                is_copy=cert.print_count > 0,
+                is_copy=cert.print_count > 0 and not original,
             )
         )
     return docs

@@ -9,17 +9,17 @@ first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.progress import Progress
 from kaltim_desk.db import Database
-from kaltim_desk.documents.certificate import render_certificates
+from kaltim_desk.documents.certificate import render_calibration, render_certificates
 from kaltim_desk.documents.certificate_batch import render_per_participant
+from kaltim_desk.documents.letterhead import logo_problem
 from kaltim_desk.services.training import certificates
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class PrintOutcome:
     count: int
     copies: int
     issued: int = 0
+    warnings: tuple[str, ...] = ()  # e.g. the logo that did not print
 
 
 def print_certificates_job(
@@ -39,6 +40,7 @@ def print_certificates_job(
     per_participant: bool = False,
     certificate_ids: list[int] | None = None,
     issue_missing: bool = False,
+    original: bool = False,
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> PrintOutcome:
@@ -47,7 +49,7 @@ def print_certificates_job(
         with db.session(actor) as s:
             issued = len(certificates.issue_for_training(s, training_id).issued)
     with db.read_session(actor) as s:
-        docs = certificates.documents_for_print(s, training_id, certificate_ids)
+        docs = certificates.documents_for_print(s, training_id, certificate_ids, original=original)
         template = certificates.load_template(certificates.certificate_settings(s))
     if not docs:
         raise DomainError(
@@ -63,4 +65,15 @@ def print_certificates_job(
         files = (render_certificates(docs, template, out, progress=progress, is_cancelled=is_cancelled),)
     with db.session(actor) as s:
         certificates.mark_printed(s, [d.certificate_id for d in docs])
-    return PrintOutcome(files, len(docs), sum(1 for d in docs if d.is_copy), issued)
+    logo = logo_problem(docs[0].logo_path) if template.show_logo and not template.preprinted else None
+    return PrintOutcome(files, len(docs), sum(1 for d in docs if d.is_copy), issued, (logo,) if logo else ())
+
+
+def print_calibration_job(db: Database, actor: Actor, out: Path) -> str:
+    """The calibration page of the office's pre-printed blank positions (as if pre-printing were on);
+    returns the orientation it was made for."""
+    with db.read_session(actor) as s:
+        cfg = certificates.certificate_settings(s)
+        template = certificates.load_template(replace(cfg, preprinted=True))
+    render_calibration(template, out)
+    return template.orientation

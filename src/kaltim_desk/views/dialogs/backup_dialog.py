@@ -190,7 +190,7 @@ def install_safety_menu(window: Any) -> None:
         ChangePasswordDialog(ctx, ctx.actor, window).exec()
 
     def lock() -> None:
-        from kaltim_desk.views.dialogs.login import lock_window
+        from kaltim_desk.views.startup import lock_window
 
         if not lock_window(ctx, window, getattr(window, "idle_lock", None)):
             window.close()

@@ -568,6 +568,7 @@ class GrantEditor(QDialog):
 
         assert self.grant is not None
         self.message.setText("")
+        warnings: list[str] = []
         try:
             path = print_grant_document_job(
                 self.ctx.db,
@@ -576,10 +577,13 @@ class GrantEditor(QDialog):
                 self.grant.id,
                 out,
                 tranche=self._selected_tranche(),
+                warnings=warnings,
             )
         except Exception as exc:
             self.message.setText(describe_error(exc))
             return None
+        if warnings:  # e.g. the logo did not print: the officer should know before signing
+            self.message.setText(_("Perhatian: {text}").format(text=" ".join(warnings)))
         self.changed = True
         self._reload(self.grant.id)  # the first print issues the agreement number
         return path

@@ -40,7 +40,7 @@ from kaltim_desk.i18n import _
 from kaltim_desk.imports import mapping as mp
 from kaltim_desk.imports.reader import OpenedWorkbook, SheetGrid, col_letter
 from kaltim_desk.services.excel import imports
-from kaltim_desk.services.excel.import_validate import WARNING_LABELS
+from kaltim_desk.services.excel.import_cells import WARNING_LABELS
 from kaltim_desk.tasks import TaskCancelled, TaskState
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen

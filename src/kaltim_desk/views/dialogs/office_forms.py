@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.config import data_dir
+from kaltim_desk.core.document_rules import DocumentRules
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.numbering import NumberTemplates, render
 from kaltim_desk.core.settings import OfficeProfile, RegistryRules
@@ -40,6 +41,7 @@ from kaltim_desk.services.aid.aid_rules import AidRules
 from kaltim_desk.services.monitoring.schedule import MAX_VISIT_MONTH, MonitoringRules
 from kaltim_desk.services.office.startup import SafetySettings
 from kaltim_desk.services.registry import regions
+from kaltim_desk.views.dialogs.document_rules_form import DocumentRulesForm
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
 
 HINT_STYLE = "color: #37474f;"
@@ -71,7 +73,15 @@ def document_kinds() -> dict[str, str]:
 
 
 def signatory_roles() -> dict[str, str]:
-    return {"head": _("Kepala Dinas"), "section_head": _("Kepala Bidang / Seksi")}
+    return {
+        "head": _("Kepala Dinas"),
+        "section_head": _("Kepala Bidang / Seksi"),
+        "treasurer": _("Bendahara Pengeluaran (kuitansi: lunas dibayar)"),
+    }
+
+
+# Roles an office may leave without a name: the receipt prints an empty line under "Bendahara Pengeluaran".
+OPTIONAL_ROLES = frozenset({"treasurer"})
 
 
 def _error_label(name: str) -> QLabel:
@@ -313,6 +323,8 @@ class SignatoriesForm(QWidget):
         found = []
         titles = signatory_roles()
         for role, edits in self.fields.items():
+            if role in OPTIONAL_ROLES and not edits["name"].text().strip():
+                continue  # not set up: the receipt prints an empty line to sign on
             for key, label in (("name", _("nama")), ("position", _("jabatan"))):
                 waived = not self.require_names and (role, key) in self.standins
                 if not edits[key].text().strip() and not waived:
@@ -328,6 +340,8 @@ class SignatoriesForm(QWidget):
             data = {
                 key: edit.text().strip() or self.standins.get((role, key), "") for key, edit in edits.items()
             }
+            if role in OPTIONAL_ROLES and not any(data.values()):
+                continue
             if data["nip"]:
                 data["nip"] = check_nip(data["nip"]).nip or data["nip"]
             signatories[role] = data
@@ -542,8 +556,9 @@ class AidRulesForm(QGroupBox):
             1_000_000_000,
             "",
             _(
-                "Perjanjian dan kuitansi dengan nilai bantuan di atas jumlah ini diberi kotak meterai "
-                "Rp10.000. Aturan meterai saat ini: di atas Rp5.000.000."
+                'Dokumen yang bermeterai "bila nilai di atas batas" (bawaan: kuitansi) diberi kotak '
+                "meterai Rp10.000 di atas jumlah ini. Aturan meterai saat ini: di atas Rp5.000.000. "
+                "Perjanjian selalu bermeterai (lihat Dokumen di bawah)."
             ),
             step=500_000,
         )
@@ -565,7 +580,7 @@ class AidRulesForm(QGroupBox):
         self.place.textChanged.connect(lambda _t: self.changed.emit())
         form = QFormLayout(self)
         form.addRow("", self.visit_gate)
-        form.addRow(_("Kotak meterai bila nilai lebih dari (Rp)"), self.stamp)
+        form.addRow(_("Batas meterai (Rp, nilai di atasnya)"), self.stamp)
         form.addRow(_("Tempat penandatanganan perjanjian"), self.place)
 
     def load(self, rules: AidRules) -> None:
@@ -677,8 +692,10 @@ class ProgrammeRulesForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.aid = AidRulesForm()
+        self.documents = DocumentRulesForm()
         self.monitoring = MonitoringRulesForm()
         self.aid.changed.connect(self.changed.emit)
+        self.documents.changed.connect(self.changed.emit)
         self.monitoring.changed.connect(self.changed.emit)
         elsewhere = QLabel(
             _(
@@ -690,16 +707,20 @@ class ProgrammeRulesForm(QWidget):
         elsewhere.setStyleSheet(HINT_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(self.aid)
+        layout.addWidget(self.documents)
         layout.addWidget(self.monitoring)
         layout.addWidget(elsewhere)
         layout.addStretch(1)
 
-    def load(self, aid: AidRules, monitoring: MonitoringRules) -> None:
+    def load(
+        self, aid: AidRules, monitoring: MonitoringRules, documents: DocumentRules | None = None
+    ) -> None:
         self.aid.load(aid)
+        self.documents.load(documents or DocumentRules())
         self.monitoring.load(monitoring)
 
     def problems(self) -> list[str]:
-        return self.aid.problems() + self.monitoring.problems()
+        return self.aid.problems() + self.documents.problems() + self.monitoring.problems()
 
 
 class SafetyForm(QWidget):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kaltim_desk.app import AppContext
+from kaltim_desk.core.document_rules import DocumentRules
 from kaltim_desk.core.numbering import NumberTemplates
 from kaltim_desk.core.settings import OfficeProfile, RegistryRules, load_section, save_section
 from kaltim_desk.i18n import LANGUAGES, _
@@ -56,6 +57,7 @@ class SettingsDialog(QDialog):
             self.numbering = load_section(s, NumberTemplates)
             self.rules = load_section(s, RegistryRules)
             self.aid_rules = load_section(s, AidRules)
+            self.document_rules = load_section(s, DocumentRules)
             self.monitoring_rules = load_section(s, MonitoringRules)
             self.safety = load_section(s, SafetySettings)
         self.can_edit = ctx.can("settings.edit")
@@ -70,7 +72,7 @@ class SettingsDialog(QDialog):
         self.rules_form = RulesForm()
         self.rules_form.load(self.rules)
         self.programme_form = ProgrammeRulesForm()
-        self.programme_form.load(self.aid_rules, self.monitoring_rules)
+        self.programme_form.load(self.aid_rules, self.monitoring_rules, self.document_rules)
         self.safety_form = SafetyForm()
         self.safety_form.load(self.safety)
 
@@ -145,6 +147,7 @@ class SettingsDialog(QDialog):
             numbering = self.numbering_form.value(self.numbering)
             rules = self.rules_form.value(self.rules)
             aid_rules = self.programme_form.aid.value(self.aid_rules)
+            document_rules = self.programme_form.documents.value(self.document_rules)
             monitoring_rules = self.programme_form.monitoring.value(self.monitoring_rules)
             safety = self.safety_form.value(self.safety)
             try:
@@ -154,6 +157,7 @@ class SettingsDialog(QDialog):
                         (self.numbering, numbering),
                         (self.rules, rules),
                         (self.aid_rules, aid_rules),
+                        (self.document_rules, document_rules),
                         (self.monitoring_rules, monitoring_rules),
                         (self.safety, safety),
                     ):

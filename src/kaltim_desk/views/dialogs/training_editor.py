@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -27,6 +29,7 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.i18n import _
 from kaltim_desk.services.training import trainings
+from kaltim_desk.services.training.preprinted import format_positions, parse_positions
 from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
@@ -313,6 +316,27 @@ class TrainingSettingsDialog(QDialog):
         for key, sig in office.signatories.items():
             self.signatory.addItem(f"{sig.get('position', key)} — {sig.get('name', '')}", key)
         self.signatory.setCurrentIndex(max(0, self.signatory.findData(cfg.signatory)))
+        self.preprinted = QCheckBox(_("Cetak pada blangko pracetak (hanya isian yang berubah)"))
+        self.preprinted.setObjectName("preprinted")
+        self.preprinted.setChecked(cfg.preprinted)
+        self.positions = QLineEdit(format_positions(cfg.preprinted_positions))
+        self.positions.setObjectName("preprinted_positions")
+        self.positions.setPlaceholderText(
+            _("mis. name=150,95; qr=25,150 (mm dari kiri, atas; kosong: bawaan)")
+        )
+        self.positions.setToolTip(
+            _(
+                "Posisi isian pada blangko dalam milimeter dari tepi kiri dan atas kertas. Isian: number, "
+                "name, ident, body, result, place_date, signatory, qr. Cetak halaman kalibrasi, terawangkan "
+                "di atas blangko, lalu geser posisi yang belum pas."
+            )
+        )
+        calibrate = QPushButton(_("Halaman kalibrasi…"))
+        calibrate.setObjectName("calibrate")
+        calibrate.clicked.connect(self.calibration_page)
+        positions_row = QHBoxLayout()
+        positions_row.addWidget(self.positions, 1)
+        positions_row.addWidget(calibrate)
         form = QFormLayout()
         form.addRow(_("Kehadiran minimal untuk lulus"), self.min_percent)
         form.addRow("", self.excused)
@@ -320,6 +344,8 @@ class TrainingSettingsDialog(QDialog):
         form.addRow(_("Templat sertifikat"), self.template)
         form.addRow(_("Templat sendiri"), path_row)
         form.addRow(_("Penandatangan"), self.signatory)
+        form.addRow("", self.preprinted)
+        form.addRow(_("Posisi isian blangko"), positions_row)
         self.message = error_label()
         save = QPushButton(_("Simpan"))
         save.setObjectName("save")
@@ -333,6 +359,35 @@ class TrainingSettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(bottom)
+
+    def calibration_page(self) -> Path | None:
+        """Save the calibration page of the positions as typed (not yet saved) and open it."""
+        from kaltim_desk.documents.certificate import render_calibration  # lazy: reportlab
+        from kaltim_desk.services.training import certificates
+
+        try:
+            positions = parse_positions(self.positions.text())
+            with self.ctx.read() as s:
+                cfg = certificates.certificate_settings(s)
+            cfg = dataclasses.replace(
+                cfg,
+                template=self.template.currentData(),
+                template_path=self.template_path.text().strip(),
+                preprinted=True,
+                preprinted_positions=positions,
+            )
+            template = certificates.load_template(cfg)
+        except Exception as exc:
+            self.message.setText(describe_error(exc))
+            return None
+        target = self.ctx.prompts.save_file(
+            self, _("Halaman kalibrasi"), "kalibrasi-blangko.pdf", "PDF (*.pdf)"
+        )
+        if target is None:
+            return None
+        path = render_calibration(template, target.with_suffix(".pdf"))
+        self.message.setText(_("Halaman kalibrasi disimpan ke {path}.").format(path=path))
+        return path
 
     def _browse(self) -> None:
         path = self.ctx.prompts.open_file(self, _("Templat sertifikat"), _("Templat JSON (*.json)"))
@@ -350,6 +405,7 @@ class TrainingSettingsDialog(QDialog):
             min_post_score=self.min_post.value() or None,
         )
         try:
+            positions = parse_positions(self.positions.text())
             with self.ctx.session() as s:
                 save_section(s, rules)
                 certificates.save_certificate_settings(
@@ -357,6 +413,8 @@ class TrainingSettingsDialog(QDialog):
                     template=self.template.currentData(),
                     template_path=self.template_path.text(),
                     signatory=self.signatory.currentData(),
+                    preprinted=self.preprinted.isChecked(),
+                    preprinted_positions=positions,
                 )
         except Exception as exc:
             self.message.setText(describe_error(exc))

@@ -203,6 +203,8 @@ class Page(TablePage):
             text = _("{n} sertifikat dicetak ke {where}.").format(n=outcome.count, where=where)
             if outcome.copies:
                 text += " " + _("{n} di antaranya cetak ulang, bertanda SALINAN.").format(n=outcome.copies)
+            for warning in outcome.warnings:  # e.g. the logo did not print
+                text += "\n" + _("Perhatian: {text}").format(text=warning)
             tell_saved(self.ctx, self, _("Cetak sertifikat"), text, out)
             self.refresh()
 

@@ -1,0 +1,277 @@
+"""What the window does around the login, in one place (RELIABILITY R4, R5, R8): the start-up policy.
+
+`check_before_open` runs before the login: is the database file whole (a damaged one is set aside and
+the newest good backup offered) and is it on a network drive or a synced folder. `start_guards` runs
+after it: the network-mode refusal, the one-writer lock and its heartbeat, the daily backup, the audit
+chain check in the background, and the idle lock. `IdleLock` watches the whole application for input
+and locks the window after the office's idle minutes: the window is hidden and the same person must
+type the password again (`lock_window`). `stop_guards` releases what `start_guards` took.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from kaltim_desk.app import AppContext
+from kaltim_desk.i18n import _
+from kaltim_desk.views.dialogs.login import LoginDialog
+from kaltim_desk.views.prompts import Prompts, describe_error
+
+log = logging.getLogger(__name__)
+
+
+class IdleLock(QObject):
+    """Locks after `minutes` without keyboard or mouse input anywhere in the application."""
+
+    locked = Signal()
+    INPUT_EVENTS = frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+            QEvent.Type.TouchBegin,
+        }
+    )
+
+    def __init__(self, minutes: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(max(1, int(minutes * 60_000)))
+        self.timer.timeout.connect(self.locked.emit)
+        self.active = minutes > 0
+        app = QApplication.instance()
+        if app is not None and self.active:
+            app.installEventFilter(self)
+            self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.INPUT_EVENTS and self.timer.isActive():
+            self.timer.start()  # restart the countdown
+        return False
+
+    def pause(self) -> None:
+        self.timer.stop()
+
+    def resume(self) -> None:
+        if self.active:
+            self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+def lock_window(ctx: AppContext, window: QWidget, idle: IdleLock | None = None) -> bool:
+    """Hide the window (no personal data left on screen) until the same person logs in again.
+    Returns False when they chose to quit instead."""
+    if idle:
+        idle.pause()
+    window.hide()
+    dialog = LoginDialog(ctx, None, locked_actor=ctx.actor)
+    ok = dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None
+    if ok:
+        window.show()
+        if idle:
+            idle.resume()
+    return ok
+
+
+def install_idle_lock(ctx: AppContext, window: QWidget, minutes: float | None = None) -> IdleLock:
+    """Start the idle lock for `window` (minutes: the office setting, else the user's preference)."""
+    if minutes is None:
+        minutes = float(ctx.user_settings.idle_lock_minutes or 0)
+        try:
+            from kaltim_desk.core.settings import load_section
+            from kaltim_desk.services.office.startup import SafetySettings
+
+            with ctx.read() as s:
+                minutes = float(load_section(s, SafetySettings).idle_lock_minutes or minutes)
+        except Exception:
+            log.exception("idle lock minutes")
+    idle = IdleLock(minutes, window)
+
+    def on_locked() -> None:
+        if not lock_window(ctx, window, idle):
+            window.close()
+
+    idle.locked.connect(on_locked)
+    window.idle_lock = idle  # type: ignore[attr-defined]
+    return idle
+
+
+# --- start-up guards --------------------------------------------------------------------------------
+
+
+def check_before_open(url: str, prompts: Prompts) -> tuple[bool, bool]:
+    """Before the database is opened: a damaged file is set aside and the newest good backup offered;
+    a network or synced location opens read-only unless the office chose single-user mode (checked
+    after opening). Returns (go on, remote location)."""
+    from kaltim_desk.config import sqlite_path
+    from kaltim_desk.services.office import startup
+
+    path = sqlite_path(url)
+    if path is None:
+        return True, False
+    health = startup.check_file(path)
+    if not health.ok:
+        offer = startup.candidate_backup(path)
+        if offer is None:
+            prompts.error(
+                None,
+                _("Basis data rusak"),
+                _(
+                    "{problem}\n\nTidak ada cadangan yang utuh di {folder}. Aplikasi tidak menulis apa pun ke "
+                    "berkas ini; hubungi petugas TI dan bawa berkas {file}."
+                ).format(problem=health.message, folder=path.parent / "backups", file=path),
+            )
+            return False, False
+        if not prompts.confirm(
+            None,
+            _("Basis data rusak"),
+            _(
+                "{problem}\n\nBerkas yang rusak akan disisihkan (tidak dihapus) dan basis data dipulihkan "
+                "dari cadangan terbaru yang utuh: {backup} ({when}). Perubahan sesudah cadangan itu hilang. "
+                "Pulihkan sekarang?"
+            ).format(problem=health.message, backup=offer.path.name, when=f"{offer.created:%d-%m-%Y %H:%M}"),
+        ):
+            return False, False
+        try:
+            result = startup.recover(path, offer)
+        except Exception as exc:
+            prompts.error(None, _("Basis data rusak"), describe_error(exc))
+            return False, False
+        prompts.info(
+            None,
+            _("Basis data dipulihkan"),
+            _("Basis data dipulihkan dari {backup}. Berkas rusak disimpan sebagai {damaged}.").format(
+                backup=offer.path.name, damaged=result.damaged.name
+            ),
+        )
+    where = startup.locate(path)
+    return True, where.remote
+
+
+def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
+    """After login: network refusal, the one-writer lock (with heartbeat), the daily backup, idle lock."""
+    from kaltim_desk import dialect
+    from kaltim_desk.core.settings import load_section
+    from kaltim_desk.services.office import backup, dblock, startup
+
+    read_only = False
+    if remote and ctx.db.path is not None:
+        with ctx.read() as s:
+            single_user = load_section(s, startup.SafetySettings).allow_network_single_user
+        if not single_user:
+            where = startup.locate(ctx.db.path)
+            ctx.prompts.error(
+                window, _("Basis data di jaringan"), _(startup.NETWORK_REFUSED).format(where=where.message)
+            )
+            read_only = True
+    lock = dblock.WriterLock(ctx.db, ctx.actor.username)
+    # One writer at a time on an SQLite file; a PostgreSQL server serves several PCs at once by design
+    # (row versions and the server's locks keep their saves apart; docs/POSTGRES.md).
+    single_writer = dialect.uses_file_lock(ctx.db)
+    if not read_only and single_writer:
+        holder = lock.acquire()
+        if holder is not None:
+            if holder.stale and ctx.prompts.confirm(
+                window,
+                _("Basis data terkunci"),
+                _(
+                    "Basis data tercatat sedang dipakai oleh {holder}, tetapi sudah lama tidak aktif (mungkin "
+                    "komputer itu mati mendadak). Ambil alih? Pengambilalihan dicatat di jejak audit."
+                ).format(holder=holder.describe()),
+            ):
+                lock.take_over(ctx.actor)
+            else:
+                ctx.prompts.info(
+                    window,
+                    _("Basis data dipakai"),
+                    _("Basis data sedang dipakai untuk menulis oleh {holder}. Dibuka hanya-baca.").format(
+                        holder=holder.describe()
+                    ),
+                )
+                read_only = True
+    if read_only:
+        dblock.make_read_only(ctx.db)
+        ctx.extras["read_only"] = True
+        window.setWindowTitle(window.windowTitle() + " " + _("[hanya-baca]"))
+    else:
+        timer = QTimer(window)
+        timer.setInterval(dblock.HEARTBEAT_SECONDS * 1000)
+
+        def beat() -> None:
+            try:
+                alive = lock.heartbeat()
+            except Exception:
+                log.exception("heartbeat")
+                return
+            if not alive:
+                timer.stop()
+                dblock.make_read_only(ctx.db)
+                ctx.extras["read_only"] = True
+                ctx.prompts.error(
+                    window,
+                    _("Kunci diambil alih"),
+                    _("Komputer lain mengambil alih basis data. Jendela ini sekarang hanya-baca."),
+                )
+
+        timer.timeout.connect(beat)
+        if single_writer:
+            timer.start()
+            ctx.extras["writer_lock"] = lock
+        try:
+            backup.daily_backup_if_due(ctx.db)
+        except Exception as exc:
+            log.exception("daily backup")
+            ctx.prompts.error(window, _("Cadangan harian"), describe_error(exc))
+    verify_audit_chain(ctx, window)
+    install_idle_lock(ctx, window)
+
+
+def verify_audit_chain(ctx: AppContext, window: QWidget | None) -> None:
+    """R19: the audit chain is verified at every start, in the background; a break is shown to whoever
+    is logged in (and logged), so tampering is noticed even if nobody opens the Audit page."""
+    from kaltim_desk.services.checks import check_audit_chain
+
+    def work(_state: Any) -> Any:
+        with ctx.read() as s:
+            return check_audit_chain(s)
+
+    def done(result: Any) -> None:
+        if not result.ok:
+            log.error("audit chain broken: %s", result.message)
+            ctx.prompts.error(
+                window,
+                _("Jejak audit tidak utuh"),
+                _(
+                    "Jejak audit telah diubah di luar aplikasi ({detail}). Beri tahu admin atau pejabat; "
+                    "jalankan 'kaltim-desk check' untuk rinciannya."
+                ).format(detail=result.message),
+            )
+
+    ctx.tasks.run(work, on_done=done, on_error=lambda exc: log.error("audit chain check failed: %s", exc))
+
+
+def stop_guards(ctx: AppContext) -> None:
+    lock: Any = ctx.extras.pop("writer_lock", None)
+    if lock is not None:
+        try:
+            lock.release()
+        except Exception:
+            log.exception("release lock")
+
+
+def backups_folder(ctx: AppContext) -> Path | None:
+    from kaltim_desk.services.office.backup import default_backup_dir
+
+    return default_backup_dir(ctx.db.path) if ctx.db.path else None
