@@ -14,6 +14,7 @@ from kaltim_desk.models.person import Person
 from kaltim_desk.services.office import backup
 from kaltim_desk.views.dialogs.backup_dialog import BackupDialog
 from tests.factories import make_person
+from tests.gui.held_tasks import HeldTaskRunner
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -60,3 +61,29 @@ def test_clerks_see_no_backup_buttons(ctx: Any, qtbot: Any) -> None:
     dialog = BackupDialog(ctx)
     qtbot.addWidget(dialog)
     assert dialog.backup_button.isHidden() and dialog.restore_button.isHidden()
+
+
+def test_the_restore_checks_and_replaces_in_the_background(
+    ctx: Any, prompts: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    """Checking a backup reads the whole file and restoring copies it: on a province database that
+    takes minutes, so both run in the task runner while the dialog says what it is doing and its
+    buttons wait; nothing is replaced before the person has said yes."""
+    with ctx.session() as s:
+        make_person(s, name="Ada Di Cadangan")
+    saved = backup.create_backup(ctx.db, ctx.actor, tmp_path / "flashdisk")
+    with ctx.session() as s:
+        make_person(s, name="Sesudah Cadangan")
+    ctx.tasks = held = HeldTaskRunner()
+    dialog = BackupDialog(ctx)
+    qtbot.addWidget(dialog)
+    prompts.file_answer = Path(saved.path)
+    prompts.confirm_answer = True
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text().startswith("Memeriksa cadangan")
+    assert not dialog.restore_button.isEnabled() and not dialog.backup_button.isEnabled()
+    assert not [m for m in prompts.messages if m[0] == "confirm"]  # asked only once the check is done
+    assert _people(ctx) == 2
+    held.finish_all()
+    assert "Basis data dipulihkan" in dialog.status.text() and dialog.restore_button.isEnabled()
+    assert _people(ctx) == 1

@@ -124,11 +124,28 @@ class BackupDialog(QDialog):
         self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
     def restore_from_file(self) -> None:
+        """Check the chosen backup, ask, then restore it: the check reads the whole file and the
+        restore copies and migrates it (minutes on a province database), so both run in the task
+        runner while the dialog says what it is doing and its buttons wait."""
         path = self.ctx.prompts.open_file(self, _("Pilih berkas cadangan"), _("Cadangan Kaltim Desk (*.db)"))
         if path is None:
             return
-        check = backup.verify_backup(Path(path))
+        chosen = Path(path)
+        self._busy(_("Memeriksa cadangan {name}…").format(name=chosen.name))
+        self.ctx.tasks.run(
+            lambda _state: backup.verify_backup(chosen),
+            on_done=lambda check: self._checked(chosen, check),
+            on_error=self._restore_failed,
+        )
+
+    def _busy(self, text: str | None) -> None:
+        self.status.setText(text or "")
+        for button in (self.backup_button, self.restore_button):
+            button.setEnabled(text is None)
+
+    def _checked(self, path: Path, check: Any) -> None:
         if not check.ok:
+            self._busy(None)
             self.status.setText(check.message)
             self.ctx.prompts.error(
                 self, _("Pemulihan"), _("Pemulihan dibatalkan: {reason}").format(reason=check.message)
@@ -140,16 +157,26 @@ class BackupDialog(QDialog):
             _(
                 "{check}\n\nSeluruh isi basis data akan diganti dengan isi cadangan {name}. Basis data saat ini "
                 "disimpan dulu sebagai cadangan 'sebelum pemulihan'. Lanjutkan?"
-            ).format(check=check.message, name=Path(path).name),
+            ).format(check=check.message, name=path.name),
         ):
+            self._busy(None)
             return
-        try:
-            safety = restore.restore_database(self.ctx.db, Path(path), self.ctx.actor)
-        except Exception as exc:
-            self.status.setText(describe_error(exc))
-            self.ctx.prompts.error(self, _("Pemulihan"), describe_error(exc))
-            return
-        text = _("Basis data dipulihkan dari {name}.").format(name=Path(path).name)
+        self._busy(_("Memulihkan basis data dari {name}…").format(name=path.name))
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.tasks.run(
+            lambda _state: restore.restore_database(db, path, actor),
+            on_done=lambda safety: self._restored(path, safety),
+            on_error=self._restore_failed,
+        )
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        self._busy(None)
+        self.status.setText(describe_error(exc))
+        self.ctx.prompts.error(self, _("Pemulihan"), describe_error(exc))
+
+    def _restored(self, path: Path, safety: Any) -> None:
+        self._busy(None)
+        text = _("Basis data dipulihkan dari {name}.").format(name=path.name)
         if safety is not None:
             text += " " + _("Isi sebelumnya disimpan di {path}.").format(path=safety.path)
         self.status.setText(text)
