@@ -28,7 +28,7 @@ from kaltim_desk.services.monitoring import schedule, visits
 from kaltim_desk.services.monitoring.schedule import ScheduledVisit
 from kaltim_desk.services.monitoring.visits import RecipientOption
 from kaltim_desk.views.dialogs.visit_editor import VisitEditor, status_labels
-from kaltim_desk.views.pages.table_page import TablePage
+from kaltim_desk.views.pages.table_page import FIT_ROWS, TablePage
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import Column, SessionSource, long_date
 
@@ -97,6 +97,8 @@ def make_table(model: QAbstractTableModel, name: str) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(24)
     # the summaries are short: every column as wide as its words
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # ... measured on a screenful of rows: the overdue list of a province runs to thousands
+    view.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
     return view
 
 
