@@ -204,9 +204,11 @@ class PagedTableModel(QAbstractTableModel):
 
     def _apply_more(self, result: tuple[int, int, list[Any]]) -> None:
         gen, offset, more = result
-        if gen != self._generation or offset != len(self.rows):
+        if gen != self._generation:
             return  # the filter or sort changed meanwhile: these rows belong to the old list
         self._set_fetching(False)
+        if offset != len(self.rows):
+            return
         if not more:
             self.total = len(self.rows)
             return
