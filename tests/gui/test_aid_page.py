@@ -173,6 +173,19 @@ def test_the_recipient_search_runs_in_the_background(qtbot, ctx, data):
     assert editor.recipients.count() == 0 and editor.recipient_status.text() == "Tidak ada yang cocok."
 
 
+def test_the_next_steps_are_checked_in_the_background(qtbot, ctx, data):
+    """Opening a grant shows it at once; what blocks its next steps (checked across every grant of
+    the office) is read by the task runner, and no step is offered before the checks are in."""
+    ctx.tasks = held = HeldTaskRunner()
+    editor = GrantEditor(ctx, data["paying"].id)
+    qtbot.addWidget(editor)
+    assert editor.status_label.text() and editor.step_buttons == {}
+    assert editor.blockers.item(0).text() == "Memeriksa syarat langkah berikutnya…"
+    held.finish_all()
+    assert "disbursed" in editor.step_buttons
+    assert editor.blockers.item(0).text() != "Memeriksa syarat langkah berikutnya…"
+
+
 def test_preview_and_save_the_agreement(qtbot, ctx, data, tmp_path, monkeypatch):
     opened: list[Path] = []
     monkeypatch.setattr(GrantEditor, "opener", lambda path: opened.append(path))

@@ -66,6 +66,7 @@ class GrantEditor(QDialog):
         self.ctx = ctx
         self.grant: grants.GrantDTO | None = None
         self.checks: list[grants.StepCheck] = []
+        self._checking = 0  # a newer check of the next steps wins over one still running
         self.changed = False
         self.step_buttons: dict[str, QPushButton] = {}
         self.setWindowTitle(_("Bantuan usaha"))
@@ -324,8 +325,7 @@ class GrantEditor(QDialog):
 
     def _reload(self, grant_id: int) -> None:
         with self.ctx.read() as s:
-            self.grant = g = grants.get_grant(s, grant_id)
-            self.checks = grants.step_checks(s, grant_id)
+            self.grant = g = grants.get_grant(s, grant_id)  # one record: at once
         labels = R.status_labels()
         self.proposal.setVisible(False)
         self.summary.setVisible(True)
@@ -379,7 +379,41 @@ class GrantEditor(QDialog):
             )
             for col, value in enumerate(values):
                 self.tranches.setItem(row, col, QTableWidgetItem(value))
-        # steps and what blocks them
+        self.history.clear()
+        for h in g.history:
+            line = f"{h.at:%d-%m-%Y %H:%M}  {labels.get(h.to_status, h.to_status)}  ({h.actor})"
+            if h.reason:
+                line += f" — {h.reason}"
+            self.history.addItem(line)
+        self._check_steps(grant_id)
+
+    def _check_steps(self, grant_id: int) -> None:
+        """What blocks each next step is checked in the background: the checks look across every grant
+        of the office (double aid, open visits), which on a province database takes a while. Until
+        they come, no step button is offered and the list says the checks are running."""
+        self._checking += 1
+        gen, ctx = self._checking, self.ctx
+        self.checks = []
+        self.blockers.clear()
+        self.blockers.addItem(QListWidgetItem(_("Memeriksa syarat langkah berikutnya…")))
+        self._clear_step_buttons()
+
+        def work(_state: Any) -> tuple[int, list[grants.StepCheck]]:
+            with ctx.read() as s:
+                return gen, list(grants.step_checks(s, grant_id))
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._checking:
+                self.blockers.clear()
+                self.message.setText(describe_error(exc))
+
+        self.ctx.tasks.run(work, on_done=self._steps_checked, on_error=failed)
+
+    def _steps_checked(self, result: tuple[int, list[grants.StepCheck]]) -> None:
+        gen, checks = result
+        if gen != self._checking:
+            return  # the grant changed meanwhile: a newer check is on its way
+        self.checks = checks
         self.blockers.clear()
         for c in self.checks:
             if c.ok:
@@ -393,20 +427,17 @@ class GrantEditor(QDialog):
         if not self.checks:
             self.blockers.addItem(QListWidgetItem(_("Tidak ada langkah lanjutan.")))
         self._rebuild_step_buttons()
-        self.history.clear()
-        for h in g.history:
-            line = f"{h.at:%d-%m-%Y %H:%M}  {labels.get(h.to_status, h.to_status)}  ({h.actor})"
-            if h.reason:
-                line += f" — {h.reason}"
-            self.history.addItem(line)
 
-    def _rebuild_step_buttons(self) -> None:
+    def _clear_step_buttons(self) -> None:
         while self.steps_row.count():
             taken = self.steps_row.takeAt(0)
             widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.step_buttons = {}
+
+    def _rebuild_step_buttons(self) -> None:
+        self._clear_step_buttons()
         g = self.grant
         if g is None:
             return
