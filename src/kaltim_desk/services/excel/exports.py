@@ -47,7 +47,7 @@ from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ExportLog
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
-from kaltim_desk.models.vocabulary import GRANT_GRANTED
+from kaltim_desk.models.vocabulary import GRANT_GRANTED, MemberRole, TrainingStatus, member_role_labels
 
 COUNTED_GRANT_STATUSES = GRANT_GRANTED
 NIK_KEY_SETTING = "excel.nik_key"
@@ -61,8 +61,7 @@ READ_ONLY_MESSAGE = (
     "dicatat di jejak audit dan tidak dibuat. Buat ekspor di PC yang sedang menulis, atau tunggu sampai "
     "PC itu menutup aplikasi lalu buka ulang."
 )
-ROLE_LABELS = {"ketua": "KETUA", "sekretaris": "SEKRETARIS", "bendahara": "BENDAHARA", "anggota": "ANGGOTA"}
-ROLE_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2, "anggota": 3}
+ROLE_ORDER: dict[str, int] = {r: i for i, r in enumerate(MemberRole)}
 KINDS = tuple(layouts.REPORTS)
 
 
@@ -272,7 +271,7 @@ class _Dataset:
                 "YA" if head else "TIDAK",
                 p.business_type or "",
                 group[0] if group else "",
-                ROLE_LABELS.get(group[1], "") if group else "",
+                member_role_labels().get(group[1], "").upper() if group else "",
                 aid,
                 sources,
                 years,
@@ -355,7 +354,13 @@ def _training_rows(session: Session, year: int | None) -> list[list[Any]]:
         )
     ):
         certs[tid][1 if revoked is not None else 0] += 1
-    status = {"planned": "DIRENCANAKAN", "running": "BERJALAN", "finished": "SELESAI", "cancelled": "BATAL"}
+    # The recap sheet's own capitals (its headings predate the screen labels; kept so the sheet reads as before).
+    status: dict[str, str] = {
+        TrainingStatus.PLANNED: "DIRENCANAKAN",
+        TrainingStatus.RUNNING: "BERJALAN",
+        TrainingStatus.FINISHED: "SELESAI",
+        TrainingStatus.CANCELLED: "BATAL",
+    }
     return [
         [
             i,

@@ -27,7 +27,6 @@ from kaltim_desk.services.registry import regions
 from kaltim_desk.services.registry.people import prefix_range, region_names
 
 OFFICER_ROLES = vocabulary.OFFICER_ROLES
-ROLE_LABELS = {"ketua": "Ketua", "sekretaris": "Sekretaris", "bendahara": "Bendahara", "anggota": "Anggota"}
 
 
 GROUP_LABELS = {"name": "Nama kelompok"}
@@ -176,7 +175,7 @@ def create_imported_groups(
                     (
                         m.row,
                         f"Tidak dapat masuk kelompok {name}: kelompok sudah punya "
-                        f"{ROLE_LABELS[m.role].lower()}.",
+                        f"{vocabulary.member_role_labels()[m.role].lower()}.",
                     )
                 )
                 continue
@@ -281,7 +280,7 @@ def remove_member(session: Session, group_id: int, person_id: int) -> GroupDTO:
         if member.role in OFFICER_ROLES:
             raise DomainError(
                 "officer_required",
-                f"{ROLE_LABELS[member.role]} kelompok aktif tidak dapat dikeluarkan; tunjuk penggantinya dulu.",
+                f"{vocabulary.member_role_labels()[member.role]} kelompok aktif tidak dapat dikeluarkan; tunjuk penggantinya dulu.",
             )
         if len(group.members) - 1 < rules.group_min_size:
             raise DomainError("group_too_small", f"Kelompok aktif minimal {rules.group_min_size} anggota.")
@@ -302,7 +301,7 @@ def _check_role(group: KubeGroup, role: str, *, person_id: int | None) -> None:
             person = session.get(Person, holder.person_id) if session else None
             raise DomainError(
                 "role_taken",
-                f"Kelompok sudah punya {ROLE_LABELS[role].lower()} ({person.name if person else holder.person_id}).",
+                f"Kelompok sudah punya {vocabulary.member_role_labels()[role].lower()} ({person.name if person else holder.person_id}).",
                 field="role",
             )
 
@@ -329,7 +328,7 @@ def _rule_checks(session: Session, group: KubeGroup) -> list[RuleCheck]:
         checks.append(
             RuleCheck(
                 f"has_{role}",
-                f"{ROLE_LABELS[role]}: "
+                f"{vocabulary.member_role_labels()[role]}: "
                 + ("ada" if have == 1 else "belum ada" if have == 0 else f"{have} orang"),
                 have == 1,
             )

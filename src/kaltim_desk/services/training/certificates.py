@@ -48,6 +48,7 @@ from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.numbering import IssuedNumber
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.training import Attendance, Certificate, Participant, Training
+from kaltim_desk.models.vocabulary import TrainingStatus
 from kaltim_desk.services.training.preprinted import PREPRINTED_DEFAULTS, preprinted_positions
 from kaltim_desk.services.training.training_rules import Completion, compute_completion, training_rules
 
@@ -359,7 +360,7 @@ def issue_for_training(
     t = session.get(Training, training_id)
     if t is None:
         raise NotFound("Pelatihan", training_id)
-    if t.status == "cancelled":
+    if t.status == TrainingStatus.CANCELLED:
         raise DomainError("training_cancelled", f"Pelatihan {t.title} sudah dibatalkan.")
     rules = training_rules(session)
     session_ids = [s.id for s in t.sessions]
