@@ -368,7 +368,7 @@ class TrainingSettingsDialog(QDialog):
                 preprinted=True,
                 preprinted_positions=positions,
             )
-            template = certificates.load_template(cfg)
+            template = certificates.certificate_template(cfg)
         except Exception as exc:
             self.message.setText(describe_error(exc))
             return None
