@@ -45,7 +45,7 @@ from kaltim_desk.domain.text import clean_text
 from kaltim_desk.models.grant import AID_FORMS, Grant, GrantItem, GrantStatusChange, Programme, Tranche
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
-from kaltim_desk.models.vocabulary import AidForm
+from kaltim_desk.models.vocabulary import AidForm, GroupStatus
 from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid.grant_gates import (
     _approval_problems,
@@ -250,7 +250,7 @@ def create_grant(session: Session, data: GrantInput) -> GrantDTO:
         group = session.get(KubeGroup, data.group_id)
         if group is None:
             raise NotFound("Kelompok", data.group_id)
-        if group.status == "inactive":
+        if group.status == GroupStatus.INACTIVE:
             raise DomainError("group_inactive", f"Kelompok {group.name} sudah nonaktif.", field="recipient")
     else:
         person = session.get(Person, data.person_id)

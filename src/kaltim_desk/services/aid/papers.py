@@ -103,7 +103,7 @@ def _party(session: Session, grant: Grant) -> PartyDTO:
         chair = session.execute(
             select(Person)
             .join(GroupMember, GroupMember.person_id == Person.id)
-            .where(GroupMember.group_id == group.id, GroupMember.role == "ketua")
+            .where(GroupMember.group_id == group.id, GroupMember.role == MemberRole.CHAIR)
         ).scalar()
         return PartyDTO(
             name=chair.name if chair else "",

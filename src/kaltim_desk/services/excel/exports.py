@@ -47,7 +47,13 @@ from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ExportLog
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
-from kaltim_desk.models.vocabulary import GRANT_GRANTED, MemberRole, TrainingStatus, member_role_labels
+from kaltim_desk.models.vocabulary import (
+    GRANT_GRANTED,
+    GroupStatus,
+    MemberRole,
+    TrainingStatus,
+    member_role_labels,
+)
 from kaltim_desk.services.monitoring.survival import SurvivalRow, survival_rows, survival_totals
 
 COUNTED_GRANT_STATUSES = GRANT_GRANTED
@@ -141,7 +147,7 @@ class _Dataset:
         rows = session.execute(
             select(GroupMember.person_id, KubeGroup.name, GroupMember.role, KubeGroup.status)
             .join(KubeGroup, KubeGroup.id == GroupMember.group_id)
-            .where(KubeGroup.status != "inactive")
+            .where(KubeGroup.status != GroupStatus.INACTIVE)
             .order_by(KubeGroup.status)
         ).all()
         for pid, gname, role, _st in rows:

@@ -36,11 +36,11 @@ from kaltim_desk.models.base import Base, utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ImportBatch
 from kaltim_desk.models.person import Person
-from kaltim_desk.models.vocabulary import ImportStatus
+from kaltim_desk.models.vocabulary import ImportStatus, MemberRole
 from kaltim_desk.services.excel.import_validate import EXISTS, OK, REJECTED, RowResult
 from kaltim_desk.services.registry import groups, people
 
-ROLE_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2, "anggota": 3}
+ROLE_ORDER: dict[str, int] = {r: i for i, r in enumerate(MemberRole)}
 
 
 @dataclass
