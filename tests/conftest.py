@@ -7,7 +7,9 @@ tests against PostgreSQL (each test in a fresh database on that server; docs/POS
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
@@ -41,6 +43,9 @@ NO_POSTGRES_REASON = (
 )
 
 
+_EXIT_STATUS = pytest.StashKey[int]()
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     if ON_POSTGRES:
         from sqlalchemy.engine import make_url
@@ -68,6 +73,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="uses no database; ran in the SQLite pass"))
         if not ON_POSTGRES and item.get_closest_marker("postgres"):
             item.add_marker(pytest.mark.skip(reason=NO_POSTGRES_REASON))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End a test process that loaded Qt without Python's own finalisation, once pytest has reported.
+
+    PySide6 6.12 releases the `True`/`False` objects once too often in some calls: over a long GUI run
+    their reference count drains, and the interpreter's last garbage collection, after every test has
+    passed and the summary is printed, dies with "Fatal Python error: bool_dealloc" (exit 134; three runs
+    of three for tests/gui/test_first_run_wizard.py). The window's process ends the same way
+    (views/application.run_gui). Test processes without Qt end normally."""
+    status = config.stash.get(_EXIT_STATUS, None)
+    if status is None or "PySide6.QtCore" not in sys.modules:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(status)
 
 
 def _pg_admin_engine() -> Any:

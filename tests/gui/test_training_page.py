@@ -206,7 +206,7 @@ def test_settings_dialog_sets_up_preprinted_blanks_with_a_calibration_page(
     dlg.save()
     with db.read_session(ADMIN) as s:
         cfg = certificates.certificate_settings(s)
-        template = certificates.load_template(cfg)
+        template = certificates.certificate_template(cfg)
     assert cfg.preprinted and cfg.preprinted_positions == {"name": [150.0, 95.0], "qr": [25.0, 150.0]}
     assert template.preprinted and ("name", 150.0, 95.0) in template.positions
     again = TrainingSettingsDialog(ctx)

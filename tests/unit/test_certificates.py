@@ -19,11 +19,12 @@ from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.core.settings import get_raw, set_raw
 from kaltim_desk.db import Database
+from kaltim_desk.documents.templates import load_certificate_template
 from kaltim_desk.models.numbering import IssuedNumber
 from kaltim_desk.models.training import Certificate
 from kaltim_desk.services.registry import people
 from kaltim_desk.services.training import certificates
-from kaltim_desk.services.training.certificates import compute_code, load_template, normalize_code
+from kaltim_desk.services.training.certificates import certificate_template, compute_code, normalize_code
 from kaltim_desk.services.training.printing import print_certificates_job
 from tests.conftest import ADMIN
 from tests.factories import SHORT, mark, setup_training
@@ -183,18 +184,18 @@ def test_code_is_hmac_with_office_secret_at_least_80_bits(session: Any) -> None:
 
 
 def test_template_is_validated_and_names_the_field(tmp_path: Path) -> None:
-    assert load_template().orientation == "landscape"
+    assert certificate_template().orientation == "landscape"
     p = tmp_path / "t.json"
     p.write_text('{"orientation": "miring"}', "utf-8")
     with pytest.raises(DomainError, match="'orientation' harus landscape atau portrait") as err:
-        load_template(path=p)
+        load_certificate_template(p)
     assert err.value.field == "orientation"
     p.write_text('{"body": "oleh {penyelenggara}"}', "utf-8")
     with pytest.raises(DomainError, match="isian 'body' memakai penanda tidak dikenal"):
-        load_template(path=p)
+        load_certificate_template(p)
     p.write_text("{bukan json", "utf-8")
     with pytest.raises(DomainError, match="bukan JSON yang sah"):
-        load_template(path=p)
+        load_certificate_template(p)
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")

@@ -111,6 +111,25 @@ def test_every_transition_is_allowed_exactly_for_its_roles(session, monkeypatch,
         assert grants.get_grant(session, g.id).status == transition.source
 
 
+@pytest.mark.parametrize(
+    "transition", R.TRANSITIONS, ids=lambda t: f"{t.source}->{t.target}:{sorted(t.forms)[0]}"
+)
+def test_the_editor_takes_every_step_through_one_service_call(session, monkeypatch, transition):
+    g = _grant_for(session, transition, monkeypatch)
+    after = grants.take_step(
+        session, g.id, transition, on=TODAY, reason="Dobel usulan", bank_reference="SP2D-7", version=g.version
+    )
+    assert after.status == transition.target
+    assert after.history[-1].from_status == transition.source
+    if transition.needs_reason:
+        assert after.status_reason == "Dobel usulan"
+    if transition.action == "grant.disburse" and "cash" in transition.forms:
+        paid = [t for t in after.tranches if t.paid_on == TODAY]
+        assert len(paid) == 1 and paid[0].bank_reference == "SP2D-7"
+    elif transition.action == "grant.disburse":
+        assert after.handover_on == TODAY
+
+
 def test_the_role_table_matches_the_brief():
     assert R.allowed_transitions("clerk", R.PROPOSED, "cash") == []
     assert {t.target for t in R.allowed_transitions("officer", R.PROPOSED, "cash")} == {

@@ -39,33 +39,66 @@ def _office(db) -> None:  # type: ignore[no-untyped-def]
                 )
 
 
-def test_report_survival_writes_a_workbook(db, tmp_path: Path, capsys) -> None:
+def _values(path: Path) -> dict[str, list[list[object]]]:
+    """Every visible sheet's cell values from the header row on (the title block holds the print date)."""
+    wb = load_workbook(path)
+    return {
+        ws.title: [[c.value for c in row] for row in ws.iter_rows(min_row=6)]
+        for ws in wb.worksheets
+        if ws.sheet_state == "visible"
+    }
+
+
+def test_report_survival_writes_the_survival_workbook(db, tmp_path: Path, capsys) -> None:
     _office(db)
     out = tmp_path / "survival.xlsx"
     code = main(["report", "survival", "--db", db.url, "--out", str(out), "--today", "2025-05-01"])
     assert code == 0
     assert "1/3 berjalan" in capsys.readouterr().out
-    wb = load_workbook(out)
-    ws = wb["Kelangsungan usaha"]
-    header = [c.value for c in ws[3]]
-    assert header[:10] == [
-        "Angkatan (tahun anggaran)",
-        "Kabupaten/Kota",
-        "Bulan ke-",
-        "Berjalan",
-        "Berhenti sementara",
-        "Tutup",
-        "Ganti usaha",
-        "Tidak diketahui",
-        "Jumlah usaha",
-        "Persen berjalan",
+    sheets = _values(out)
+    assert list(sheets) == ["Keberlanjutan", "Rekap per angkatan", "Keterangan"]
+    header, *data = sheets["Keberlanjutan"]
+    assert header == [
+        "NO",
+        "TAHUN ANGKATAN",
+        "KABUPATEN/KOTA",
+        "BULAN SETELAH BANTUAN",
+        "MASIH BERJALAN",
+        "BERHENTI SEMENTARA",
+        "TUTUP",
+        "BERGANTI USAHA",
+        "TIDAK DIKETAHUI",
+        "JUMLAH",
+        "PERSEN BERJALAN",
+        "USAHA DGN DATA OMZET",
+        "OMZET AWAL (RP/BLN)",
+        "OMZET SAAT ITU (RP/BLN)",
+        "PERUBAHAN OMZET",
     ]
-    data = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
-    # only the 3-month horizon is old enough on 1 May 2025
-    assert [(r[0], r[1].upper(), r[2], r[3], r[5], r[7], r[8]) for r in data] == [
-        (2025, "KOTA SAMARINDA", 3, 1, 1, 1, 3)
-    ]
-    assert abs(data[0][9] - 1 / 3) < 1e-9
+    # only the 3-month horizon is old enough on 1 May 2025; then the JUMLAH row
+    row, total = data
+    assert (row[1], row[2].upper(), row[3], row[4], row[6], row[8], row[9]) == (
+        2025,
+        "KOTA SAMARINDA",
+        3,
+        1,
+        1,
+        1,
+        3,
+    )
+    assert abs(row[10] - 1 / 3) < 1e-9
+    assert total[1] == "JUMLAH" and total[9] == 3
+    _header, intake = sheets["Rekap per angkatan"]
+    assert (intake[1], intake[3], intake[4], intake[9]) == (2025, 3, 1, 3)
+    assert ["Dihitung per 1 Mei 2025."] in sheets["Keterangan"]
+
+
+def test_export_survival_and_report_survival_write_the_same_workbook(db, tmp_path: Path) -> None:
+    _office(db)
+    exported, reported = tmp_path / "export.xlsx", tmp_path / "report.xlsx"
+    assert main(["export", "survival", "--db", db.url, "--out", str(exported)]) == 0
+    assert main(["report", "survival", "--db", db.url, "--out", str(reported)]) == 0
+    assert _values(exported) == _values(reported)
 
 
 def test_report_overdue_keeps_typed_text_as_text(db, tmp_path: Path, capsys) -> None:

@@ -40,6 +40,7 @@ from kaltim_desk.config import database_url, sqlite_path
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.db import Database
 from kaltim_desk.models.user import User
+from kaltim_desk.models.vocabulary import UserRole
 from kaltim_desk.services.office import auth, dblock, startup
 from kaltim_desk.services.office.bootstrap import prepare as prepare_db
 
@@ -176,7 +177,7 @@ def act_as(args: argparse.Namespace, db: Database) -> Actor:
     name = getattr(args, "user", None)
     if name:
         password = account_password(name)
-        with db.session(Actor(f"cli:{user}", "clerk", via=via())) as s:
+        with db.session(Actor(f"cli:{user}", UserRole.CLERK, via=via())) as s:
             result = auth.login(s, name, password)  # failed attempts are audited and counted
         if not result.ok or result.actor is None:
             raise CliError(result.message)
@@ -190,11 +191,13 @@ def act_as(args: argparse.Namespace, db: Database) -> Actor:
             f"pemulihan darurat: akun OS {user} bertindak sebagai admin untuk perintah ini; tercatat di jejak "
             "audit."
         )
-        actor = Actor(f"cli:{user}", "admin", display_name=f"Pemulihan ({user})", via=via() + " (pemulihan)")
+        actor = Actor(
+            f"cli:{user}", UserRole.ADMIN, display_name=f"Pemulihan ({user})", via=via() + " (pemulihan)"
+        )
     elif _has_accounts(db):
-        actor = Actor(f"cli:{user}", "clerk", display_name=f"Baris perintah ({user})", via=via())
+        actor = Actor(f"cli:{user}", UserRole.CLERK, display_name=f"Baris perintah ({user})", via=via())
     else:
-        actor = Actor(f"cli:{user}", "admin", display_name=f"Baris perintah ({user})", via=via())
+        actor = Actor(f"cli:{user}", UserRole.ADMIN, display_name=f"Baris perintah ({user})", via=via())
     _state.actor = actor
     return actor
 
@@ -205,7 +208,7 @@ def cli_actor() -> Actor:
     if _state.actor is not None:
         return _state.actor
     user, _host = os_account()
-    return Actor(f"cli:{user}", "clerk", display_name=f"Baris perintah ({user})", via=via())
+    return Actor(f"cli:{user}", UserRole.CLERK, display_name=f"Baris perintah ({user})", via=via())
 
 
 # --- the writer lock ------------------------------------------------------------------------------

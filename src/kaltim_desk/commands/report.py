@@ -3,9 +3,10 @@
     kaltim-desk report survival --db PATH --out FILE.xlsx [--year 2025]
     kaltim-desk report overdue --db PATH [--out FILE.xlsx]
 
-The survival workbook is small and plain (one sheet per table); the Excel feature may route it through
-its declarative layouts later. Text a user typed (mentor names) is never written as a formula (R10), and
-the file is written atomically (R9).
+`report survival` writes the one survival workbook, the same as `export survival` (exports/layouts.py:
+per intake, regency/city and horizon; per intake; how it is counted), counted at `--today`. The overdue
+workbook is small and plain (one sheet per table). Text a user typed (mentor names) is never written as a
+formula (R10), and every file is written atomically (R9).
 """
 
 from __future__ import annotations
@@ -101,90 +102,20 @@ def _write(
             raise
 
 
-SURVIVAL_COLUMNS = (
-    ("Angkatan (tahun anggaran)", "0", 12.0),
-    ("Kabupaten/Kota", "", 24.0),
-    ("Bulan ke-", "0", 9.0),
-    ("Berjalan", "#,##0", 10.0),
-    ("Berhenti sementara", "#,##0", 11.0),
-    ("Tutup", "#,##0", 9.0),
-    ("Ganti usaha", "#,##0", 9.0),
-    ("Tidak diketahui", "#,##0", 11.0),
-    ("Jumlah usaha", "#,##0", 10.0),
-    ("Persen berjalan", "0.0%", 10.0),
-    ("Usaha dgn data omzet", "#,##0", 11.0),
-    ("Omzet awal (Rp/bln)", '"Rp"#,##0', 16.0),
-    ("Omzet saat itu (Rp/bln)", '"Rp"#,##0', 16.0),
-    ("Perubahan omzet", "0.0%", 11.0),
-)
-
-
-def survival_sheet_rows(rows: Sequence[Any]) -> list[list[Any]]:
-    return [
-        [
-            r.intake_year,
-            r.regency_name,
-            r.months,
-            r.running,
-            r.paused,
-            r.closed,
-            r.changed,
-            r.unknown,
-            r.total,
-            r.share_running,
-            r.revenue_n,
-            r.revenue_baseline if r.revenue_n else None,
-            r.revenue_latest if r.revenue_n else None,
-            r.revenue_change,
-        ]
-        for r in rows
-    ]
-
-
 def run_survival(args: argparse.Namespace) -> int:
+    """The same workbook as `export survival` (same job, same layouts, logged and numbered like every
+    export), counted at `--today`, with the per-intake figures printed."""
     from kaltim_desk.commands.common import cli_actor
-    from kaltim_desk.domain.dates import format_date_id
+    from kaltim_desk.services.excel.exports import export_report
     from kaltim_desk.services.monitoring import survival
 
     target = out_path(args.out)
     today = _today(args.today)
-    db = open_db(args, write=False)
-    with db.read_session(cli_actor()) as session:
-        rows = survival.survival_rows(session, year=args.year, today=today)
-    totals = survival.survival_totals(rows)
-    when = format_date_id(today)
-    intake = f"angkatan {args.year}" if args.year else "semua angkatan"
-    _write(
-        target,
-        [
-            (
-                "Kelangsungan usaha",
-                f"KELANGSUNGAN USAHA PENERIMA BANTUAN per kabupaten/kota, {intake}, per {when}",
-                SURVIVAL_COLUMNS,
-                survival_sheet_rows(rows),
-            ),
-            (
-                "Rekap per angkatan",
-                f"KELANGSUNGAN USAHA PER ANGKATAN, {intake}, per {when}",
-                SURVIVAL_COLUMNS,
-                survival_sheet_rows(totals),
-            ),
-            (
-                "Keterangan",
-                "Cara menghitung",
-                (("Keterangan", "", 110.0),),
-                [
-                    [
-                        "Status pada bulan ke-n = status kunjungan terakhir sampai tanggal penyaluran + n bulan."
-                    ],
-                    ["Usaha tanpa kunjungan dihitung 'tidak diketahui', tidak pernah dianggap berjalan."],
-                    ["Usaha yang belum berumur n bulan tidak dihitung pada kolom bulan ke-n."],
-                    ["Omzet awal = omzet pada kunjungan pertama yang mencatat omzet."],
-                ],
-            ),
-        ],
-    )
-    print(f"Kelangsungan usaha: {len(rows)} baris, ditulis ke {target}.")
+    db = open_db(args)
+    with db.session(cli_actor()) as session:
+        res = export_report(session, "survival", target, year=args.year, today=today)
+        totals = survival.survival_totals(survival.survival_rows(session, year=args.year, today=today))
+    print(f"Kelangsungan usaha: {res.rows} baris, ekspor #{res.sequence} ditulis ke {res.path}.")
     for t in totals:
         print(
             f"  Angkatan {t.intake_year}, bulan ke-{t.months}: {t.running}/{t.total} berjalan "

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from kaltim_desk.commands.common import act_as, open_db, take_writer_lock
+from kaltim_desk.models.vocabulary import UserRole
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add = users_sub.add_parser("add", help="tambah pengguna (kata sandi ditanyakan)")
     add.add_argument("username")
     add.add_argument("--name", required=True, help="nama lengkap")
-    add.add_argument("--role", required=True, choices=("clerk", "trainer", "officer", "admin"))
+    add.add_argument("--role", required=True, choices=tuple(UserRole))
     add.set_defaults(func=run_users_add)
     reset = users_sub.add_parser("reset-password", help="atur ulang kata sandi (wajib diganti saat masuk)")
     reset.add_argument("username")
@@ -111,7 +112,10 @@ def run_restore(args: argparse.Namespace) -> int:
             user, _host = os_account()
             warn(f"{health.message} Berkas itu disisihkan apa adanya dan cadangan dipulihkan.")
             actor = Actor(
-                f"cli:{user}", "admin", display_name=f"Pemulihan ({user})", via=via() + " (basis data rusak)"
+                f"cli:{user}",
+                UserRole.ADMIN,
+                display_name=f"Pemulihan ({user})",
+                via=via() + " (basis data rusak)",
             )
         else:
             actor = act_as(args, db)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-ROLES = ("clerk", "trainer", "officer", "admin")
+from kaltim_desk.models.vocabulary import UserRole
+
+ROLES = tuple(UserRole)
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Actor:
 
 # Internal work with no person behind it (migrations, loading the region table); the GUI runs as the
 # user who logged in, the command line as `cli.cli_actor()`.
-SYSTEM_ACTOR = Actor(username="system", role="admin", display_name="Sistem")
+SYSTEM_ACTOR = Actor(username="system", role=UserRole.ADMIN, display_name="Sistem")
 
 
 def current_actor(session: Session) -> Actor:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.settings import load_section
+from kaltim_desk.models.vocabulary import UserRole
 
 DUTY_STAMP_ALWAYS, DUTY_STAMP_ABOVE, DUTY_STAMP_NEVER = "always", "above", "never"
 
@@ -48,7 +49,7 @@ class DocumentRules:
     receipt_approver: str = "head"
     receipt_treasurer: str = "treasurer"
     # roles that may ask for an original again; every other reprint is a SALINAN
-    reprint_original_roles: tuple[str, ...] = ("officer", "admin")
+    reprint_original_roles: tuple[str, ...] = (UserRole.OFFICER, UserRole.ADMIN)
 
 
 def document_rules(session: Session) -> DocumentRules:

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from kaltim_desk.core.actor import current_actor
 from kaltim_desk.core.errors import PermissionDenied
+from kaltim_desk.models.vocabulary import UserRole
 
-CLERK, TRAINER, OFFICER, ADMIN = "clerk", "trainer", "officer", "admin"
-EVERYONE = frozenset({CLERK, TRAINER, OFFICER, ADMIN})
+CLERK, TRAINER, OFFICER, ADMIN = UserRole.CLERK, UserRole.TRAINER, UserRole.OFFICER, UserRole.ADMIN
+EVERYONE = frozenset(UserRole)
 
 # action -> roles allowed. Features add their actions here, next to the others.
 PERMISSIONS: dict[str, frozenset[str]] = {

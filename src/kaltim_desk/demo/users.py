@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kaltim_desk.models.vocabulary import UserRole
 from kaltim_desk.services.office import users
 
 if TYPE_CHECKING:
@@ -13,10 +14,10 @@ if TYPE_CHECKING:
 
 # username, display name, role, password
 DEMO_ACCOUNTS = (
-    ("admin", "DEMO Admin Kantor", "admin", "demo-admin"),
-    ("pejabat", "DEMO Kepala Seksi", "officer", "demo-pejabat"),
-    ("operator", "DEMO Operator Kecamatan", "clerk", "demo-operator"),
-    ("pelatih", "DEMO Pelatih/Pendamping", "trainer", "demo-pelatih"),
+    ("admin", "DEMO Admin Kantor", UserRole.ADMIN, "demo-admin"),
+    ("pejabat", "DEMO Kepala Seksi", UserRole.OFFICER, "demo-pejabat"),
+    ("operator", "DEMO Operator Kecamatan", UserRole.CLERK, "demo-operator"),
+    ("pelatih", "DEMO Pelatih/Pendamping", UserRole.TRAINER, "demo-pelatih"),
 )
 
 
@@ -24,6 +25,6 @@ def populate(ctx: DemoContext) -> None:
     """Create the demo accounts that do not exist yet (an admin made on first start is kept)."""
     from kaltim_desk.services.office.auth import find_user
 
-    for username, display, role, password in sorted(DEMO_ACCOUNTS, key=lambda a: a[2] != "admin"):
+    for username, display, role, password in sorted(DEMO_ACCOUNTS, key=lambda a: a[2] != UserRole.ADMIN):
         if find_user(ctx.session, username) is None:
             users.create_user(ctx.session, username, display, role, password, is_demo=True)

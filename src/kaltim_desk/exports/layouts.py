@@ -165,23 +165,56 @@ TRAINING = SheetLayout(
     ),
 )
 
-SURVIVAL = SheetLayout(
-    key="survival",
-    sheet_name="Keberlanjutan",
-    title="KEBERLANJUTAN USAHA PENERIMA",
-    columns=(
+# The one survival workbook (`export survival` and `report survival` both write it): the table per
+# intake, regency/city and horizon, the same summed over regencies, and how it is counted.
+
+
+def _survival_columns(totals: bool) -> tuple[Col, ...]:
+    """The survival table's columns; `totals`: the counts get a JUMLAH row under the data."""
+    return (
         Col("no", "NO", 6, "plain"),
         Col("intake_year", "TAHUN ANGKATAN", 10, "year"),
         Col("regency", "KABUPATEN/KOTA", 24),
         Col("months", "BULAN SETELAH BANTUAN", 12, "int"),
-        Col("running", "MASIH BERJALAN", 12, "int", total=True),
-        Col("paused", "BERHENTI SEMENTARA", 12, "int", total=True),
-        Col("closed", "TUTUP", 10, "int", total=True),
-        Col("changed", "BERGANTI USAHA", 12, "int", total=True),
-        Col("unknown", "TIDAK DIKETAHUI", 12, "int", total=True),
-        Col("total", "JUMLAH", 10, "int", total=True),
+        Col("running", "MASIH BERJALAN", 12, "int", total=totals),
+        Col("paused", "BERHENTI SEMENTARA", 12, "int", total=totals),
+        Col("closed", "TUTUP", 10, "int", total=totals),
+        Col("changed", "BERGANTI USAHA", 12, "int", total=totals),
+        Col("unknown", "TIDAK DIKETAHUI", 12, "int", total=totals),
+        Col("total", "JUMLAH", 10, "int", total=totals),
         Col("share_running", "PERSEN BERJALAN", 12, "percent"),
-    ),
+        Col("revenue_n", "USAHA DGN DATA OMZET", 12, "int"),
+        Col("revenue_baseline", "OMZET AWAL (RP/BLN)", 16, "money"),
+        Col("revenue_latest", "OMZET SAAT ITU (RP/BLN)", 16, "money"),
+        Col("revenue_change", "PERUBAHAN OMZET", 12, "percent"),
+    )
+
+
+SURVIVAL = SheetLayout(
+    key="survival",
+    sheet_name="Keberlanjutan",
+    title="KEBERLANJUTAN USAHA PENERIMA",
+    columns=_survival_columns(totals=True),
+)
+
+SURVIVAL_INTAKES = SheetLayout(
+    key="survival_intakes",
+    sheet_name="Rekap per angkatan",
+    title="KEBERLANJUTAN USAHA PER ANGKATAN (SEMUA KABUPATEN/KOTA)",
+    columns=_survival_columns(totals=False),
+)
+
+SURVIVAL_NOTES = SheetLayout(
+    key="survival_notes",
+    sheet_name="Keterangan",
+    title="CARA MENGHITUNG KEBERLANJUTAN USAHA",
+    columns=(Col("note", "KETERANGAN", 110),),
+)
+SURVIVAL_NOTE_LINES = (
+    "Status pada bulan ke-n = status kunjungan terakhir sampai tanggal penyaluran + n bulan.",
+    "Usaha tanpa kunjungan dihitung 'tidak diketahui', tidak pernah dianggap berjalan.",
+    "Usaha yang belum berumur n bulan tidak dihitung pada kolom bulan ke-n.",
+    "Omzet awal = omzet pada kunjungan pertama yang mencatat omzet.",
 )
 
 CONFLICTS = SheetLayout(
@@ -237,7 +270,7 @@ REPORTS: dict[str, tuple[SheetLayout, ...]] = {
     "bnba": (BNBA, RECAP_REGENCY, RECAP_DISTRICT, BUSINESS),
     "recap": (RECAP_REGENCY, RECAP_DISTRICT, BUSINESS),
     "training": (TRAINING,),
-    "survival": (SURVIVAL,),
+    "survival": (SURVIVAL, SURVIVAL_INTAKES, SURVIVAL_NOTES),
 }
 
 REPORT_TITLES = {

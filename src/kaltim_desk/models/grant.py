@@ -25,15 +25,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kaltim_desk.models.base import Base, TimestampMixin, VersionedMixin, utcnow
-from kaltim_desk.models.vocabulary import AidForm, GrantStatus
+from kaltim_desk.models.vocabulary import AidForm, GrantStatus, check_in
 
 FUNDING_SOURCES = ("APBD", "APBD-P", "APBN")
 AID_FORMS = tuple(AidForm)
 GRANT_STATUSES = tuple(GrantStatus)
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Programme(TimestampMixin, Base):
@@ -41,8 +37,8 @@ class Programme(TimestampMixin, Base):
 
     __tablename__ = "aid_programme"
     __table_args__ = (
-        CheckConstraint(_in("funding_source", FUNDING_SOURCES), name="funding_source"),
-        CheckConstraint(_in("aid_form", AID_FORMS), name="aid_form"),
+        CheckConstraint(check_in("funding_source", FUNDING_SOURCES), name="funding_source"),
+        CheckConstraint(check_in("aid_form", AID_FORMS), name="aid_form"),
         CheckConstraint("ceiling_per_group >= 0 AND ceiling_per_person >= 0", name="ceilings"),
         UniqueConstraint("name", "budget_year", name="uq_aid_programme_name_year"),
     )
@@ -68,8 +64,8 @@ class Grant(TimestampMixin, VersionedMixin, Base):
             "(group_id IS NULL AND person_id IS NOT NULL) OR (group_id IS NOT NULL AND person_id IS NULL)",
             name="one_recipient",
         ),
-        CheckConstraint(_in("form", AID_FORMS), name="form"),
-        CheckConstraint(_in("status", GRANT_STATUSES), name="status"),
+        CheckConstraint(check_in("form", AID_FORMS), name="form"),
+        CheckConstraint(check_in("status", GRANT_STATUSES), name="status"),
         CheckConstraint("amount >= 0", name="amount"),
     )
 

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kaltim_desk.models.base import Base, TimestampMixin, VersionedMixin
-from kaltim_desk.models.vocabulary import GroupStatus, MemberRole
+from kaltim_desk.models.vocabulary import GroupStatus, MemberRole, check_in
 
 GROUP_STATUSES = tuple(GroupStatus)
 MEMBER_ROLES = tuple(MemberRole)
@@ -16,7 +16,7 @@ MEMBER_ROLES = tuple(MemberRole)
 
 class KubeGroup(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "kube_group"
-    __table_args__ = (CheckConstraint("status IN ('forming', 'active', 'inactive')", name="status"),)
+    __table_args__ = (CheckConstraint(check_in("status", GroupStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), nullable=False, index=True)
@@ -39,7 +39,7 @@ class GroupMember(Base):
     __tablename__ = "group_member"
     __table_args__ = (
         UniqueConstraint("group_id", "person_id", name="uq_group_member_person"),
-        CheckConstraint("role IN ('ketua', 'sekretaris', 'bendahara', 'anggota')", name="role"),
+        CheckConstraint(check_in("role", MemberRole), name="role"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -16,13 +16,14 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, String, Uniq
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kaltim_desk.models.base import Base, utcnow
+from kaltim_desk.models.vocabulary import ImportStatus, check_in
 
-IMPORT_STATUSES = ("committed", "rolled_back")
+IMPORT_STATUSES = tuple(ImportStatus)
 
 
 class ImportBatch(Base):
     __tablename__ = "import_batch"
-    __table_args__ = (CheckConstraint("status IN ('committed', 'rolled_back')", name="status"),)
+    __table_args__ = (CheckConstraint(check_in("status", ImportStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     file_name: Mapped[str] = mapped_column(String(255), nullable=False)
@@ -38,7 +39,9 @@ class ImportBatch(Base):
     rows_skipped: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     rows_rejected: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     groups_created: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    status: Mapped[str] = mapped_column(String(12), nullable=False, default="committed", index=True)
+    status: Mapped[str] = mapped_column(
+        String(12), nullable=False, default=ImportStatus.COMMITTED.value, index=True
+    )
 
 
 class ExportLog(Base):

@@ -23,8 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kaltim_desk.models.base import Base, TimestampMixin, VersionedMixin, utcnow
+from kaltim_desk.models.vocabulary import BusinessStatus, check_in
 
-BUSINESS_STATUSES = ("running", "paused", "closed", "changed")
+BUSINESS_STATUSES = tuple(BusinessStatus)
 # Topics are stored as codes joined by ";" (a visit covers a few of them).
 VISIT_TOPICS = (
     "business_management",
@@ -40,7 +41,7 @@ VISIT_TOPICS = (
 class Visit(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "visit"
     __table_args__ = (
-        CheckConstraint("business_status IN ('running', 'paused', 'closed', 'changed')", name="status"),
+        CheckConstraint(check_in("business_status", BusinessStatus), name="status"),
         CheckConstraint("(person_id IS NULL) <> (group_id IS NULL)", name="one_recipient"),
         CheckConstraint("monthly_revenue IS NULL OR monthly_revenue >= 0", name="revenue"),
         CheckConstraint("workers IS NULL OR workers >= 0", name="workers"),

@@ -25,15 +25,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kaltim_desk.models.base import Base, TimestampMixin, VersionedMixin, utcnow
+from kaltim_desk.models.vocabulary import AttendanceStatus, TrainingStatus, check_in
 
-TRAINING_STATUSES = ("planned", "running", "finished", "cancelled")
-ATTENDANCE_STATUSES = ("present", "excused", "absent")
+TRAINING_STATUSES = tuple(TrainingStatus)
+ATTENDANCE_STATUSES = tuple(AttendanceStatus)
 
 
 class Training(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "training"
     __table_args__ = (
-        CheckConstraint("status IN ('planned', 'running', 'finished', 'cancelled')", name="status"),
+        CheckConstraint(check_in("status", TrainingStatus), name="status"),
         CheckConstraint("end_date >= start_date", name="dates"),
         CheckConstraint("hours >= 0", name="hours"),
     )
@@ -46,7 +47,9 @@ class Training(TimestampMixin, VersionedMixin, Base):
     start_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     end_date: Mapped[date] = mapped_column(Date, nullable=False)
     hours: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # jam pelajaran (JP)
-    status: Mapped[str] = mapped_column(String(10), nullable=False, default="planned", index=True)
+    status: Mapped[str] = mapped_column(
+        String(10), nullable=False, default=TrainingStatus.PLANNED.value, index=True
+    )
     notes: Mapped[str | None] = mapped_column(Text)
 
     trainers: Mapped[list[Trainer]] = relationship(
@@ -110,7 +113,7 @@ class Attendance(Base):
     __tablename__ = "training_attendance"
     __table_args__ = (
         UniqueConstraint("session_id", "participant_id", name="uq_training_attendance_pair"),
-        CheckConstraint("status IN ('present', 'excused', 'absent')", name="status"),
+        CheckConstraint(check_in("status", AttendanceStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

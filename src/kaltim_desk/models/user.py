@@ -9,13 +9,14 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kaltim_desk.models.base import Base, TimestampMixin, utcnow
+from kaltim_desk.models.vocabulary import UserRole, check_in
 
 
 class User(TimestampMixin, Base):
     """An account. `username` is stored lower-case; the password only as an argon2id hash."""
 
     __tablename__ = "app_user"  # "user" is a reserved word on PostgreSQL
-    __table_args__ = (CheckConstraint("role IN ('clerk', 'trainer', 'officer', 'admin')", name="role"),)
+    __table_args__ = (CheckConstraint(check_in("role", UserRole), name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(60), nullable=False, unique=True)

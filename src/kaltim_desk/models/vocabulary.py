@@ -9,6 +9,7 @@ switched at run time).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from kaltim_desk.i18n import _
@@ -43,6 +44,10 @@ GRANT_GRANTED = frozenset(
         GrantStatus.ACCOUNTABILITY,
         GrantStatus.CLOSED,
     }
+)
+# Money paid or goods handed over (or under way): what a recipient "received", and what monitoring visits.
+GRANT_DELIVERED = frozenset(
+    {GrantStatus.DISBURSING, GrantStatus.DISBURSED, GrantStatus.ACCOUNTABILITY, GrantStatus.CLOSED}
 )
 
 
@@ -102,3 +107,105 @@ def member_role_labels() -> dict[str, str]:
         MemberRole.TREASURER: _("Bendahara"),
         MemberRole.MEMBER: _("Anggota"),
     }
+
+
+class UserRole(StrEnum):
+    """What a login account may do (core/permissions.py has the role x action table)."""
+
+    CLERK = "clerk"
+    TRAINER = "trainer"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+def user_role_labels() -> dict[str, str]:
+    return {
+        UserRole.CLERK: _("Operator"),
+        UserRole.TRAINER: _("Pelatih"),
+        UserRole.OFFICER: _("Pejabat"),
+        UserRole.ADMIN: _("Admin"),
+    }
+
+
+class TrainingStatus(StrEnum):
+    PLANNED = "planned"
+    RUNNING = "running"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+
+
+def training_status_labels() -> dict[str, str]:
+    return {
+        TrainingStatus.PLANNED: _("Direncanakan"),
+        TrainingStatus.RUNNING: _("Berlangsung"),
+        TrainingStatus.FINISHED: _("Selesai"),
+        TrainingStatus.CANCELLED: _("Dibatalkan"),
+    }
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    EXCUSED = "excused"
+    ABSENT = "absent"
+
+
+def attendance_status_labels() -> dict[str, str]:
+    return {
+        AttendanceStatus.PRESENT: _("Hadir"),
+        AttendanceStatus.EXCUSED: _("Izin"),
+        AttendanceStatus.ABSENT: _("Alpa"),
+    }
+
+
+def attendance_status_letters() -> dict[str, str]:
+    """The one-letter marks of the attendance grid and the attendance sheet."""
+    return {
+        AttendanceStatus.PRESENT: _("H"),
+        AttendanceStatus.EXCUSED: _("I"),
+        AttendanceStatus.ABSENT: _("A"),
+    }
+
+
+class BusinessStatus(StrEnum):
+    """What a mentoring visit found the aided business doing."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    CLOSED = "closed"
+    CHANGED = "changed"
+
+
+# Not stored: the survival table's bucket for a business no visit has reported on since its aid.
+BUSINESS_UNKNOWN = "unknown"
+# The survival table's columns, in order: every stored status, then the unknowns.
+SURVIVAL_STATUSES: tuple[str, ...] = (*BusinessStatus, BUSINESS_UNKNOWN)
+
+
+def business_status_labels() -> dict[str, str]:
+    return {
+        BusinessStatus.RUNNING: _("Berjalan"),
+        BusinessStatus.PAUSED: _("Berhenti sementara"),
+        BusinessStatus.CLOSED: _("Tutup"),
+        BusinessStatus.CHANGED: _("Ganti usaha"),
+    }
+
+
+def survival_status_labels() -> dict[str, str]:
+    return {**business_status_labels(), BUSINESS_UNKNOWN: _("Tidak diketahui")}
+
+
+class ImportStatus(StrEnum):
+    """Whether an Excel import batch still stands or was undone."""
+
+    COMMITTED = "committed"
+    ROLLED_BACK = "rolled_back"
+
+
+def import_status_labels() -> dict[str, str]:
+    return {ImportStatus.COMMITTED: _("Tersimpan"), ImportStatus.ROLLED_BACK: _("Dibatalkan")}
+
+
+def check_in(column: str, values: Iterable[str]) -> str:
+    """The text of a CHECK constraint allowing exactly `values`, in their order: `role IN ('a', 'b')`.
+    The migrations carry the same text, so the order of a vocabulary's members is part of the schema."""
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"

@@ -21,20 +21,14 @@ from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.monitoring import Visit
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
+from kaltim_desk.models.vocabulary import GRANT_GRANTED
 from kaltim_desk.services.monitoring import schedule, survival
 from kaltim_desk.services.monitoring.schedule import OverdueCount
 from kaltim_desk.services.monitoring.survival import SurvivalRow
 from kaltim_desk.services.registry.people import region_names
 
 # Aid that the office has committed to (approved or further along); proposals and refusals are not aid.
-COMMITTED_STATUSES = (
-    "approved",
-    "agreement_signed",
-    "disbursing",
-    "disbursed",
-    "accountability_received",
-    "closed",
-)
+COMMITTED_STATUSES = GRANT_GRANTED
 NO_TYPE = "(tanpa jenis usaha)"
 
 

@@ -98,6 +98,23 @@ def no_display() -> str:
 
 
 def run_gui(db_arg: str | None = None) -> int:
+    """The window's whole life, from the display check to the last window closed; returns the exit code.
+
+    A process whose QApplication was made here ends right after, without Python's finalisation:
+    PySide6 6.12 releases `True`/`False` once too often in some calls, and the interpreter's last garbage
+    collection can then die with "Fatal Python error: bool_dealloc" after the work is saved and the
+    database closed (tests/conftest.py ends test processes the same way)."""
+    owns_qt = QApplication.instance() is None
+    code = _run_gui(db_arg)
+    if owns_qt and QApplication.instance() is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(code)
+    return code
+
+
+def _run_gui(db_arg: str | None) -> int:
     from kaltim_desk.services.office.bootstrap import prepare
     from kaltim_desk.views.main_window import MainWindow
 

@@ -45,6 +45,7 @@ from kaltim_desk.domain.text import clean_text
 from kaltim_desk.models.grant import AID_FORMS, Grant, GrantItem, GrantStatusChange, Programme, Tranche
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
+from kaltim_desk.models.vocabulary import AidForm, GroupStatus
 from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid.grant_gates import (
     _approval_problems,
@@ -249,7 +250,7 @@ def create_grant(session: Session, data: GrantInput) -> GrantDTO:
         group = session.get(KubeGroup, data.group_id)
         if group is None:
             raise NotFound("Kelompok", data.group_id)
-        if group.status == "inactive":
+        if group.status == GroupStatus.INACTIVE:
             raise DomainError("group_inactive", f"Kelompok {group.name} sudah nonaktif.", field="recipient")
     else:
         person = session.get(Person, data.person_id)
@@ -603,6 +604,46 @@ def reject_grant(session: Session, grant_id: int, reason: str, version: int | No
 
 def cancel_grant(session: Session, grant_id: int, reason: str, version: int | None = None) -> GrantDTO:
     return _end(session, grant_id, R.CANCELLED, reason, version)
+
+
+def take_step(
+    session: Session,
+    grant_id: int,
+    step: R.Transition,
+    *,
+    on: date | None = None,
+    reason: str = "",
+    bank_reference: str = "",
+    version: int | None = None,
+) -> GrantDTO:
+    """Take one arrow of the aid flow (a button of the grant editor) with the use case that records it:
+    a cash grant's disbursement pays its next unpaid tranche, a goods grant's records the hand-over (BAST);
+    `on` is the step's date, `reason` that of a refusal or cancellation."""
+    if step.target == R.VERIFIED:
+        return verify_grant(session, grant_id, version)
+    if step.target == R.APPROVED:
+        return approve_grant(session, grant_id, version)
+    if step.target == R.SIGNED:
+        return sign_agreement(session, grant_id, on, version)
+    if step.action == "grant.disburse":
+        grant = _load(session, grant_id)
+        if grant.form == AidForm.GOODS:
+            return record_handover(session, grant_id, on, version)
+        nxt = next((t for t in grant.tranches if t.paid_on is None), None)
+        if nxt is None:
+            raise DomainError("tranche_none", "Semua tahap bantuan ini sudah dibayar.", field="tranche")
+        return pay_tranche(
+            session, grant_id, nxt.seq, paid_on=on, bank_reference=bank_reference, version=version
+        )
+    if step.target == R.ACCOUNTABILITY:
+        return record_accountability(session, grant_id, on, version)
+    if step.target == R.CLOSED:
+        return close_grant(session, grant_id, on, version)
+    if step.target == R.REJECTED:
+        return reject_grant(session, grant_id, reason, version)
+    if step.target == R.CANCELLED:
+        return cancel_grant(session, grant_id, reason, version)
+    raise DomainError("grant_step", f"Langkah bantuan tidak dikenal: {step.label}.")
 
 
 # --- what blocks the next step -----------------------------------------------------------------------

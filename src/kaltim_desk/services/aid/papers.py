@@ -37,11 +37,11 @@ from kaltim_desk.domain.terbilang import terbilang_rupiah
 from kaltim_desk.models.grant import Grant, Programme, Tranche
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
-from kaltim_desk.models.vocabulary import group_status_labels
+from kaltim_desk.models.vocabulary import GRANT_DELIVERED, MemberRole, group_status_labels, member_role_labels
 from kaltim_desk.services.aid import aid_rules as R
 from kaltim_desk.services.aid.grant_list import grant_ids_of_programme
 from kaltim_desk.services.aid.grants import _dto, _ensure_agreement_number, _load
-from kaltim_desk.services.registry import groups, regions
+from kaltim_desk.services.registry import regions
 
 
 def _signatories(profile: Any) -> tuple[tuple[str, SignatoryDTO], ...]:
@@ -76,22 +76,24 @@ def _address(
 
 
 def _members(session: Session, group_id: int, *, masked: bool) -> tuple[MemberLine, ...]:
-    order = {"ketua": 0, "sekretaris": 1, "bendahara": 2, "anggota": 3}
+    order: dict[str, int] = {r: i for i, r in enumerate(MemberRole)}
+    labels = member_role_labels()
     rows = session.execute(
         select(Person.name, Person.nik, GroupMember.role, Person.business_type)
         .join(GroupMember, GroupMember.person_id == Person.id)
         .where(GroupMember.group_id == group_id)
     ).all()
+    rows = sorted(rows, key=lambda r: (order.get(r.role, 9), r.name))
     lines = [
         MemberLine(
             r.name,
             mask_nik(r.nik) if masked else r.nik,
-            groups.ROLE_LABELS.get(r.role, r.role),
+            labels.get(r.role, r.role),
             r.business_type or "",
         )
         for r in rows
     ]
-    return tuple(sorted(lines, key=lambda m: (order.get(m.role.lower(), 9), m.name)))
+    return tuple(lines)
 
 
 def _party(session: Session, grant: Grant) -> PartyDTO:
@@ -101,7 +103,7 @@ def _party(session: Session, grant: Grant) -> PartyDTO:
         chair = session.execute(
             select(Person)
             .join(GroupMember, GroupMember.person_id == Person.id)
-            .where(GroupMember.group_id == group.id, GroupMember.role == "ketua")
+            .where(GroupMember.group_id == group.id, GroupMember.role == MemberRole.CHAIR)
         ).scalar()
         return PartyDTO(
             name=chair.name if chair else "",
@@ -339,7 +341,7 @@ def receipt_document(
 
 # A group "received" a grant once money was paid or goods handed over (not proposed, approved,
 # rejected or cancelled ones).
-RECEIVED_STATUSES = frozenset({R.DISBURSING, R.DISBURSED, R.ACCOUNTABILITY, R.CLOSED})
+RECEIVED_STATUSES = GRANT_DELIVERED
 
 
 def group_summary_document(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,7 +47,14 @@ from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ExportLog
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
-from kaltim_desk.models.vocabulary import GRANT_GRANTED
+from kaltim_desk.models.vocabulary import (
+    GRANT_GRANTED,
+    GroupStatus,
+    MemberRole,
+    TrainingStatus,
+    member_role_labels,
+)
+from kaltim_desk.services.monitoring.survival import SurvivalRow, survival_rows, survival_totals
 
 COUNTED_GRANT_STATUSES = GRANT_GRANTED
 NIK_KEY_SETTING = "excel.nik_key"
@@ -61,8 +68,7 @@ READ_ONLY_MESSAGE = (
     "dicatat di jejak audit dan tidak dibuat. Buat ekspor di PC yang sedang menulis, atau tunggu sampai "
     "PC itu menutup aplikasi lalu buka ulang."
 )
-ROLE_LABELS = {"ketua": "KETUA", "sekretaris": "SEKRETARIS", "bendahara": "BENDAHARA", "anggota": "ANGGOTA"}
-ROLE_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2, "anggota": 3}
+ROLE_ORDER: dict[str, int] = {r: i for i, r in enumerate(MemberRole)}
 KINDS = tuple(layouts.REPORTS)
 
 
@@ -141,7 +147,7 @@ class _Dataset:
         rows = session.execute(
             select(GroupMember.person_id, KubeGroup.name, GroupMember.role, KubeGroup.status)
             .join(KubeGroup, KubeGroup.id == GroupMember.group_id)
-            .where(KubeGroup.status != "inactive")
+            .where(KubeGroup.status != GroupStatus.INACTIVE)
             .order_by(KubeGroup.status)
         ).all()
         for pid, gname, role, _st in rows:
@@ -272,7 +278,7 @@ class _Dataset:
                 "YA" if head else "TIDAK",
                 p.business_type or "",
                 group[0] if group else "",
-                ROLE_LABELS.get(group[1], "") if group else "",
+                member_role_labels().get(group[1], "").upper() if group else "",
                 aid,
                 sources,
                 years,
@@ -355,7 +361,13 @@ def _training_rows(session: Session, year: int | None) -> list[list[Any]]:
         )
     ):
         certs[tid][1 if revoked is not None else 0] += 1
-    status = {"planned": "DIRENCANAKAN", "running": "BERJALAN", "finished": "SELESAI", "cancelled": "BATAL"}
+    # The recap sheet's own capitals (its headings predate the screen labels; kept so the sheet reads as before).
+    status: dict[str, str] = {
+        TrainingStatus.PLANNED: "DIRENCANAKAN",
+        TrainingStatus.RUNNING: "BERJALAN",
+        TrainingStatus.FINISHED: "SELESAI",
+        TrainingStatus.CANCELLED: "BATAL",
+    }
     return [
         [
             i,
@@ -373,27 +385,40 @@ def _training_rows(session: Session, year: int | None) -> list[list[Any]]:
     ]
 
 
-def _survival_rows(session: Session, year: int | None) -> list[list[Any]]:
-    from kaltim_desk.services.monitoring.survival import survival_rows
+def _survival_sheet_rows(rows: Sequence[SurvivalRow]) -> list[list[Any]]:
+    return [
+        [
+            i,
+            r.intake_year,
+            r.regency_name,
+            r.months,
+            r.running,
+            r.paused,
+            r.closed,
+            r.changed,
+            r.unknown,
+            r.total,
+            float(r.share_running) if r.share_running is not None else None,
+            r.revenue_n,
+            r.revenue_baseline if r.revenue_n else None,
+            r.revenue_latest if r.revenue_n else None,
+            r.revenue_change,
+        ]
+        for i, r in enumerate(rows, start=1)
+    ]
 
-    out = []
-    for i, r in enumerate(survival_rows(session, year), start=1):
-        out.append(
-            [
-                i,
-                r.intake_year,
-                r.regency_name,
-                r.months,
-                r.running,
-                r.paused,
-                r.closed,
-                r.changed,
-                r.unknown,
-                r.total,
-                float(r.share_running) if r.share_running is not None else None,
-            ]
-        )
-    return out
+
+def _survival_sheets(session: Session, year: int | None, today: date | None, full: bool) -> list[SheetData]:
+    """The survival workbook: per intake, regency and horizon; summed per intake; how it is counted."""
+    today = today or date.today()
+    rows = survival_rows(session, year, today)
+    totals = survival_totals(rows)
+    notes = [[f"Dihitung per {format_date_id(today)}."], *([line] for line in layouts.SURVIVAL_NOTE_LINES)]
+    return [
+        SheetData(layouts.SURVIVAL, _survival_sheet_rows(rows), len(rows), full),
+        SheetData(layouts.SURVIVAL_INTAKES, _survival_sheet_rows(totals), len(totals), full),
+        SheetData(layouts.SURVIVAL_NOTES, notes, len(notes), full),
+    ]
 
 
 # --- the use case --------------------------------------------------------------------------------------
@@ -415,10 +440,12 @@ def export_report(
     password: str | None = None,
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
+    today: date | None = None,
 ) -> ExportResult:
     """Write report `kind` (bnba, recap, training, survival) to `target`. A full export needs the
     "export.full" role, a reason and a password (the file is encrypted); every export is logged and
-    audited, and numbered in the office's export sequence."""
+    audited, and numbered in the office's export sequence. `today`: the date the survival table is
+    counted at (default: today)."""
     if kind not in layouts.REPORTS:
         raise DomainError("export_kind", f"Jenis laporan tidak dikenal: {kind}. Pilih: {', '.join(KINDS)}.")
     require(session, "export.full" if full else "export.masked")
@@ -471,9 +498,8 @@ def export_report(
         sheets.append(SheetData(layouts.TRAINING, rows, len(rows), full))
         expected = len(rows)
     else:
-        rows = _survival_rows(session, year)
-        sheets.append(SheetData(layouts.SURVIVAL, rows, len(rows), full))
-        expected = len(rows)
+        sheets += _survival_sheets(session, year, today, full)
+        expected = sheets[0].count
     meta = {
         "office_code": office_code,
         "office_name": title.office,

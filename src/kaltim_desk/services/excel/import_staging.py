@@ -36,10 +36,11 @@ from kaltim_desk.models.base import Base, utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.import_batch import ImportBatch
 from kaltim_desk.models.person import Person
+from kaltim_desk.models.vocabulary import ImportStatus, MemberRole
 from kaltim_desk.services.excel.import_validate import EXISTS, OK, REJECTED, RowResult
 from kaltim_desk.services.registry import groups, people
 
-ROLE_ORDER = {"ketua": 0, "sekretaris": 1, "bendahara": 2, "anggota": 3}
+ROLE_ORDER: dict[str, int] = {r: i for i, r in enumerate(MemberRole)}
 
 
 @dataclass
@@ -92,7 +93,7 @@ def commit_rows(
         committed_at=utcnow(),
         actor=current_actor(session).username,
         rows_read=len(rows),
-        status="committed",
+        status=ImportStatus.COMMITTED.value,
     )
     session.add(batch)
     session.flush()
@@ -186,7 +187,7 @@ def rollback_batch(session: Session, batch_id: int, reason: str) -> dict[str, in
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise DomainError("not_found", f"Impor #{batch_id} tidak ditemukan.")
-    if batch.status != "committed":
+    if batch.status != ImportStatus.COMMITTED:
         raise DomainError("already_rolled_back", f"Impor #{batch_id} sudah dibatalkan sebelumnya.")
     person_ids = set(session.scalars(select(Person.id).where(Person.import_batch_id == batch_id)))
     group_ids = set(session.scalars(select(KubeGroup.id).where(KubeGroup.import_batch_id == batch_id)))
@@ -206,7 +207,7 @@ def rollback_batch(session: Session, batch_id: int, reason: str) -> dict[str, in
     session.execute(
         update(ImportBatch)
         .where(ImportBatch.id == batch_id)
-        .values(status="rolled_back", rolled_back_at=utcnow(), rollback_reason=reason[:200])
+        .values(status=ImportStatus.ROLLED_BACK.value, rolled_back_at=utcnow(), rollback_reason=reason[:200])
     )
     session.expire_all()
     audit.record(
@@ -225,7 +226,7 @@ def check_import_batches(session: Session) -> tuple[bool, str]:
     """Integrity: every person and group marked with an import batch belongs to a committed batch (a
     rolled-back batch leaves nothing behind; a batch id without its record means a change behind the
     app's back)."""
-    live = select(ImportBatch.id).where(ImportBatch.status == "committed")
+    live = select(ImportBatch.id).where(ImportBatch.status == ImportStatus.COMMITTED)
     people_n = session.scalar(
         select(func.count())
         .select_from(Person)

@@ -43,6 +43,7 @@ from kaltim_desk.domain.text import clip_message, shorten
 from kaltim_desk.imports.headers import FIELDS, IGNORED_FIELDS, canon, normalize_header
 from kaltim_desk.imports.mapping import HeaderGuess, is_column_number_row
 from kaltim_desk.imports.reader import SheetGrid, col_letter
+from kaltim_desk.models.vocabulary import MemberRole
 from kaltim_desk.services.excel.import_cells import (
     HINTS,
     NO_WORDS,
@@ -116,7 +117,7 @@ class RowResult:
     reason: str = ""
     person: PersonInput | None = None
     group_name: str = ""
-    role: str = "anggota"
+    role: str = MemberRole.MEMBER.value
     aid_value: int | None = None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -461,7 +462,7 @@ def validate_sheet(
                 f"Jabatan '{shown(get('role'))}' tidak dikenal; dicatat sebagai anggota",
                 "role",
             )
-            role = "anggota"
+            role = MemberRole.MEMBER.value
         res.group_name = " ".join(raw_text(val("group_name")).split()).upper()
         if is_empty_mark(res.group_name):
             res.group_name = ""
@@ -578,7 +579,7 @@ def validate_sheet(
                 value = ""
             if not value:
                 problem(f, "required_missing", f"{FIELDS[f][0]} wajib diisi (pengaturan kantor)", "required")
-        if res.group_name and role != "anggota" and not res.problems:
+        if res.group_name and role != MemberRole.MEMBER and not res.problems:
             key2 = (res.group_name, role)
             if key2 in group_roles:
                 warn(
@@ -588,7 +589,7 @@ def validate_sheet(
                     "dicatat sebagai anggota",
                     "role",
                 )
-                role = "anggota"
+                role = MemberRole.MEMBER.value
             else:
                 group_roles[key2] = excel_row
         res.role = role

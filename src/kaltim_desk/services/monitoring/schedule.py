@@ -50,11 +50,12 @@ from kaltim_desk.models.grant import Grant, Programme, Tranche
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.monitoring import Visit
 from kaltim_desk.models.person import Person
+from kaltim_desk.models.vocabulary import GRANT_DELIVERED
 from kaltim_desk.services.registry.people import region_names
 
 NO_MENTOR = "Belum ada pendamping"
 # A grant in these statuses has had money or goods leave the office (or will, once paid/handed over).
-DISBURSED_STATUSES = ("disbursing", "disbursed", "accountability_received", "closed")
+DISBURSED_STATUSES = GRANT_DELIVERED
 
 
 MAX_VISIT_MONTH = 60

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from kaltim_desk.core.permissions import require
 from kaltim_desk.domain.dates import add_months
+from kaltim_desk.models.vocabulary import BUSINESS_UNKNOWN, SURVIVAL_STATUSES
 from kaltim_desk.services.monitoring.schedule import (
     Disbursement,
     VisitFact,
@@ -41,7 +42,7 @@ from kaltim_desk.services.monitoring.schedule import (
 )
 from kaltim_desk.services.registry.people import region_names
 
-STATUSES = ("running", "paused", "closed", "changed", "unknown")
+STATUSES = SURVIVAL_STATUSES
 NO_REGION = "(tanpa wilayah)"
 ALL_REGIONS = "Semua kabupaten/kota"
 
@@ -76,7 +77,7 @@ def status_at(disbursed_on: date, facts: list[VisitFact], months: int) -> tuple[
     limit = add_months(disbursed_on, months)
     known = [f for f in facts if f.direct and disbursed_on < f.visited_on <= limit]
     if not known:
-        return "unknown", None
+        return BUSINESS_UNKNOWN, None
     latest = max(known, key=lambda f: (f.visited_on, f.visit_id))
     return latest.business_status, latest
 
@@ -123,7 +124,9 @@ def compute_survival(
                 continue  # not that old yet
             key = (d.intake_year, regency, m)
             i = bisect_right(dates, limit)
-            status = direct[i - 1].business_status if i and dates[i - 1] > d.disbursed_on else "unknown"
+            status = (
+                direct[i - 1].business_status if i and dates[i - 1] > d.disbursed_on else BUSINESS_UNKNOWN
+            )
             counts[key][status] += 1
             j = bisect_right(rev_dates, limit)
             if j >= 2 and rev_dates[j - 1] > d.disbursed_on:

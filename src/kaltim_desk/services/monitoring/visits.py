@@ -35,11 +35,11 @@ from kaltim_desk.models.grant import Grant
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.monitoring import BUSINESS_STATUSES, VISIT_TOPICS, Visit, VisitPhoto
 from kaltim_desk.models.person import Person
+from kaltim_desk.models.vocabulary import BusinessStatus
 from kaltim_desk.services.registry.people import prefix_range, region_names
 
 __all__ = [
     "BUSINESS_STATUSES",
-    "STATUS_LABELS",
     "TOPIC_LABELS",
     "VISIT_TOPICS",
     "PhotoDTO",
@@ -62,13 +62,6 @@ __all__ = [
     "visit_recorded_for_recipient",
 ]
 
-STATUS_LABELS = {
-    "running": "Berjalan",
-    "paused": "Berhenti sementara",
-    "closed": "Tutup",
-    "changed": "Ganti usaha",
-    "unknown": "Tidak diketahui",
-}
 TOPIC_LABELS = {
     "business_management": "Manajemen usaha",
     "financial_literacy": "Literasi keuangan",
@@ -94,7 +87,7 @@ class VisitInput:
     group_id: int | None = None
     grant_id: int | None = None
     topics: tuple[str, ...] = ()
-    business_status: str = "running"
+    business_status: str = BusinessStatus.RUNNING
     monthly_revenue: int | None = None
     monthly_profit: int | None = None
     workers: int | None = None

@@ -22,6 +22,7 @@ from kaltim_desk.core import audit
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.user import User
+from kaltim_desk.models.vocabulary import UserRole
 
 MAX_FAILURES = 5  # wrong passwords in a row before the account is locked
 LOCKOUT_MINUTES = 15
@@ -118,7 +119,7 @@ def login(session: Session, username: str, password: str, *, now: datetime | Non
     now = now or utcnow()
     name = normalize_username(username)
     user = find_user(session, name)
-    anonymous = Actor(username="(masuk)", role="clerk", display_name="")
+    anonymous = Actor(username="(masuk)", role=UserRole.CLERK, display_name="")
 
     if user is None:
         count, until = _unknown_failures.get(name, (0, None))

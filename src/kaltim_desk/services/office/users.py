@@ -16,11 +16,11 @@ from kaltim_desk.core.actor import ROLES, current_actor
 from kaltim_desk.core.errors import DomainError, NotFound
 from kaltim_desk.core.permissions import require
 from kaltim_desk.models.user import User
+from kaltim_desk.models.vocabulary import UserRole, user_role_labels
 from kaltim_desk.services.office import auth
 
 MIN_PASSWORD_LENGTH = 8
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
-ROLE_LABELS = {"clerk": "Operator", "trainer": "Pelatih", "officer": "Pejabat", "admin": "Admin"}
 # A short list of passwords seen first in every guessing list (NIST 800-63B: refuse known-bad ones).
 COMMON_PASSWORDS = frozenset(
     {
@@ -45,7 +45,7 @@ class UserDTO:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return user_role_labels().get(self.role, self.role)
 
 
 def _dto(u: User) -> UserDTO:
@@ -117,7 +117,7 @@ def create_user(
     if not display:
         raise DomainError("display_name_required", "Nama lengkap wajib diisi.", field="display_name")
     _check_role(role)
-    if first and role != "admin":
+    if first and role != UserRole.ADMIN:
         raise DomainError("first_user_admin", "Akun pertama harus admin.", field="role")
     check_password_strength(password, name)
     if auth.find_user(session, name) is not None:
@@ -172,7 +172,7 @@ def _other_active_admins(session: Session, user_id: int) -> int:
         session.scalar(
             select(func.count())
             .select_from(User)
-            .where(User.role == "admin", User.active.is_(True), User.id != user_id)
+            .where(User.role == UserRole.ADMIN, User.active.is_(True), User.id != user_id)
         )
         or 0
     )
@@ -190,7 +190,7 @@ def update_user(
         user.display_name = display_name.strip()[:120]
     if role is not None and role != user.role:
         _check_role(role)
-        if user.role == "admin" and user.active and not _other_active_admins(session, user.id):
+        if user.role == UserRole.ADMIN and user.active and not _other_active_admins(session, user.id):
             raise DomainError("last_admin", "Admin terakhir tidak dapat diubah perannya.", field="role")
         user.role = role
     after = {"display_name": user.display_name, "role": user.role}
@@ -209,7 +209,7 @@ def set_active(session: Session, user_id: int, active: bool, reason: str = "") -
     if not active:
         if user.id == current_actor(session).user_id:
             raise DomainError("self_deactivate", "Anda tidak dapat menonaktifkan akun Anda sendiri.")
-        if user.role == "admin" and not _other_active_admins(session, user.id):
+        if user.role == UserRole.ADMIN and not _other_active_admins(session, user.id):
             raise DomainError("last_admin", "Admin terakhir tidak dapat dinonaktifkan.")
     user.active = active
     session.flush()

@@ -23,11 +23,11 @@ from kaltim_desk.models import vocabulary
 from kaltim_desk.models.group import MEMBER_ROLES, GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
+from kaltim_desk.models.vocabulary import GroupStatus, MemberRole
 from kaltim_desk.services.registry import regions
 from kaltim_desk.services.registry.people import prefix_range, region_names
 
 OFFICER_ROLES = vocabulary.OFFICER_ROLES
-ROLE_LABELS = {"ketua": "Ketua", "sekretaris": "Sekretaris", "bendahara": "Bendahara", "anggota": "Anggota"}
 
 
 GROUP_LABELS = {"name": "Nama kelompok"}
@@ -90,7 +90,7 @@ def create_group(session: Session, data: GroupInput, *, import_batch_id: int | N
     """A new group starts "forming"; members and officers are added before it can be activated."""
     require(session, "group.create")
     values = _validate(session, data)
-    group = KubeGroup(**values, status="forming", import_batch_id=import_batch_id)
+    group = KubeGroup(**values, status=GroupStatus.FORMING, import_batch_id=import_batch_id)
     session.add(group)
     session.flush()
     audit.record(
@@ -128,7 +128,8 @@ def create_imported_groups(
         existing.update(
             session.scalars(
                 select(func.upper(KubeGroup.name)).where(
-                    func.upper(KubeGroup.name).in_(names[i : i + 900]), KubeGroup.status != "inactive"
+                    func.upper(KubeGroup.name).in_(names[i : i + 900]),
+                    KubeGroup.status != GroupStatus.INACTIVE,
                 )
             )
         )
@@ -152,7 +153,10 @@ def create_imported_groups(
     # one executemany, then the ids by name (unique within the batch): see people.register_imported_people
     session.execute(
         insert(KubeGroup.__table__),  # type: ignore[arg-type]
-        [dict(values, status="forming", import_batch_id=import_batch_id) for _n, values, _m in new_groups],
+        [
+            dict(values, status=GroupStatus.FORMING.value, import_batch_id=import_batch_id)
+            for _n, values, _m in new_groups
+        ],
     )
     id_of = dict(
         session.execute(
@@ -176,7 +180,7 @@ def create_imported_groups(
                     (
                         m.row,
                         f"Tidak dapat masuk kelompok {name}: kelompok sudah punya "
-                        f"{ROLE_LABELS[m.role].lower()}.",
+                        f"{vocabulary.member_role_labels()[m.role].lower()}.",
                     )
                 )
                 continue
@@ -218,11 +222,13 @@ def update_group(session: Session, group_id: int, version: int, data: GroupInput
     return _dto(session, group)
 
 
-def add_member(session: Session, group_id: int, person_id: int, role: str = "anggota") -> GroupDTO:
+def add_member(
+    session: Session, group_id: int, person_id: int, role: str = MemberRole.MEMBER.value
+) -> GroupDTO:
     """Add a person; refused when she is already in this or another current group, or the group is full."""
     require(session, "group.edit")
     group = _load(session, group_id)
-    if group.status == "inactive":
+    if group.status == GroupStatus.INACTIVE:
         raise DomainError("group_inactive", f"Kelompok {group.name} sudah nonaktif.")
     person = session.get(Person, person_id)
     if person is None:
@@ -236,7 +242,11 @@ def add_member(session: Session, group_id: int, person_id: int, role: str = "ang
     other = session.execute(
         select(KubeGroup.name)
         .join(GroupMember, GroupMember.group_id == KubeGroup.id)
-        .where(GroupMember.person_id == person_id, KubeGroup.status != "inactive", KubeGroup.id != group_id)
+        .where(
+            GroupMember.person_id == person_id,
+            KubeGroup.status != GroupStatus.INACTIVE,
+            KubeGroup.id != group_id,
+        )
     ).scalar()
     if other:
         raise DomainError("member_other_group", f"{person.name} sudah menjadi anggota kelompok {other}.")
@@ -276,12 +286,12 @@ def remove_member(session: Session, group_id: int, person_id: int) -> GroupDTO:
     member = next((m for m in group.members if m.person_id == person_id), None)
     if member is None:
         raise DomainError("not_member", "Orang ini bukan anggota kelompok.")
-    if group.status == "active":
+    if group.status == GroupStatus.ACTIVE:
         rules = registry_rules(session)
         if member.role in OFFICER_ROLES:
             raise DomainError(
                 "officer_required",
-                f"{ROLE_LABELS[member.role]} kelompok aktif tidak dapat dikeluarkan; tunjuk penggantinya dulu.",
+                f"{vocabulary.member_role_labels()[member.role]} kelompok aktif tidak dapat dikeluarkan; tunjuk penggantinya dulu.",
             )
         if len(group.members) - 1 < rules.group_min_size:
             raise DomainError("group_too_small", f"Kelompok aktif minimal {rules.group_min_size} anggota.")
@@ -302,7 +312,7 @@ def _check_role(group: KubeGroup, role: str, *, person_id: int | None) -> None:
             person = session.get(Person, holder.person_id) if session else None
             raise DomainError(
                 "role_taken",
-                f"Kelompok sudah punya {ROLE_LABELS[role].lower()} ({person.name if person else holder.person_id}).",
+                f"Kelompok sudah punya {vocabulary.member_role_labels()[role].lower()} ({person.name if person else holder.person_id}).",
                 field="role",
             )
 
@@ -329,7 +339,7 @@ def _rule_checks(session: Session, group: KubeGroup) -> list[RuleCheck]:
         checks.append(
             RuleCheck(
                 f"has_{role}",
-                f"{ROLE_LABELS[role]}: "
+                f"{vocabulary.member_role_labels()[role]}: "
                 + ("ada" if have == 1 else "belum ada" if have == 0 else f"{have} orang"),
                 have == 1,
             )
@@ -357,7 +367,7 @@ def activate_group(session: Session, group_id: int) -> GroupDTO:
     """Make a group active: only when every blocking rule is met."""
     require(session, "group.activate")
     group = _load(session, group_id)
-    if group.status == "active":
+    if group.status == GroupStatus.ACTIVE:
         return _dto(session, group)
     unmet = [c for c in _rule_checks(session, group) if c.blocking and not c.ok]
     if unmet:
@@ -370,14 +380,14 @@ def activate_group(session: Session, group_id: int) -> GroupDTO:
         select(Person.name, KubeGroup.name)
         .join(GroupMember, GroupMember.person_id == Person.id)
         .join(KubeGroup, KubeGroup.id == GroupMember.group_id)
-        .where(Person.id.in_(ids), KubeGroup.status == "active", KubeGroup.id != group.id)
+        .where(Person.id.in_(ids), KubeGroup.status == GroupStatus.ACTIVE, KubeGroup.id != group.id)
     ).first()
     if clash:
         raise DomainError(
             "member_other_group", f"{clash[0]} sudah menjadi anggota kelompok aktif {clash[1]}."
         )
     old = group.status
-    group.status = "active"
+    group.status = GroupStatus.ACTIVE.value
     session.flush()
     audit.record(session, "group.status", "group", group.id, changes={"status": [old, "active"]})
     return _dto(session, group)
@@ -390,10 +400,15 @@ def deactivate_group(session: Session, group_id: int, reason: str) -> GroupDTO:
         raise DomainError("reason_required", "Alasan penonaktifan wajib diisi.", field="reason")
     group = _load(session, group_id)
     old = group.status
-    group.status = "inactive"
+    group.status = GroupStatus.INACTIVE.value
     session.flush()
     audit.record(
-        session, "group.status", "group", group.id, changes={"status": [old, "inactive"]}, reason=reason
+        session,
+        "group.status",
+        "group",
+        group.id,
+        changes={"status": [old, GroupStatus.INACTIVE.value]},
+        reason=reason,
     )
     return _dto(session, group)
 
@@ -482,7 +497,7 @@ def page_groups(
             session.execute(
                 select(GroupMember.group_id, Person.name)
                 .join(Person, Person.id == GroupMember.person_id)
-                .where(GroupMember.group_id.in_(ids), GroupMember.role == "ketua")
+                .where(GroupMember.group_id.in_(ids), GroupMember.role == MemberRole.CHAIR)
             ).all()
         )
         if ids

@@ -31,6 +31,7 @@ from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.region import Region
+from kaltim_desk.models.vocabulary import GroupStatus
 from kaltim_desk.services.registry import regions, search
 
 MASKED_FIELDS = {"nik": mask_nik, "kk_number": mask_kk, "bank_account": lambda v: "****" + v[-3:] if v else v}
@@ -623,7 +624,7 @@ def current_groups(session: Session, person_ids: list[int]) -> dict[int, tuple[i
     rows = session.execute(
         select(GroupMember.person_id, KubeGroup.id, KubeGroup.name, GroupMember.role, KubeGroup.status)
         .join(KubeGroup, KubeGroup.id == GroupMember.group_id)
-        .where(GroupMember.person_id.in_(person_ids), KubeGroup.status != "inactive")
+        .where(GroupMember.person_id.in_(person_ids), KubeGroup.status != GroupStatus.INACTIVE)
         .order_by(KubeGroup.status)  # "active" sorts before "forming"
     ).all()
     out: dict[int, tuple[int, str, str]] = {}

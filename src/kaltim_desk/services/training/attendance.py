@@ -15,6 +15,7 @@ from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.training import ATTENDANCE_STATUSES, Attendance, Certificate, Participant, Training
+from kaltim_desk.models.vocabulary import AttendanceStatus, TrainingStatus
 from kaltim_desk.services.training.training_rules import (
     Completion,
     TrainingRules,
@@ -22,9 +23,6 @@ from kaltim_desk.services.training.training_rules import (
     training_rules,
 )
 from kaltim_desk.services.training.trainings import SessionDTO
-
-STATUS_LABELS = {"present": "Hadir", "excused": "Izin", "absent": "Alpa"}
-STATUS_LETTERS = {"present": "H", "excused": "I", "absent": "A"}
 
 
 @dataclass(frozen=True)
@@ -121,7 +119,7 @@ def set_marks(session: Session, training_id: int, marks: dict[tuple[int, int], s
     t = session.get(Training, training_id)
     if t is None:
         raise NotFound("Pelatihan", training_id)
-    if t.status == "cancelled":
+    if t.status == TrainingStatus.CANCELLED:
         raise DomainError("training_cancelled", f"Pelatihan {t.title} sudah dibatalkan.")
     session_ids = {s.id for s in t.sessions}
     participant_ids = set(
@@ -141,7 +139,7 @@ def set_marks(session: Session, training_id: int, marks: dict[tuple[int, int], s
         )
     }
     changed = 0
-    counts = {"present": 0, "excused": 0, "absent": 0, "cleared": 0}
+    counts = {**{s.value: 0 for s in AttendanceStatus}, "cleared": 0}
     for key, status in marks.items():
         row = existing.get(key)
         if status is None:

@@ -22,19 +22,16 @@ import base64
 import dataclasses
 import hashlib
 import hmac
-import json
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kaltim_desk.config import resource
 from kaltim_desk.core import audit, numbering
 from kaltim_desk.core.actor import current_actor
 from kaltim_desk.core.document_rules import check_original_reprint, document_rules
@@ -42,12 +39,14 @@ from kaltim_desk.core.errors import DomainError, NotFound
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import get_raw, load_section, office_profile, set_raw
 from kaltim_desk.documents.model import CertificateDoc, CertificateTemplate, SignatoryDoc
+from kaltim_desk.documents.templates import certificate_template_path, load_certificate_template
 from kaltim_desk.domain.nik import mask_nik
 from kaltim_desk.domain.text import clean_text
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.numbering import IssuedNumber
 from kaltim_desk.models.person import Person
 from kaltim_desk.models.training import Attendance, Certificate, Participant, Training
+from kaltim_desk.models.vocabulary import TrainingStatus
 from kaltim_desk.services.training.preprinted import PREPRINTED_DEFAULTS, preprinted_positions
 from kaltim_desk.services.training.training_rules import Completion, compute_completion, training_rules
 
@@ -119,78 +118,11 @@ class VerifyResult:
         return self.status == "valid"
 
 
-TEMPLATE_FIELDS = (
-    "training_title",
-    "organiser",
-    "place",
-    "dates",
-    "hours",
-    "result",
-    "number",
-    "city",
-    "agency_name",
-)
-
-
-def load_template(
-    cfg: CertificateSettings | None = None, path: Path | str | None = None
-) -> CertificateTemplate:
-    """The office's template: its own file if set, else the shipped one named in the settings.
-    A bad file is refused with a message naming the field."""
+def certificate_template(cfg: CertificateSettings | None = None) -> CertificateTemplate:
+    """The certificate template these settings choose (its own file if set, else the shipped one named),
+    read by the one template loader, with the pre-printed blank positions when printing on blanks."""
     cfg = cfg or CertificateSettings()
-    source = Path(path or cfg.template_path or resource("templates", f"{cfg.template or 'certificate'}.json"))
-    try:
-        data = json.loads(source.read_text("utf-8"))
-    except FileNotFoundError as exc:
-        raise DomainError(
-            "template_missing", f"Templat sertifikat tidak ditemukan: {source}.", field="template"
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise DomainError(
-            "template_invalid",
-            f"Templat sertifikat {source.name} bukan JSON yang sah: {exc}.",
-            field="template",
-        ) from exc
-    if not isinstance(data, dict):
-        raise DomainError(
-            "template_invalid", f"Templat sertifikat {source.name} harus berupa objek JSON.", field="template"
-        )
-    names = {f.name: f for f in dataclasses.fields(CertificateTemplate)}
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key.startswith("_") or key not in names or key in ("preprinted", "positions"):
-            continue  # comments, keys of newer versions, and what the settings decide
-        default = names[key].default
-        if isinstance(default, bool) != isinstance(value, bool) or not isinstance(value, type(default)):
-            raise DomainError(
-                "template_invalid",
-                f"Templat sertifikat: isian '{key}' harus bertipe {type(default).__name__}.",
-                field=key,
-            )
-        values[key] = value
-    tpl = CertificateTemplate(**values)
-    if tpl.orientation not in ("landscape", "portrait"):
-        raise DomainError(
-            "template_invalid",
-            "Templat sertifikat: 'orientation' harus landscape atau portrait.",
-            field="orientation",
-        )
-    dummy = {k: "x" for k in TEMPLATE_FIELDS}
-    for key in ("title", "subtitle", "given_to", "body", "result", "copy_mark", "qr_caption"):
-        try:
-            getattr(tpl, key).format(**dummy)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise DomainError(
-                "template_invalid",
-                f"Templat sertifikat: isian '{key}' memakai penanda tidak dikenal ({exc}).",
-                field=key,
-            ) from exc
-    if not re.fullmatch(r"#[0-9a-fA-F]{6}", tpl.border_color):
-        raise DomainError(
-            "template_invalid",
-            "Templat sertifikat: 'border_color' harus seperti #1f4e79.",
-            field="border_color",
-        )
+    tpl = load_certificate_template(certificate_template_path(cfg.template, cfg.template_path))
     if cfg.preprinted:
         tpl = dataclasses.replace(
             tpl, preprinted=True, positions=preprinted_positions(tpl.orientation, cfg.preprinted_positions)
@@ -259,7 +191,7 @@ def save_certificate_settings(
             k: [float(v[0]), float(v[1])] for k, v in preprinted_positions.items()
         }
     cfg = load_section_from(stored)
-    load_template(cfg)
+    certificate_template(cfg)
     if cfg.signatory and cfg.signatory not in office_profile(session).signatories:
         raise DomainError(
             "signatory_unknown",
@@ -359,7 +291,7 @@ def issue_for_training(
     t = session.get(Training, training_id)
     if t is None:
         raise NotFound("Pelatihan", training_id)
-    if t.status == "cancelled":
+    if t.status == TrainingStatus.CANCELLED:
         raise DomainError("training_cancelled", f"Pelatihan {t.title} sudah dibatalkan.")
     rules = training_rules(session)
     session_ids = [s.id for s in t.sessions]
@@ -529,7 +461,7 @@ def documents_for_print(
             )
     office = office_profile(session)
     cfg = certificate_settings(session)
-    template = load_template(cfg)
+    template = certificate_template(cfg)
     sig = office.signatory(cfg.signatory or template.signatory)
     signatory = SignatoryDoc(sig.name, sig.position, sig.rank, sig.nip)
     rules = training_rules(session)

@@ -50,7 +50,7 @@ def print_certificates_job(
             issued = len(certificates.issue_for_training(s, training_id).issued)
     with db.read_session(actor) as s:
         docs = certificates.documents_for_print(s, training_id, certificate_ids, original=original)
-        template = certificates.load_template(certificates.certificate_settings(s))
+        template = certificates.certificate_template(certificates.certificate_settings(s))
     if not docs:
         raise DomainError(
             "no_certificates",
@@ -74,6 +74,6 @@ def print_calibration_job(db: Database, actor: Actor, out: Path) -> str:
     returns the orientation it was made for."""
     with db.read_session(actor) as s:
         cfg = certificates.certificate_settings(s)
-        template = certificates.load_template(replace(cfg, preprinted=True))
+        template = certificates.certificate_template(replace(cfg, preprinted=True))
     render_calibration(template, out)
     return template.orientation

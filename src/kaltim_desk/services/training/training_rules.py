@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from kaltim_desk.core.settings import load_section
+from kaltim_desk.models.vocabulary import AttendanceStatus
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ def compute_completion(
 ) -> Completion:
     """Completion of one participant from her marks, one per session (None: not recorded)."""
     total = len(statuses)
-    present = sum(1 for s in statuses if s == "present")
-    excused = sum(1 for s in statuses if s == "excused")
+    present = sum(1 for s in statuses if s == AttendanceStatus.PRESENT)
+    excused = sum(1 for s in statuses if s == AttendanceStatus.EXCUSED)
     absent = total - present - excused
     attended = present + (excused if rules.excused_counts_as_present else 0)
     if total == 0:

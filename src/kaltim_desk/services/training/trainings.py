@@ -28,14 +28,9 @@ from kaltim_desk.models.training import (
     Training,
     TrainingSession,
 )
+from kaltim_desk.models.vocabulary import GroupStatus, TrainingStatus
 
 TOPICS = ("Manajemen usaha", "Literasi keuangan", "Pemasaran", "Keterampilan produk")
-STATUS_LABELS = {
-    "planned": "Direncanakan",
-    "running": "Berlangsung",
-    "finished": "Selesai",
-    "cancelled": "Dibatalkan",
-}
 
 
 @dataclass(frozen=True)
@@ -193,7 +188,7 @@ def _validate(data: TrainingInput) -> tuple[dict[str, Any], list[tuple[str, str]
 def create_training(session: Session, data: TrainingInput) -> TrainingDTO:
     require(session, "training.create")
     values, trainers, sessions = _validate(data)
-    t = Training(**values, status="planned")
+    t = Training(**values, status=TrainingStatus.PLANNED.value)
     t.trainers = [Trainer(name=n, institution=i or None) for n, i in trainers]
     t.sessions = [
         TrainingSession(session_date=s.session_date, topic=s.topic, hours=s.hours) for s in sessions
@@ -283,7 +278,7 @@ def enroll_people(
     """Enrol people; those already enrolled are counted, inactive people are refused by name."""
     require(session, "training.edit")
     t = _load(session, training_id)
-    if t.status == "cancelled":
+    if t.status == TrainingStatus.CANCELLED:
         raise DomainError("training_cancelled", f"Pelatihan {t.title} sudah dibatalkan.")
     enrolled = set(
         session.scalars(
@@ -318,7 +313,7 @@ def enroll_group(session: Session, training_id: int, group_id: int) -> EnrolResu
     group = session.get(KubeGroup, group_id)
     if group is None:
         raise NotFound("Kelompok", group_id)
-    if group.status == "inactive":
+    if group.status == GroupStatus.INACTIVE:
         raise DomainError("group_inactive", f"Kelompok {group.name} sudah nonaktif.")
     ids = list(session.scalars(select(GroupMember.person_id).where(GroupMember.group_id == group_id)))
     if not ids:

@@ -31,6 +31,11 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import (
+    AttendanceStatus,
+    attendance_status_labels,
+    attendance_status_letters,
+)
 from kaltim_desk.services.registry import groups, people
 from kaltim_desk.services.training import attendance, certificates, trainings
 from kaltim_desk.services.training.attendance import AttendanceGrid, ParticipantRow
@@ -41,25 +46,31 @@ from kaltim_desk.views.widgets.messages import error_label
 
 Index = QModelIndex | QPersistentModelIndex
 
-CYCLE = (None, "present", "excused", "absent")
+CYCLE = (None, *AttendanceStatus)
 KEY_STATUS: dict[Any, str] = {
-    Qt.Key.Key_H: "present",
-    Qt.Key.Key_1: "present",
-    Qt.Key.Key_I: "excused",
-    Qt.Key.Key_2: "excused",
-    Qt.Key.Key_A: "absent",
-    Qt.Key.Key_3: "absent",
+    Qt.Key.Key_H: AttendanceStatus.PRESENT,
+    Qt.Key.Key_1: AttendanceStatus.PRESENT,
+    Qt.Key.Key_I: AttendanceStatus.EXCUSED,
+    Qt.Key.Key_2: AttendanceStatus.EXCUSED,
+    Qt.Key.Key_A: AttendanceStatus.ABSENT,
+    Qt.Key.Key_3: AttendanceStatus.ABSENT,
 }
-COLORS = {"present": "#d7f0d8", "excused": "#fff2c2", "absent": "#f8d3d3"}
+COLORS: dict[str, str] = {
+    AttendanceStatus.PRESENT: "#d7f0d8",
+    AttendanceStatus.EXCUSED: "#fff2c2",
+    AttendanceStatus.ABSENT: "#f8d3d3",
+}
 FIXED = 2  # name, NIK
 
 
 def letters() -> dict[str | None, str]:
-    return {"present": _("H"), "excused": _("I"), "absent": _("A"), None: ""}
+    out: dict[str | None, str] = {k: v for k, v in attendance_status_letters().items()}
+    return {**out, None: ""}
 
 
 def labels() -> dict[str | None, str]:
-    return {"present": _("Hadir"), "excused": _("Izin"), "absent": _("Alpa"), None: _("Belum dicatat")}
+    out: dict[str | None, str] = {k: v for k, v in attendance_status_labels().items()}
+    return {**out, None: _("Belum dicatat")}
 
 
 class AttendanceModel(QAbstractTableModel):
@@ -147,7 +158,7 @@ class AttendanceModel(QAbstractTableModel):
     def cycle(self, row: int, s: int) -> None:
         cur = self.mark(row, s)
         nxt = CYCLE[(CYCLE.index(cur) + 1) % len(CYCLE)]
-        self.set_mark(row, s, nxt or "present")
+        self.set_mark(row, s, nxt or AttendanceStatus.PRESENT)
 
     def completed_count(self) -> int:
         return sum(1 for r in range(len(self.rows)) if self.completion(r).completed)

@@ -565,25 +565,9 @@ class GrantEditor(QDialog):
                 return
 
         def op(s: Any) -> grants.GrantDTO:
-            if t.target == R.VERIFIED:
-                return grants.verify_grant(s, g.id, g.version)
-            if t.target == R.APPROVED:
-                return grants.approve_grant(s, g.id, g.version)
-            if t.target == R.SIGNED:
-                return grants.sign_agreement(s, g.id, on, g.version)
-            if t.action == "grant.disburse" and g.form == "cash":
-                return grants.pay_tranche(
-                    s, g.id, seq, paid_on=on, bank_reference=ref or "", version=g.version
-                )
-            if t.action == "grant.disburse":
-                return grants.record_handover(s, g.id, on, g.version)
-            if t.target == R.ACCOUNTABILITY:
-                return grants.record_accountability(s, g.id, on, g.version)
-            if t.target == R.CLOSED:
-                return grants.close_grant(s, g.id, on, g.version)
-            if t.target == R.REJECTED:
-                return grants.reject_grant(s, g.id, reason, g.version)
-            return grants.cancel_grant(s, g.id, reason, g.version)
+            return grants.take_step(
+                s, g.id, t, on=on, reason=reason, bank_reference=ref or "", version=g.version
+            )
 
         self._run(op)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import training_status_labels
 from kaltim_desk.services.training import trainings
 from kaltim_desk.services.training.preprinted import format_positions, parse_positions
 from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
@@ -35,15 +36,6 @@ from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
 from kaltim_desk.views.widgets.tables import fit_columns
-
-
-def status_labels() -> dict[str, str]:
-    return {
-        "planned": _("Direncanakan"),
-        "running": _("Berlangsung"),
-        "finished": _("Selesai"),
-        "cancelled": _("Dibatalkan"),
-    }
 
 
 def topic_labels() -> dict[str, str]:
@@ -89,7 +81,7 @@ class TrainingEditor(QDialog):
         self.hours.setSpecialValueText(_("otomatis (jumlah JP sesi)"))
         self.status = QComboBox()
         self.status.setObjectName("status")
-        for value, label in status_labels().items():
+        for value, label in training_status_labels().items():
             self.status.addItem(label, value)
         self.topic_boxes: dict[str, QCheckBox] = {}
         topics = QHBoxLayout()
@@ -376,7 +368,7 @@ class TrainingSettingsDialog(QDialog):
                 preprinted=True,
                 preprinted_positions=positions,
             )
-            template = certificates.load_template(cfg)
+            template = certificates.certificate_template(cfg)
         except Exception as exc:
             self.message.setText(describe_error(exc))
             return None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.core.actor import ROLES
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import user_role_labels
 from kaltim_desk.services.office import users
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
@@ -29,7 +30,7 @@ from kaltim_desk.views.widgets.tables import fit_columns
 
 
 def role_label(role: str) -> str:
-    return _(users.ROLE_LABELS.get(role, role))
+    return user_role_labels().get(role, role)
 
 
 class UserForm(QDialog):

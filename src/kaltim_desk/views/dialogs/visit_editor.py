@@ -35,20 +35,12 @@ from kaltim_desk.app import AppContext
 from kaltim_desk.core.errors import DomainError, ValidationFailed
 from kaltim_desk.domain.money import MoneyError, format_number, parse_rupiah
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import business_status_labels
 from kaltim_desk.services.monitoring import visits
 from kaltim_desk.services.monitoring.visits import RecipientOption, VisitDTO, VisitInput
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import ERROR_STYLE
-
-
-def status_labels() -> dict[str, str]:
-    return {
-        "running": _("Berjalan"),
-        "paused": _("Berhenti sementara"),
-        "closed": _("Tutup"),
-        "changed": _("Ganti usaha"),
-    }
 
 
 def topic_labels() -> dict[str, str]:
@@ -134,7 +126,7 @@ class VisitEditor(QDialog):
 
         self.status = QComboBox()
         self.status.setObjectName("business_status")
-        for value, text in status_labels().items():
+        for value, text in business_status_labels().items():
             self.status.addItem(text, value)
         self._row(left, "business_status", _("Status usaha *"), self.status)
 

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 from kaltim_desk.app import AppContext
 from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import business_status_labels
 from kaltim_desk.services.monitoring import schedule, visits
 from kaltim_desk.services.monitoring.schedule import ScheduledVisit
 from kaltim_desk.services.monitoring.visits import RecipientOption
-from kaltim_desk.views.dialogs.visit_editor import VisitEditor, status_labels
+from kaltim_desk.views.dialogs.visit_editor import VisitEditor
 from kaltim_desk.views.pages.table_page import FIT_ROWS, TablePage
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import Column, SessionSource, long_date
@@ -103,7 +104,7 @@ def make_table(model: QAbstractTableModel, name: str) -> QTableView:
 
 
 def visit_columns() -> list[Column]:
-    labels = status_labels()
+    labels = business_status_labels()
     return [
         Column("visited_on", _("Tanggal"), "visited_on", _date),
         Column("recipient_name", _("Yang dikunjungi")),
@@ -160,7 +161,7 @@ class VisitsTable(TablePage):
     def __init__(self, ctx: AppContext) -> None:
         self.title = _("Kunjungan pendampingan")
         self.search_placeholder = _("Cari pendamping, penerima atau kelompok…")
-        statuses = [("", _("Semua status usaha")), *status_labels().items()]
+        statuses = [("", _("Semua status usaha")), *business_status_labels().items()]
         super().__init__(
             ctx,
             SessionSource(ctx, visits.count_visits, visits.page_visits),

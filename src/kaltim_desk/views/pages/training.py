@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import training_status_labels
 from kaltim_desk.services.training import certificates, trainings
 from kaltim_desk.views.dialogs.attendance_grid import AttendanceDialog
-from kaltim_desk.views.dialogs.training_editor import TrainingEditor, TrainingSettingsDialog, status_labels
+from kaltim_desk.views.dialogs.training_editor import TrainingEditor, TrainingSettingsDialog
 from kaltim_desk.views.dialogs.verify_dialog import VerifyDialog
 from kaltim_desk.views.pages.table_page import TablePage
 from kaltim_desk.views.prompts import describe_error
@@ -24,7 +25,7 @@ class Page(TablePage):
     def __init__(self, ctx: AppContext) -> None:
         self.title = _("Pelatihan")
         self.search_placeholder = _("Cari judul atau tempat pelatihan…")
-        labels = status_labels()
+        labels = training_status_labels()
         super().__init__(
             ctx,
             SessionSource(ctx, trainings.count_trainings, trainings.page_trainings),

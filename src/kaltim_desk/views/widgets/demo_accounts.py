@@ -12,24 +12,25 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from kaltim_desk.demo.users import DEMO_ACCOUNTS
 from kaltim_desk.i18n import _
+from kaltim_desk.models.vocabulary import UserRole
 
 
 def role_labels() -> dict[str, str]:
     return {
-        "admin": _("Admin"),
-        "officer": _("Pejabat"),
-        "clerk": _("Operator"),
-        "trainer": _("Pelatih/pendamping"),
+        UserRole.ADMIN: _("Admin"),
+        UserRole.OFFICER: _("Pejabat"),
+        UserRole.CLERK: _("Operator"),
+        UserRole.TRAINER: _("Pelatih/pendamping"),
     }
 
 
 def role_tasks() -> dict[str, str]:
     """What each role does first in the demo office, in the words of the menu it will use."""
     return {
-        "admin": _("pengguna dan pengaturan kantor"),
-        "officer": _("menyetujui bantuan, laporan, audit"),
-        "clerk": _("mendata penerima dan kelompok"),
-        "trainer": _("pelatihan dan kunjungan"),
+        UserRole.ADMIN: _("pengguna dan pengaturan kantor"),
+        UserRole.OFFICER: _("menyetujui bantuan, laporan, audit"),
+        UserRole.CLERK: _("mendata penerima dan kelompok"),
+        UserRole.TRAINER: _("pelatihan dan kunjungan"),
     }
 
 
