@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from bench.generate import use_cache_audit_key
 from bench.memory import peak_mb
 
 
@@ -25,6 +26,7 @@ def main(argv: list[str]) -> int:
     os.environ["KALTIM_DESK_DATA_DIR"] = str(workdir / "data")
     os.environ["KALTIM_DESK_CONFIG_DIR"] = str(workdir / "config")
     os.environ.pop("KALTIM_DESK_DATABASE_URL", None)
+    use_cache_audit_key()
     if side == "measure":  # another feature's measure(n, workdir): both sides in one call
         module_name, _, function = name.partition(":")
         try:

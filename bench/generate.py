@@ -39,6 +39,15 @@ def cache_dir() -> Path:
     return path
 
 
+def use_cache_audit_key() -> Path:
+    """The cached databases' audit key: one file in the cache folder, used by the generator and by every
+    workload (the app refuses to write into a database whose audit chain is keyed by a key it does not
+    have, and each workload runs with a data folder of its own)."""
+    path = cache_dir() / "audit.key"
+    os.environ["KALTIM_DESK_AUDIT_KEY_FILE"] = str(path)
+    return path
+
+
 def _head() -> str:
     """The schema's identity: a hash of the models' DDL (tables and indexes) and the search index's (not of the migration
     files, whose comments and other features' slots change all day without touching these tables)."""
@@ -63,6 +72,7 @@ def _head() -> str:
 
 def cached_database(people: int, log: Log = print) -> Path:
     """A database file with `people` people (and the rest), made once per scale and schema head."""
+    use_cache_audit_key()
     path = cache_dir() / f"people-{people}-{_head()}.db"
     done = path.with_suffix(".ok")
     if path.exists() and done.exists():

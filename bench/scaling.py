@@ -101,7 +101,7 @@ def bnba_export(n: int, workdir: Path) -> dict[str, Any]:
 
 
 def check(n: int, workdir: Path) -> dict[str, Any]:
-    from kaltim_desk.services.office.checks import run_checks
+    from kaltim_desk.services.checks import run_checks
 
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
