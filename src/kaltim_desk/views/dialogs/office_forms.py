@@ -13,17 +13,19 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -699,18 +701,30 @@ class ProgrammeRulesForm(QWidget):
         self.monitoring.changed.connect(self.changed.emit)
         elsewhere = QLabel(
             _(
-                "Plafon dan pembagian tahap diatur per program (halaman Bantuan, tombol Program…). "
+                "Plafon dan pembagian tahap diatur per program (halaman Bantuan usaha, tombol Ubah program…). "
                 "Syarat kelulusan pelatihan dan sertifikat diatur di halaman Pelatihan (tombol Pengaturan…)."
             )
         )
         elsewhere.setWordWrap(True)
         elsewhere.setStyleSheet(HINT_STYLE)
+        # Three sections are taller than a 1366x768 screen at 125% leaves the settings window: the tab
+        # scrolls up and down (never sideways) instead of pushing the window past the work area.
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.addWidget(self.aid)
+        inner.addWidget(self.documents)
+        inner.addWidget(self.monitoring)
+        inner.addWidget(elsewhere)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("programme_rules_scroll")
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.aid)
-        layout.addWidget(self.documents)
-        layout.addWidget(self.monitoring)
-        layout.addWidget(elsewhere)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
     def load(
         self, aid: AidRules, monitoring: MonitoringRules, documents: DocumentRules | None = None

@@ -32,6 +32,7 @@ from kaltim_desk.models.vocabulary import training_status_labels
 from kaltim_desk.services.training import trainings
 from kaltim_desk.services.training.preprinted import format_positions, parse_positions
 from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
+from kaltim_desk.views.dialogs.office_forms import HINT_STYLE
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
 from kaltim_desk.views.widgets.messages import error_label
@@ -313,9 +314,7 @@ class TrainingSettingsDialog(QDialog):
         self.preprinted.setChecked(cfg.preprinted)
         self.positions = QLineEdit(format_positions(cfg.preprinted_positions))
         self.positions.setObjectName("preprinted_positions")
-        self.positions.setPlaceholderText(
-            _("mis. name=150,95; qr=25,150 (mm dari kiri, atas; kosong: bawaan)")
-        )
+        self.positions.setPlaceholderText(_("mis. name=150,95; qr=25,150"))
         self.positions.setToolTip(
             _(
                 "Posisi isian pada blangko dalam milimeter dari tepi kiri dan atas kertas. Isian: number, "
@@ -338,6 +337,10 @@ class TrainingSettingsDialog(QDialog):
         form.addRow(_("Penandatangan"), self.signatory)
         form.addRow("", self.preprinted)
         form.addRow(_("Posisi isian blangko"), positions_row)
+        positions_hint = QLabel(_("Milimeter dari tepi kiri dan atas kertas; kosong: posisi bawaan."))
+        positions_hint.setWordWrap(True)
+        positions_hint.setStyleSheet(HINT_STYLE)
+        form.addRow("", positions_hint)
         self.message = error_label()
         save = QPushButton(_("Simpan"))
         save.setObjectName("save")
