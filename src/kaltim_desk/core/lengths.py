@@ -13,6 +13,7 @@ value.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,8 +39,10 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+@functools.cache
 def column_limit(model: Any, key: str) -> int | None:
-    """The `String(n)` length of `model`'s column `key`, or None (no such column, or no limit)."""
+    """The `String(n)` length of `model`'s column `key`, or None (no such column, or no limit). Cached:
+    the schema does not change while the program runs, and an import asks for every field of every row."""
     column = model.__table__.columns.get(key)
     if column is None:
         return None

@@ -46,7 +46,9 @@ def check_group_name(name: str) -> str:
     return cleaned
 
 
-def _validate(session: Session, data: GroupInput) -> dict[str, Any]:
+def _validate(session: Session, data: GroupInput, villages: set[str] | None = None) -> dict[str, Any]:
+    """Clean and check a group's fields; `villages` (the village codes, loaded once) when many groups are
+    checked in a row (an import), instead of a lookup per group."""
     problems: list[DomainError] = []
     values: dict[str, Any] = {}
     try:
@@ -55,8 +57,12 @@ def _validate(session: Session, data: GroupInput) -> dict[str, Any]:
         problems.append(DomainError("group_name_required", "Nama kelompok wajib diisi.", field="name"))
     code = (data.village_code or "").strip()
     if code:
-        region = session.get(Region, code)
-        if region is None or region.level != 4:
+        if villages is not None:
+            known = code in villages
+        else:
+            region = session.get(Region, code)
+            known = region is not None and region.level == 4
+        if not known:
             problems.append(
                 DomainError(
                     "village_unknown",
@@ -133,6 +139,7 @@ def create_imported_groups(
                 )
             )
         )
+    villages = set(session.scalars(select(Region.code).where(Region.level == 4)))
     warnings: list[tuple[int, str]] = []
     new_groups: list[tuple[str, dict[str, Any], list[ImportedMember]]] = []
     for name, (data, members) in planned.items():
@@ -143,7 +150,7 @@ def create_imported_groups(
             ]
             continue
         try:
-            values = _validate(session, data)
+            values = _validate(session, data, villages)
         except DomainError as exc:
             warnings += [(m.row, f"Kelompok {name} tidak dapat dibuat: {exc.message}") for m in members]
             continue
