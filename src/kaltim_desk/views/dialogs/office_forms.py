@@ -44,9 +44,8 @@ from kaltim_desk.services.monitoring.schedule import MAX_VISIT_MONTH, Monitoring
 from kaltim_desk.services.office.startup import SafetySettings
 from kaltim_desk.services.registry import regions
 from kaltim_desk.views.dialogs.document_rules_form import DocumentRulesForm
-from kaltim_desk.views.widgets.messages import ERROR_STYLE
+from kaltim_desk.views.widgets.messages import ERROR_STYLE, HINT_STYLE
 
-HINT_STYLE = "color: #37474f;"
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Seat of each regency/city government: a suggestion for the place printed beside the date of a letter.

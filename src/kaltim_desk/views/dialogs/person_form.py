@@ -36,10 +36,8 @@ from kaltim_desk.services.registry import people, regions
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import long_date
 from kaltim_desk.views.widgets.form_dialog import FormDialog
-from kaltim_desk.views.widgets.messages import ERROR_STYLE
+from kaltim_desk.views.widgets.messages import ERROR_STYLE, HINT_STYLE
 from kaltim_desk.views.widgets.region_filter import RegionPicker
-
-HINT_STYLE = "color: #37474f;"
 
 
 def vulnerability_labels() -> dict[str, str]:

@@ -32,10 +32,9 @@ from kaltim_desk.models.vocabulary import training_status_labels
 from kaltim_desk.services.training import trainings
 from kaltim_desk.services.training.preprinted import format_positions, parse_positions
 from kaltim_desk.services.training.trainings import SessionInput, TrainerInput, TrainingDTO, TrainingInput
-from kaltim_desk.views.dialogs.office_forms import HINT_STYLE
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
-from kaltim_desk.views.widgets.messages import error_label
+from kaltim_desk.views.widgets.messages import HINT_STYLE, error_label
 from kaltim_desk.views.widgets.tables import fit_columns
 
 

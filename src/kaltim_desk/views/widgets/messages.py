@@ -1,4 +1,5 @@
-"""The look of messages shown beside a form: one colour for problems, one for success, everywhere."""
+"""The look of messages shown beside a form: one colour for problems, one for success, one for hints,
+everywhere."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QLabel
 ERROR_COLOR = "#b00020"
 OK_COLOR = "#1b7f2a"
 ERROR_STYLE = f"color: {ERROR_COLOR};"
+HINT_STYLE = "color: #37474f;"  # a quieter text explaining a field, dark enough to read at 125%
 
 
 def error_label(name: str = "message") -> QLabel:
