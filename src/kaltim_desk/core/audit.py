@@ -237,12 +237,12 @@ def record(
     return row
 
 
-# Set by core/audit_anchor.py: called with the session before its first audit row (to compare the chain
-# with the head kept outside while the session can still read).
+# Filled by core/audit_anchor.keep_head_outside(): called with the session before its first audit row
+# (to compare the chain with the head kept outside while the session can still read).
 before_first_write_hooks: list[Callable[[Session], None]] = []
 
-# Set by core/audit_anchor.py: called with (session, head id, head MAC, first link) after a commit
-# that wrote audit rows, to keep a copy of the head outside the database. (The session can not run SQL
+# Filled by core/audit_anchor.keep_head_outside(): called with (session, head id, head MAC, first link)
+# after a commit that wrote audit rows, to keep a copy of the head outside the database. (The session can not run SQL
 # at that moment: everything the hook needs is gathered while the rows are written.)
 after_commit_hooks: list[Callable[[Session, int, str, str | None], None]] = []
 

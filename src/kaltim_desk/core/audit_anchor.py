@@ -149,11 +149,15 @@ def _compare_before_writing(session: Session) -> None:
     session.info["anchor_extends"] = held == entry.get("mac")
 
 
-if _compare_before_writing not in audit.before_first_write_hooks:
-    audit.before_first_write_hooks.append(_compare_before_writing)
-
-if write_anchor not in audit.after_commit_hooks:
-    audit.after_commit_hooks.append(write_anchor)
+def keep_head_outside() -> None:
+    """From now on in this process, every commit that writes audit rows copies the chain's head to the
+    anchor file, and the chain is compared with that file before a session's first audit row. Called by
+    `services.office.bootstrap.prepare`, which every program opening an office database runs; calling it
+    again changes nothing."""
+    if _compare_before_writing not in audit.before_first_write_hooks:
+        audit.before_first_write_hooks.append(_compare_before_writing)
+    if write_anchor not in audit.after_commit_hooks:
+        audit.after_commit_hooks.append(write_anchor)
 
 
 def accept_restore(session: Session, reason: str) -> list[Anchor]:

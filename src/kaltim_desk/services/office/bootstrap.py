@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DatabaseError
 
-from kaltim_desk.core import audit_anchor  # also registers the hook that keeps the audit head outside
+from kaltim_desk.core import audit_anchor
 from kaltim_desk.core.actor import SYSTEM_ACTOR
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.db import Database, current_revision, migrate
@@ -27,7 +27,9 @@ def prepare(db: Database) -> None:
     """Migrate to the newest schema (an existing SQLite file is backed up first, R7) and make sure the
     region table is filled. A database created here from nothing starts a new audit chain: the anchor
     file forgets the one that lived here before. Raises DomainError `database_damaged` for a damaged
-    SQLite file (truncated, lost write-ahead log, unreadable pages), before anything writes to it."""
+    SQLite file (truncated, lost write-ahead log, unreadable pages), before anything writes to it. From
+    here on the process keeps the audit chain's head outside the database (`audit_anchor`)."""
+    audit_anchor.keep_head_outside()
     if db.path is not None:
         health = check_file(db.path, pages=False)  # header and size only: cheap enough for every start
         if health.damaged:
