@@ -3,13 +3,10 @@
 - `measure_export(n, workdir)`: our BNBA export of an office with n people (database read, masking, the
   keyed NIK column, recaps, title blocks, styles, checksum, metadata sheet, atomic write), against bare
   openpyxl write-only mode writing the same BNBA cells (values collected beforehand, no styles).
-- `measure_import(n, workdir)`: our import of an n-row messy clerk sheet, validated and committed (title
-  rows, a numbered row, merged title, total and signature rows; guard pass, calamine read, header
-  detection, per-row validation with region resolution and duplicate checks, then the people, their KUBE
-  groups and memberships stored under one import batch) against bare python-calamine reading the sheet.
+- the import of a messy clerk's list is `bench/workloads/import_commit.py`.
 
-Each returns {"ours_s", "baseline_s", ...}; `python bench/bench_excel.py` prints n=100,000 export and
-n=10,000 import with their ratios (target for the export: at most 1.25x).
+Each returns {"ours_s", "baseline_s", ...}; `python bench/bench_excel.py` prints the n=100,000 export with
+its ratio (target: at most 1.25x).
 
 Times are CPU seconds of this process (`time.process_time`): the benchmark machines are shared, and
 wall-clock time swung by 2x between two runs of the same code while other work ran beside it; CPU time
@@ -22,9 +19,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
-from random import Random
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,140 +140,6 @@ def _result(
     }
 
 
-def make_messy_sheet(n: int, target: Path, seed: int = 7) -> Path:
-    """An n-row clerk sheet: title block, merged title, numbered row, real Samarinda villages by name,
-    "TTL" cells, amounts as text, a KUBE every ten rows, then a blank, a total and a signature block."""
-    from openpyxl import Workbook
-
-    from kaltim_desk.domain.nik import encode_nik
-
-    rng = Random(seed)
-    villages = [
-        ("Sempaja Selatan", "Samarinda Utara", "647205"),
-        ("Lempake", "Samarinda Utara", "647205"),
-        ("Sidodadi", "Samarinda Ulu", "647203"),
-    ]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("DATA")
-    ws.append(["DAFTAR PENERIMA BANTUAN"])
-    ws.append(["DINAS SOSIAL KOTA SAMARINDA"])
-    ws.append([])
-    ws.append(
-        [
-            "NO",
-            "NIK",
-            "NO. KK",
-            "NAMA LENGKAP",
-            "TTL",
-            "DESA/KEL",
-            "KEC",
-            "RT/RW",
-            "NO HP",
-            "JENIS USAHA",
-            "NILAI BANTUAN",
-            "NAMA KUBE",
-            "JABATAN",
-            "KETERANGAN",
-            "DESIL",
-        ]
-    )
-    ws.append(list(range(1, 16)))
-    serials: dict[tuple[str, date], int] = {}
-    roles = ["Ketua", "Sekretaris", "Bendahara"] + ["Anggota"] * 7
-    for i in range(n):
-        v, d, code = villages[i % 3]
-        born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 40))
-        serials[(code, born)] = serials.get((code, born), 0) + 1
-        nik = encode_nik(code, born, "P", serials[(code, born)])
-        ws.append(
-            [
-                i + 1,
-                nik,
-                code + "0101010001",
-                f"IBU NOMOR {i}",
-                f"Samarinda, {born:%d-%m-%Y}",
-                v,
-                d,
-                f"{rng.randrange(1, 30):03d}/{rng.randrange(1, 10):03d}",
-                f"0812{rng.randrange(10**7, 10**8)}",
-                "Kuliner",
-                "Rp 5.000.000",
-                f"KUBE BENCH {i // 10}",
-                roles[i % 10],
-                "",
-                rng.randrange(1, 5),
-            ]
-        )
-    ws.append([])
-    ws.append(
-        [
-            None,
-            "JUMLAH",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            f"Rp {5_000_000 * n:,}".replace(",", "."),
-        ]
-    )
-    ws.append([None, None, None, None, "Samarinda, 12 Januari 2025"])
-    ws.append([None, None, None, None, "Kepala Dinas Sosial"])
-    wb.save(target)
-    return target
-
-
-def measure_import(n: int, workdir: Path) -> dict[str, float]:
-    from python_calamine import CalamineWorkbook
-
-    from bench.generate import fresh_database
-    from kaltim_desk.config import sqlite_url
-    from kaltim_desk.db import Database
-    from kaltim_desk.services.excel import imports
-
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    sheet = make_messy_sheet(n, workdir / f"messy-{n}.xlsx")
-    empty = workdir / "import-empty.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(empty) + suffix).unlink(missing_ok=True)
-    fresh_database(empty).dispose()
-    ours: list[tuple[float, float]] = []
-    base: list[tuple[float, float]] = []
-    got: dict[str, Any] = {}
-    for attempt in range(2):
-        target = workdir / f"import-target-{attempt}.db"
-        shutil.copyfile(empty, target)
-        db = Database(sqlite_url(target))
-
-        def read() -> None:
-            got["rows"] = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("DATA").to_python()
-
-        def ours_fn(db: Any = db) -> None:
-            with db.session(_actor()) as s:
-                got["preview"] = preview = imports.preview_import(s, sheet)
-                got["result"] = imports.commit_import(s, preview)
-
-        try:
-            base.append(_timed(read))
-            ours.append(_timed(ours_fn))
-        finally:
-            db.dispose()
-    preview, rows, result = got["preview"], got["rows"], got["result"]
-    from kaltim_desk.imports.reader import open_workbook
-
-    guard_and_read, _w = _timed(lambda: open_workbook(sheet).sheet("DATA"))
-    assert preview.counts["ok"] == n, preview.summary()
-    assert result.imported == n, result.message
-    assert len(rows) >= n
-    # guard_read_s: our guarded open (zip/XML checks, formula scan) plus the calamine read, without
-    # validation: how much the hostile-file guards cost beside calamine alone (baseline_s)
-    return _result(ours, base, n, guard_read_s=guard_and_read)
-
-
 DISTRICTS = ("64.01", "64.02", "64.03", "64.07", "64.08", "64.09", "64.11", "64.71", "64.72", "64.74")
 
 
@@ -357,10 +218,4 @@ if __name__ == "__main__":
 
     work = Path(tempfile.mkdtemp(prefix="bench-excel-"))
     n_export = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    n_import = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     print(_line(f"export BNBA n={n_export} (target <= 1.25x)", measure_export(n_export, work)))
-    imp = measure_import(n_import, work)
-    print(_line(f"import validate+preview n={n_import}", imp))
-    print(
-        f"  guarded open + read alone: {imp['guard_read_s']:.2f} s ({imp['guard_read_s'] / imp['baseline_s']:.2f}x calamine)"
-    )

@@ -133,12 +133,12 @@ def backup(n: int, workdir: Path) -> dict[str, Any]:
 
 
 def import_sheet(n: int, workdir: Path) -> dict[str, Any]:
-    from bench.bench_excel import make_messy_sheet
+    from bench.workloads.import_commit import make_messy_list
     from kaltim_desk.services.excel import imports
 
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    sheet = make_messy_sheet(IMPORT_ROWS, workdir / f"messy-{IMPORT_ROWS}.xlsx", seed=n % 9973)
+    sheet = make_messy_list(IMPORT_ROWS, workdir / f"messy-{IMPORT_ROWS}.xlsx", seed=n % 9973)
     db = _database(_copy_of_office(n, workdir))
     got: dict[str, Any] = {}
     try:

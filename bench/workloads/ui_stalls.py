@@ -239,7 +239,7 @@ def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     _bytecode()
     from PySide6.QtWidgets import QPushButton
 
-    from bench.bench_excel import make_messy_sheet
+    from bench.workloads.import_commit import make_messy_list
     from kaltim_desk.app import AppContext
     from kaltim_desk.config import sqlite_url
     from kaltim_desk.core.actor import Actor
@@ -251,7 +251,7 @@ def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     assert db is not None
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    sheet = make_messy_sheet(10_000, workdir / "messy-10000.xlsx")
+    sheet = make_messy_list(10_000, workdir / "messy-10000.xlsx")
     app = application()
     prompts = DecliningPrompts()
     ctx = AppContext(

@@ -1,4 +1,4 @@
-"""bench/bench_excel.py at a tiny scale, so that it can not rot: both sides run and return times.
+"""bench/bench_excel.py and the import workload at a tiny scale, so that it can not rot: both sides run and return times.
 Speed itself is not asserted here (the bench measures it)."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ def test_bench_excel_measures_both_sides(tmp_path, monkeypatch):
     monkeypatch.setenv("KALTIM_BENCH_DIR", str(tmp_path / "cache"))
     sys.path.insert(0, str(ROOT))
     try:
-        from bench.bench_excel import measure_export, measure_import
+        from bench.bench_excel import measure_export
+        from bench.workloads.import_commit import measure as measure_import
     finally:
         sys.path.remove(str(ROOT))
     exp = measure_export(300, tmp_path / "work")
