@@ -19,11 +19,27 @@ Baseline: the same heartbeat over an idle window for as long, the floor this mac
 event loop that does nothing (on a busy shared machine that floor is itself tens of milliseconds).
 The number reported is the longest gap; "steps" lists the five worst steps with their gaps and
 "steps_over_100ms" how many steps froze the window past the target at least once.
+
+Finding the cause: `KALTIM_BENCH_STALL_STACKS=FILE` starts a sampler thread that, whenever the heartbeat
+is more than 40 ms late, records the GUI thread's stack and every other Python thread's (every 5 ms), and
+writes per step the most frequent stacks to FILE. A worker thread doing pure-Python work keeps the GIL
+for `sys.getswitchinterval()` at a time; the sampler shows whether the GUI thread waits on it. It also lists
+the garbage collections over 10 ms (a full collection holds the GIL while it walks every object).
+`KALTIM_BENCH_STALL_PAGES=monitoring,reports` drives only those pages (and no menus): a shorter run.
+`KALTIM_BENCH_STALL_PROFILE=DIR` writes the GUI thread's cProfile of each step over 60 ms to DIR, and
+`KALTIM_BENCH_SWITCH_INTERVAL=0.005` overrides the interpreter's GIL switch interval (the task runner
+sets 1 ms) to compare.
 """
 
 from __future__ import annotations
 
+import gc
+import os
+import sys
+import threading
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +76,101 @@ class Heartbeat:
 
     def at(self, step: str) -> None:
         self._beat()
+        if self.profile_dir is not None:
+            self._profile_next(step)
         self.step = step
+
+    profile_dir: Path | None = None
+    _profile: Any = None
+
+    def _profile_next(self, step: str) -> None:
+        """`KALTIM_BENCH_STALL_PROFILE=DIR`: the GUI thread's cProfile of each step that froze the
+        window for more than 60 ms, as DIR/<step>.prof (`python -m pstats`)."""
+        import cProfile
+
+        assert self.profile_dir is not None
+        if self._profile is not None:
+            self._profile.disable()
+            if self.worst.get(self.step, 0.0) > 0.06:
+                name = "".join(c if c.isalnum() else "_" for c in self.step)
+                self._profile.dump_stats(str(self.profile_dir / f"{name}.prof"))
+        self._profile = cProfile.Profile()
+        self._profile.enable()
 
     def stop(self) -> None:
         self._beat()
         self._timer.stop()
+        if self.profile_dir is not None:
+            self._profile_next("")
+            self._profile.disable()
 
     @property
     def longest(self) -> float:
         return max(self.worst.values(), default=0.0)
+
+
+class StallSampler:
+    """While the heartbeat is late by more than LATE_S, sample every thread's Python stack."""
+
+    LATE_S = 0.04
+    EVERY_S = 0.005
+
+    def __init__(self, beat: Heartbeat, out: Path) -> None:
+        self.beat, self.out = beat, out
+        self.gui = threading.get_ident()
+        self.samples: dict[str, Counter[str]] = {}
+        self.collections: list[tuple[str, int, float, str, int]] = []  # step, generation, s, thread, objects
+        self._gc_start = 0.0
+        gc.callbacks.append(self._gc)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+            return
+        took = time.perf_counter() - self._gc_start
+        if took > 0.01:
+            who = "GUI" if threading.get_ident() == self.gui else "worker"
+            self.collections.append((self.beat.step, info["generation"], took, who, len(gc.get_objects())))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.EVERY_S):
+            late = time.perf_counter() - self.beat._last
+            if late < self.LATE_S:
+                continue
+            frames = sys._current_frames()
+            parts = []
+            for ident, frame in frames.items():
+                if ident == threading.get_ident():
+                    continue
+                stack = traceback.extract_stack(frame)
+                # the app's own frames, then the innermost few (the library call it is in)
+                keep = [f for f in stack[:-4] if "kaltim_desk" in f.filename] + stack[-4:]
+                who = "GUI" if ident == self.gui else f"T{ident % 1000}"
+                lines = "\n    ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in keep)
+                parts.append(f"{who}:\n    {lines}")
+            self.samples.setdefault(self.beat.step, Counter())["\n".join(sorted(parts))] += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        gc.callbacks.remove(self._gc)
+        with self.out.open("w") as fh:
+            for step, generation, took, who, objects in self.collections:
+                fh.write(
+                    f"gc gen {generation} {took * 1000:.0f} ms on {who} over {objects:,} objects during {step}\n"
+                )
+            for step, gap in sorted(self.beat.worst.items(), key=lambda kv: -kv[1]):
+                if gap >= self.LATE_S:
+                    fh.write(f"{gap * 1000:6.0f} ms  {step}\n")
+            ranked = sorted(self.samples.items(), key=lambda kv: -self.beat.worst.get(kv[0], 0))
+            for step, stacks in ranked:
+                total = sum(stacks.values())
+                fh.write(f"=== {step}: worst {self.beat.worst.get(step, 0) * 1000:.0f} ms, {total} samples\n")
+                for text, count in stacks.most_common(6):
+                    fh.write(f"--- {count} samples\n{text}\n")
 
 
 class DecliningPrompts:
@@ -269,14 +371,25 @@ def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     _pump(SETTLE_S)
     build_s = time.perf_counter() - t
     beat = Heartbeat()
+    stacks = os.environ.get("KALTIM_BENCH_STALL_STACKS")
+    sampler = StallSampler(beat, Path(stacks)) if stacks else None
+    if os.environ.get("KALTIM_BENCH_SWITCH_INTERVAL"):
+        sys.setswitchinterval(float(os.environ["KALTIM_BENCH_SWITCH_INTERVAL"]))
+    if os.environ.get("KALTIM_BENCH_STALL_PROFILE"):
+        beat.profile_dir = Path(os.environ["KALTIM_BENCH_STALL_PROFILE"])
+        beat.profile_dir.mkdir(parents=True, exist_ok=True)
+    only = os.environ.get("KALTIM_BENCH_STALL_PAGES")  # e.g. "monitoring,reports": a shorter run
     for spec in list(window.specs):
+        if only and spec.key not in only.split(","):
+            continue
         beat.at(f"{spec.key}: dibuka")
         window.show_page(spec.key)
         _pump(SETTLE_S * 2)
         page = window.page(spec.key)
         if page is not None:
             _drive_page(spec.key, page, beat)
-    _drive_menus(window, beat)
+    if not only:
+        _drive_menus(window, beat)
     # an import started and cancelled: the wizard reads the 10,000-row sheet, then the person presses Esc
     people_page = window.show_page("people")
     prompts.file_answer = sheet
@@ -301,6 +414,8 @@ def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     beat.at("selesai")
     _pump(SETTLE_S)
     beat.stop()
+    if sampler is not None:
+        sampler.stop()
     closer.stop()
     ctx.tasks.wait(30_000)  # type: ignore[attr-defined]
     seconds = time.perf_counter() - t

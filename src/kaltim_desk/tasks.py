@@ -2,12 +2,21 @@
 progress and checks for cancel through `state`; the runner hands its result back on the GUI thread
 (Picard's `run_task(func, callback)`). Tests use `SyncTaskRunner`, which runs tasks at once.
 
+While any task runs, the cyclic garbage collector makes no full (oldest-generation) collection
+(`FullCollectionsHeld`): a full collection walks every live object and holds the GIL throughout, and a
+task that builds a province's worth of rows (the overdue visits, an export's aid per person) set one off
+every few hundred thousand objects, each freezing the window for 0.1-0.4 s on the 1,000,000-person
+office. The young generations are still collected (their cost is bounded by their size, a few ms), and
+the full collections resume when the last task ends, when the task's rows are gone.
+
 This module imports no widgets; it needs only QtCore for the thread pool and signals.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -45,6 +54,35 @@ class TaskState:
             raise TaskCancelled()
 
 
+class FullCollectionsHeld:
+    """Counts the running tasks; while there is one, the oldest generation's threshold is out of reach
+    (young collections go on). Thread-safe; nested and overlapping tasks count once each."""
+
+    NEVER = 1 << 30
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._saved: tuple[int, int, int] | None = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self._running += 1
+            if self._running == 1:
+                young, middle, oldest = gc.get_threshold()
+                self._saved = (young, middle, oldest)
+                gc.set_threshold(young, middle, self.NEVER)
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running == 0 and self._saved is not None:
+                gc.set_threshold(*self._saved)
+                self._saved = None
+
+
+FULL_COLLECTIONS_HELD = FullCollectionsHeld()
+
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 ProgressCb = Callable[[int, int, str], None]
@@ -74,7 +112,8 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(self.state)
+            with FULL_COLLECTIONS_HELD:
+                result = self.fn(self.state)
         except BaseException as exc:
             if not isinstance(exc, TaskCancelled):
                 log.exception("background task failed")
@@ -94,7 +133,13 @@ class _Runnable(QRunnable):
 class ThreadPoolTaskRunner:
     """Runs tasks on a QThreadPool; callbacks arrive on the thread that created the runner."""
 
+    SWITCH_INTERVAL_S = 0.001
+
     def __init__(self, max_threads: int = 2) -> None:
+        # Two tasks doing Python work at once pass the GIL between themselves and leave the GUI thread
+        # waiting: with the interpreter's default 5 ms turns a heartbeat of the window missed 70-100 ms
+        # (once 1 s) on the 2-core office PC; with 1 ms turns, 25-40 ms (bench/workloads/ui_stalls.py).
+        sys.setswitchinterval(min(sys.getswitchinterval(), self.SWITCH_INTERVAL_S))
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(max_threads)
         self._alive: set[_Signals] = set()

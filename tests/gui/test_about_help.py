@@ -139,3 +139,25 @@ def test_the_other_pages_load_in_the_background_after_the_first_one(
     held.finish_all()
     assert "kaltim_desk.views.pages.audit" in imported
     assert "kaltim_desk.views.pages.people" not in imported  # the first page is already loaded
+
+
+def test_a_page_opened_before_its_code_is_loaded_shows_once_the_task_runner_loaded_it(
+    ctx: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    """Clicking a page in the first second, before the background preload reached it: the window does
+    not import the page's code on the GUI thread; it says the page is loading and shows it once the
+    task runner has loaded it."""
+    import sys
+
+    ctx.tasks = held = HeldTaskRunner()
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    held.finish_all()  # the first page's rows
+    monkeypatch.delitem(sys.modules, "kaltim_desk.views.pages.audit")
+    assert w.show_page("audit") is None
+    assert w.statusBar().currentMessage() == "Memuat Audit…"
+    assert w.nav.currentItem().text() == "Audit"
+    assert "kaltim_desk.views.pages.audit" not in sys.modules  # nothing loaded on the GUI thread
+    held.finish_all()
+    page = w.page("audit")
+    assert page is not None and w.stack.currentWidget() is page

@@ -163,7 +163,7 @@ def dashboard_data(session: Session, today: date | None = None, progress: Any = 
     # grants and their visits are fetched once for both survival and the overdue visits
     rules = schedule.monitoring_rules(session)
     items = schedule.disbursements(session)
-    facts = schedule.grant_visits(session) if items else {}
+    facts = schedule.grant_visits(session, [d.grant_id for d in items]) if items else {}
     village_names = region_names(session, {d.village_code for d in items if d.village_code})
     surv = survival.compute_survival(items, facts, rules.visit_months, today, village_names)
     totals = survival.survival_totals(surv)

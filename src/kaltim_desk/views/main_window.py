@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
+import sys
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
@@ -61,6 +63,9 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(170)
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
+        self._imported: set[str] = set()  # pages whose code was loaded (or tried) in the background
+        self._loading: set[str] = set()  # ... and still is
+        self._started = False  # the first page is built at once, while the window is made
         self.specs: list[PageSpec] = [s for s in page_specs() if ctx.can(s.permission)]
 
         central = QWidget()
@@ -96,13 +101,18 @@ class MainWindow(QMainWindow):
         self.show_page(
             ctx.user_settings.last_page if self._index(ctx.user_settings.last_page) >= 0 else "people"
         )
+        self._started = True
         QTimer.singleShot(PRELOAD_AFTER_MS, self, self._preload_pages)
 
     def _preload_pages(self) -> None:
         """Import the modules of the pages not yet shown, and babel's number formats, in the task runner
         (imports are file reads and run module code; on the GUI thread they held a first visit still
         for 0.1-0.3 s). A page
-        whose import fails here fails again, with its message, when it is opened."""
+        whose import fails here fails again, with its message, when it is opened.
+
+        Then the objects of the start-up (modules, classes, the window) are moved out of the garbage
+        collector's sight (`gc.freeze`): they live as long as the app, and every full collection walked
+        them again, some 60 ms of a held window each time on a slow office PC."""
         modules = [spec.module for spec in self.specs if spec.key not in self.pages]
 
         def work(state: Any) -> None:
@@ -113,7 +123,11 @@ class MainWindow(QMainWindow):
                 state.check()
                 importlib.import_module(name)
 
-        self.ctx.tasks.run(work, on_error=lambda exc: log.debug("page preload stopped: %s", exc))
+        self.ctx.tasks.run(
+            work,
+            on_done=lambda _r: gc.freeze(),
+            on_error=lambda exc: log.debug("page preload stopped: %s", exc),
+        )
 
     # --- navigation ----------------------------------------------------------------------------------
     def _index(self, key: str) -> int:
@@ -133,6 +147,12 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         spec = self.specs[row]
+        if spec.key not in self.pages and spec.module not in sys.modules and self._started:
+            if spec.key not in self._imported:  # loaded in the background, shown when it is in
+                self._import_then_show(spec)
+            if spec.key in self._loading:
+                self.stack.setCurrentIndex(row)  # the empty placeholder until the page is built
+                return
         if spec.key not in self.pages:
             page = self._build_page(spec)
             old = self.stack.widget(row)
@@ -145,6 +165,21 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
         self.ctx.user_settings.last_page = spec.key
         self.statusBar().showMessage(spec.title, 2000)
+
+    def _import_then_show(self, spec: PageSpec) -> None:
+        """A page whose code is not loaded yet (opened before the background preload reached it): its
+        modules load in the task runner while the window stays live, then the page is shown if the
+        clerk is still on it. An import that fails is retried on the GUI thread, which shows why."""
+        self.statusBar().showMessage(_("Memuat {page}…").format(page=spec.title))
+        self._imported.add(spec.key)
+        self._loading.add(spec.key)
+
+        def loaded(_result: object) -> None:
+            self._loading.discard(spec.key)
+            if self.nav.currentRow() == self._index(spec.key):
+                self._on_nav(self.nav.currentRow())
+
+        self.ctx.tasks.run(lambda _s: importlib.import_module(spec.module), on_done=loaded, on_error=loaded)
 
     def _build_page(self, spec: PageSpec) -> QWidget:
         module = importlib.import_module(spec.module)

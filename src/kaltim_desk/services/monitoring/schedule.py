@@ -244,7 +244,7 @@ def disbursements(session: Session, year: int | None = None) -> list[Disbursemen
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VisitFact:
     visit_id: int
     visited_on: date
@@ -348,8 +348,11 @@ def schedule_rows(
     require(session, "visit.view")
     today = today or date.today()
     disb = disbursements(session)
+    if not disb:  # nothing disbursed, nothing due: the visits of the whole office need not be read
+        return []
     names = region_names(session, {d.village_code for d in disb if d.village_code})
-    return scheduled_from(disb, grant_visits(session), names, today, monitoring_rules(session), statuses)
+    facts = grant_visits(session, [d.grant_id for d in disb])
+    return scheduled_from(disb, facts, names, today, monitoring_rules(session), statuses)
 
 
 def scheduled_from(
