@@ -479,3 +479,17 @@ def test_the_table_lists_and_filters_grants(session):
     assert [r.id for r in grant_list.page_grants(session, PageFilter(text="seruni"))] == [g1.id]
     assert grant_list.count_grants(session, PageFilter(status="verified")) == 1
     assert session.get(Grant, g1.id).version == 1
+
+
+def test_the_programme_picker_lists_what_the_programme_list_does_without_counting_grants(session):
+    """The grant editor and the aid page's filter offer the programmes (newest budget year first, the
+    same label, the form a new grant takes) without counting each programme's grants."""
+    from kaltim_desk.services.aid import programmes
+
+    make_programme(session, name="Lama", budget_year=TODAY.year - 1)
+    new = make_programme(session, name="Barang", aid_form="goods")
+    group_grant(session, new.id)
+    choices = programmes.programme_choices(session)
+    full = programmes.list_programmes(session)
+    assert [(c.id, c.label, c.aid_form) for c in choices] == [(p.id, p.label, p.aid_form) for p in full]
+    assert choices[0].label == f"Barang (APBD {TODAY.year})" and choices[0].aid_form == "goods"

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
             ctx.user_settings.last_page if self._index(ctx.user_settings.last_page) >= 0 else "people"
         )
         self._started = True
+        gc.freeze()  # see _preload_pages
         QTimer.singleShot(PRELOAD_AFTER_MS, self, self._preload_pages)
 
     def _preload_pages(self) -> None:
@@ -110,9 +111,10 @@ class MainWindow(QMainWindow):
         for 0.1-0.3 s). A page
         whose import fails here fails again, with its message, when it is opened.
 
-        Then the objects of the start-up (modules, classes, the window) are moved out of the garbage
-        collector's sight (`gc.freeze`): they live as long as the app, and every full collection walked
-        them again, some 60 ms of a held window each time on a slow office PC."""
+        Then, as once the window was made, the objects of the start-up (modules, classes, the window)
+        are moved out of the garbage collector's sight (`gc.freeze`): they live as long as the app, and
+        every full collection walked them again, some 50-60 ms of a held window each time on the 2-core
+        office PC."""
         modules = [spec.module for spec in self.specs if spec.key not in self.pages]
 
         def work(state: Any) -> None:

@@ -227,6 +227,27 @@ def list_programmes(session: Session) -> list[ProgrammeDTO]:
     return [_dto(session, p) for p in rows]
 
 
+@dataclass(frozen=True)
+class ProgrammeChoice:
+    """A programme as a picker offers it: no totals (counting a programme's grants reads tens of
+    thousands of rows in a province; a picker opened on the GUI thread must not)."""
+
+    id: int
+    label: str
+    aid_form: str
+
+
+def programme_choices(session: Session) -> list[ProgrammeChoice]:
+    """The programmes for a picker or a filter, newest budget year first, as `list_programmes`."""
+    require(session, "grant.view")
+    rows = session.execute(
+        select(
+            Programme.id, Programme.name, Programme.funding_source, Programme.budget_year, Programme.aid_form
+        ).order_by(Programme.budget_year.desc(), Programme.name)
+    ).all()
+    return [ProgrammeChoice(r.id, f"{r.name} ({r.funding_source} {r.budget_year})", r.aid_form) for r in rows]
+
+
 def _load(session: Session, programme_id: int) -> Programme:
     programme = session.get(Programme, programme_id)
     if programme is None:

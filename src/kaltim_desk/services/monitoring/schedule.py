@@ -217,14 +217,12 @@ def disbursements(session: Session, year: int | None = None) -> list[Disbursemen
         .join(Programme, Programme.id == Grant.programme_id)
         .outerjoin(Person, Person.id == Grant.person_id)
         .outerjoin(KubeGroup, KubeGroup.id == Grant.group_id)
-        .where(Grant.status.in_(DISBURSED_STATUSES))
+        .where(Grant.status.in_(DISBURSED_STATUSES), when.is_not(None))  # "disbursing", nothing paid yet
     )
     if year is not None:
         stmt = stmt.where(Programme.budget_year == year)
     out = []
     for r in session.execute(stmt).all():
-        if r.disbursed_on is None:
-            continue  # "disbursing" but nothing paid yet
         out.append(
             Disbursement(
                 grant_id=r.id,

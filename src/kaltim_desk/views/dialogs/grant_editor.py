@@ -78,7 +78,7 @@ class GrantEditor(QDialog):
         self.programme = QComboBox()
         self.programme.setObjectName("programme")
         with ctx.read() as s:
-            self._programmes = programmes.list_programmes(s)
+            self._programmes = programmes.programme_choices(s)
         for p in self._programmes:
             self.programme.addItem(p.label, p.id)
         self.kind_group = QRadioButton(_("Kelompok (KUBE)"))

@@ -86,7 +86,7 @@ class Page(TablePage):
         self.programme.clear()
         self.programme.addItem(_("Semua program"), None)
         with self.ctx.read() as s:
-            for p in programmes.list_programmes(s):
+            for p in programmes.programme_choices(s):
                 self.programme.addItem(p.label, p.id)
         idx = self.programme.findData(current)
         self.programme.setCurrentIndex(max(idx, 0))
