@@ -18,7 +18,6 @@ import sys
 from collections.abc import Sequence
 
 from kaltim_desk import __version__
-from kaltim_desk.commands.common import CliError, add_db_argument, release
 from kaltim_desk.core.errors import DomainError, describe_failure
 
 log = logging.getLogger(__name__)
@@ -79,6 +78,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from kaltim_desk.commands.common import add_db_argument  # lazy: see main
+
     parser = _Parser(
         prog="kaltim-desk",
         description="Kaltim Desk: pendataan penerima, kelompok KUBE, bantuan, pelatihan dan pendampingan.",
@@ -118,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kaltim_desk.views.application import run_gui
 
         return run_gui(window_db or None)
+    # lazy: the commands' shared part opens databases (SQLAlchemy, the models, the user services); the
+    # window above starts without it, and paints the first-run wizard before any of that is loaded
+    from kaltim_desk.commands.common import CliError, release
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from kaltim_desk.app import AppContext
 from kaltim_desk.i18n import _
-from kaltim_desk.views.dialogs.login import LoginDialog
+from kaltim_desk.user_settings import UserSettings
 from kaltim_desk.views.prompts import Prompts, describe_error
+
+if TYPE_CHECKING:
+    from kaltim_desk.db import Database
+    from kaltim_desk.tasks import ThreadPoolTaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +78,10 @@ class IdleLock(QObject):
 def lock_window(ctx: AppContext, window: QWidget, idle: IdleLock | None = None) -> bool:
     """Hide the window (no personal data left on screen) until the same person logs in again.
     Returns False when they chose to quit instead."""
+    # lazy: the login dialog loads the user services (password hashing, SQLAlchemy), which the first-run
+    # wizard, painted with this module loaded, does not need
+    from kaltim_desk.views.dialogs.login import LoginDialog
+
     if idle:
         idle.pause()
     window.hide()
@@ -106,6 +115,105 @@ def install_idle_lock(ctx: AppContext, window: QWidget, minutes: float | None = 
     idle.locked.connect(on_locked)
     window.idle_lock = idle  # type: ignore[attr-defined]
     return idle
+
+
+# --- opening the database --------------------------------------------------------------------------
+
+
+def open_database(
+    url: str, prompts: Prompts, tasks: ThreadPoolTaskRunner, settings: UserSettings
+) -> AppContext | None:
+    """Open the database at `url` and prepare it (migrated, region table filled; a damaged file refused
+    before anything is written): the context for the window, or None once the reason has been shown."""
+    try:
+        db = prepared_database(url)
+    except Exception as exc:
+        log.exception("could not open %s", url)
+        prompts.error(None, _("Kaltim Desk"), not_opened(exc))
+        return None
+    return AppContext(db=db, tasks=tasks, prompts=prompts, user_settings=settings)
+
+
+def prepared_database(url: str) -> Database:
+    """The database at `url`, made if it does not exist yet, migrated and checked (`bootstrap.prepare`)."""
+    # lazy: SQLAlchemy, the models and the migration check load here, not before the first-run wizard
+    # is painted (on a first start this runs in the background behind it)
+    from kaltim_desk.db import Database
+    from kaltim_desk.services.office.bootstrap import prepare
+
+    db = Database(url)
+    try:
+        prepare(db)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
+def not_opened(exc: BaseException) -> str:
+    return _("Basis data tidak dapat dibuka: {detail}").format(detail=describe_error(exc))
+
+
+class DatabaseOpening(QObject):
+    """A first start's database, made and prepared on the task runner while the set-up wizard is already
+    on screen (there is nothing to open yet: no file, so nothing damaged to check first, and the wizard's
+    start page needs no database). `context()` waits for it; a failure is shown once, over `parent`,
+    and then `failed` is emitted."""
+
+    finished = Signal()
+    failed = Signal()
+
+    def __init__(
+        self, url: str, prompts: Prompts, tasks: ThreadPoolTaskRunner, settings: UserSettings
+    ) -> None:
+        super().__init__()
+        self.url, self.prompts, self.tasks, self.settings = url, prompts, tasks, settings
+        self.parent_widget: QWidget | None = None
+        self.started = self.done = False
+        self.ctx: AppContext | None = None
+        self.error: BaseException | None = None
+
+    def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        url = self.url
+        self.tasks.run(lambda _state: prepared_database(url), on_done=self._opened, on_error=self._failed)
+
+    def _opened(self, db: Database) -> None:
+        self.ctx = AppContext(db=db, tasks=self.tasks, prompts=self.prompts, user_settings=self.settings)
+        self.done = True
+        self.finished.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        log.error("could not open %s: %s", self.url, exc)
+        self.error = exc
+        self.done = True
+        self.finished.emit()
+        self.prompts.error(self.parent_widget, _("Kaltim Desk"), not_opened(exc))
+        self.failed.emit()
+
+    def wait(self) -> None:
+        """Until the database is ready or has failed (the window keeps repainting meanwhile)."""
+        self.start()
+        if self.done:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        try:
+            loop = QEventLoop()
+            self.finished.connect(loop.quit)
+            if not self.done:
+                loop.exec()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def context(self) -> AppContext:
+        """The open database's context (waits for it); raises the failure, already shown."""
+        self.wait()
+        if self.error is not None:
+            raise self.error
+        assert self.ctx is not None
+        return self.ctx
 
 
 # --- start-up guards --------------------------------------------------------------------------------

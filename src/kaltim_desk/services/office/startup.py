@@ -12,14 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PureWindowsPath
+from typing import TYPE_CHECKING
 
-from kaltim_desk.services.office.backup import (
-    BackupInfo,
-    default_backup_dir,
-    list_backups,
-    restore_file,
-    verify_backup,
-)
 from kaltim_desk.services.office.dbfile import Health as Health  # re-exported: start-up's file check
 from kaltim_desk.services.office.dbfile import check_file as check_file
 from kaltim_desk.services.office.dbfile import set_aside
@@ -34,6 +28,9 @@ SYNCED_FOLDER_NAMES = (
     "iclouddrive",
     "mega",
 )
+if TYPE_CHECKING:
+    from kaltim_desk.services.office.backup import BackupInfo
+
 NETWORK_FS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs")
 
 
@@ -131,6 +128,10 @@ NETWORK_REFUSED = (
 
 def newest_good_backup(folder: Path, *, stem: str | None = None) -> BackupInfo | None:
     """The newest backup in `folder` that passes verification (damaged ones are skipped)."""
+    # lazy: the backup service loads SQLAlchemy, which a whole file (every start) and the first start
+    # (no file yet, the set-up wizard painted first) do not need here
+    from kaltim_desk.services.office.backup import list_backups, verify_backup
+
     for info in list_backups(folder):
         if stem and not info.path.name.startswith(stem + "-"):
             continue
@@ -150,6 +151,8 @@ def recover(
 ) -> Recovery:
     """Set the damaged database aside and, when given, put the verified backup in its place."""
     path = Path(path)
+    from kaltim_desk.services.office.backup import restore_file  # lazy: see newest_good_backup
+
     damaged = set_aside(path, clock=clock)
     if backup is not None:
         restore_file(backup.path, path, keep_current=False)
@@ -157,5 +160,7 @@ def recover(
 
 
 def candidate_backup(path: Path | str) -> BackupInfo | None:
+    from kaltim_desk.services.office.backup import default_backup_dir  # lazy: see newest_good_backup
+
     path = Path(path)
     return newest_good_backup(default_backup_dir(path), stem=path.stem)
