@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from kaltim_desk import __version__
 from kaltim_desk.config import database_url, sqlite_path
 from kaltim_desk.core.errors import DomainError, describe_failure
+from kaltim_desk.services.office.startup import PageCheck
 
 log = logging.getLogger(__name__)
 
@@ -111,12 +112,20 @@ def _window_only(argv: list[str]) -> str | None:
 
 
 def _window(db: str | None) -> int:
-    """The window on `db` (None: the default database)."""
+    """The window on `db` (None: the default database). An existing SQLite file's pages are checked on
+    a thread of their own from here on, beside the loading of the modules (`PageCheck`)."""
+    page_check = None
     if database_exists(db):
+        page_check = start_page_check(db)
         load_data_layer()
     from kaltim_desk.views.application import run_gui
 
-    return run_gui(db)
+    return run_gui(db, page_check)
+
+
+def start_page_check(db: str | None) -> PageCheck | None:
+    path = sqlite_path(database_url(db))
+    return PageCheck(path) if path is not None and path.exists() else None
 
 
 def database_exists(db: str | None) -> bool:

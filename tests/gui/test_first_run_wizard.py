@@ -296,3 +296,91 @@ def test_choosing_the_demo_office_shows_its_accounts(wizard: FirstRunWizard, qtb
     assert table.isVisible() and wizard.start.accounts_intro.isVisible()
     rows = {(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())}
     assert ("operator", "demo-operator") in rows and ("admin", "demo-admin") in rows
+
+
+# --- a first-ever start: the wizard first, the database made behind it ------------------------------
+
+
+def _first_start(monkeypatch: Any, prompts: Any, drive: Any, db_url: str) -> int:
+    """`run_gui` on a database that does not exist yet, with `drive(wizard)` standing in for the person
+    (its return value is the wizard's result) and `prompts` recording what would have been said."""
+    import sys
+
+    from kaltim_desk.views import application
+
+    monkeypatch.setattr(FirstRunWizard, "exec", drive)
+    monkeypatch.setattr(application, "QtPrompts", lambda _settings: prompts)
+    monkeypatch.setattr(application, "login", lambda ctx: None)  # stop before the main window
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own; undone after
+    try:
+        return application.run_gui(db_url)
+    finally:
+        install_translators(QApplication.instance(), "none")  # type: ignore[arg-type]
+
+
+@pytest.mark.sqlite_only  # a first start makes its SQLite file; a server database exists beforehand
+def test_a_first_start_shows_the_wizard_before_the_database_exists_and_sets_it_up_behind_it(
+    tmp_path: Any, qtbot: Any, monkeypatch: Any, prompts: Any
+) -> None:
+    path = tmp_path / "kantor" / "kaltim.db"
+    seen: dict[str, Any] = {}
+
+    def person(wizard: FirstRunWizard) -> int:
+        seen["file_before_wizard"] = path.exists()
+        qtbot.addWidget(wizard)
+        wizard.show()
+        qtbot.waitUntil(lambda: wizard.painted)
+        assert wizard.office_form is None  # the office pages come after the start page
+        _next(wizard, qtbot)  # waits for the database if it is not ready yet
+        assert wizard.currentId() == OFFICE
+        _fill_office(wizard, qtbot)
+        _next(wizard, qtbot)
+        _fill_signatories(wizard)
+        _next(wizard, qtbot)
+        _next(wizard, qtbot)
+        assert wizard.currentId() == ADMIN and wizard.asks_admin
+        page = wizard.admin_page
+        page.username.setText("admin.smd")
+        page.display_name.setText("Admin Dinsos Samarinda")
+        page.password.setText("kantor-samarinda-2026")
+        page.repeat.setText("kantor-samarinda-2026")
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+        seen["choice"] = wizard.choice
+        return int(wizard.result())
+
+    assert _first_start(monkeypatch, prompts, person, f"sqlite:///{path}") == 0  # the login was left
+    assert seen == {"file_before_wizard": False, "choice": "office"}
+    assert prompts.messages == []
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
+    from kaltim_desk.db import Database
+    from kaltim_desk.services.office import auth
+
+    db = Database(f"sqlite:///{path}")
+    with db.read_session(SYSTEM_ACTOR) as s:
+        assert load_section(s, OfficeProfile).region_code == "64.72"
+    with db.session() as s:
+        assert auth.login(s, "admin.smd", "kantor-samarinda-2026").ok
+    db.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_first_start_whose_database_can_not_be_made_says_so_and_quits(
+    tmp_path: Any, qtbot: Any, monkeypatch: Any, prompts: Any
+) -> None:
+    (tmp_path / "bukan-folder").write_text("x")  # where the database's folder should be: a file
+    url = f"sqlite:///{tmp_path / 'bukan-folder' / 'kaltim.db'}"
+    seen: list[int] = []
+
+    def person(wizard: FirstRunWizard) -> int:
+        qtbot.addWidget(wizard)
+        wizard.show()
+        qtbot.waitUntil(lambda: wizard.painted)
+        qtbot.waitUntil(lambda: wizard.opening is not None and wizard.opening.done)
+        seen.append(wizard.isVisible())  # closed once the reason was shown
+        return int(wizard.result())
+
+    assert _first_start(monkeypatch, prompts, person, url) == 2
+    assert seen == [False]
+    [(kind, _title, text)] = prompts.messages
+    assert kind == "error" and text.startswith("Basis data tidak dapat dibuka: Berkas tidak dapat dibaca")
+    assert "bukan-folder" in text and "tak terduga" not in text

@@ -189,6 +189,65 @@ def test_damaged_database_without_backup_is_left_alone(ctx: Any, prompts: Any) -
     assert path.read_bytes() == before  # nothing written to the damaged file
 
 
+def _zero_pages(path: Any, first: int, last: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[4096 * first : 4096 * last] = b"\x00" * (4096 * (last - first))
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.sqlite_only
+def test_damaged_pages_found_beside_the_opening_offer_the_newest_good_backup(ctx: Any, prompts: Any) -> None:
+    """The window's start reads the pages on a thread beside the opening (`open_for_window`): what it
+    finds there is treated as a damage found first, before any window shows data."""
+    from kaltim_desk.services.office import backup
+    from kaltim_desk.tasks import SyncTaskRunner
+    from kaltim_desk.views.startup import open_for_window
+    from tests.factories import make_person
+
+    with ctx.session() as s:
+        make_person(s, name="Dari Cadangan")
+    backup.make_backup(ctx.db, reason="harian")
+    ctx.db.dispose()
+    _zero_pages(ctx.db.path, 3, 6)  # header and size whole: only reading the pages tells
+
+    opened, remote = open_for_window(ctx.db.url, prompts, SyncTaskRunner(), ctx.user_settings)
+    assert opened is not None and not remote
+    assert [m[0] for m in prompts.messages] == ["confirm", "info"]
+    assert "rusak" in prompts.messages[0][2] and "cadangan terbaru" in prompts.messages[0][2]
+    with opened.read() as s:
+        from sqlalchemy import text
+
+        assert s.scalar(text("SELECT name FROM person")) == "DARI CADANGAN"
+    opened.db.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_database_due_a_migration_is_not_written_while_its_pages_are_damaged(
+    ctx: Any, prompts: Any
+) -> None:
+    from alembic.script import ScriptDirectory
+
+    from kaltim_desk.db import alembic_config, downgrade, head_revision
+    from kaltim_desk.tasks import SyncTaskRunner
+    from kaltim_desk.views.startup import open_for_window
+
+    script = ScriptDirectory.from_config(alembic_config(ctx.db.engine))
+    head = script.get_revision(head_revision(ctx.db.engine) or "")
+    assert head is not None and isinstance(head.down_revision, str)
+    downgrade(ctx.db.engine, head.down_revision)
+    ctx.db.dispose()
+    path = ctx.db.path
+    _zero_pages(path, 3, 6)
+    before = path.read_bytes()
+    files = sorted(p.name for p in path.parent.rglob("*"))
+
+    opened, _remote = open_for_window(ctx.db.url, prompts, SyncTaskRunner(), ctx.user_settings)
+    assert opened is None
+    assert prompts.messages[-1][0] == "error" and "Tidak ada cadangan yang utuh" in prompts.messages[-1][2]
+    assert path.read_bytes() == before  # not migrated, not touched
+    assert sorted(p.name for p in path.parent.rglob("*")) == files  # no backup taken of it either
+
+
 @pytest.mark.sqlite_only  # one writer per SQLite file; a server takes several (tests/pg)
 def test_second_instance_opens_read_only(office: Any, prompts: Any, qtbot: Any) -> None:
     from sqlalchemy.exc import OperationalError

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -27,10 +28,13 @@ from kaltim_desk.views.prompts import Prompts, QtPrompts, describe_error
 from kaltim_desk.views.startup import (
     DatabaseOpening,
     check_before_open,
-    open_database,
+    open_for_window,
     start_guards,
     stop_guards,
 )
+
+if TYPE_CHECKING:
+    from kaltim_desk.services.office.startup import PageCheck
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +112,7 @@ def no_display() -> str:
     )
 
 
-def run_gui(db_arg: str | None = None) -> int:
+def run_gui(db_arg: str | None = None, page_check: PageCheck | None = None) -> int:
     """The window's whole life, from the display check to the last window closed; returns the exit code.
 
     A process whose QApplication was made here ends right after, without Python's finalisation:
@@ -116,7 +120,7 @@ def run_gui(db_arg: str | None = None) -> int:
     collection can then die with "Fatal Python error: bool_dealloc" after the work is saved and the
     database closed (tests/conftest.py ends test processes the same way)."""
     owns_qt = QApplication.instance() is None
-    code = _run_gui(db_arg)
+    code = _run_gui(db_arg, page_check)
     if owns_qt and QApplication.instance() is not None:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -125,7 +129,7 @@ def run_gui(db_arg: str | None = None) -> int:
     return code
 
 
-def _run_gui(db_arg: str | None) -> int:
+def _run_gui(db_arg: str | None, page_check: PageCheck | None) -> int:
     reason = no_display()
     if reason:
         print(reason, file=sys.stderr)
@@ -139,17 +143,18 @@ def _run_gui(db_arg: str | None) -> int:
     prompts = QtPrompts(settings)
     install_excepthook(prompts)
     url = database_url(db_arg)
-    go_on, remote = check_before_open(url, prompts)  # damaged file: set aside, newest good backup offered
-    if not go_on:
-        return 2
     tasks = ThreadPoolTaskRunner()
     path = sqlite_path(url)
     if path is not None and not path.exists():
+        go_on, remote = check_before_open(url, prompts)  # nothing to check yet: where it will live
+        if not go_on:
+            return 2
         ctx, code = first_start(url, prompts, tasks, settings)
         if ctx is None:
             return code
     else:
-        opened = open_database(url, prompts, tasks, settings)
+        # A damaged file is set aside and the newest good backup offered, before anything is written.
+        opened, remote = open_for_window(url, prompts, tasks, settings, page_check)
         if opened is None:
             return 2
         ctx = opened

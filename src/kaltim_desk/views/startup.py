@@ -11,6 +11,7 @@ type the password again (`lock_window`). `stop_guards` releases what `start_guar
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,8 @@ from kaltim_desk.views.prompts import Prompts, describe_error
 
 if TYPE_CHECKING:
     from kaltim_desk.db import Database
-    from kaltim_desk.tasks import ThreadPoolTaskRunner
+    from kaltim_desk.services.office.startup import PageCheck
+    from kaltim_desk.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -120,9 +122,7 @@ def install_idle_lock(ctx: AppContext, window: QWidget, minutes: float | None = 
 # --- opening the database --------------------------------------------------------------------------
 
 
-def open_database(
-    url: str, prompts: Prompts, tasks: ThreadPoolTaskRunner, settings: UserSettings
-) -> AppContext | None:
+def open_database(url: str, prompts: Prompts, tasks: TaskRunner, settings: UserSettings) -> AppContext | None:
     """Open the database at `url` and prepare it (migrated, region table filled; a damaged file refused
     before anything is written): the context for the window, or None once the reason has been shown."""
     try:
@@ -134,8 +134,9 @@ def open_database(
     return AppContext(db=db, tasks=tasks, prompts=prompts, user_settings=settings)
 
 
-def prepared_database(url: str) -> Database:
-    """The database at `url`, made if it does not exist yet, migrated and checked (`bootstrap.prepare`)."""
+def prepared_database(url: str, *, before_write: Callable[[], None] | None = None) -> Database:
+    """The database at `url`, made if it does not exist yet, migrated and checked (`bootstrap.prepare`;
+    `before_write` runs before a migration would write to an existing file)."""
     # lazy: SQLAlchemy, the models and the migration check load here, not before the first-run wizard
     # is painted (on a first start this runs in the background behind it)
     from kaltim_desk.db import Database
@@ -143,7 +144,7 @@ def prepared_database(url: str) -> Database:
 
     db = Database(url)
     try:
-        prepare(db)
+        prepare(db, before_write=before_write)
     except BaseException:
         db.dispose()
         raise
@@ -163,9 +164,7 @@ class DatabaseOpening(QObject):
     finished = Signal()
     failed = Signal()
 
-    def __init__(
-        self, url: str, prompts: Prompts, tasks: ThreadPoolTaskRunner, settings: UserSettings
-    ) -> None:
+    def __init__(self, url: str, prompts: Prompts, tasks: TaskRunner, settings: UserSettings) -> None:
         super().__init__()
         self.url, self.prompts, self.tasks, self.settings = url, prompts, tasks, settings
         self.parent_widget: QWidget | None = None
@@ -219,53 +218,118 @@ class DatabaseOpening(QObject):
 # --- start-up guards --------------------------------------------------------------------------------
 
 
-def check_before_open(url: str, prompts: Prompts) -> tuple[bool, bool]:
+def check_before_open(url: str, prompts: Prompts, *, pages: bool = True) -> tuple[bool, bool]:
     """Before the database is opened: a damaged file is set aside and the newest good backup offered;
     a network or synced location opens read-only unless the office chose single-user mode (checked
-    after opening). Returns (go on, remote location)."""
+    after opening). `pages=False` looks at the header and size only (the pages are then read by a
+    `PageCheck` beside the start). Returns (go on, remote location)."""
     from kaltim_desk.config import sqlite_path
     from kaltim_desk.services.office import startup
 
     path = sqlite_path(url)
     if path is None:
         return True, False
-    health = startup.check_file(path)
-    if not health.ok:
-        offer = startup.candidate_backup(path)
-        if offer is None:
-            prompts.error(
-                None,
-                _("Basis data rusak"),
-                _(
-                    "{problem}\n\nTidak ada cadangan yang utuh di {folder}. Aplikasi tidak menulis apa pun ke "
-                    "berkas ini; hubungi petugas TI dan bawa berkas {file}."
-                ).format(problem=health.message, folder=path.parent / "backups", file=path),
-            )
-            return False, False
-        if not prompts.confirm(
+    health = startup.check_file(path, pages=pages)
+    if not health.ok and not offer_recovery(path, health, prompts):
+        return False, False
+    where = startup.locate(path)
+    return True, where.remote
+
+
+def offer_recovery(path: Path, health: Any, prompts: Prompts) -> bool:
+    """A damaged file (`health`, not ok): offer the newest good backup and, when accepted, set the file
+    aside and put the backup in its place. Nothing is written to the damaged file. True when the start
+    can go on (on the backup)."""
+    from kaltim_desk.services.office import startup
+
+    offer = startup.candidate_backup(path)
+    if offer is None:
+        prompts.error(
             None,
             _("Basis data rusak"),
             _(
-                "{problem}\n\nBerkas yang rusak akan disisihkan (tidak dihapus) dan basis data dipulihkan "
-                "dari cadangan terbaru yang utuh: {backup} ({when}). Perubahan sesudah cadangan itu hilang. "
-                "Pulihkan sekarang?"
-            ).format(problem=health.message, backup=offer.path.name, when=f"{offer.created:%d-%m-%Y %H:%M}"),
-        ):
-            return False, False
-        try:
-            result = startup.recover(path, offer)
-        except Exception as exc:
-            prompts.error(None, _("Basis data rusak"), describe_error(exc))
-            return False, False
-        prompts.info(
-            None,
-            _("Basis data dipulihkan"),
-            _("Basis data dipulihkan dari {backup}. Berkas rusak disimpan sebagai {damaged}.").format(
-                backup=offer.path.name, damaged=result.damaged.name
-            ),
+                "{problem}\n\nTidak ada cadangan yang utuh di {folder}. Aplikasi tidak menulis apa pun ke "
+                "berkas ini; hubungi petugas TI dan bawa berkas {file}."
+            ).format(problem=health.message, folder=path.parent / "backups", file=path),
         )
-    where = startup.locate(path)
-    return True, where.remote
+        return False
+    if not prompts.confirm(
+        None,
+        _("Basis data rusak"),
+        _(
+            "{problem}\n\nBerkas yang rusak akan disisihkan (tidak dihapus) dan basis data dipulihkan "
+            "dari cadangan terbaru yang utuh: {backup} ({when}). Perubahan sesudah cadangan itu hilang. "
+            "Pulihkan sekarang?"
+        ).format(problem=health.message, backup=offer.path.name, when=f"{offer.created:%d-%m-%Y %H:%M}"),
+    ):
+        return False
+    try:
+        result = startup.recover(path, offer)
+    except Exception as exc:
+        prompts.error(None, _("Basis data rusak"), describe_error(exc))
+        return False
+    prompts.info(
+        None,
+        _("Basis data dipulihkan"),
+        _("Basis data dipulihkan dari {backup}. Berkas rusak disimpan sebagai {damaged}.").format(
+            backup=offer.path.name, damaged=result.damaged.name
+        ),
+    )
+    return True
+
+
+def open_for_window(
+    url: str,
+    prompts: Prompts,
+    tasks: TaskRunner,
+    settings: UserSettings,
+    page_check: PageCheck | None = None,
+) -> tuple[AppContext | None, bool]:
+    """An existing database, checked and opened for the window: (context, remote location), or (None,
+    False) once the reason has been shown. The header and size are checked first; the pages
+    (`page_check`, started here unless the caller started it earlier) are read beside the opening, and
+    their verdict is awaited before any window shows data and before a migration writes: a damaged
+    file is then closed, set aside and the newest good backup offered, as when found first."""
+    from kaltim_desk.config import sqlite_path
+    from kaltim_desk.services.office.startup import PageCheck
+
+    go_on, remote = check_before_open(url, prompts, pages=False)
+    if not go_on:
+        return None, False
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return open_database(url, prompts, tasks, settings), remote
+    check = page_check if page_check is not None else PageCheck(path)
+
+    def whole() -> None:
+        health = check.result()
+        if not health.ok:
+            raise DamagedFile(health)
+
+    db: Database | None = None
+    try:
+        db = prepared_database(url, before_write=whole)
+        whole()
+    except Exception as exc:
+        health = check.result()
+        if health.ok:
+            log.exception("could not open %s", url)
+            prompts.error(None, _("Kaltim Desk"), not_opened(exc))
+            return None, False
+        if db is not None:
+            db.dispose()
+        if not offer_recovery(path, health, prompts):
+            return None, False
+        return open_database(url, prompts, tasks, settings), remote  # the verified backup
+    return AppContext(db=db, tasks=tasks, prompts=prompts, user_settings=settings), remote
+
+
+class DamagedFile(Exception):
+    """The page check found the file damaged (its `health` says how)."""
+
+    def __init__(self, health: Any) -> None:
+        super().__init__(health.message)
+        self.health = health
 
 
 def start_guards(ctx: AppContext, window: QWidget, *, remote: bool) -> None:
