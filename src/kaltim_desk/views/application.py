@@ -24,6 +24,7 @@ from kaltim_desk.core.actor import Actor
 from kaltim_desk.i18n import _, set_language
 from kaltim_desk.tasks import ThreadPoolTaskRunner
 from kaltim_desk.user_settings import UserSettings
+from kaltim_desk.views.dialogs.first_run_wizard import FirstRunWizard, needs_setup
 from kaltim_desk.views.prompts import Prompts, QtPrompts, describe_error
 from kaltim_desk.views.startup import (
     DatabaseOpening,
@@ -158,9 +159,6 @@ def _run_gui(db_arg: str | None, page_check: PageCheck | None) -> int:
         if opened is None:
             return 2
         ctx = opened
-        # lazy: the wizard's office pages load with it; most starts never show it
-        from kaltim_desk.views.dialogs.first_run_wizard import FirstRunWizard, needs_setup
-
         if needs_setup(ctx):
             # Set up the office (or a demo office) before anything else; cancel = quit, and the wizard
             # comes back next time (nothing was saved).
@@ -178,8 +176,6 @@ def first_start(
     its first paint (the person reads the start page meanwhile; Next or Finish waits for it if needed).
     Returns the context after Finish, else (None, exit code): 0 when cancelled (the wizard comes back
     next time: nothing was saved), 2 when the database could not be made (the reason was shown)."""
-    from kaltim_desk.views.dialogs.first_run_wizard import FirstRunWizard
-
     opening = DatabaseOpening(url, prompts, tasks, settings)
     wizard = FirstRunWizard(opening=opening, prompts=prompts)
     opening.parent_widget = wizard
