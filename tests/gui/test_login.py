@@ -299,22 +299,56 @@ def test_first_instance_takes_the_lock_and_makes_the_daily_backup(
 ) -> None:
     from kaltim_desk.services.office import backup
     from kaltim_desk.views.startup import start_guards, stop_guards
+    from tests.gui.held_tasks import HeldTaskRunner
 
     window = QWidget()
     qtbot.addWidget(window)
     with office.db.session() as s:
         office.actor = auth.login(s, "siti", "kopi-susu-42").actor
+    office.tasks = HeldTaskRunner()  # the backup reads the whole file: never on the GUI thread
     start_guards(office, window, remote=False)
+    folder = office.db.path.parent / "backups"
     try:
         assert prompts.messages == []
         lock = office.extras["writer_lock"]
         assert lock.held and lock.current().username == "siti"
-        if office.db.is_sqlite:
-            assert [b.reason for b in backup.list_backups(office.db.path.parent / "backups")] == ["harian"]
+        assert not folder.exists() or backup.list_backups(folder) == []  # the window is not held for it
+        office.tasks.finish_all()
+        assert [b.reason for b in backup.list_backups(folder)] == ["harian"]
+        assert prompts.messages == []
     finally:
         window.idle_lock.stop()  # type: ignore[attr-defined]
         stop_guards(office)
     assert "writer_lock" not in office.extras
+
+
+@pytest.mark.sqlite_only
+def test_a_daily_backup_that_fails_is_said_in_words(
+    office: Any, prompts: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    import errno
+
+    from kaltim_desk.services.office import backup
+    from kaltim_desk.views.startup import start_guards, stop_guards
+    from tests.gui.held_tasks import HeldTaskRunner
+
+    def full_disk(_db: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "daily_backup_if_due", full_disk)
+    window = QWidget()
+    qtbot.addWidget(window)
+    with office.db.session() as s:
+        office.actor = auth.login(s, "siti", "kopi-susu-42").actor
+    office.tasks = HeldTaskRunner()
+    start_guards(office, window, remote=False)
+    try:
+        office.tasks.finish_all()
+        [(kind, title, text)] = prompts.messages
+        assert (kind, title) == ("error", "Cadangan harian") and text.startswith("Penyimpanan penuh")
+    finally:
+        window.idle_lock.stop()  # type: ignore[attr-defined]
+        stop_guards(office)
 
 
 @pytest.mark.sqlite_only
