@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kaltim_desk.domain.vocabulary import UserRole
+from kaltim_desk.vocabulary import UserRole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

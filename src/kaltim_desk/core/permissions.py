@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from kaltim_desk.core.actor import current_actor
 from kaltim_desk.core.errors import PermissionDenied
-from kaltim_desk.domain.vocabulary import UserRole
+from kaltim_desk.vocabulary import UserRole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

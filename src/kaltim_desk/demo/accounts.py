@@ -4,7 +4,7 @@ create them (`demo.users`)."""
 
 from __future__ import annotations
 
-from kaltim_desk.domain.vocabulary import UserRole
+from kaltim_desk.vocabulary import UserRole
 
 # username, display name, role, password
 DEMO_ACCOUNTS = (

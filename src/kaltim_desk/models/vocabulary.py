@@ -1,6 +1,6 @@
-"""The closed vocabularies stored in the database: `kaltim_desk.domain.vocabulary`, under the name the
+"""The closed vocabularies stored in the database: `kaltim_desk.vocabulary`, under the name the
 models and the services import them by."""
 
 from __future__ import annotations
 
-from kaltim_desk.domain.vocabulary import *  # noqa: F403
+from kaltim_desk.vocabulary import *  # noqa: F403

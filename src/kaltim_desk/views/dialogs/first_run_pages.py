@@ -8,7 +8,8 @@ is needed to paint the start page, which a first start shows while the database 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWizardPage
 
@@ -17,12 +18,18 @@ from kaltim_desk.core.numbering import NumberTemplates
 from kaltim_desk.core.settings import OfficeProfile, load_section, save_section
 from kaltim_desk.i18n import _
 from kaltim_desk.services.office import users
-from kaltim_desk.views.dialogs.first_run_wizard import ADMIN, NUMBERING, OFFICE, SIGNATORIES
 from kaltim_desk.views.dialogs.office_forms import ERROR_STYLE, NumberingForm, OfficeForm, SignatoriesForm
 from kaltim_desk.views.widgets.inputs import password_edit
 
-if TYPE_CHECKING:
-    from kaltim_desk.views.dialogs.first_run_wizard import FirstRunWizard
+
+@dataclass(frozen=True)
+class PageIds:
+    """The wizard's ids for the pages added here (`first_run_wizard` numbers its pages)."""
+
+    office: int
+    signatories: int
+    numbering: int
+    admin: int
 
 
 def _message_label(name: str) -> QLabel:
@@ -36,18 +43,21 @@ def _message_label(name: str) -> QLabel:
 class FormPage(QWizardPage):
     """A page holding one of the office editors; Next is refused while the editor lists a problem."""
 
-    def __init__(self, title: str, subtitle: str, form: Any, next_id: int) -> None:
+    def __init__(
+        self, title: str, subtitle: str, form: Any, next_id: int, *, admin_next: bool = False
+    ) -> None:
         super().__init__()
         self.setTitle(title)
         self.setSubTitle(subtitle)
         self.form = form
         self._next = next_id
+        self._admin_next = admin_next  # the next page is the admin account's, asked only when none exists
         layout = QVBoxLayout(self)
         layout.addWidget(form)
 
     def nextId(self) -> int:
         wizard = self.wizard()
-        if self._next == ADMIN and not getattr(wizard, "asks_admin", True):
+        if self._admin_next and not getattr(wizard, "asks_admin", True):
             return -1
         return self._next
 
@@ -105,9 +115,10 @@ class AdminPage(QWizardPage):
         return not problem
 
 
-def add_office_pages(wizard: FirstRunWizard) -> None:
+def add_office_pages(wizard: Any, ids: PageIds) -> None:
     """Load the office's profile and number templates (saved ones, else the defaults) and add the pages
-    that edit them, and the admin account's page when no account exists yet."""
+    that edit them to `wizard` (the `FirstRunWizard`: its `ctx`, and the attributes set here), and the
+    admin account's page when no account exists yet."""
     ctx = wizard.ctx
     with ctx.read() as s:
         wizard.profile = load_section(s, OfficeProfile)
@@ -122,38 +133,39 @@ def add_office_pages(wizard: FirstRunWizard) -> None:
     wizard.office_form.code.textChanged.connect(wizard.numbering_form.set_office_code)
 
     wizard.setPage(
-        OFFICE,
+        ids.office,
         FormPage(
             _("Kantor dan kop surat"),
             _("Kantor mana yang memakai Kaltim Desk ini, dan kop surat yang dicetak di dokumennya."),
             wizard.office_form,
-            SIGNATORIES,
+            ids.signatories,
         ),
     )
     wizard.setPage(
-        SIGNATORIES,
+        ids.signatories,
         FormPage(
             _("Pejabat penanda tangan"),
             _("Nama, jabatan, pangkat dan NIP yang dicetak di bawah tanda tangan."),
             wizard.signatories_form,
-            NUMBERING,
+            ids.numbering,
         ),
     )
     wizard.setPage(
-        NUMBERING,
+        ids.numbering,
         FormPage(
             _("Nomor surat"),
             _("Pola nomor surat dan sertifikat kantor Anda (tata naskah dinas)."),
             wizard.numbering_form,
-            ADMIN,
+            ids.admin,
+            admin_next=True,
         ),
     )
     if wizard.asks_admin:
         wizard.admin_page = AdminPage(users)
-        wizard.setPage(ADMIN, wizard.admin_page)
+        wizard.setPage(ids.admin, wizard.admin_page)
 
 
-def save_office(wizard: FirstRunWizard) -> None:
+def save_office(wizard: Any) -> None:
     """The office, its signatories and number templates and the admin account, in one unit of work."""
     profile = wizard.signatories_form.apply(wizard.office_form.apply(wizard.profile))
     numbering = wizard.numbering_form.value(wizard.numbering)

@@ -190,10 +190,10 @@ class FirstRunWizard(QWizard):
             return True
         # lazy: the office pages load the settings, the user services and SQLAlchemy; the start page is
         # painted without them
-        from kaltim_desk.views.dialogs.first_run_pages import add_office_pages
+        from kaltim_desk.views.dialogs.first_run_pages import PageIds, add_office_pages
 
         try:
-            add_office_pages(self)
+            add_office_pages(self, PageIds(OFFICE, SIGNATORIES, NUMBERING, ADMIN))
         except Exception as exc:
             self._report(exc)
             self.reject()

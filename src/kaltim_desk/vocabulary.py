@@ -6,9 +6,9 @@ A member is its stored value (`GrantStatus.VERIFIED == "verified"`), so rows, DT
 with plain strings. Labels are Indonesian, translated through `_` when asked for (the language can be
 switched at run time).
 
-The enums live in `domain` (they import nothing but `i18n`), so a screen that only needs a role or a
-status label (the first-run wizard, the login's demo accounts) does not load the ORM models with them;
-`kaltim_desk.models.vocabulary` is the same module under the name the models use.
+The enums live outside the `models` package (they import nothing but `i18n`), so a screen that only
+needs a role or a status label (the first-run wizard, the login's demo accounts) does not load every
+ORM model with them; `kaltim_desk.models.vocabulary` offers the same names to the models and services.
 """
 
 from __future__ import annotations
