@@ -301,20 +301,25 @@ def test_choosing_the_demo_office_shows_its_accounts(wizard: FirstRunWizard, qtb
 # --- a first-ever start: the wizard first, the database made behind it ------------------------------
 
 
-def _first_start(monkeypatch: Any, prompts: Any, drive: Any, db_url: str) -> int:
-    """`run_gui` on a database that does not exist yet, with `drive(wizard)` standing in for the person
-    (its return value is the wizard's result) and `prompts` recording what would have been said."""
+def _first_start(monkeypatch: Any, prompts: Any, drive: Any, db_url: str, login: Any = None) -> int:
+    """`run_gui` as `kaltim-desk` starts it (the garbage collector off, as `cli` leaves it), with
+    `drive(wizard)` standing in for the person (its return value is the wizard's result), `login(ctx)`
+    for the login (default: none, stop before the main window) and `prompts` recording what would have
+    been said."""
+    import gc
     import sys
 
     from kaltim_desk.views import application
 
     monkeypatch.setattr(FirstRunWizard, "exec", drive)
     monkeypatch.setattr(application, "QtPrompts", lambda _settings: prompts)
-    monkeypatch.setattr(application, "login", lambda ctx: None)  # stop before the main window
+    monkeypatch.setattr(application, "login", login or (lambda ctx: None))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own; undone after
+    gc.disable()
     try:
         return application.run_gui(db_url)
     finally:
+        gc.enable()
         install_translators(QApplication.instance(), "none")  # type: ignore[arg-type]
 
 
@@ -322,6 +327,8 @@ def _first_start(monkeypatch: Any, prompts: Any, drive: Any, db_url: str) -> int
 def test_a_first_start_shows_the_wizard_before_the_database_exists_and_sets_it_up_behind_it(
     tmp_path: Any, qtbot: Any, monkeypatch: Any, prompts: Any
 ) -> None:
+    import gc
+
     path = tmp_path / "kantor" / "kaltim.db"
     seen: dict[str, Any] = {}
 
@@ -330,6 +337,7 @@ def test_a_first_start_shows_the_wizard_before_the_database_exists_and_sets_it_u
         qtbot.addWidget(wizard)
         wizard.show()
         qtbot.waitUntil(lambda: wizard.painted)
+        seen["collector_on"] = gc.isenabled()  # off while starting, on once the wizard is painted
         assert wizard.office_form is None  # the office pages come after the start page
         _next(wizard, qtbot)  # waits for the database if it is not ready yet
         assert wizard.currentId() == OFFICE
@@ -349,7 +357,7 @@ def test_a_first_start_shows_the_wizard_before_the_database_exists_and_sets_it_u
         return int(wizard.result())
 
     assert _first_start(monkeypatch, prompts, person, f"sqlite:///{path}") == 0  # the login was left
-    assert seen == {"file_before_wizard": False, "choice": "office"}
+    assert seen == {"file_before_wizard": False, "collector_on": True, "choice": "office"}
     assert prompts.messages == []
     from kaltim_desk.core.actor import SYSTEM_ACTOR
     from kaltim_desk.db import Database
@@ -384,3 +392,34 @@ def test_a_first_start_whose_database_can_not_be_made_says_so_and_quits(
     [(kind, _title, text)] = prompts.messages
     assert kind == "error" and text.startswith("Basis data tidak dapat dibuka: Berkas tidak dapat dibaca")
     assert "bukan-folder" in text and "tak terduga" not in text
+
+
+def test_a_set_up_office_goes_straight_to_the_login(
+    db_url: str, qtbot: Any, monkeypatch: Any, prompts: Any
+) -> None:
+    """An existing database with its office: checked, opened, no wizard, the login next (with the
+    garbage collector running again: the person spends time there, and so does the window after)."""
+    import gc
+
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
+    from kaltim_desk.core.settings import save_section
+    from kaltim_desk.db import Database
+    from kaltim_desk.services.office.bootstrap import prepare
+
+    db = Database(db_url)
+    prepare(db)
+    with db.session(SYSTEM_ACTOR) as s:
+        save_section(s, OfficeProfile())
+    db.dispose()
+    seen: list[Any] = []
+
+    def no_wizard(wizard: FirstRunWizard) -> int:
+        raise AssertionError("the wizard was shown for an office already set up")
+
+    def login(ctx: Any) -> None:
+        with ctx.read() as s:
+            seen.append((load_section(s, OfficeProfile).office_code, gc.isenabled()))
+
+    assert _first_start(monkeypatch, prompts, no_wizard, db_url, login) == 0
+    assert seen == [(OfficeProfile().office_code, True)]
+    assert prompts.messages == []

@@ -9,6 +9,7 @@ loaded. Every later start opens and checks the database before any window.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import sys
@@ -49,6 +50,16 @@ def install_excepthook(prompts: Prompts) -> None:
             prompts.error(QApplication.activeWindow(), _("Kaltim Desk"), describe_error(exc))
 
     sys.excepthook = hook
+
+
+def resume_gc() -> None:
+    """Once the first window is up (the database opened, or a first start's wizard painted): the objects
+    made so far (modules, classes, mappers, the first
+    page) are kept out of every later collection (`gc.freeze`: fewer long pauses of the window), and
+    the garbage collector, off during the start (`cli`), runs again."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def make_application() -> QApplication:
@@ -159,6 +170,7 @@ def _run_gui(db_arg: str | None, page_check: PageCheck | None) -> int:
         if opened is None:
             return 2
         ctx = opened
+        resume_gc()  # what follows is a window the person spends time in (the wizard, the login)
         if needs_setup(ctx):
             # Set up the office (or a demo office) before anything else; cancel = quit, and the wizard
             # comes back next time (nothing was saved).
@@ -179,6 +191,7 @@ def first_start(
     opening = DatabaseOpening(url, prompts, tasks, settings)
     wizard = FirstRunWizard(opening=opening, prompts=prompts)
     opening.parent_widget = wizard
+    wizard.first_painted.connect(resume_gc)
     wizard.first_painted.connect(opening.start)
     opening.failed.connect(wizard.reject)
     accepted = wizard.exec()
