@@ -1,9 +1,11 @@
 """What the window does around the login, in one place (RELIABILITY R4, R5, R8): the start-up policy.
 
-`check_before_open` runs before the login: is the database file whole (a damaged one is set aside and
-the newest good backup offered) and is it on a network drive or a synced folder. `start_guards` runs
-after it: the network-mode refusal, the one-writer lock and its heartbeat, the daily backup, the audit
-chain check in the background, and the idle lock. `IdleLock` watches the whole application for input
+`open_for_window` runs before the login: is the database file whole (header and size first, its pages
+read beside the opening; a damaged one is set aside and the newest good backup offered, before anything
+is written) and is it on a network drive or a synced folder; then the database is opened and prepared.
+A first start has no file yet: `DatabaseOpening` makes it behind the set-up wizard. `start_guards` runs
+after the login: the network-mode refusal, the one-writer lock and its heartbeat, the daily backup and
+the audit chain check in the background, and the idle lock. `IdleLock` watches the whole application for input
 and locks the window after the office's idle minutes: the window is hidden and the same person must
 type the password again (`lock_window`). `stop_guards` releases what `start_guards` took.
 """
