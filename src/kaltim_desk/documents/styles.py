@@ -18,9 +18,10 @@ from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, PageTemplate, SimpleDocTemplate, TableStyle
 
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
+from kaltim_desk.documents.memo import MemoFrame
 from kaltim_desk.fileio import atomic_path
 
 PAGE_SIZE = A4
@@ -183,9 +184,27 @@ class FooterCanvas(Canvas):
         self.restoreState()
 
 
+class _Document(SimpleDocTemplate):
+    """SimpleDocTemplate whose one frame is a `memo.MemoFrame`: content repeated at the same place (the
+    letterhead and articles of every agreement of a batch) is laid out once and its drawing replayed."""
+
+    def build(  # type: ignore[override]
+        self, flowables: list[Flowable], canvasmaker: Callable[..., Canvas] = Canvas
+    ) -> None:
+        self._calc()
+        frame = MemoFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="normal")
+        self.addPageTemplates(
+            [
+                PageTemplate(id="First", frames=frame, pagesize=self.pagesize),
+                PageTemplate(id="Later", frames=frame, pagesize=self.pagesize),
+            ]
+        )
+        BaseDocTemplate.build(self, flowables, canvasmaker=canvasmaker)
+
+
 def new_doc(path: Path | str, *, title: str, author: str) -> SimpleDocTemplate:
     register_fonts()
-    doc = SimpleDocTemplate(
+    doc = _Document(
         str(path),
         pagesize=PAGE_SIZE,
         leftMargin=MARGIN_LEFT,

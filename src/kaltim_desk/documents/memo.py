@@ -1,0 +1,327 @@
+"""Layout done once per text: a batch of agreements repeats the same article texts, party roles and
+signature captions in every document, and only a few filled values (names, amounts, numbers) differ.
+
+`MemoParagraph` is a ReportLab Paragraph that parses its markup once per (text, style), breaks its
+lines once per (text, style, width), and draws once per (text, style, width) and canvas: a repeat
+appends the PDF operators recorded the first time to the page. A flowable draws relative to its own
+origin (platypus translates the canvas before `draw` and restores it after), so the recorded operators
+are exactly those a fresh draw would write, and the PDF is byte for byte the one an uncached build
+makes (`tests/unit/test_document_memo.py`). Texts that differ per grant miss the memo and are laid out
+as usual.
+
+The draw memo lives on the canvas, because a TrueType font's subset codes belong to one PDF; the parse
+and line memos are process-wide (bounded) so that single prints after a batch are quick too.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from reportlab.platypus import Flowable, Frame, KeepTogether, Paragraph, Spacer, Table
+
+_PARSE_LIMIT = 4096
+_WRAP_LIMIT = 8192
+
+
+class _Lru(OrderedDict[Hashable, Any]):
+    """A small least-recently-used map: names and amounts that occur once make room for the next."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def get_recent(self, key: Hashable) -> Any:
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        self[key] = value
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+
+_parsed = _Lru(_PARSE_LIMIT)  # (text, style) -> (cleaned text, style, frags)
+_wrapped = _Lru(_WRAP_LIMIT)  # (text, style, width) -> (width, height, attributes set by wrap)
+# what Paragraph.wrap (and its breakLines) set on the paragraph, kept for a later wrap at the same width
+_WRAP_SETS = frozenset(
+    {"width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations"}
+)
+
+
+def clear() -> None:
+    """Forget every parsed and wrapped text (after fonts or styles change, and between tests)."""
+    _parsed.clear()
+    _wrapped.clear()
+
+
+def replay_draw(flowable: Flowable, key: Hashable, draw: Callable[[], None]) -> None:
+    """Run `draw` for `flowable` on its canvas once per `key`; later calls with the same key append the
+    operators (and the images or forms they use) recorded the first time to the current page.
+
+    `key` must name everything the drawing depends on besides the canvas's font state, which is added
+    here (a text object starts from it). A drawing that adds links, annotations or spot colours is not
+    recorded: those live outside the page's operators."""
+    canv = flowable.canv
+    memo = _canvas_memo(canv)
+    full = ("draw", key, canv._fontname, canv._fontsize, canv._leading)
+    recorded = memo.get(full)
+    if recorded is not None:
+        code, forms = recorded
+        canv._code.extend(code)
+        canv._formsinuse.extend(forms)
+        return
+    if full in memo:  # seen before and not recordable
+        draw()
+        return
+    mark = _Mark(canv)
+    draw()
+    memo[full] = mark.recorded(canv)
+
+
+def _canvas_memo(canv: Any) -> dict[Hashable, Any]:
+    """The memo of drawings on `canv` (one PDF): its fonts' subset codes are valid in it only."""
+    memo: dict[Hashable, Any] | None = canv.__dict__.get("_kd_draw_memo")
+    if memo is None:
+        memo = canv.__dict__["_kd_draw_memo"] = {}
+    return memo
+
+
+class _Mark:
+    """Where a canvas's page was before a drawing, to take what the drawing added."""
+
+    def __init__(self, canv: Any) -> None:
+        self.code, self.forms = len(canv._code), len(canv._formsinuse)
+        self.others = (len(canv._annotationrefs), len(canv._colorsUsed), len(canv._shadingUsed))
+
+    def recorded(self, canv: Any) -> tuple[list[str], list[str]] | None:
+        """The operators and XObjects added since, or None when the drawing also added links,
+        annotations or colour spaces, which a replay of the operators would not bring back."""
+        if (len(canv._annotationrefs), len(canv._colorsUsed), len(canv._shadingUsed)) != self.others:
+            return None
+        return canv._code[self.code :], canv._formsinuse[self.forms :]
+
+
+class MemoParagraph(Paragraph):
+    """A Paragraph laid out and drawn once per text, style and width (see the module's docstring).
+
+    Pieces made by splitting it across a page break are plain paragraphs of this class without a memo
+    key: they are laid out as ReportLab always does."""
+
+    _memo: tuple[str, Any] | None = None
+
+    def __init__(
+        self,
+        text: str | None,
+        style: Any = None,
+        bulletText: str | None = None,
+        frags: Any = None,
+        caseSensitive: int = 1,
+        encoding: str = "utf8",
+    ) -> None:
+        if (
+            text is None
+            or frags is not None
+            or bulletText
+            or getattr(style, "bulletText", None)
+            or style is None
+        ):
+            super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+            return
+        key = (text, style)
+        parsed = _parsed.get_recent(key) if caseSensitive == 1 else None
+        if parsed is None:
+            super().__init__(text, style, None, None, caseSensitive, encoding)
+            if caseSensitive == 1:
+                done = self.__dict__
+                _parsed.put(key, (done["text"], done["style"], done["frags"]))
+        else:
+            self.caseSensitive = caseSensitive
+            self.encoding = encoding
+            cleaned, parsed_style, frags = parsed
+            self.text = cleaned
+            self.frags = list(frags)
+            self.style = parsed_style
+            self.bulletText = None
+            self.debug = 0
+        self._memo = key
+
+    @property
+    def memo_key(self) -> Hashable | None:
+        """What this paragraph draws at a given width, or None for a piece split off another."""
+        return self._memo
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._memo is None:
+            return super().wrap(availWidth, availHeight)
+        key = (*self._memo, availWidth)
+        hit = _wrapped.get_recent(key)
+        if hit is not None:
+            width, height, attributes = hit
+            self.__dict__.update(attributes)
+            return width, height
+        before = set(self.__dict__)
+        width, height = super().wrap(availWidth, availHeight)
+        after = self.__dict__
+        attributes = {k: after[k] for k in (after.keys() - before) | (_WRAP_SETS & after.keys())}
+        if height < 0x7FFFFFFF:  # a width too narrow to hold anything is not remembered
+            _wrapped.put(key, (width, height, attributes))
+        return width, height
+
+    def draw(self) -> None:
+        key = self._memo
+        if key is None or self.__dict__.get("_splitpara") or "_offsets" in self.__dict__:
+            super().draw()
+            return
+        replay_draw(self, (*key, self.width, self.height), super().draw)
+
+
+def content_key(value: Any) -> Hashable | None:
+    """What a table cell draws, as a hashable value; None when it cannot be told (then the table is
+    drawn as usual). A flowable of ours names its content with a `memo_key` attribute."""
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, int | float):
+        return ("v", value)
+    if isinstance(value, list | tuple):
+        parts = tuple(content_key(v) for v in value)
+        return None if any(p is None for p in parts) else ("l", parts)
+    if type(value) is Spacer:
+        return ("Spacer", value.width, value.height)
+    key = getattr(value, "memo_key", None)
+    return None if key is None else (type(value).__name__, key)
+
+
+def _hashable(value: Any) -> Hashable | None:
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return value
+
+
+class MemoTable(Table):
+    """A Table drawn once per content, style and size on a canvas: the office signatory's details, a
+    detail table with the same amounts, a meterai box. Its key is made from the cells it was given
+    (`content_key`), the keyword arguments and every style command set on it, so two tables with the
+    same key draw the same operators. Pieces made by splitting it over a page are drawn as usual."""
+
+    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
+        # `Table.__init__` may call `setStyle`, which extends the key; a table made by splitting
+        # another (given its cell styles) is never remembered
+        self._memo_parts: list[Hashable | None] = [
+            content_key(data),
+            _hashable(_tuple(args)),
+            _hashable(tuple(sorted((k, _tuple(v)) for k, v in kwargs.items()))),
+            None if "cellStyles" in kwargs or kwargs.get("normalizedData") else "whole",
+        ]
+        super().__init__(data, *args, **kwargs)
+
+    def setStyle(self, tblstyle: Any) -> None:
+        commands = tblstyle.getCommands() if hasattr(tblstyle, "getCommands") else tblstyle
+        self._memo_parts.append(_hashable(tuple(_tuple(c) for c in commands)))
+        super().setStyle(tblstyle)
+
+    @property
+    def memo_key(self) -> Hashable | None:
+        """What this table draws, or None when that cannot be told."""
+        parts = self.__dict__.get("_memo_parts")
+        if not parts or any(p is None for p in parts):
+            return None
+        return tuple(parts)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            if part is not self:
+                part.__dict__["_memo_parts"] = None
+        return parts
+
+    def draw(self) -> None:
+        key = self.memo_key
+        if key is None:
+            super().draw()
+            return
+        size = (self._width, self._height, tuple(self._colWidths), tuple(self._rowHeights))
+        replay_draw(self, (key, size), super().draw)
+
+
+def _tuple(value: Any) -> Any:
+    """Lists (column widths, style commands) as tuples, so that they can be part of a key."""
+    if isinstance(value, list | tuple):
+        return tuple(_tuple(v) for v in value)
+    return value
+
+
+_kept = _Lru(_WRAP_LIMIT)  # (content keys, width) -> (width, height, first flowable's height)
+
+
+class MemoKeepTogether(KeepTogether):
+    """KeepTogether that measures its content once per content and width: ReportLab measures it by
+    wrapping every flowable in a copy of the frame each time, the same for every agreement."""
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        parts = tuple(content_key(f) for f in self._content)
+        if any(p is None for p in parts):
+            return super().wrap(aW, aH)  # type: ignore[no-any-return]
+        key = (parts, aW)
+        hit = _kept.get_recent(key)
+        if hit is None:
+            result = super().wrap(aW, aH)
+            state = self.__dict__
+            _kept.put(key, (result[0], state["_H"], state["_H0"]))
+            return result  # type: ignore[no-any-return]
+        width, height, first = hit
+        self.__dict__.update(_H=height, _H0=first, _wrapInfo=(aW, aH))
+        return width, 0xFFFFFF  # as KeepTogether: always split, so the frame places the content
+
+
+class MemoFrame(Frame):
+    """A frame that places a flowable once per content and place on a page: a flowable whose content
+    is known (`content_key`) added where the same content was added before, at the same height of the
+    frame and after the same space, writes the same operators, so they are replayed and the frame moves
+    on as it did then. The first agreement of a batch is laid out by ReportLab; the next ones repeat
+    its pages wherever their texts are the same."""
+
+    def add(self, flowable: Flowable, canv: Any, trySplit: int = 0) -> int:
+        content = content_key(flowable) if isinstance(flowable, Flowable) else None
+        if content is None:
+            return super()._add(flowable, canv, trySplit)  # type: ignore[no-any-return]
+        state = self.__dict__
+        key = (
+            "frame",
+            content,
+            id(self),
+            state["_x"],
+            state["_y"],
+            state["_y1p"],
+            state["_atTop"],
+            state["_prevASpace"],
+            state["_leftExtraIndent"],
+            state["_rightExtraIndent"],
+            state["_aW"],
+            trySplit,
+            canv._fontname,
+            canv._fontsize,
+            canv._leading,
+        )
+        memo = _canvas_memo(canv)
+        hit = memo.get(key)
+        if hit is not None:
+            y, at_top, space, (code, forms) = hit
+            canv._code.extend(code)
+            canv._formsinuse.extend(forms)
+            state.update(_y=y, _atTop=at_top, _prevASpace=space)
+            return 1
+        if key in memo or getattr(self, "_frameBGs", None):
+            return super()._add(flowable, canv, trySplit)  # type: ignore[no-any-return]
+        mark = _Mark(canv)
+        placed: int = super()._add(flowable, canv, trySplit)
+        if placed:
+            recorded = mark.recorded(canv)
+            after = (state["_y"], state["_atTop"], state["_prevASpace"])
+            memo[key] = None if recorded is None else (*after, recorded)
+        return placed
