@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from reportlab.platypus import Flowable, Frame, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 _PARSE_LIMIT = 4096
 _WRAP_LIMIT = 8192
@@ -46,6 +47,7 @@ class _Lru(OrderedDict[Hashable, Any]):
 
 _parsed = _Lru(_PARSE_LIMIT)  # (text, style) -> (cleaned text, style, frags)
 _wrapped = _Lru(_WRAP_LIMIT)  # (text, style, width) -> (width, height, attributes set by wrap)
+_kept = _Lru(_WRAP_LIMIT)  # (content keys, width) -> (width, height, first flowable's height)
 # what Paragraph.wrap (and its breakLines) set on the paragraph, kept for a later wrap at the same width
 _WRAP_SETS = frozenset(
     {"width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations"}
@@ -54,8 +56,39 @@ _WRAP_SETS = frozenset(
 
 def clear() -> None:
     """Forget every parsed and wrapped text (after fonts or styles change, and between tests)."""
-    _parsed.clear()
-    _wrapped.clear()
+    for memo in (_parsed, _wrapped, _kept, _plain):
+        memo.clear()
+
+
+def _parse(text: str, style: Any) -> tuple[str, Any, tuple[Any, ...]]:
+    """(cleaned text, style, fragments) as Paragraph makes them. Text without markup or entities (most
+    of a grant's values: names, numbers, addresses) is one fragment of the style's font, made by copying
+    the fragment of a one-letter paragraph instead of running the XML parser again."""
+    cleaned = cleanBlockQuotedText(text)
+    if cleaned and "<" not in cleaned and "&" not in cleaned:
+        proto = _plain_fragment(style)
+        if proto is not None:
+            frag = proto.clone(text=cleaned)
+            for name, value in frag.__dict__.items():
+                if isinstance(value, list):  # link, us_lines: a fragment's own lists, as the parser makes
+                    frag.__dict__[name] = list(value)
+            return cleaned, style, (frag,)
+    paragraph = Paragraph(text, style)
+    return paragraph.text, paragraph.style, tuple(paragraph.frags)
+
+
+_plain = _Lru(256)  # style -> the fragment of a plain one-letter paragraph in it, or False
+
+
+def _plain_fragment(style: Any) -> Any:
+    proto = _plain.get_recent(style)
+    if proto is None:
+        paragraph = Paragraph("x", style)
+        frags = paragraph.frags
+        plain = len(frags) == 1 and paragraph.style is style and getattr(frags[0], "text", None) == "x"
+        proto = frags[0] if plain else False
+        _plain.put(style, proto)
+    return proto or None
 
 
 def replay_draw(flowable: Flowable, key: Hashable, draw: Callable[[], None]) -> None:
@@ -70,9 +103,7 @@ def replay_draw(flowable: Flowable, key: Hashable, draw: Callable[[], None]) -> 
     full = ("draw", key, canv._fontname, canv._fontsize, canv._leading)
     recorded = memo.get(full)
     if recorded is not None:
-        code, forms = recorded
-        canv._code.extend(code)
-        canv._formsinuse.extend(forms)
+        recorded.replay(canv)
         return
     if full in memo:  # seen before and not recordable
         draw()
@@ -90,19 +121,73 @@ def _canvas_memo(canv: Any) -> dict[Hashable, Any]:
     return memo
 
 
+# the canvas's graphics state that a drawing may leave changed (a table cell sets the font and colour of
+# the next one); the position, matrix and transparency are not: a drawing that changes those is not kept
+_KEPT_STATE = (
+    "_fontname",
+    "_fontsize",
+    "_leading",
+    "_textMode",
+    "_fillMode",
+    "_charSpace",
+    "_wordSpace",
+    "_horizScale",
+    "_textRenderMode",
+    "_rise",
+    "_lineCap",
+    "_lineJoin",
+    "_lineDash",
+    "_lineWidth",
+    "_mitreLimit",
+    "_fillColorObj",
+    "_strokeColorObj",
+)
+
+
+class _Recording:
+    """What a drawing added to a page: its operators, the XObjects (images, forms) they use, and the
+    graphics state it left."""
+
+    __slots__ = ("code", "forms", "state")
+
+    def __init__(self, code: list[str], forms: list[str], state: dict[str, Any]) -> None:
+        self.code, self.forms, self.state = code, forms, state
+
+    def replay(self, canv: Any) -> None:
+        canv._code.extend(self.code)
+        canv._formsinuse.extend(self.forms)
+        if self.state:
+            canv.__dict__.update(self.state)
+
+
 class _Mark:
     """Where a canvas's page was before a drawing, to take what the drawing added."""
 
     def __init__(self, canv: Any) -> None:
         self.code, self.forms = len(canv._code), len(canv._formsinuse)
         self.others = (len(canv._annotationrefs), len(canv._colorsUsed), len(canv._shadingUsed))
+        self.matrix = canv._currentMatrix
+        state = canv.__dict__
+        self.state = [state[name] for name in _KEPT_STATE]
 
-    def recorded(self, canv: Any) -> tuple[list[str], list[str]] | None:
-        """The operators and XObjects added since, or None when the drawing also added links,
-        annotations or colour spaces, which a replay of the operators would not bring back."""
+    def recorded(self, canv: Any) -> _Recording | None:
+        """What the drawing added since, or None when it also added links, annotations, colour spaces
+        or transparency (page resources a replay of the operators would not bring back) or left the
+        coordinates moved."""
         if (len(canv._annotationrefs), len(canv._colorsUsed), len(canv._shadingUsed)) != self.others:
             return None
-        return canv._code[self.code :], canv._formsinuse[self.forms :]
+        if canv._currentMatrix != self.matrix:
+            return None
+        code = canv._code[self.code :]
+        if any(op.endswith(" gs") for op in code):
+            return None
+        state = canv.__dict__
+        changed = {
+            name: state[name]
+            for name, before in zip(_KEPT_STATE, self.state, strict=True)
+            if state[name] is not before
+        }
+        return _Recording(code, canv._formsinuse[self.forms :], changed)
 
 
 class MemoParagraph(Paragraph):
@@ -126,27 +211,26 @@ class MemoParagraph(Paragraph):
             text is None
             or frags is not None
             or bulletText
-            or getattr(style, "bulletText", None)
             or style is None
+            or getattr(style, "bulletText", None)
+            or caseSensitive != 1
         ):
             super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
             return
         key = (text, style)
-        parsed = _parsed.get_recent(key) if caseSensitive == 1 else None
+        parsed = _parsed.get_recent(key)
         if parsed is None:
-            super().__init__(text, style, None, None, caseSensitive, encoding)
-            if caseSensitive == 1:
-                done = self.__dict__
-                _parsed.put(key, (done["text"], done["style"], done["frags"]))
-        else:
-            self.caseSensitive = caseSensitive
-            self.encoding = encoding
-            cleaned, parsed_style, frags = parsed
-            self.text = cleaned
-            self.frags = list(frags)
-            self.style = parsed_style
-            self.bulletText = None
-            self.debug = 0
+            parsed = _parse(text, style)
+            _parsed.put(key, parsed)
+        cleaned, parsed_style, parsed_frags = parsed
+        # what Paragraph.__init__ sets, from the parse of the first paragraph with this text and style
+        self.caseSensitive = caseSensitive
+        self.encoding = encoding
+        self.text = cleaned
+        self.frags = list(parsed_frags)
+        self.style = parsed_style
+        self.bulletText = None
+        self.debug = 0
         self._memo = key
 
     @property
@@ -185,7 +269,7 @@ def content_key(value: Any) -> Hashable | None:
     if isinstance(value, str):
         return value
     if value is None or isinstance(value, int | float):
-        return ("v", value)
+        return (type(value).__name__, value)  # 1, 1.0 and True are equal keys but print differently
     if isinstance(value, list | tuple):
         parts = tuple(content_key(v) for v in value)
         return None if any(p is None for p in parts) else ("l", parts)
@@ -196,10 +280,15 @@ def content_key(value: Any) -> Hashable | None:
 
 
 def _hashable(value: Any) -> Hashable | None:
+    """`value` (lists made tuples) if it can be part of a key, else None."""
     try:
         hash(value)
     except TypeError:
-        return None
+        value = _tuple(value)
+        try:
+            hash(value)
+        except TypeError:
+            return None
     return value
 
 
@@ -214,15 +303,15 @@ class MemoTable(Table):
         # another (given its cell styles) is never remembered
         self._memo_parts: list[Hashable | None] = [
             content_key(data),
-            _hashable(_tuple(args)),
-            _hashable(tuple(sorted((k, _tuple(v)) for k, v in kwargs.items()))),
+            _hashable(args),
+            _hashable(tuple(sorted(kwargs.items()))),
             None if "cellStyles" in kwargs or kwargs.get("normalizedData") else "whole",
         ]
         super().__init__(data, *args, **kwargs)
 
     def setStyle(self, tblstyle: Any) -> None:
         commands = tblstyle.getCommands() if hasattr(tblstyle, "getCommands") else tblstyle
-        self._memo_parts.append(_hashable(tuple(_tuple(c) for c in commands)))
+        self._memo_parts.append(_hashable(tuple(commands)))
         super().setStyle(tblstyle)
 
     @property
@@ -240,6 +329,17 @@ class MemoTable(Table):
                 part.__dict__["_memo_parts"] = None
         return parts
 
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # measured again at the same width (a KeepTogether measures its content before the frame
+        # places it): every row was measured, so the room below does not change the result
+        done = self.__dict__.get("_kd_wrapped")
+        if done is not None and done[0] == availWidth and self.__dict__.get("_hmax") == self._nrows:
+            self.availWidth = availWidth
+            return done[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self.__dict__["_kd_wrapped"] = (availWidth, size)
+        return size
+
     def draw(self) -> None:
         key = self.memo_key
         if key is None:
@@ -248,15 +348,47 @@ class MemoTable(Table):
         size = (self._width, self._height, tuple(self._colWidths), tuple(self._rowHeights))
         replay_draw(self, (key, size), super().draw)
 
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
+        """One cell, drawn once per content, style, place and the style of the cell before it (which
+        decides whether the font and colour are set again): a table whose other cells differ (the
+        recipient's details beside the same labels) still repeats the cells that do not."""
+        content = content_key(cellval)
+        if content is None or cellstyle.href or cellstyle.destination:
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        canv = self.canv
+        current = self._curcellstyle
+        before = (
+            None
+            if current is None
+            else (current is cellstyle, current.color, current.leading, current.fontname, current.fontsize)
+        )
+        key = ("cell", content, _cell_style(cellstyle), before, tuple(pos), tuple(size))
+        full = (key, canv._fontname, canv._fontsize, canv._leading)
+        memo = _canvas_memo(canv)
+        recorded = memo.get(full)
+        if recorded is not None:
+            recorded.replay(canv)
+            self._curcellstyle = cellstyle
+            return
+        if full in memo:
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        mark = _Mark(canv)
+        super()._drawCell(cellval, cellstyle, pos, size)
+        memo[full] = mark.recorded(canv)
+
+
+def _cell_style(style: Any) -> Hashable | None:
+    """A table cell's style (font, padding, alignment, colours) as a key."""
+    return _hashable(tuple(sorted(style.__dict__.items())))
+
 
 def _tuple(value: Any) -> Any:
     """Lists (column widths, style commands) as tuples, so that they can be part of a key."""
     if isinstance(value, list | tuple):
         return tuple(_tuple(v) for v in value)
     return value
-
-
-_kept = _Lru(_WRAP_LIMIT)  # (content keys, width) -> (width, height, first flowable's height)
 
 
 class MemoKeepTogether(KeepTogether):
@@ -311,9 +443,8 @@ class MemoFrame(Frame):
         memo = _canvas_memo(canv)
         hit = memo.get(key)
         if hit is not None:
-            y, at_top, space, (code, forms) = hit
-            canv._code.extend(code)
-            canv._formsinuse.extend(forms)
+            y, at_top, space, recording = hit
+            recording.replay(canv)
             state.update(_y=y, _atTop=at_top, _prevASpace=space)
             return 1
         if key in memo or getattr(self, "_frameBGs", None):

@@ -106,7 +106,13 @@ def fitted_style(
 ) -> ParagraphStyle:
     """`base`, or a smaller size of it, at which `text` takes at most `max_lines` lines of `width`:
     a long name shrinks first, then wraps (below `min_size` it wraps to more lines instead)."""
-    font = font or base.fontName
+    return _fitted_style(base, text, width, max_lines, min_size, font or base.fontName)
+
+
+@functools.lru_cache(maxsize=4096)  # a batch asks again for every signatory, caption and address
+def _fitted_style(
+    base: ParagraphStyle, text: str, width: float, max_lines: int, min_size: float, font: str
+) -> ParagraphStyle:
     size = float(base.fontSize)
     if stringWidth(text, font, size) <= width:  # the common case: one line at the normal size
         return base
