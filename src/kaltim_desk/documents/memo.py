@@ -357,7 +357,7 @@ class MemoTable(Table):
             super()._drawCell(cellval, cellstyle, pos, size)
             return
         canv = self.canv
-        current = self._curcellstyle
+        current = self.__dict__.get("_curcellstyle")
         before = (
             None
             if current is None
