@@ -101,16 +101,23 @@ def replay_draw(flowable: Flowable, key: Hashable, draw: Callable[[], None]) -> 
     canv = flowable.canv
     memo = _canvas_memo(canv)
     full = ("draw", key, canv._fontname, canv._fontsize, canv._leading)
-    recorded = memo.get(full)
-    if recorded is not None:
+    recorded = memo.get(full, _FIRST)
+    if isinstance(recorded, _Recording):
         recorded.replay(canv)
         return
-    if full in memo:  # seen before and not recordable
+    if recorded is not _SEEN:  # the first time (a grant's own values are drawn once), or not recordable
+        if recorded is _FIRST:
+            memo[full] = _SEEN
         draw()
         return
     mark = _Mark(canv)
     draw()
     memo[full] = mark.recorded(canv)
+
+
+# a drawing is recorded the second time it is seen: most of what is seen once (a grant's own name,
+# number and amounts) is never seen again, and recording it would be work for nothing
+_FIRST, _SEEN = object(), object()
 
 
 def _canvas_memo(canv: Any) -> dict[Hashable, Any]:
@@ -366,12 +373,14 @@ class MemoTable(Table):
         key = ("cell", content, _cell_style(cellstyle), before, tuple(pos), tuple(size))
         full = (key, canv._fontname, canv._fontsize, canv._leading)
         memo = _canvas_memo(canv)
-        recorded = memo.get(full)
-        if recorded is not None:
+        recorded = memo.get(full, _FIRST)
+        if isinstance(recorded, _Recording):
             recorded.replay(canv)
             self._curcellstyle = cellstyle
             return
-        if full in memo:
+        if recorded is not _SEEN:
+            if recorded is _FIRST:
+                memo[full] = _SEEN
             super()._drawCell(cellval, cellstyle, pos, size)
             return
         mark = _Mark(canv)
@@ -441,16 +450,19 @@ class MemoFrame(Frame):
             canv._leading,
         )
         memo = _canvas_memo(canv)
-        hit = memo.get(key)
-        if hit is not None:
+        hit = memo.get(key, _FIRST)
+        if isinstance(hit, tuple):
             y, at_top, space, recording = hit
             recording.replay(canv)
             state.update(_y=y, _atTop=at_top, _prevASpace=space)
             return 1
-        if key in memo or getattr(self, "_frameBGs", None):
-            return super()._add(flowable, canv, trySplit)  # type: ignore[no-any-return]
+        if hit is not _SEEN or getattr(self, "_frameBGs", None):
+            placed: int = super()._add(flowable, canv, trySplit)
+            if placed and hit is _FIRST:
+                memo[key] = _SEEN
+            return placed
         mark = _Mark(canv)
-        placed: int = super()._add(flowable, canv, trySplit)
+        placed = super()._add(flowable, canv, trySplit)
         if placed:
             recorded = mark.recorded(canv)
             after = (state["_y"], state["_atTop"], state["_prevASpace"])
