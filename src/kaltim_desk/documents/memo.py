@@ -21,6 +21,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Frame, KeepTogether, Paragraph, Spacer, Table
 from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
 
 _PARSE_LIMIT = 4096
 _WRAP_LIMIT = 8192
@@ -411,13 +412,35 @@ class MemoKeepTogether(KeepTogether):
         key = (parts, aW)
         hit = _kept.get_recent(key)
         if hit is None:
-            result = super().wrap(aW, aH)
-            state = self.__dict__
-            _kept.put(key, (result[0], state["_H"], state["_H0"]))
-            return result  # type: ignore[no-any-return]
+            hit = self._measure(aW)
+            _kept.put(key, hit)
         width, height, first = hit
         self.__dict__.update(_H=height, _H0=first, _wrapInfo=(aW, aH))
         return width, 0xFFFFFF  # as KeepTogether: always split, so the frame places the content
+
+    def _measure(self, aW: float) -> tuple[float, float, float]:
+        """(width, height, first flowable's height) of the content, as ReportLab's `_listWrapOn`
+        measures it, without its copy of the frame (kept for content that adds flowables to the
+        frame, which ours never does)."""
+        width = height = space = 0.0
+        first = 0.0
+        at_top = True
+        for i, f in enumerate(self._content):
+            w, h = f.wrapOn(getattr(self, "canv", None), aW, 0xFFFFFFF)
+            if i == 0:
+                first = h
+            if h <= _FUZZ:
+                continue
+            width = max(width, min(w, aW) if listWrapOnFakeWidth else w)
+            height += h
+            if at_top:
+                at_top = False
+            else:
+                before = space if getattr(f, "_SPACETRANSFER", False) else f.getSpaceBefore()
+                height += max(before - space, 0)
+            space = space if getattr(f, "_SPACETRANSFER", False) else f.getSpaceAfter()
+            height += space
+        return width, height - space, first
 
 
 class MemoFrame(Frame):
