@@ -23,8 +23,8 @@ from reportlab.platypus import Flowable, Frame, KeepTogether, Paragraph, Spacer,
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.rl_config import _FUZZ, listWrapOnFakeWidth
 
-_PARSE_LIMIT = 4096
-_WRAP_LIMIT = 8192
+_PARSE_LIMIT = 512
+_WRAP_LIMIT = 1024
 
 
 class _Lru(OrderedDict[Hashable, Any]):
@@ -48,7 +48,7 @@ class _Lru(OrderedDict[Hashable, Any]):
 
 _parsed = _Lru(_PARSE_LIMIT)  # (text, style) -> (cleaned text, style, frags)
 _wrapped = _Lru(_WRAP_LIMIT)  # (text, style, width) -> (width, height, attributes set by wrap)
-_kept = _Lru(_WRAP_LIMIT)  # (content keys, width) -> (width, height, first flowable's height)
+_kept = _Lru(256)  # (content keys, width) -> (width, height, first flowable's height)
 # what Paragraph.wrap (and its breakLines) set on the paragraph, kept for a later wrap at the same width
 _WRAP_SETS = frozenset(
     {"width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations"}
@@ -102,18 +102,16 @@ def replay_draw(flowable: Flowable, key: Hashable, draw: Callable[[], None]) -> 
     canv = flowable.canv
     memo = _canvas_memo(canv)
     full = ("draw", key, canv._fontname, canv._fontsize, canv._leading)
-    recorded = memo.get(full, _FIRST)
+    recorded = memo.get(full)
     if isinstance(recorded, _Recording):
         recorded.replay(canv)
         return
     if recorded is not _SEEN:  # the first time (a grant's own values are drawn once), or not recordable
-        if recorded is _FIRST:
-            memo[full] = _SEEN
         draw()
         return
     mark = _Mark(canv)
     draw()
-    memo[full] = mark.recorded(canv)
+    memo.put(full, mark.recorded(canv))
 
 
 # a drawing is recorded the second time it is seen: most of what is seen once (a grant's own name,
@@ -121,11 +119,36 @@ def replay_draw(flowable: Flowable, key: Hashable, draw: Callable[[], None]) -> 
 _FIRST, _SEEN = object(), object()
 
 
-def _canvas_memo(canv: Any) -> dict[Hashable, Any]:
+class _CanvasMemo:
+    """The drawings and placements recorded on one canvas, and the hashes of those seen once (plain
+    numbers, which the garbage collector does not walk: a batch sees thousands of them)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[Hashable, Any] = {}
+        self.seen: set[int] = set()
+
+    def get(self, key: Hashable) -> Any:
+        """The recording for `key`; else `_SEEN` when it was seen once (record it now), `_FIRST` when
+        never (it is remembered as seen), None when it cannot be recorded. Two keys of one hash only
+        make a drawing recorded one sighting early."""
+        value = self.kept.get(key, _FIRST)
+        if value is not _FIRST:
+            return value
+        digest = hash(key)
+        if digest in self.seen:
+            return _SEEN
+        self.seen.add(digest)
+        return _FIRST
+
+    def put(self, key: Hashable, value: Any) -> None:
+        self.kept[key] = value
+
+
+def _canvas_memo(canv: Any) -> _CanvasMemo:
     """The memo of drawings on `canv` (one PDF): its fonts' subset codes are valid in it only."""
-    memo: dict[Hashable, Any] | None = canv.__dict__.get("_kd_draw_memo")
+    memo: _CanvasMemo | None = canv.__dict__.get("_kd_draw_memo")
     if memo is None:
-        memo = canv.__dict__["_kd_draw_memo"] = {}
+        memo = canv.__dict__["_kd_draw_memo"] = _CanvasMemo()
     return memo
 
 
@@ -374,19 +397,17 @@ class MemoTable(Table):
         key = ("cell", content, _cell_style(cellstyle), before, tuple(pos), tuple(size))
         full = (key, canv._fontname, canv._fontsize, canv._leading)
         memo = _canvas_memo(canv)
-        recorded = memo.get(full, _FIRST)
+        recorded = memo.get(full)
         if isinstance(recorded, _Recording):
             recorded.replay(canv)
             self._curcellstyle = cellstyle
             return
         if recorded is not _SEEN:
-            if recorded is _FIRST:
-                memo[full] = _SEEN
             super()._drawCell(cellval, cellstyle, pos, size)
             return
         mark = _Mark(canv)
         super()._drawCell(cellval, cellstyle, pos, size)
-        memo[full] = mark.recorded(canv)
+        memo.put(full, mark.recorded(canv))
 
 
 def _cell_style(style: Any) -> Hashable | None:
@@ -473,21 +494,18 @@ class MemoFrame(Frame):
             canv._leading,
         )
         memo = _canvas_memo(canv)
-        hit = memo.get(key, _FIRST)
+        hit = memo.get(key)
         if isinstance(hit, tuple):
             y, at_top, space, recording = hit
             recording.replay(canv)
             state.update(_y=y, _atTop=at_top, _prevASpace=space)
             return 1
         if hit is not _SEEN or getattr(self, "_frameBGs", None):
-            placed: int = super()._add(flowable, canv, trySplit)
-            if placed and hit is _FIRST:
-                memo[key] = _SEEN
-            return placed
+            return super()._add(flowable, canv, trySplit)  # type: ignore[no-any-return]
         mark = _Mark(canv)
         placed = super()._add(flowable, canv, trySplit)
         if placed:
             recorded = mark.recorded(canv)
             after = (state["_y"], state["_atTop"], state["_prevASpace"])
-            memo[key] = None if recorded is None else (*after, recorded)
+            memo.put(key, None if recorded is None else (*after, recorded))
         return placed

@@ -109,7 +109,7 @@ def fitted_style(
     return _fitted_style(base, text, width, max_lines, min_size, font or base.fontName)
 
 
-@functools.lru_cache(maxsize=4096)  # a batch asks again for every signatory, caption and address
+@functools.lru_cache(maxsize=1024)  # a batch asks again for every signatory, caption and address
 def _fitted_style(
     base: ParagraphStyle, text: str, width: float, max_lines: int, min_size: float, font: str
 ) -> ParagraphStyle:
@@ -170,6 +170,10 @@ class FooterCanvas(Canvas):
             self._draw_footer(label, seen[owner], counts[owner])
             Canvas.showPage(self)
         Canvas.save(self)
+        # each held page refers to the list of pages (a cycle the collector would walk much later): a
+        # batch's pages and drawing memo are let go as soon as the file is written
+        self._kd_pages = []
+        self.__dict__.pop("_kd_draw_memo", None)
 
     def _draw_copy_mark(self, mark: str) -> None:
         """A reprint that is a copy: the mark in red at the top right, inside the margins."""
@@ -190,6 +194,19 @@ class FooterCanvas(Canvas):
         self.restoreState()
 
 
+class Deferred(Flowable):
+    """A placeholder for flowables made only when the build reaches it: a batch of 500 agreements holds
+    one agreement's flowables at a time instead of all of them, which keeps the garbage collector from
+    walking tens of thousands of waiting flowables again and again."""
+
+    def __init__(self, make: Callable[[], list[Flowable]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+
 class _Document(SimpleDocTemplate):
     """SimpleDocTemplate whose one frame is a `memo.MemoFrame`: content repeated at the same place (the
     letterhead and articles of every agreement of a batch) is laid out once and its drawing replayed."""
@@ -206,6 +223,12 @@ class _Document(SimpleDocTemplate):
             ]
         )
         BaseDocTemplate.build(self, flowables, canvasmaker=canvasmaker)
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if isinstance(flowables[0], Deferred):
+            flowables[0:1] = flowables[0].make()
+            return
+        super().handle_flowable(flowables)
 
 
 def new_doc(path: Path | str, *, title: str, author: str) -> SimpleDocTemplate:
