@@ -9,6 +9,7 @@ print, page by page."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -203,3 +204,21 @@ def test_a_text_is_parsed_as_reportlab_parses_it(text):
 def test_cells_that_print_differently_never_share_a_key():
     keys = [memo.content_key(v) for v in (1, 1.0, True, "1", ["1"], None, "")]
     assert len(set(keys)) == len(keys)
+
+
+def test_two_prints_at_once_each_print_their_own(tmp_path, invariant):
+    """A batch in the background and another print at the same time share the parse and layout memos
+    but never a drawing: each file is the one it is alone."""
+    first, second = batch(), [grant(20 + i, f"NURUL {i}") for i in range(6)]
+    alone = [
+        render_agreements(first, tmp_path / "first-alone.pdf")[0].read_bytes(),
+        render_agreements(second, tmp_path / "second-alone.pdf")[0].read_bytes(),
+    ]
+    memo.clear()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [
+            pool.submit(render_agreements, docs, tmp_path / f"together-{i}.pdf")
+            for i, docs in enumerate((first, second))
+        ]
+        together = [job.result()[0].read_bytes() for job in jobs]
+    assert together == alone

@@ -15,6 +15,7 @@ and line memos are process-wide (bounded) so that single prints after a batch ar
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -28,22 +29,31 @@ _WRAP_LIMIT = 1024
 
 
 class _Lru(OrderedDict[Hashable, Any]):
-    """A small least-recently-used map: names and amounts that occur once make room for the next."""
+    """A small least-recently-used map: names and amounts that occur once make room for the next.
+    Two prints may run at once (a batch in the background, a single print from a dialog), hence the
+    lock."""
 
     def __init__(self, limit: int) -> None:
         super().__init__()
         self.limit = limit
+        self.lock = threading.Lock()
 
     def get_recent(self, key: Hashable) -> Any:
-        value = self.get(key)
-        if value is not None:
-            self.move_to_end(key)
-        return value
+        with self.lock:
+            value = self.get(key)
+            if value is not None:
+                self.move_to_end(key)
+            return value
 
     def put(self, key: Hashable, value: Any) -> None:
-        self[key] = value
-        if len(self) > self.limit:
-            self.popitem(last=False)
+        with self.lock:
+            self[key] = value
+            if len(self) > self.limit:
+                self.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            super().clear()
 
 
 _parsed = _Lru(_PARSE_LIMIT)  # (text, style) -> (cleaned text, style, frags)
