@@ -1,16 +1,22 @@
-"""Layout done once per text: a batch of agreements repeats the same article texts, party roles and
-signature captions in every document, and only a few filled values (names, amounts, numbers) differ.
+"""Layout done once per text: a batch of agreements repeats the same letterhead, article texts, party
+roles, signatory and signature captions in every document; only a few filled values (names, numbers,
+amounts) differ. Laid out by ReportLab alone, each of 500 agreements pays again for all of it.
 
-`MemoParagraph` is a ReportLab Paragraph that parses its markup once per (text, style), breaks its
-lines once per (text, style, width), and draws once per (text, style, width) and canvas: a repeat
-appends the PDF operators recorded the first time to the page. A flowable draws relative to its own
-origin (platypus translates the canvas before `draw` and restores it after), so the recorded operators
-are exactly those a fresh draw would write, and the PDF is byte for byte the one an uncached build
-makes (`tests/unit/test_document_memo.py`). Texts that differ per grant miss the memo and are laid out
-as usual.
+- `MemoParagraph` parses its markup once per (text, style) and breaks its lines once per (text,
+  style, width), in process-wide bounded memos (single prints after a batch are quick too).
+- `MemoTable` and `MemoKeepTogether` key themselves on what they hold (`content_key`); a table
+  also replays cell by cell, so a recipient's details beside the same labels repeat the labels.
+- `MemoFrame` (the frame of every aid paper, `styles.write_pdf`) places a flowable whose content is
+  known at a place of the page where the same content was placed before by replaying what was drawn
+  then, and moves on as it did then.
 
-The draw memo lives on the canvas, because a TrueType font's subset codes belong to one PDF; the parse
-and line memos are process-wide (bounded) so that single prints after a batch are quick too.
+A drawing is recorded as the PDF operators it appended to the page (and the images it used and the
+font and colour it left), the second time it is seen, and replayed from the third; a flowable draws
+relative to its own origin (platypus translates the canvas around `draw`) and a placement is keyed on
+its place, so a replay appends exactly what a fresh drawing would: the PDF is byte for byte the one
+ReportLab builds without the memo (`tests/unit/test_document_memo.py`). Recordings live on the canvas,
+because a TrueType font's subset codes belong to one PDF. Texts that differ per grant miss the memos
+and are laid out as ReportLab always does.
 """
 
 from __future__ import annotations
