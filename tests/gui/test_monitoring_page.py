@@ -185,3 +185,28 @@ def test_the_visit_editor_searches_for_the_recipient_in_the_background(qtbot, ct
     editor._search()
     held.finish_all()
     assert "Tidak ada penerima atau kelompok yang cocok" in editor.errors["recipient"].text()
+
+
+def test_the_visit_editor_checks_the_photos_and_reads_the_mentors_in_the_background(qtbot, ctx, tmp_path):
+    """Opening a visit does not read its photo files on the GUI thread: the list says the photos are
+    being checked and shows each with its state once the task runner has checked them; the mentor
+    names offered while typing arrive the same way."""
+    photo = tmp_path / "warung.jpg"
+    photo.write_bytes(b"\xff\xd8\xff foto")
+    with ctx.session() as s:
+        p = make_person(s, name="Rukmini")
+        v = visits.record_visit(s, VisitInput(date(2026, 1, 5), "Rina Pendamping", person_id=p.id))
+        stored = visits.attach_photo(s, v.id, photo)
+    with ctx.read() as s:
+        dto = visits.get_visit(s, v.id)
+        (visits.attachments_root(s) / stored.file_name).write_bytes(b"diubah")
+    ctx.tasks = held = HeldTaskRunner()
+    editor = VisitEditor(ctx, dto)
+    qtbot.addWidget(editor)
+    assert [editor.photos.item(i).text() for i in range(editor.photos.count())] == ["Memeriksa foto…"]
+    assert editor.mentor.completer().model().rowCount() == 0
+    held.finish_all()
+    assert [editor.photos.item(i).text() for i in range(editor.photos.count())] == [
+        Path(stored.file_name).name + " (berkas berubah!)"
+    ]
+    assert editor.mentor.completer().model().stringList() == ["Rina Pendamping"]

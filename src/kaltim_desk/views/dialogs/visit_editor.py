@@ -95,13 +95,11 @@ class VisitEditor(QDialog):
         self.mentor = QLineEdit()
         self.mentor.setObjectName("mentor_name")
         self.mentor.setMaxLength(150)
-        with ctx.read() as s:
-            mentors = visits.known_mentors(s)
-        completer = QCompleter(QStringListModel(mentors, self), self)
+        # the names already used (a count over every visit) come from the task runner
+        self._mentors = QStringListModel(self)
+        completer = QCompleter(self._mentors, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.mentor.setCompleter(completer)
-        if mentors and visit is None:
-            self.mentor.setPlaceholderText(_("mis. {name}").format(name=mentors[0]))
         self._row(left, "mentor_name", _("Pendamping *"), self.mentor)
 
         self.recipient_search = QLineEdit()
@@ -206,6 +204,11 @@ class VisitEditor(QDialog):
         self.recipient_search.textChanged.connect(lambda _t: self._search_timer.start())
         self.recipient.currentIndexChanged.connect(lambda _i: self._load_grants())
 
+        def mentors(_state: Any) -> list[str]:
+            with ctx.read() as s:
+                return visits.known_mentors(s)
+
+        ctx.tasks.run(mentors, on_done=self._mentors_loaded, on_error=lambda _e: None)
         if visit is not None:
             self._load(visit)
         elif recipient is not None:
@@ -249,12 +252,39 @@ class VisitEditor(QDialog):
             cb.setChecked(code in v.topics)
         self.problems.setPlainText(v.problems)
         self.follow_up.setPlainText(v.follow_up)
-        with self.ctx.read() as s:
-            checked = visits.verify_photos(s, v.id)
-            root = visits.attachments_root(s)
-        state = {"ok": "", "missing": _(" (berkas hilang)"), "changed": _(" (berkas berubah!)")}
-        for photo, status in checked:
-            self._add_photo_item(Path(photo.file_name).name + state[status], root / photo.file_name)
+        self._check_photos(v.id)
+
+    def _mentors_loaded(self, names: list[str]) -> None:
+        self._mentors.setStringList(names)
+        if names and self.visit is None:
+            self.mentor.setPlaceholderText(_("mis. {name}").format(name=names[0]))
+
+    def _check_photos(self, visit_id: int) -> None:
+        """The visit's photos, each checked against its SHA-256 in the task runner (reading every photo
+        file on the GUI thread held the editor still while it opened); listed once checked."""
+        ctx = self.ctx
+        checking = QListWidgetItem(_("Memeriksa foto…"))
+        checking.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.photos.addItem(checking)
+
+        def work(_state: Any) -> tuple[list[tuple[visits.PhotoDTO, str]], Path]:
+            with ctx.read() as s:
+                return visits.verify_photos(s, visit_id), visits.attachments_root(s)
+
+        def failed(exc: BaseException) -> None:
+            self.photos.takeItem(self.photos.row(checking))
+            self._set_error("photos", describe_error(exc))
+
+        def checked(result: tuple[list[tuple[visits.PhotoDTO, str]], Path]) -> None:
+            self.photos.takeItem(self.photos.row(checking))
+            found, root = result
+            state = {"ok": "", "missing": _(" (berkas hilang)"), "changed": _(" (berkas berubah!)")}
+            for i, (photo, status) in enumerate(found):  # before any photo added meanwhile
+                item = QListWidgetItem(Path(photo.file_name).name + state[status])
+                item.setData(Qt.ItemDataRole.UserRole, str(root / photo.file_name))
+                self.photos.insertItem(i, item)
+
+        ctx.tasks.run(work, on_done=checked, on_error=failed)
 
     # --- behaviour -----------------------------------------------------------------------------------
     def _search(self) -> None:
