@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import case, func, literal, select
@@ -135,6 +136,12 @@ def due_schedule(disbursed_on: date, rules: MonitoringRules = MonitoringRules())
     return out
 
 
+@lru_cache(maxsize=4096)
+def _due_schedule_of(disbursed_on: date, rules: MonitoringRules) -> tuple[DueVisit, ...]:
+    """`due_schedule`, once per disbursement day: an office pays its grants on a few hundred days."""
+    return tuple(due_schedule(disbursed_on, rules))
+
+
 def classify(
     disbursed_on: date,
     visit_dates: list[date] | tuple[date, ...],
@@ -144,7 +151,7 @@ def classify(
     """Each due visit with its status on `today`, given the dates the recipient was visited."""
     seen = sorted(d for d in visit_dates if d <= today)
     out = []
-    for d in due_schedule(disbursed_on, rules):
+    for d in _due_schedule_of(disbursed_on, rules):
         inside = [v for v in seen if v >= d.opens_on and (d.closes_on is None or v < d.closes_on)]
         if inside:
             first = inside[0]
@@ -264,11 +271,12 @@ def grant_visits(session: Session, grant_ids: list[int] | None = None) -> dict[i
         gstmt = gstmt.where(Grant.id.in_(grant_ids)) if len(grant_ids) < 900 else gstmt
     grants = session.execute(gstmt).all()
     wanted = set(grant_ids) if grant_ids is not None else None
-    facts: dict[int, VisitFact] = {}
+    # (id, visited_on, mentor, status, revenue) tuples: a VisitFact is made only for a visit that counts
+    facts: dict[int, tuple[Any, ...]] = {}
     by_person: dict[int, list[int]] = defaultdict(list)
     by_group: dict[int, list[int]] = defaultdict(list)
     by_grant: dict[int, list[int]] = defaultdict(list)
-    for r in session.execute(
+    for vid, on, mentor, status, revenue, pid, grp, grant in session.execute(
         select(
             Visit.id,
             Visit.visited_on,
@@ -280,13 +288,13 @@ def grant_visits(session: Session, grant_ids: list[int] | None = None) -> dict[i
             Visit.grant_id,
         ).order_by(Visit.visited_on, Visit.id)
     ):
-        facts[r.id] = VisitFact(r.id, r.visited_on, r.mentor_name, r.business_status, r.monthly_revenue, True)
-        if r.person_id is not None:
-            by_person[r.person_id].append(r.id)
-        if r.group_id is not None:
-            by_group[r.group_id].append(r.id)
-        if r.grant_id is not None:
-            by_grant[r.grant_id].append(r.id)
+        facts[vid] = (vid, on, mentor, status, revenue)
+        if pid is not None:
+            by_person[pid].append(vid)
+        if grp is not None:
+            by_group[grp].append(vid)
+        if grant is not None:
+            by_grant[grant].append(vid)
     # visits to people, with the groups those people are members of
     by_member_group: dict[int, list[int]] = defaultdict(list)
     for gid, vid in session.execute(
@@ -305,9 +313,8 @@ def grant_visits(session: Session, grant_ids: list[int] | None = None) -> dict[i
         via_member = set(by_member_group.get(grp, ())) - direct if grp is not None else set()
         if not direct and not via_member:
             continue
-        rows = [facts[v] for v in direct] + [
-            VisitFact(f.visit_id, f.visited_on, f.mentor_name, f.business_status, f.monthly_revenue, False)
-            for f in (facts[v] for v in via_member)
+        rows = [VisitFact(*facts[v], True) for v in direct] + [
+            VisitFact(*facts[v], False) for v in via_member
         ]
         rows.sort(key=lambda f: (f.visited_on, f.visit_id))
         out[gid] = rows

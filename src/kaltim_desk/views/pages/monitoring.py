@@ -26,7 +26,7 @@ from kaltim_desk.domain.money import format_rupiah
 from kaltim_desk.i18n import _
 from kaltim_desk.models.vocabulary import business_status_labels
 from kaltim_desk.services.monitoring import schedule, visits
-from kaltim_desk.services.monitoring.schedule import ScheduledVisit
+from kaltim_desk.services.monitoring.schedule import OverdueCount, ScheduledVisit
 from kaltim_desk.services.monitoring.visits import RecipientOption
 from kaltim_desk.views.dialogs.visit_editor import VisitEditor
 from kaltim_desk.views.pages.table_page import FIT_ROWS, TablePage
@@ -34,6 +34,9 @@ from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.qtmodels.paged import Column, SessionSource, long_date
 
 Index = QModelIndex | QPersistentModelIndex
+Overdue = tuple[
+    list[ScheduledVisit], list[OverdueCount], list[OverdueCount]
+]  # rows, per mentor, per district
 
 
 _date = long_date
@@ -257,19 +260,22 @@ class OverduePanel(QWidget):
     def refresh(self) -> None:
         self.summary.setText(_("Menghitung jadwal kunjungan…"))
 
-        def work(_state: Any) -> list[ScheduledVisit]:
+        def work(_state: Any) -> Overdue:
             with self.ctx.read() as s:
-                return schedule.overdue_visits(s)
+                rows = schedule.overdue_visits(s)
+            # grouped here too: a province's overdue list runs to tens of thousands of rows
+            return rows, schedule.overdue_by_mentor(rows), schedule.overdue_by_district(rows)
 
         self.ctx.tasks.run(work, on_done=self._apply, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.summary.setText(describe_error(exc))
 
-    def _apply(self, rows: list[ScheduledVisit]) -> None:
+    def _apply(self, result: Overdue) -> None:
+        rows, by_mentor, by_district = result
         self.all_rows = rows
-        self.by_mentor.set_rows(schedule.overdue_by_mentor(rows))
-        self.by_district.set_rows(schedule.overdue_by_district(rows))
+        self.by_mentor.set_rows(by_mentor)
+        self.by_district.set_rows(by_district)
         self.detail.set_rows(rows)
         if rows:
             self.summary.setText(
