@@ -272,7 +272,7 @@ def grant_visits(session: Session, grant_ids: list[int] | None = None) -> dict[i
     grants = session.execute(gstmt).all()
     wanted = set(grant_ids) if grant_ids is not None else None
     # (id, visited_on, mentor, status, revenue) tuples: a VisitFact is made only for a visit that counts
-    facts: dict[int, tuple[Any, ...]] = {}
+    facts: dict[int, tuple[int, date, str, str, int | None]] = {}
     by_person: dict[int, list[int]] = defaultdict(list)
     by_group: dict[int, list[int]] = defaultdict(list)
     by_grant: dict[int, list[int]] = defaultdict(list)
