@@ -152,7 +152,8 @@ def test_printed_bnba_is_readable_paged_and_without_the_fingerprint(session, off
             sizes = [c["size"] for c in page.chars if c["text"].isalpha() and c["top"] > page.height * 0.25]
             assert sizes and min(sizes) >= 6.0, min(sizes)
         # the header labels stay inside their row: none is printed below the first data row's top
-        words = bnba_pages[0].extract_words()
+        # y_tolerance=1 keeps the two lines of a wrapped label apart (they are 6 pt apart)
+        words = bnba_pages[0].extract_words(y_tolerance=1)
         first_row_top = min(w["top"] for w in words if w["text"].endswith("*" * 10))
         header_words = [w for w in words if w["text"] in ("KELUARGA", "ANGGARAN", "KELURAHAN")]
         assert len(header_words) == 3 and all(w["bottom"] <= first_row_top for w in header_words)

@@ -97,7 +97,7 @@ BNBA = SheetLayout(
         Col("household_head", "KEPALA KELUARGA", 10),
         Col("business_type", "JENIS USAHA", 11, wrap=True),
         Col("group_name", "NAMA KUBE", 13, wrap=True),
-        Col("role", "JABATAN", 11),
+        Col("role", "JABATAN", 13),
         Col("aid_value", "NILAI BANTUAN", 13, "money", total=True),
         Col("funding_source", "SUMBER DANA", 8),
         Col("budget_year", "TAHUN ANGGARAN", 10),
