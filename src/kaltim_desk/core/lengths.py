@@ -50,6 +50,13 @@ def column_limit(model: Any, key: str) -> int | None:
     return int(length) if length else None
 
 
+@functools.cache
+def _limits(model: Any) -> dict[str, int]:
+    """Every `String(n)` limit of `model`, by column key (`column_limit` for all columns at once)."""
+    keys = [column.key for column in model.__table__.columns]
+    return {key: limit for key in keys if (limit := column_limit(model, key)) is not None}
+
+
 def length_problems(
     model: Any,
     values: Mapping[str, Any],
@@ -59,10 +66,11 @@ def length_problems(
 ) -> list[DomainError]:
     """A `too_long` problem for each text in `values` longer than the schema (or `extra_limits`) allows."""
     problems = []
+    limits = _limits(model)
     for key, value in values.items():
         if not isinstance(value, str):
             continue
-        limit = (extra_limits or {}).get(key) or column_limit(model, key)
+        limit = (extra_limits or {}).get(key) or limits.get(key)
         if limit is None or len(value) <= limit:
             continue
         label = (labels or {}).get(key) or LABELS.get(key, "Isian")

@@ -20,7 +20,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Container, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
@@ -44,6 +44,7 @@ __all__ = [
     "encode_nik",
     "mask_kk",
     "mask_nik",
+    "nik_record_warnings",
     "normalize_nik",
     "normalize_nip",
 ]
@@ -265,10 +266,18 @@ _MASK_PLACEHOLDER = re.compile(r"[xX?*#]+")
 _PLAIN = re.compile(r"[0-9A-Za-z*]*\Z")  # nothing to strip: the usual case, checked at C speed
 
 
+# ASCII has no format (Cf) characters: there only whitespace, dots and dashes go (one C-level pass)
+_ASCII_DECORATION = str.maketrans(
+    "", "", "".join(ch for ch in map(chr, range(128)) if ch.isspace() or ch in _DOTS or ch in _DASHES)
+)
+
+
 def _strip_invisible(raw: str) -> str:
     """Remove whitespace (incl. NBSP), dots, dashes and invisible format characters (zero-width, bidi)."""
     if _PLAIN.match(raw):
         return raw
+    if raw.isascii():
+        return raw.translate(_ASCII_DECORATION)
     return "".join(
         ch
         for ch in raw
@@ -448,6 +457,15 @@ def check_nik(
     out) come from the same record and are compared with the NIK. ``reference`` (default today) resolves the
     two-digit birth year: not after the reference's two digits means 20xx, otherwise 19xx.
     """
+    result = _check_nik_alone(raw, known_regions, reference)
+    if result.info is None or (birth_date is None and sex is None):
+        return result
+    compared = nik_record_warnings(result.info, birth_date=birth_date, sex=sex)
+    return replace(result, warnings=result.warnings + compared) if compared else result
+
+
+def _check_nik_alone(raw: object, known_regions: Container[str] | None, reference: date | None) -> NikResult:
+    """`check_nik` without a record to compare: errors, the region and the man's-NIK warnings."""
     ref = reference or date.today()
     label = "NIK"
     value, errors = _structural_errors(raw, label, NIK_LENGTH)
@@ -484,6 +502,15 @@ def check_nik(
                 "untuk perempuan; periksa kembali",
             )
         )
+    return NikResult(True, value, info, (), tuple(warnings))
+
+
+def nik_record_warnings(info: NikInfo, *, birth_date: date | None, sex: str | None) -> tuple[NikIssue, ...]:
+    """What `check_nik` warns when the record's birth date or sex disagrees with what the NIK encodes
+    (the day and month, and the year's two digits; the sex spelt any usual way). For a caller that
+    checked the NIK once (`check_nik` without a record) and compares it with several fields later."""
+    warnings: list[NikIssue] = []
+    birth, nik_sex = info.birth_date, info.sex
     if birth_date is not None:
         differing = [
             name
@@ -513,7 +540,7 @@ def check_nik(
                 f"Jenis kelamin dalam NIK ({nik_word}) tidak sama dengan yang dicatat ({record_word})",
             )
         )
-    return NikResult(True, value, info, (), tuple(warnings))
+    return tuple(warnings)
 
 
 def decode_nik(nik: str, *, reference: date | None = None) -> NikInfo:

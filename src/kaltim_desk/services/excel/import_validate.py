@@ -167,11 +167,13 @@ def validate_sheet(
     # every formula cell (the caller asks the workbook: `OpenedWorkbook.formula_cells`), and those
     # without a cached value the reader found
     formula_cells = (formula_cells or set()) | grid.formula_no_value
+    formula_rows = {r for r, _c in formula_cells}
     mapped_cols = {c for c, f in guess.mapping.items() if f not in IGNORED_FIELDS}
     sheet = grid.name
     results: list[RowResult] = []
     seen_nik: dict[str, int] = {}
     group_roles: dict[tuple[str, str], int] = {}
+    group_names: dict[str, DomainError | None] = {}  # a KUBE's name repeats down its rows: checked once
     in_signature = False
     total = max(len(grid.rows) - guess.row - 1, 1)
 
@@ -236,7 +238,7 @@ def validate_sheet(
             res.status, res.reason = SKIPPED, "baris nomor kolom di bawah judul"
             continue
         nik_text_raw = shown(nik_raw)
-        has_nik = isinstance(nik_raw, int | float) or sum(ch.isdigit() for ch in nik_text_raw) >= 6
+        has_nik = isinstance(nik_raw, int | float) or sum(map(str.isdigit, nik_text_raw)) >= 6
         if not has_nik:
             kind = row_kind(cells)
             if kind == "blank":
@@ -266,7 +268,7 @@ def validate_sheet(
 
         # formulas: never stored from a cached value in a text column; without a value nowhere
         dropped: set[str] = set()
-        for c in mapped_cols:
+        for c in mapped_cols if r in formula_rows else ():
             if (r, c) not in formula_cells:
                 continue
             f = guess.mapping[c]
@@ -331,7 +333,7 @@ def validate_sheet(
                     )
                     nik_text = ""
                 else:
-                    checked = check_nik(nik_text, known_regions=checks.known_regions)
+                    checked = checks.check_nik(nik_text)
                     if not checked.ok:
                         first = checked.errors[0]
                         rule = f"nik_{str(first.code).lower()}"
@@ -467,10 +469,15 @@ def validate_sheet(
         if is_empty_mark(res.group_name):
             res.group_name = ""
         if res.group_name:
-            try:
-                check_group_name(res.group_name)
-            except DomainError as exc:
-                problem("group_name", exc.code, exc.message)
+            if res.group_name not in group_names:
+                try:
+                    check_group_name(res.group_name)
+                    group_names[res.group_name] = None
+                except DomainError as exc:
+                    group_names[res.group_name] = exc
+            refused = group_names[res.group_name]
+            if refused is not None:
+                problem("group_name", refused.code, refused.message)
 
         phone = shown(val("phone"))
         if phone and is_empty_mark(phone):
@@ -542,7 +549,8 @@ def validate_sheet(
             for _attempt in range(2):
                 try:
                     cleaned, _w = validate_person(session, person, checks=checks)
-                    person = replace(person, name=cleaned["name"])
+                    if cleaned["name"] != person.name:
+                        person = replace(person, name=cleaned["name"])
                     res.values = cleaned
                     break
                 except ValidationFailed as exc:

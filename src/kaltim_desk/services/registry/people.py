@@ -26,7 +26,15 @@ from kaltim_desk.core.errors import ConflictError, DomainError, NotFound, Valida
 from kaltim_desk.core.lengths import NOTES_MAX, length_problems
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import registry_rules
-from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
+from kaltim_desk.domain.nik import (
+    NikResult,
+    check_kk,
+    check_nik,
+    mask_kk,
+    mask_nik,
+    nik_record_warnings,
+    normalize_nik,
+)
 from kaltim_desk.domain.text import TextError, clean_name, clean_text, shorten
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
@@ -72,6 +80,8 @@ class PersonChecks:
     rules: Any
     holders: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
     prefetched: set[str] = dataclasses.field(default_factory=set)
+    today: date = dataclasses.field(default_factory=date.today)  # one day for the whole batch
+    checked_niks: dict[str, NikResult] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> PersonChecks:
@@ -91,6 +101,16 @@ class PersonChecks:
             ):
                 self.holders[nik] = (pid, name)
             self.prefetched.update(part)
+
+    def check_nik(self, nik: str) -> NikResult:
+        """`check_nik` against the known regions (no record compared: `nik_record_warnings` does that),
+        remembered: an import checks each row's NIK in its own loop and again in `validate_person`."""
+        result = self.checked_niks.get(nik)
+        if result is None:
+            result = self.checked_niks[nik] = check_nik(
+                nik, known_regions=self.known_regions, reference=self.today
+            )
+        return result
 
     def holder(self, session: Session, nik: str) -> tuple[int, str] | None:
         if nik in self.prefetched:
@@ -136,16 +156,12 @@ def validate_person(
     guard(sex)
 
     def nik() -> None:
-        res = check_nik(
-            data.nik,
-            known_regions=checks.known_regions,
-            birth_date=data.birth_date,
-            sex=values.get("sex"),
-        )
-        if not res.ok:
+        res = checks.check_nik(data.nik)
+        if not res.ok or res.info is None:
             first = res.errors[0]
             raise DomainError(f"nik_{str(first.code).lower()}", first.message, field="nik")
-        for w in res.warnings:
+        compared = nik_record_warnings(res.info, birth_date=data.birth_date, sex=values.get("sex"))
+        for w in (*res.warnings, *compared):
             if str(w.code).upper() == "MALE_NIK" and not checks.rules.warn_male_nik:
                 continue
             warnings.append(w.message)
@@ -241,7 +257,7 @@ def validate_person(
     guard(choices)
 
     def dates() -> None:
-        today = date.today()
+        today = checks.today
         if data.birth_date and not date(1900, 1, 1) <= data.birth_date <= today:
             raise DomainError("birth_date_invalid", "Tanggal lahir tidak mungkin.", field="birth_date")
         if data.welfare_checked_on and data.welfare_checked_on > today:
@@ -259,7 +275,8 @@ def validate_person(
     guard(account)
 
     for key in ("birth_place", "street", "business_type", "bank_name", "bank_holder", "notes"):
-        values[key] = clean_text(getattr(data, key) or "") or None
+        raw = getattr(data, key)
+        values[key] = (clean_text(raw) or None) if raw else None
     if values.get("birth_place"):
         values["birth_place"] = values["birth_place"].upper()
     values["is_household_head"] = bool(data.is_household_head)
