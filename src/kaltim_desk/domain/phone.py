@@ -36,10 +36,20 @@ _SEEN_MAX = 100_000
 # update still decides; tests check every input accepted here gives what the parser gives.
 _PLAIN_MOBILE = re.compile(r"(?:\+62[ -]?|0)?(8\d(?:[ .-]?\d){7,10})")
 _SEPARATORS = str.maketrans("", "", " .-")
-_ID_META = PhoneMetadata.metadata_for_region(_REGION)
-_ID_LENGTHS = frozenset(_ID_META.mobile.possible_length) & frozenset(_ID_META.general_desc.possible_length)
-_ID_MOBILE = re.compile(_ID_META.mobile.national_number_pattern)
-_ID_GENERAL = re.compile(_ID_META.general_desc.national_number_pattern)
+
+
+def _id_pattern(kind: str) -> tuple[frozenset[int], re.Pattern[str]]:
+    """Possible lengths and national-number pattern of one kind of Indonesian number, per the metadata."""
+    meta = PhoneMetadata.metadata_for_region(_REGION)
+    desc = getattr(meta, kind, None)
+    if desc is None or not desc.national_number_pattern:
+        raise RuntimeError(f"phonenumbers has no {kind} metadata for {_REGION}")
+    return frozenset(desc.possible_length), re.compile(desc.national_number_pattern)
+
+
+_MOBILE_LENGTHS, _ID_MOBILE = _id_pattern("mobile")
+_GENERAL_LENGTHS, _ID_GENERAL = _id_pattern("general_desc")
+_ID_LENGTHS = _MOBILE_LENGTHS & _GENERAL_LENGTHS
 
 
 class PhoneError(ValueError):
