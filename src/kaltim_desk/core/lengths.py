@@ -51,10 +51,13 @@ def column_limit(model: Any, key: str) -> int | None:
 
 
 @functools.cache
-def _limits(model: Any) -> dict[str, int]:
-    """Every `String(n)` limit of `model`, by column key (`column_limit` for all columns at once)."""
+def _limits(model: Any, extra: tuple[tuple[str, int], ...] = ()) -> dict[str, int]:
+    """Every `String(n)` limit of `model` by column key (`column_limit` for all columns at once), with the
+    caller's `extra` limits over them."""
     keys = [column.key for column in model.__table__.columns]
-    return {key: limit for key in keys if (limit := column_limit(model, key)) is not None}
+    limits = {key: limit for key in keys if (limit := column_limit(model, key)) is not None}
+    limits.update((key, limit) for key, limit in extra if limit)
+    return limits
 
 
 def length_problems(
@@ -64,15 +67,20 @@ def length_problems(
     extra_limits: Mapping[str, int] | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> list[DomainError]:
-    """A `too_long` problem for each text in `values` longer than the schema (or `extra_limits`) allows."""
+    """A `too_long` problem for each text in `values` longer than the schema (or `extra_limits`) allows,
+    in the order of `values`."""
+    limits = _limits(model, tuple(extra_limits.items()) if extra_limits else ())
+    too_long = [
+        key
+        for key, limit in limits.items()
+        if isinstance(value := values.get(key), str) and len(value) > limit
+    ]
+    if len(too_long) > 1:
+        order = {key: i for i, key in enumerate(values)}
+        too_long.sort(key=order.__getitem__)
     problems = []
-    limits = _limits(model)
-    for key, value in values.items():
-        if not isinstance(value, str):
-            continue
-        limit = (extra_limits or {}).get(key) or limits.get(key)
-        if limit is None or len(value) <= limit:
-            continue
+    for key in too_long:
+        value, limit = values[key], limits[key]
         label = (labels or {}).get(key) or LABELS.get(key, "Isian")
         problems.append(
             DomainError(

@@ -233,6 +233,8 @@ def _build(day: int, month: int, year_text: str, original: str, century_from: da
 def _strip_day_name(text: str) -> str:
     """Drop a leading day name: "Sabtu, 17 Agustus 2024" -> "17 Agustus 2024"."""
     lowered = text.lower()
+    if not lowered.startswith(_DAY_NAMES):
+        return text
     for name in _DAY_NAMES:
         if lowered.startswith(name):
             rest = text[len(name) :]

@@ -347,6 +347,12 @@ def _structural_errors(raw: object, label: str, length: int) -> tuple[str, list[
     """
     if raw is None:
         return "", [_format_issue(label, NikError.EMPTY)]
+    if isinstance(raw, str) and len(raw) == length and raw.isascii() and raw.isdigit():
+        # the usual case: exactly the digits (nothing to strip, no placeholder text, the right length)
+        if _is_digit_placeholder(raw):
+            detail = "angka yang sama berulang" if len(set(raw)) == 1 else "deret angka berurutan"
+            return raw, [_format_issue(label, NikError.PLACEHOLDER, detail=detail)]
+        return raw, []
     if isinstance(raw, bool) or not isinstance(raw, str):
         text = str(raw)
         if isinstance(raw, int | float):
