@@ -307,7 +307,7 @@ def normalize_nip(raw: str) -> str:
 
 def _is_digit_placeholder(digits: str) -> bool:
     """All one digit ("0", "1111111111111111") or a run like 1234567890123456 / 9876543210987654."""
-    if len(set(digits)) == 1:
+    if digits.count(digits[:1]) == len(digits):
         return True
     if len(digits) < 4 or (int(digits[1]) - int(digits[0])) % 10 not in (1, 9):
         return False  # not a run from its first step on: most real numbers stop here
@@ -517,7 +517,7 @@ def nik_record_warnings(info: NikInfo, *, birth_date: date | None, sex: str | No
     checked the NIK once (`check_nik` without a record) and compares it with several fields later."""
     warnings: list[NikIssue] = []
     birth, nik_sex = info.birth_date, info.sex
-    if birth_date is not None:
+    if birth_date is not None and birth_date != birth:
         differing = [
             name
             for name, a, b in (
@@ -536,7 +536,7 @@ def nik_record_warnings(info: NikInfo, *, birth_date: date | None, sex: str | No
                     + ")",
                 )
             )
-    record_sex = _normalize_sex(sex)
+    record_sex = sex if sex in ("P", "L") else _normalize_sex(sex)
     if record_sex is not None and record_sex != nik_sex:
         nik_word = "perempuan" if nik_sex == "P" else "laki-laki"
         record_word = "perempuan" if record_sex == "P" else "laki-laki"

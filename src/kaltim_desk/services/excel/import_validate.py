@@ -177,9 +177,9 @@ def validate_sheet(
     in_signature = False
     total = max(len(grid.rows) - guess.row - 1, 1)
 
-    def colname(f: str) -> str:
-        c = col_of[f]
-        return f"{col_letter(c)} ({guess.headers.get(c, FIELDS[f][0])})"
+    colnames = {
+        f: f"{col_letter(c)} ({guess.headers.get(c, FIELDS.get(f, (f,))[0])})" for f, c in col_of.items()
+    }
 
     for r in range(guess.row + 1, len(grid.rows)):
         done = r - guess.row
@@ -218,7 +218,7 @@ def validate_sheet(
             item = Problem(
                 sheet,
                 excel_row,
-                colname(f) if f in col_of else FIELDS.get(f, (f,))[0],
+                colnames[f] if f in colnames else FIELDS.get(f, (f,))[0],
                 shorten(text),  # a cell may hold 32,767 characters; the report shows the start
                 rule,
                 clip_message(message),  # messages quote cells too
