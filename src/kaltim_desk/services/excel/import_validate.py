@@ -177,6 +177,8 @@ def validate_sheet(
     in_signature = False
     total = max(len(grid.rows) - guess.row - 1, 1)
 
+    if "phone" in col_of:
+        from kaltim_desk.domain.phone import PhoneError, normalize_phone  # lazy: phonenumbers' metadata
     colnames = {
         f: f"{col_letter(c)} ({guess.headers.get(c, FIELDS.get(f, (f,))[0])})" for f, c in col_of.items()
     }
@@ -466,7 +468,7 @@ def validate_sheet(
             )
             role = MemberRole.MEMBER.value
         res.group_name = " ".join(raw_text(val("group_name")).split()).upper()
-        if is_empty_mark(res.group_name):
+        if res.group_name and is_empty_mark(res.group_name):
             res.group_name = ""
         if res.group_name:
             if res.group_name not in group_names:
@@ -484,8 +486,6 @@ def validate_sheet(
             warn("phone", "phone_invalid", f"No. HP '{phone}' bukan nomor; dikosongkan", "phone")
             phone = ""
         elif phone:
-            from kaltim_desk.domain.phone import PhoneError, normalize_phone  # lazy: phonenumbers' metadata
-
             try:
                 phone = normalize_phone(val("phone"))
             except PhoneError as exc:
