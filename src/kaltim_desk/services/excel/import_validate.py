@@ -240,7 +240,11 @@ def validate_sheet(
             res.status, res.reason = SKIPPED, "baris nomor kolom di bawah judul"
             continue
         nik_text_raw = shown(nik_raw)
-        has_nik = isinstance(nik_raw, int | float) or sum(map(str.isdigit, nik_text_raw)) >= 6
+        has_nik = (
+            isinstance(nik_raw, int | float)
+            or nik_text_raw[:6].isdigit()
+            or sum(map(str.isdigit, nik_text_raw)) >= 6
+        )
         if not has_nik:
             kind = row_kind(cells)
             if kind == "blank":
@@ -549,8 +553,8 @@ def validate_sheet(
             for _attempt in range(2):
                 try:
                     cleaned, _w = validate_person(session, person, checks=checks)
-                    if cleaned["name"] != person.name:
-                        person = replace(person, name=cleaned["name"])
+                    if cleaned["name"] != person.name:  # as stored; (`replace` costs twice this copy)
+                        person = PersonInput(**{**vars(person), "name": cleaned["name"]})
                     res.values = cleaned
                     break
                 except ValidationFailed as exc:
