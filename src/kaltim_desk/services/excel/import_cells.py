@@ -157,6 +157,8 @@ def shown(v: Any) -> str:
     """A cell as the clerk sees it: 25709 not 25709.0, 12-05-1980 for a date."""
     if v is None:
         return ""
+    if type(v) is str:  # the usual cell, first
+        return " ".join(v.split()) if ("\n" in v or "  " in v or v != v.strip()) else v
     if isinstance(v, bool):
         return "YA" if v else "TIDAK"
     if isinstance(v, float):
@@ -175,6 +177,8 @@ def raw_text(v: Any) -> str:
     """Text as typed (for names and free text, which the registry cleans itself)."""
     if v is None:
         return ""
+    if type(v) is str:
+        return v
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, datetime | date):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, union_all
@@ -119,6 +121,15 @@ class PersonChecks:
         return (row.id, row.name) if row is not None else None
 
 
+@functools.cache
+def _phones() -> ModuleType:
+    """`domain.phone`, imported the first time a phone is checked: phonenumbers' metadata costs ~0.15 s
+    of the app's cold start, and only a saved form or an import needs it."""
+    from kaltim_desk.domain import phone  # lazy: phonenumbers' metadata
+
+    return phone
+
+
 def _check_nik_of(
     session: Session,
     data: PersonInput,
@@ -227,13 +238,10 @@ def validate_person(
     if not (data.phone or "").strip():
         values["phone"] = None
     else:
-        # Imported here: phonenumbers' metadata costs ~0.15 s of the app's cold start, and only a
-        # saved form needs it.
-        from kaltim_desk.domain.phone import PhoneError, normalize_phone
-
+        phones = _phones()
         try:
-            values["phone"] = normalize_phone(data.phone)
-        except PhoneError as exc:
+            values["phone"] = phones.normalize_phone(data.phone)
+        except phones.PhoneError as exc:
             problems.append(DomainError("phone_invalid", str(exc), field="phone"))
 
     code = (data.village_code or "").strip()
