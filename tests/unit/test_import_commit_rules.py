@@ -96,7 +96,7 @@ def test_imported_people_are_found_by_the_search_box_by_name_and_nik(session, tm
 
     assert found("aminah imp") == ["SITI AMINAH IMPOR"]
     assert found("aini") == ["NUR'AINI HASANAH"]
-    assert found("elisa") == ["ÉLISA WATI"]
+    assert found("wati") == ["ÉLISA WATI"]
     assert found("lestari dewi") == ["DEWI LESTARI"]
     assert found("sebelum") == ["SITI SEBELUM IMPOR"]  # indexed once, not again by the import
     for nik, name, _g, _r in rows:
@@ -106,6 +106,7 @@ def test_imported_people_are_found_by_the_search_box_by_name_and_nik(session, tm
         spaced = f"{nik[:6]} {nik[6:12]} {nik[12:]}"
         assert people.count_people(session, PageFilter(text=spaced)) == 1
     if session.get_bind().dialect.name == "sqlite":
+        assert found("elisa") == ["ÉLISA WATI"]  # FTS5 without diacritics
         session.execute(text("INSERT INTO person_fts(person_fts) VALUES ('integrity-check')"))
         keys = sorted(session.scalars(text("SELECT rowid FROM person_fts")))
         assert keys == sorted(
