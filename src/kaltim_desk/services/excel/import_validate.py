@@ -553,7 +553,7 @@ def validate_sheet(
             for _attempt in range(2):
                 try:
                     cleaned, _w = validate_person(session, person, checks=checks)
-                    if cleaned["name"] != person.name:  # as stored; (`replace` costs twice this copy)
+                    if cleaned["name"] != person.name:  # the name as stored (half the cost of `replace`)
                         person = PersonInput(**{**vars(person), "name": cleaned["name"]})
                     res.values = cleaned
                     break
