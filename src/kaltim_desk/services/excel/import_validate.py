@@ -147,7 +147,7 @@ def validate_sheet(
 ) -> list[RowResult]:
     """Validate every row under the header of `grid` (see the module docstring); nothing is stored."""
     rules = rules or ImportRules()
-    required = {f for f in rules.required_fields if f in REQUIRABLE}
+    required_in_order = sorted({f for f in rules.required_fields if f in REQUIRABLE})
     resolver = RegionResolver(session, region_scope)
     col_of = {f: c for c, f in guess.mapping.items()}
     checks = PersonChecks.load(session)
@@ -318,7 +318,7 @@ def validate_sheet(
                 "nik_number",
                 value="(angka)",
             )
-        elif not any(p.col is not None and p.col == nik_col for p in res.problems):
+        elif not (res.problems and any(p.col is not None and p.col == nik_col for p in res.problems)):
             raw = nik_text_raw.strip()
             if SCIENTIFIC.match(raw.replace(" ", "")):
                 problem(
@@ -417,7 +417,7 @@ def validate_sheet(
             parts = [p for p in re.split(r"[/\\\-. ]+", shown(val("rt_rw"))) if p]
             rt = parts[0] if parts else ""
             rw = parts[1] if len(parts) > 1 else ""
-        for key, text in (("rt", rt), ("rw", rw)):
+        for key, text in (("rt", rt), ("rw", rw)) if rt or rw else ():
             if text and (not text.isdigit() or len(text) > 3):
                 f = key if key in col_of else "rt_rw"
                 if not is_empty_mark(text):
@@ -584,7 +584,7 @@ def validate_sheet(
                 f"NIK sama dengan baris {seen_nik[nik_text]} di berkas ini",
                 "duplicate",
             )
-        for f in sorted(required):
+        for f in required_in_order:
             target = REQUIRABLE[f]
             value = res.group_name if f == "group_name" else getattr(person, target, "")
             if f == "role" and (val("role") in (None, "")):

@@ -30,6 +30,7 @@ The index per backend (`dialect.search_backend` picks it by database):
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -87,14 +88,21 @@ def name_key(name: str, person_id: int) -> int:
     After a character that shares its rank (anything but a capital or a space) the key stops: two names
     that share that rank may differ there, and what follows would then say nothing about their order.
     So every name a <= b (in code point order, as SQLite sorts) has key(a) <= key(b) in its top bits."""
+    return (_name_prefix(name[:KEY_CHARS]) << ID_BITS) | person_id
+
+
+@functools.lru_cache(maxsize=65_536)
+def _name_prefix(head: str) -> int:
+    """The top bits of `name_key` from a name's first KEY_CHARS characters (remembered: a bulk load
+    indexes thousands of names that start alike)."""
     prefix, open_ = 0, True
     for i in range(KEY_CHARS):
         rank = 0
-        if open_ and i < len(name):
-            rank = _char_rank(ord(name[i]))
-            open_ = _own_rank(name[i])
+        if open_ and i < len(head):
+            rank = _char_rank(ord(head[i]))
+            open_ = _own_rank(head[i])
         prefix = (prefix << KEY_CHAR_BITS) | rank
-    return (prefix << ID_BITS) | person_id
+    return prefix
 
 
 def _key_sql(row: str) -> str:
