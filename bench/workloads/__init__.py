@@ -84,6 +84,13 @@ WORKLOADS: tuple[Workload, ...] = (
         needs_db=True,
     ),
     Workload(
+        "first_start",
+        "Mulai pertama kali (profil baru) sampai wizard penyiapan tergambar",
+        "< 1 s",
+        {"tiny": 0, "small": 0, "district": 0, "province": 0},
+        _abs(1.0),
+    ),
+    Workload(
         "bnba_export",
         "Ekspor BNBA",
         "<= 1.25x openpyxl",

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
 from kaltim_desk.core.actor import SYSTEM_ACTOR, Actor
 from kaltim_desk.core.permissions import allowed
-from kaltim_desk.db import Database
 from kaltim_desk.user_settings import UserSettings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only names here: the first-run wizard is painted before SQLAlchemy is imported
+    from sqlalchemy.orm import Session
+
+    from kaltim_desk.db import Database
     from kaltim_desk.tasks import TaskRunner
     from kaltim_desk.views.prompts import Prompts
 

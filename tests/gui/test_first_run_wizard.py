@@ -296,3 +296,130 @@ def test_choosing_the_demo_office_shows_its_accounts(wizard: FirstRunWizard, qtb
     assert table.isVisible() and wizard.start.accounts_intro.isVisible()
     rows = {(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())}
     assert ("operator", "demo-operator") in rows and ("admin", "demo-admin") in rows
+
+
+# --- a first-ever start: the wizard first, the database made behind it ------------------------------
+
+
+def _first_start(monkeypatch: Any, prompts: Any, drive: Any, db_url: str, login: Any = None) -> int:
+    """`run_gui` as `kaltim-desk` starts it (the garbage collector off, as `cli` leaves it), with
+    `drive(wizard)` standing in for the person (its return value is the wizard's result), `login(ctx)`
+    for the login (default: none, stop before the main window) and `prompts` recording what would have
+    been said."""
+    import gc
+    import sys
+
+    from kaltim_desk.views import application
+
+    monkeypatch.setattr(FirstRunWizard, "exec", drive)
+    monkeypatch.setattr(application, "QtPrompts", lambda _settings: prompts)
+    monkeypatch.setattr(application, "login", login or (lambda ctx: None))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own; undone after
+    gc.disable()
+    try:
+        return application.run_gui(db_url)
+    finally:
+        gc.enable()
+        install_translators(QApplication.instance(), "none")  # type: ignore[arg-type]
+
+
+@pytest.mark.sqlite_only  # a first start makes its SQLite file; a server database exists beforehand
+def test_a_first_start_shows_the_wizard_before_the_database_exists_and_sets_it_up_behind_it(
+    tmp_path: Any, qtbot: Any, monkeypatch: Any, prompts: Any
+) -> None:
+    import gc
+
+    path = tmp_path / "kantor" / "kaltim.db"
+    seen: dict[str, Any] = {}
+
+    def person(wizard: FirstRunWizard) -> int:
+        seen["file_before_wizard"] = path.exists()
+        qtbot.addWidget(wizard)
+        wizard.show()
+        qtbot.waitUntil(lambda: wizard.painted)
+        seen["collector_on"] = gc.isenabled()  # off while starting, on once the wizard is painted
+        assert wizard.office_form is None  # the office pages come after the start page
+        _next(wizard, qtbot)  # waits for the database if it is not ready yet
+        assert wizard.currentId() == OFFICE
+        _fill_office(wizard, qtbot)
+        _next(wizard, qtbot)
+        _fill_signatories(wizard)
+        _next(wizard, qtbot)
+        _next(wizard, qtbot)
+        assert wizard.currentId() == ADMIN and wizard.asks_admin
+        page = wizard.admin_page
+        page.username.setText("admin.smd")
+        page.display_name.setText("Admin Dinsos Samarinda")
+        page.password.setText("kantor-samarinda-2026")
+        page.repeat.setText("kantor-samarinda-2026")
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+        seen["choice"] = wizard.choice
+        return int(wizard.result())
+
+    assert _first_start(monkeypatch, prompts, person, f"sqlite:///{path}") == 0  # the login was left
+    assert seen == {"file_before_wizard": False, "collector_on": True, "choice": "office"}
+    assert prompts.messages == []
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
+    from kaltim_desk.db import Database
+    from kaltim_desk.services.office import auth
+
+    db = Database(f"sqlite:///{path}")
+    with db.read_session(SYSTEM_ACTOR) as s:
+        assert load_section(s, OfficeProfile).region_code == "64.72"
+    with db.session() as s:
+        assert auth.login(s, "admin.smd", "kantor-samarinda-2026").ok
+    db.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_first_start_whose_database_can_not_be_made_says_so_and_quits(
+    tmp_path: Any, qtbot: Any, monkeypatch: Any, prompts: Any
+) -> None:
+    (tmp_path / "bukan-folder").write_text("x")  # where the database's folder should be: a file
+    url = f"sqlite:///{tmp_path / 'bukan-folder' / 'kaltim.db'}"
+    seen: list[int] = []
+
+    def person(wizard: FirstRunWizard) -> int:
+        qtbot.addWidget(wizard)
+        wizard.show()
+        qtbot.waitUntil(lambda: wizard.painted)
+        qtbot.waitUntil(lambda: wizard.opening is not None and wizard.opening.done)
+        seen.append(wizard.isVisible())  # closed once the reason was shown
+        return int(wizard.result())
+
+    assert _first_start(monkeypatch, prompts, person, url) == 2
+    assert seen == [False]
+    [(kind, _title, text)] = prompts.messages
+    assert kind == "error" and text.startswith("Basis data tidak dapat dibuka: Berkas tidak dapat dibaca")
+    assert "bukan-folder" in text and "tak terduga" not in text
+
+
+def test_a_set_up_office_goes_straight_to_the_login(
+    db_url: str, qtbot: Any, monkeypatch: Any, prompts: Any
+) -> None:
+    """An existing database with its office: checked, opened, no wizard, the login next (with the
+    garbage collector running again: the person spends time there, and so does the window after)."""
+    import gc
+
+    from kaltim_desk.core.actor import SYSTEM_ACTOR
+    from kaltim_desk.core.settings import save_section
+    from kaltim_desk.db import Database
+    from kaltim_desk.services.office.bootstrap import prepare
+
+    db = Database(db_url)
+    prepare(db)
+    with db.session(SYSTEM_ACTOR) as s:
+        save_section(s, OfficeProfile())
+    db.dispose()
+    seen: list[Any] = []
+
+    def no_wizard(wizard: FirstRunWizard) -> int:
+        raise AssertionError("the wizard was shown for an office already set up")
+
+    def login(ctx: Any) -> None:
+        with ctx.read() as s:
+            seen.append((load_section(s, OfficeProfile).office_code, gc.isenabled()))
+
+    assert _first_start(monkeypatch, prompts, no_wizard, db_url, login) == 0
+    assert seen == [(OfficeProfile().office_code, True)]
+    assert prompts.messages == []

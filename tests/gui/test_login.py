@@ -189,6 +189,65 @@ def test_damaged_database_without_backup_is_left_alone(ctx: Any, prompts: Any) -
     assert path.read_bytes() == before  # nothing written to the damaged file
 
 
+def _zero_pages(path: Any, first: int, last: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[4096 * first : 4096 * last] = b"\x00" * (4096 * (last - first))
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.sqlite_only
+def test_damaged_pages_found_beside_the_opening_offer_the_newest_good_backup(ctx: Any, prompts: Any) -> None:
+    """The window's start reads the pages on a thread beside the opening (`open_for_window`): what it
+    finds there is treated as a damage found first, before any window shows data."""
+    from kaltim_desk.services.office import backup
+    from kaltim_desk.tasks import SyncTaskRunner
+    from kaltim_desk.views.startup import open_for_window
+    from tests.factories import make_person
+
+    with ctx.session() as s:
+        make_person(s, name="Dari Cadangan")
+    backup.make_backup(ctx.db, reason="harian")
+    ctx.db.dispose()
+    _zero_pages(ctx.db.path, 3, 6)  # header and size whole: only reading the pages tells
+
+    opened, remote = open_for_window(ctx.db.url, prompts, SyncTaskRunner(), ctx.user_settings)
+    assert opened is not None and not remote
+    assert [m[0] for m in prompts.messages] == ["confirm", "info"]
+    assert "rusak" in prompts.messages[0][2] and "cadangan terbaru" in prompts.messages[0][2]
+    with opened.read() as s:
+        from sqlalchemy import text
+
+        assert s.scalar(text("SELECT name FROM person")) == "DARI CADANGAN"
+    opened.db.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_a_database_due_a_migration_is_not_written_while_its_pages_are_damaged(
+    ctx: Any, prompts: Any
+) -> None:
+    from alembic.script import ScriptDirectory
+
+    from kaltim_desk.db import alembic_config, downgrade, head_revision
+    from kaltim_desk.tasks import SyncTaskRunner
+    from kaltim_desk.views.startup import open_for_window
+
+    script = ScriptDirectory.from_config(alembic_config(ctx.db.engine))
+    head = script.get_revision(head_revision(ctx.db.engine) or "")
+    assert head is not None and isinstance(head.down_revision, str)
+    downgrade(ctx.db.engine, head.down_revision)
+    ctx.db.dispose()
+    path = ctx.db.path
+    _zero_pages(path, 3, 6)
+    before = path.read_bytes()
+    files = sorted(p.name for p in path.parent.rglob("*"))
+
+    opened, _remote = open_for_window(ctx.db.url, prompts, SyncTaskRunner(), ctx.user_settings)
+    assert opened is None
+    assert prompts.messages[-1][0] == "error" and "Tidak ada cadangan yang utuh" in prompts.messages[-1][2]
+    assert path.read_bytes() == before  # not migrated, not touched
+    assert sorted(p.name for p in path.parent.rglob("*")) == files  # no backup taken of it either
+
+
 @pytest.mark.sqlite_only  # one writer per SQLite file; a server takes several (tests/pg)
 def test_second_instance_opens_read_only(office: Any, prompts: Any, qtbot: Any) -> None:
     from sqlalchemy.exc import OperationalError
@@ -240,22 +299,56 @@ def test_first_instance_takes_the_lock_and_makes_the_daily_backup(
 ) -> None:
     from kaltim_desk.services.office import backup
     from kaltim_desk.views.startup import start_guards, stop_guards
+    from tests.gui.held_tasks import HeldTaskRunner
 
     window = QWidget()
     qtbot.addWidget(window)
     with office.db.session() as s:
         office.actor = auth.login(s, "siti", "kopi-susu-42").actor
+    office.tasks = HeldTaskRunner()  # the backup reads the whole file: never on the GUI thread
     start_guards(office, window, remote=False)
+    folder = office.db.path.parent / "backups"
     try:
         assert prompts.messages == []
         lock = office.extras["writer_lock"]
         assert lock.held and lock.current().username == "siti"
-        if office.db.is_sqlite:
-            assert [b.reason for b in backup.list_backups(office.db.path.parent / "backups")] == ["harian"]
+        assert not folder.exists() or backup.list_backups(folder) == []  # the window is not held for it
+        office.tasks.finish_all()
+        assert [b.reason for b in backup.list_backups(folder)] == ["harian"]
+        assert prompts.messages == []
     finally:
         window.idle_lock.stop()  # type: ignore[attr-defined]
         stop_guards(office)
     assert "writer_lock" not in office.extras
+
+
+@pytest.mark.sqlite_only
+def test_a_daily_backup_that_fails_is_said_in_words(
+    office: Any, prompts: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    import errno
+
+    from kaltim_desk.services.office import backup
+    from kaltim_desk.views.startup import start_guards, stop_guards
+    from tests.gui.held_tasks import HeldTaskRunner
+
+    def full_disk(_db: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "daily_backup_if_due", full_disk)
+    window = QWidget()
+    qtbot.addWidget(window)
+    with office.db.session() as s:
+        office.actor = auth.login(s, "siti", "kopi-susu-42").actor
+    office.tasks = HeldTaskRunner()
+    start_guards(office, window, remote=False)
+    try:
+        office.tasks.finish_all()
+        [(kind, title, text)] = prompts.messages
+        assert (kind, title) == ("error", "Cadangan harian") and text.startswith("Penyimpanan penuh")
+    finally:
+        window.idle_lock.stop()  # type: ignore[attr-defined]
+        stop_guards(office)
 
 
 @pytest.mark.sqlite_only

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OWN_WORKLOADS = ("people_page", "search", "cold_start", "demo_generate")
+OWN_WORKLOADS = ("people_page", "search", "cold_start", "first_start", "demo_generate")
 
 
 @pytest.fixture(scope="module")

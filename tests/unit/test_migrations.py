@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from kaltim_desk.db import Database, current_revision, downgrade, head_revision, migrate
+from kaltim_desk.db import HEAD_REVISION, Database, current_revision, downgrade, head_revision, migrate
 from kaltim_desk.models import Base
 
 
@@ -31,6 +31,22 @@ def _partial_unique(diff: tuple) -> bool:
 def _fresh(db_url: str) -> Database:
     """An empty database of the backend under test (a SQLite file, or a new PostgreSQL database)."""
     return Database(db_url)
+
+
+def test_the_revision_a_start_expects_is_the_newest_migration(db_url):
+    """A start compares the database with `HEAD_REVISION` without loading Alembic: a new migration must
+    move it, or every start would load Alembic and no database would be migrated to the new script."""
+    db = _fresh(db_url)
+    assert head_revision(db.engine) == HEAD_REVISION
+    assert current_revision(db.engine) is None
+    migrate(db.engine)
+    with db.engine.connect() as conn:
+        assert (
+            current_revision(db.engine)
+            == MigrationContext.configure(conn).get_current_revision()
+            == HEAD_REVISION
+        )
+    db.dispose()
 
 
 def test_upgrade_from_empty_matches_the_models(db_url):

@@ -4,10 +4,12 @@ check permissions and write the audit trail without a global "current user"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
+from kaltim_desk.vocabulary import UserRole
 
-from kaltim_desk.models.vocabulary import UserRole
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ROLES = tuple(UserRole)
 

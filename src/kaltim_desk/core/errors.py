@@ -10,9 +10,6 @@ from __future__ import annotations
 import errno
 import re
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-
-from kaltim_desk import dialect
 from kaltim_desk.domain.text import clip_message
 from kaltim_desk.i18n import _
 
@@ -77,6 +74,12 @@ def describe_failure(exc: BaseException) -> str | None:
     so). The GUI (`views/prompts.describe_error`) and the CLI (`cli.main`) both show this."""
     if isinstance(exc, DomainError):
         return exc.message
+    # lazy: the errors are raised everywhere, also on screens painted before SQLAlchemy is loaded (the
+    # first-run wizard); a database error can only reach here once it is
+    from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+    from kaltim_desk import dialect
+
     if isinstance(exc, OSError) and not isinstance(exc, DBAPIError):
         if exc.errno == errno.ENOSPC:
             return _(

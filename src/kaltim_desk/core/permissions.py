@@ -6,11 +6,14 @@ the check that counts is `require` inside every service.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from kaltim_desk.core.actor import current_actor
 from kaltim_desk.core.errors import PermissionDenied
-from kaltim_desk.models.vocabulary import UserRole
+from kaltim_desk.vocabulary import UserRole
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 CLERK, TRAINER, OFFICER, ADMIN = UserRole.CLERK, UserRole.TRAINER, UserRole.OFFICER, UserRole.ADMIN
 EVERYONE = frozenset(UserRole)

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kaltim_desk.demo.accounts import DEMO_ACCOUNTS as DEMO_ACCOUNTS
 from kaltim_desk.models.vocabulary import UserRole
 from kaltim_desk.services.office import users
 
 if TYPE_CHECKING:
     from kaltim_desk.demo.context import DemoContext
-
-# username, display name, role, password
-DEMO_ACCOUNTS = (
-    ("admin", "DEMO Admin Kantor", UserRole.ADMIN, "demo-admin"),
-    ("pejabat", "DEMO Kepala Seksi", UserRole.OFFICER, "demo-pejabat"),
-    ("operator", "DEMO Operator Kecamatan", UserRole.CLERK, "demo-operator"),
-    ("pelatih", "DEMO Pelatih/Pendamping", UserRole.TRAINER, "demo-pelatih"),
-)
 
 
 def populate(ctx: DemoContext) -> None:

@@ -15,10 +15,11 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
 from kaltim_desk.documents.letterhead import LetterheadFlowable
+from kaltim_desk.documents.memo import MemoKeepTogether, MemoParagraph, MemoTable
 from kaltim_desk.documents.styles import (
     FRAME_WIDTH,
     GRID,
@@ -70,6 +71,10 @@ class DutyStampBox(Flowable):
     def __init__(self, width: float = 2.8 * cm, height: float = 1.7 * cm) -> None:
         super().__init__()
         self.width, self.height = width, height
+
+    @property
+    def memo_key(self) -> tuple[float, float]:
+        return self.width, self.height
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         return self.width, self.height
@@ -131,7 +136,7 @@ def template_values(doc: Any, when: date) -> dict[str, Any]:
 
 
 def _cell(text: object, style: str = "cell") -> Paragraph:
-    return Paragraph(esc(text), styles()[style])
+    return MemoParagraph(esc(text), styles()[style])
 
 
 def detail_table(doc: Any, *, paid_only: bool = False, plan: bool = False) -> Table:
@@ -195,7 +200,7 @@ def detail_table(doc: Any, *, paid_only: bool = False, plan: bool = False) -> Ta
             ("ALIGN", (2, 1), (2, -1), "RIGHT"),
             ("ALIGN", (3, 1), (3, -1), "CENTER"),
         ]
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="CENTER")
+    table = MemoTable(rows, colWidths=widths, repeatRows=1, hAlign="CENTER")
     table.setStyle(
         table_style(
             [
@@ -217,8 +222,8 @@ def _kv_table(rows: list[tuple[str, str]], indent: float = 0.6 * cm, key_width: 
     st = styles()
     value_width = FRAME_WIDTH - indent - key_width - 0.4 * cm
     text_width = value_width - 12  # the cell's padding
-    data = [[k, ":", Paragraph(esc(v), fitted_style(st["left"], str(v), text_width))] for k, v in rows]
-    table = Table(data, colWidths=[indent + key_width, 0.4 * cm, value_width], hAlign="LEFT")
+    data = [[k, ":", MemoParagraph(esc(v), fitted_style(st["left"], str(v), text_width))] for k, v in rows]
+    table = MemoTable(data, colWidths=[indent + key_width, 0.4 * cm, value_width], hAlign="LEFT")
     table.setStyle(
         table_style(
             [
@@ -254,13 +259,13 @@ def parties(doc: Any, tpl: dict[str, Any], values: dict[str, Any], name: str) ->
         p2_rows.append(("Jabatan", p2.position))
     p2_rows.append(("Alamat", p2.address or "-"))
     return [
-        Paragraph("I.", st["left"]),
+        MemoParagraph("I.", st["left"]),
         _kv_table(p1_rows),
-        Paragraph(esc(fill(tpl["party1_role"], values, template=name)), st["role"]),
+        MemoParagraph(esc(fill(tpl["party1_role"], values, template=name)), st["role"]),
         Spacer(1, 4),
-        Paragraph("II.", st["left"]),
+        MemoParagraph("II.", st["left"]),
         _kv_table(p2_rows),
-        Paragraph(esc(fill(role2, values, template=name)), st["role"]),
+        MemoParagraph(esc(fill(role2, values, template=name)), st["role"]),
         Spacer(1, 6),
     ]
 
@@ -272,7 +277,7 @@ def _sign_line(text: str, *, bold: bool = False) -> Paragraph:
     """One line of a signature block: a long name or position shrinks, then wraps to a second line."""
     st = styles()["sign"]
     style = fitted_style(st, text, SIGN_TEXT_WIDTH, min_size=7, font=SERIF_BOLD if bold else SERIF)
-    return Paragraph(f"<b><u>{esc(text)}</u></b>" if bold else esc(text), style)
+    return MemoParagraph(f"<b><u>{esc(text)}</u></b>" if bold else esc(text), style)
 
 
 def _sign_cell(caption: list[str], name: str, lines: list[str], *, stamp: bool) -> list[Flowable]:
@@ -282,7 +287,7 @@ def _sign_cell(caption: list[str], name: str, lines: list[str], *, stamp: bool) 
     out: list[Flowable] = [Spacer(1, lead) for _ in range(CAPTION_LINES - len(caption))]
     out += [_sign_line(c) for c in caption]
     if stamp:
-        box = Table([[DutyStampBox()]], colWidths=[3.0 * cm], rowHeights=[2.0 * cm])
+        box = MemoTable([[DutyStampBox()]], colWidths=[3.0 * cm], rowHeights=[2.0 * cm])
         box.setStyle(
             table_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
         )
@@ -312,7 +317,7 @@ def signature_table(
     rows: list[list[Any]] = [[left, right]]
     if below:
         rows.append([below, ""])
-    table = Table(rows, colWidths=[half, half])
+    table = MemoTable(rows, colWidths=[half, half])
     style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
@@ -321,7 +326,7 @@ def signature_table(
     if below:
         style.append(("SPAN", (0, 1), (1, 1)))
     table.setStyle(table_style(style))
-    return KeepTogether([*(closing or []), table])
+    return MemoKeepTogether([*(closing or []), table])
 
 
 def document_header(doc: Any, footer: str, title: str, subtitle: str, number: str) -> list[Flowable]:
@@ -332,9 +337,9 @@ def document_header(doc: Any, footer: str, title: str, subtitle: str, number: st
         DocumentStart(footer, getattr(doc, "copy_mark", "")),
         LetterheadFlowable(doc.letterhead),
         Spacer(1, 10),
-        Paragraph(esc(keep_last_words(title)), st["title"]),
-        Paragraph(esc(keep_last_words(subtitle)), st["subtitle"]),
-        Paragraph(f"Nomor: {esc(number)}", st["number"]),
+        MemoParagraph(esc(keep_last_words(title)), st["title"]),
+        MemoParagraph(esc(keep_last_words(subtitle)), st["subtitle"]),
+        MemoParagraph(f"Nomor: {esc(number)}", st["number"]),
     ]
 
 
@@ -369,17 +374,17 @@ def agreement_story(
             fill(tpl["subtitle"], values, template=name),
             doc.agreement_number or "....................",
         ),
-        Paragraph(esc(fill(tpl["opening"], values, template=name)), st["body"]),
+        MemoParagraph(esc(fill(tpl["opening"], values, template=name)), st["body"]),
         Spacer(1, 4),
         *parties(doc, tpl, values, name),
-        Paragraph(esc(fill(tpl["preamble"], values, template=name)), st["body"]),
+        MemoParagraph(esc(fill(tpl["preamble"], values, template=name)), st["body"]),
     ]
     last: list[Flowable] = []
     articles = tpl["articles"]
     for i, article in enumerate(articles):
         block: list[Flowable] = [
-            Paragraph(esc(article.get("title", "")), st["article"]),
-            Paragraph(esc(article.get("heading", "")), st["subtitle"]),
+            MemoParagraph(esc(article.get("title", "")), st["article"]),
+            MemoParagraph(esc(article.get("heading", "")), st["subtitle"]),
         ]
         for text in _article_paragraphs(doc, article):
             if text.strip() == DETAIL_MARKER:
@@ -387,11 +392,11 @@ def agreement_story(
                 continue
             filled = fill(text, values, template=name)
             style = st["indent"] if filled[:2].rstrip(".").isdigit() else st["body"]
-            block.append(Paragraph(esc(filled), style))
+            block.append(MemoParagraph(esc(filled), style))
         if i == len(articles) - 1:
             last = block  # the closing article stays with the signatures
             break
-        story.append(KeepTogether(block[:3]) if len(block) > 3 else KeepTogether(block))
+        story.append(MemoKeepTogether(block[:3]) if len(block) > 3 else MemoKeepTogether(block))
         story += block[3:]
     p1 = doc.signatory(tpl["signatories"].get("party1", "head"))
     p2 = doc.party2

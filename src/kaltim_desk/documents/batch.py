@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from reportlab.platypus import Flowable, PageBreak
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.progress import Cancelled
 from kaltim_desk.documents.agreement import agreement_story, render_agreement
-from kaltim_desk.documents.styles import write_pdf
+from kaltim_desk.documents.styles import Deferred, write_pdf
 from kaltim_desk.documents.templates import load_template
 
 Progress = Callable[[int, int, str], None]
@@ -80,13 +81,18 @@ def render_agreements(
                 progress(i + 1, total, doc.agreement_number)
         return written
 
-    story: list[Flowable] = []
-    for i, doc in enumerate(docs):
+    def agreement(i: int) -> list[Flowable]:
         check()
-        if i:
-            story.append(PageBreak())
-        story += agreement_story(doc, tpl)
-        story.append(_Mark(i, doc.agreement_number))
+        doc = docs[i]
+        return [
+            *([PageBreak()] if i else []),
+            *agreement_story(doc, tpl),
+            _Mark(i, doc.agreement_number),
+        ]
+
+    # the first agreement now (a template error stops the batch before a file is opened), the others
+    # when the build reaches them
+    story: list[Flowable] = [*agreement(0), *(Deferred(partial(agreement, i)) for i in range(1, total))]
 
     def after(flowable: Flowable) -> None:
         if isinstance(flowable, _Mark):

@@ -141,6 +141,11 @@ class LetterheadFlowable(Flowable):
         text_height = sum(_lead(x) for x in self.lines) + 0.15 * cm
         self.height = max(text_height, LOGO_SIZE + 0.1 * cm) + RULE_SPACE
 
+    @property
+    def memo_key(self) -> tuple[Any, ...]:
+        """What this letterhead draws (documents/memo.py): the same lines at the same size and logo."""
+        return (self.lines, self.width, self.height, self.text_left, self._logo)
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if avail_width < self.width:  # the frame's padding: never wider than the text column
             self._layout(avail_width)

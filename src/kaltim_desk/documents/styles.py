@@ -18,9 +18,10 @@ from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, PageTemplate, SimpleDocTemplate, TableStyle
 
 from kaltim_desk.documents.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
+from kaltim_desk.documents.memo import MemoFrame
 from kaltim_desk.fileio import atomic_path
 
 PAGE_SIZE = A4
@@ -105,7 +106,13 @@ def fitted_style(
 ) -> ParagraphStyle:
     """`base`, or a smaller size of it, at which `text` takes at most `max_lines` lines of `width`:
     a long name shrinks first, then wraps (below `min_size` it wraps to more lines instead)."""
-    font = font or base.fontName
+    return _fitted_style(base, text, width, max_lines, min_size, font or base.fontName)
+
+
+@functools.lru_cache(maxsize=1024)  # a batch asks again for every signatory, caption and address
+def _fitted_style(
+    base: ParagraphStyle, text: str, width: float, max_lines: int, min_size: float, font: str
+) -> ParagraphStyle:
     size = float(base.fontSize)
     if stringWidth(text, font, size) <= width:  # the common case: one line at the normal size
         return base
@@ -163,6 +170,10 @@ class FooterCanvas(Canvas):
             self._draw_footer(label, seen[owner], counts[owner])
             Canvas.showPage(self)
         Canvas.save(self)
+        # each held page refers to the list of pages (a cycle the collector would walk much later): a
+        # batch's pages and drawing memo are let go as soon as the file is written
+        self._kd_pages = []
+        self.__dict__.pop("_kd_draw_memo", None)
 
     def _draw_copy_mark(self, mark: str) -> None:
         """A reprint that is a copy: the mark in red at the top right, inside the margins."""
@@ -183,9 +194,46 @@ class FooterCanvas(Canvas):
         self.restoreState()
 
 
+class Deferred(Flowable):
+    """A placeholder for flowables made only when the build reaches it: a batch of 500 agreements holds
+    one agreement's flowables at a time instead of all of them, which keeps the garbage collector from
+    walking tens of thousands of waiting flowables again and again."""
+
+    def __init__(self, make: Callable[[], list[Flowable]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+
+class _Document(SimpleDocTemplate):
+    """SimpleDocTemplate whose one frame is a `memo.MemoFrame`: content repeated at the same place (the
+    letterhead and articles of every agreement of a batch) is laid out once and its drawing replayed."""
+
+    def build(  # type: ignore[override]
+        self, flowables: list[Flowable], canvasmaker: Callable[..., Canvas] = Canvas
+    ) -> None:
+        self._calc()
+        frame = MemoFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="normal")
+        self.addPageTemplates(
+            [
+                PageTemplate(id="First", frames=frame, pagesize=self.pagesize),
+                PageTemplate(id="Later", frames=frame, pagesize=self.pagesize),
+            ]
+        )
+        BaseDocTemplate.build(self, flowables, canvasmaker=canvasmaker)
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if isinstance(flowables[0], Deferred):
+            flowables[0:1] = flowables[0].make()
+            return
+        super().handle_flowable(flowables)
+
+
 def new_doc(path: Path | str, *, title: str, author: str) -> SimpleDocTemplate:
     register_fonts()
-    doc = SimpleDocTemplate(
+    doc = _Document(
         str(path),
         pagesize=PAGE_SIZE,
         leftMargin=MARGIN_LEFT,

