@@ -32,6 +32,7 @@ LABELS = {
     "marital_status": "Status perkawinan",
     "vulnerability": "Kategori kerentanan",
 }
+_NO_LIMIT = 1 << 62
 NOTES_MAX = 4000  # notes are TEXT in the schema; a page of notes is plenty and keeps exports readable
 
 
@@ -72,12 +73,9 @@ def length_problems(
     limits = _limits(model, tuple(extra_limits.items()) if extra_limits else ())
     too_long = [
         key
-        for key, limit in limits.items()
-        if isinstance(value := values.get(key), str) and len(value) > limit
+        for key, value in values.items()
+        if isinstance(value, str) and len(value) > limits.get(key, _NO_LIMIT)
     ]
-    if len(too_long) > 1:
-        order = {key: i for i, key in enumerate(values)}
-        too_long.sort(key=order.__getitem__)
     problems = []
     for key in too_long:
         value, limit = values[key], limits[key]
