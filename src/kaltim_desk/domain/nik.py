@@ -16,6 +16,7 @@ Everything here is pure: no I/O, no Qt, no database.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -384,8 +385,10 @@ def _resolve_century(yy: int, reference: date) -> int:
     return 2000 + yy if yy <= reference.year % 100 else 1900 + yy
 
 
+@functools.lru_cache(maxsize=65_536)
 def _decode_birth(digits: str, reference: date) -> tuple[date | None, str, str | None]:
-    """Decode ``DDMMYY`` from a NIK. Returns (birth date or None, sex, error detail or None)."""
+    """Decode ``DDMMYY`` from a NIK. Returns (birth date or None, sex, error detail or None); remembered,
+    as a sheet's women share birth dates."""
     day_raw, month, yy = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
     if 1 <= day_raw <= 31:
         day, sex = day_raw, "L"
@@ -488,15 +491,8 @@ def _check_nik_alone(raw: object, known_regions: Container[str] | None, referenc
     if errors or birth is None:
         return NikResult(False, value, None, tuple(errors), ())
 
-    info = NikInfo(
-        nik=value,
-        province_code=value[0:2],
-        regency_code=value[0:4],
-        district_code=value[0:6],
-        birth_date=birth,
-        sex=nik_sex,
-        serial=value[12:16],
-    )
+    # nik, province, regency, district, birth date, sex, serial (positional: an import checks thousands)
+    info = NikInfo(value, value[0:2], value[0:4], value[0:6], birth, nik_sex, value[12:16])
     warnings: list[NikIssue] = []
     if known_regions is not None and not _region_known(info, known_regions):
         warnings.append(_unknown_region_issue(label, info.district_code))
