@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.models.audit import AuditEntry
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
 from kaltim_desk.services.excel import imports
+from kaltim_desk.services.registry import people, search
 from tests.factories import make_person
 from tests.fixtures import excel_corpus as ec
 
@@ -78,3 +80,41 @@ def test_imported_people_and_groups_carry_the_batch_and_its_audit_row_counts_the
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "import.commit"))
     assert entry is not None and str(result.batch_id) == str(entry.entity_id)
     assert "imported" in (entry.detail or "") and "6" in (entry.detail or "")
+
+
+def test_imported_people_are_found_by_the_search_box_by_name_and_nik(session, tmp_path):
+    """The import fills the name index in one statement after its insert (not row by row): what the
+    search box finds is what the per-row trigger would have indexed, and the trigger is back after."""
+    before = make_person(session, name="Siti Sebelum Impor")
+    names = ["SITI AMINAH IMPOR", "NUR'AINI HASANAH", "ÉLISA  WATI", "dewi lestari"]
+    rows = [(ec.nik(), name, "KUBE TERATAI", "Anggota") for name in names]
+    result = imports.commit_import(session, imports.preview_import(session, _sheet(tmp_path, rows)))
+    assert result.imported == 4
+
+    def found(typed: str) -> list[str]:
+        return sorted(p.name for p in people.page_people(session, PageFilter(text=typed)))
+
+    assert found("aminah imp") == ["SITI AMINAH IMPOR"]
+    assert found("aini") == ["NUR'AINI HASANAH"]
+    assert found("wati") == ["ÉLISA WATI"]
+    assert found("lestari dewi") == ["DEWI LESTARI"]
+    assert found("sebelum") == ["SITI SEBELUM IMPOR"]  # indexed once, not again by the import
+    for nik, name, _g, _r in rows:
+        assert [p.name for p in people.page_people(session, PageFilter(text=nik))] == [
+            " ".join(name.split()).upper()
+        ]
+        spaced = f"{nik[:6]} {nik[6:12]} {nik[12:]}"
+        assert people.count_people(session, PageFilter(text=spaced)) == 1
+    if session.get_bind().dialect.name == "sqlite":
+        assert found("elisa") == ["ÉLISA WATI"]  # FTS5 without diacritics
+        session.execute(text("INSERT INTO person_fts(person_fts) VALUES ('integrity-check')"))
+        keys = sorted(session.scalars(text("SELECT rowid FROM person_fts")))
+        assert keys == sorted(
+            search.name_key(name, pid) for pid, name in session.execute(select(Person.id, Person.name))
+        )
+        triggers = session.scalars(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'person_fts_%'")
+        ).all()
+        assert sorted(triggers) == ["person_fts_ad", "person_fts_ai", "person_fts_au"]
+    after = make_person(session, name="Siti Sesudah Impor")  # the per-row trigger indexes her
+    assert found("sesudah") == ["SITI SESUDAH IMPOR"] and before.id < after.id

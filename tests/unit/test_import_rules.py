@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from kaltim_desk.core.settings import save_section
 from kaltim_desk.domain.dates import DateParseError, parse_date_flexible, parse_place_and_date
-from kaltim_desk.imports.headers import classify, field_from_user
+from kaltim_desk.imports.headers import classify, field_from_user, normalize_header
 from kaltim_desk.services.excel import imports
-from kaltim_desk.services.excel.import_cells import role_of
+from kaltim_desk.services.excel.import_cells import EMPTY_MARKS, is_empty_mark, role_of
 from kaltim_desk.services.excel.import_validate import ImportRules
 from tests.fixtures import excel_corpus as ec
 
@@ -118,3 +120,17 @@ def test_office_setting_makes_fields_required(session, tmp_path):
     assert refused.row == 3 and refused.person.nik == bare
     assert {p.rule for p in refused.problems} == {"required_missing"}
     assert "wajib diisi (pengaturan kantor)" in refused.reason
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789-.() ATIDKNHLtidaknhl\u2014", max_size=14),
+        st.sampled_from(
+            ["-", "0", " 0 ", "(1) 0", "0 (123)", "Tidak Ada", "N/A", "081234", "—", "0.", "(-)"]
+        ),
+    )
+)
+def test_an_empty_mark_is_told_from_a_value_as_by_its_normalised_text(text: str) -> None:
+    """ "-", "0", "tidak ada"... say "nothing"; the digit shortcut never changes the answer."""
+    expected = len(text) <= 12 and (text.strip() in EMPTY_MARKS or normalize_header(text) in EMPTY_MARKS)
+    assert is_empty_mark(text) == expected

@@ -8,12 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from kaltim_desk.core.dto import GroupInput
 from kaltim_desk.core.errors import DomainError, ValidationFailed
-from kaltim_desk.core.lengths import column_limit
+from kaltim_desk.core.lengths import NOTES_MAX, column_limit, length_problems
 from kaltim_desk.domain.text import clip_message, shorten
 from kaltim_desk.models.group import KubeGroup
 from kaltim_desk.models.person import Person
@@ -127,3 +129,42 @@ def test_an_import_refuses_only_the_rows_with_over_long_values(session, tmp_path
     assert result.imported == 2
     stored = set(session.scalars(select(Person.nik)))
     assert stored == {niks[0], niks[3]}
+
+
+_FIELDS = [
+    "name",
+    "sex",
+    "street",
+    "notes",
+    "rt",
+    "phone",
+    "birth_place",
+    "is_household_head",
+    "welfare_decile",
+]
+
+
+@given(
+    st.permutations(_FIELDS),
+    st.lists(
+        st.one_of(st.none(), st.integers(0, 4100), st.booleans()),
+        min_size=len(_FIELDS),
+        max_size=len(_FIELDS),
+    ),
+)
+def test_too_long_values_are_named_in_the_order_of_the_values(order: list[str], sizes: list[object]) -> None:
+    """Every text over its limit (the schema's, or the caller's for notes) is one problem, in the order
+    the values come in; other types and short texts none."""
+    values = {
+        key: ("X" * size if isinstance(size, int) and not isinstance(size, bool) else size)
+        for key, size in zip(order, sizes, strict=True)
+    }
+    limits = {key: column_limit(Person, key) for key in _FIELDS} | {"notes": NOTES_MAX}
+    expected = [
+        key
+        for key, value in values.items()
+        if isinstance(value, str) and limits[key] is not None and len(value) > limits[key]
+    ]
+    found = length_problems(Person, values, extra_limits={"notes": NOTES_MAX})
+    assert [p.field for p in found] == expected
+    assert all(p.code == "too_long" for p in found)

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
+import unicodedata
 from collections.abc import Container
 from datetime import date
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kaltim_desk.domain.nik import (
+    _DASHES,
     PROVINCES,
     InvalidNik,
     NikError,
     NikInfo,
     NikWarning,
     NipError,
+    _is_digit_placeholder,
+    _strip_invisible,
     check_kk,
     check_nik,
     check_nip,
@@ -23,6 +28,7 @@ from kaltim_desk.domain.nik import (
     encode_nik,
     mask_kk,
     mask_nik,
+    nik_record_warnings,
     normalize_nik,
     normalize_nip,
 )
@@ -579,3 +585,68 @@ def test_province_table_has_38_provinces() -> None:
     assert PROVINCES["64"] == "Kalimantan Timur"
     assert PROVINCES["65"] == "Kalimantan Utara"
     assert all(len(code) == 2 and 11 <= int(code) <= 96 for code in PROVINCES)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Fast paths (an import checks every NIK of a sheet): each gives what the general path gives
+# --------------------------------------------------------------------------------------------------------
+
+_NIK_LIKE = st.one_of(
+    st.text(alphabet="0123456789", min_size=16, max_size=16),
+    st.builds(
+        lambda d, run: (d * 16)[:16] if run else d,
+        st.text(alphabet="0123456789", min_size=1, max_size=2),
+        st.booleans(),
+    ),
+    st.sampled_from(["1234567890123456", "9876543210987654", "0123456789012345", "6472054101800001"]),
+)
+
+
+@settings(max_examples=400)
+@given(_NIK_LIKE, st.sampled_from([" ", "'", "\u200b", "\u00a0"]))
+def test_sixteen_digits_are_checked_as_the_same_digits_with_decoration(digits: str, mark: str) -> None:
+    """The 16-digit path against the general one (a leading mark sends a NIK there)."""
+    regions = {"6472", "647205"}
+    assert check_nik(digits, reference=REF, known_regions=regions) == check_nik(
+        mark + digits, reference=REF, known_regions=regions
+    )
+
+
+@given(st.text(alphabet="0123456789", max_size=20))
+def test_digit_placeholders_are_found_as_by_the_set_of_digits(digits: str) -> None:
+    def by_set(d: str) -> bool:
+        if len(set(d)) == 1:
+            return True
+        if len(d) < 4:
+            return False
+        return {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(d)} in ({1}, {9})
+
+    assert _is_digit_placeholder(digits) == by_set(digits)
+
+
+def _strip_by_characters(raw: str) -> str:
+    return "".join(
+        ch
+        for ch in raw
+        if not ch.isspace()
+        and ch not in ".\u2024\uff0e"
+        and ch not in _DASHES
+        and unicodedata.category(ch) != "Cf"
+    )
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=24))
+def test_ascii_decoration_is_stripped_as_character_by_character(raw: str) -> None:
+    assert _strip_invisible(raw) == _strip_by_characters(raw)
+
+
+@given(
+    st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31))),
+    st.sampled_from([None, "P", "L", "p", " perempuan ", "LAKI-LAKI", "Pria", "x", ""]),
+)
+def test_a_record_compared_later_warns_as_checked_together(birth: date | None, sex: str | None) -> None:
+    nik = "6472055005800001"
+    together = check_nik(nik, reference=REF, birth_date=birth, sex=sex)
+    alone = check_nik(nik, reference=REF)
+    assert alone.info is not None
+    assert together.warnings == alone.warnings + nik_record_warnings(alone.info, birth_date=birth, sex=sex)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaltim_desk.domain.phone import PhoneError, format_phone_local, normalize_phone
+from kaltim_desk.domain.phone import PhoneError, _plain_mobile, format_phone_local, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -96,3 +97,59 @@ def test_mobile_round_trip(prefix: str, rest: int) -> None:
     assert shown.startswith("0")
     assert shown.replace("-", "") == local
     assert normalize_phone(shown) == e164
+
+
+def _parsed(text: str) -> str | None:
+    """What libphonenumber itself makes of `text` (Indonesia as the default region), None if invalid."""
+    try:
+        number = phonenumbers.parse(text, "ID")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@st.composite
+def _written_numbers(draw: st.DrawFn) -> str:
+    """Numbers as clerks write them: a prefix, mostly an 8 then digits, separators anywhere."""
+    prefix = draw(st.sampled_from(["", "0", "+62", "+62 ", "+62-", "62", "00", "+6", "+620", "0 ", "08"]))
+    digits = draw(st.text(alphabet="0123456789", min_size=5, max_size=14))
+    if draw(st.booleans()):
+        digits = "8" + digits
+    sep = st.sampled_from(["", "", "", " ", "-", ".", "  ", "/"])
+    return prefix + "".join(draw(sep) + d for d in digits)
+
+
+@settings(max_examples=1500)
+@given(st.one_of(_written_numbers(), st.text(alphabet="+0123456789 -.8", max_size=20)))
+def test_the_plain_mobile_fast_path_gives_what_the_parser_gives(text: str) -> None:
+    fast, expected = _plain_mobile(text), _parsed(text)
+    if fast is not None:
+        assert fast == expected
+    if expected is not None:
+        assert normalize_phone(text) == expected
+
+
+@pytest.mark.parametrize("second", "0123456789")
+@pytest.mark.parametrize("length", range(8, 15))
+@pytest.mark.parametrize("prefix", ["", "0", "+62", "+62 "])
+def test_every_prefix_and_length_of_the_fast_path_agrees_with_the_parser(prefix, length, second) -> None:
+    national = "8" + second + "1234567890123"[: length - 2]
+    for text in (prefix + national, prefix + national[:4] + "-" + national[4:]):
+        assert _plain_mobile(text) in (None, _parsed(text))
+        expected = _parsed(text)
+        if expected is None:
+            with pytest.raises(PhoneError):
+                normalize_phone(text)
+        else:
+            assert normalize_phone(text) == expected
+
+
+def test_a_wrong_number_repeated_down_a_sheet_is_refused_every_time_with_the_same_message() -> None:
+    messages = []
+    for _ in range(3):
+        with pytest.raises(PhoneError) as excinfo:
+            normalize_phone("0112345")
+        messages.append(str(excinfo.value))
+    assert len(set(messages)) == 1 and "tidak valid" in messages[0]

@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select, text, update
 from kaltim_desk.core.dto import PageFilter
 from kaltim_desk.models.person import Person
 from kaltim_desk.services.registry import people, search
-from tests.factories import make_person
+from tests.factories import make_person, new_nik
 
 
 def names(session, typed: str) -> list[str]:
@@ -239,6 +239,34 @@ def test_the_index_key_is_name_key_through_insert_rename_and_delete(session):
     session.execute(text("DELETE FROM person WHERE id = :i"), {"i": made[1].id})
     fts_ok(session)
     assert names(session, "zai") == ["ZAINAB"]
+
+
+def test_a_bulk_load_indexes_every_name_as_the_trigger_does(session):
+    """The same names stored once row by row (the trigger) and once in a bulk load (keys computed in
+    Python): every search finds both copies, and the index holds each under its SQL name key."""
+    if not is_sqlite(session):
+        pytest.skip("the FTS5 index is SQLite's")
+    for n in EDGE_NAMES:
+        make_person(session, name=n)
+    typed = ["siti", "nur", "aini", "elisa", "zul", "ab", "1", "tilde", "hayati", "ñora", "unal", "a"]
+    before = {t: people.count_people(session, PageFilter(text=t)) for t in typed}
+    stamp = __import__("datetime").datetime(2025, 1, 1)
+    rows = [
+        {"nik": new_nik(), "name": n, "sex": "P", "welfare_source": "NONE", "is_active": True,
+         "is_household_head": False, "version": 1, "created_at": stamp, "updated_at": stamp}
+        for n in EDGE_NAMES
+    ]  # fmt: skip
+    with search.bulk_indexing(session):
+        session.execute(insert(Person.__table__), rows)
+    assert {t: people.count_people(session, PageFilter(text=t)) for t in typed} == {
+        t: 2 * n for t, n in before.items()
+    }
+    assert any(before.values())
+    fts_ok(session)
+    by_sql = session.execute(
+        text(f"SELECT {search._key_sql('person')}, name FROM person ORDER BY id")  # the trigger's key
+    ).all()
+    assert [k for k, _n in by_sql] == [search.name_key(n, k & search.ID_MASK) for k, n in by_sql]
 
 
 _NEAR = st.text(alphabet="AZ {|0a~\u00c9-'", max_size=8)  # the edges of the shared ranks

@@ -109,3 +109,28 @@ def test_clean_text_idempotent(raw: str) -> None:
 )
 def test_is_formula_like(value: str, expected: bool) -> None:
     assert is_formula_like(value) is expected
+
+
+def _clean_by_characters(s: str) -> str:
+    """The character-by-character cleaning (every text, any script): the reference for the ASCII pass."""
+    kept: list[str] = []
+    for ch in s:
+        category = unicodedata.category(ch)
+        if category == "Cf" and ch not in "\u200c\u200d":
+            continue
+        if category == "Cc":
+            if ch.isspace():
+                kept.append(" ")
+            continue
+        kept.append(ch)
+    return unicodedata.normalize("NFC", " ".join("".join(kept).split()))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_text_is_cleaned_as_character_by_character(raw: str) -> None:
+    assert clean_text(raw) == _clean_by_characters(raw)
+
+
+@given(_NASTY)
+def test_any_text_is_cleaned_as_character_by_character(raw: str) -> None:
+    assert clean_text(raw) == _clean_by_characters(raw)

@@ -13,6 +13,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from kaltim_desk.imports import sheet_scan
+from kaltim_desk.imports.formula_cells import formula_positions
 from kaltim_desk.imports.reader import ReadCancelled, ReadError, open_workbook
 from tests.fixtures import hostile_workbooks as hw
 
@@ -184,3 +185,41 @@ def test_zip_twins_are_refused(tmp_path):
         open_workbook(path)
     assert err.value.code == "corrupt" and "dua kali" in err.value.message
     assert zipfile.is_zipfile(path)
+
+
+def test_formula_cells_are_those_the_full_read_finds_with_or_without_the_scans_shortcut(tmp_path):
+    """A part the fast scan read whole without a "<f" in it has no formula cell, and the reader says so
+    without reading it again; every other part is read again, as before."""
+    rng = random.Random(2026)
+    plain = hw.sheet_xml(
+        hw.rows_xml(
+            {r: [hw.cell(f"A{r}", hw.NIK), hw.cell(f"B{r}", "Siti &lt;f&gt; AMINAH")] for r in range(1, 40)}
+        )
+    )
+    # a tag that starts "<f" but is no formula: the fast scan vouches for the part, the reader reads it
+    odd_tag = hw.sheet_xml('<row r="1"><c r="A1"><v>1</v><fx/></c><c r="B1"><v>2</v></c></row>')
+    sheets = [plain, odd_tag] + [_random_sheet(rng) for _ in range(100)]
+    shortcut = full = 0
+    for i, xml in enumerate(sheets):
+        path = tmp_path / f"f{i}.xlsx"
+        path.write_bytes(hw.workbook([("DATA", xml)]))
+        try:
+            wb = open_workbook(path)
+        except ReadError:
+            continue  # refused before anything is read: nothing to compare
+        expected = formula_positions([xml])
+        assert wb.formula_cells("DATA") == expected, xml[:300]
+        if wb.scans["DATA"].maybe_formulas:
+            full += 1
+        else:
+            shortcut += 1
+            assert not expected
+    assert not open_workbook(_write(tmp_path / "plain.xlsx", plain)).scans["DATA"].maybe_formulas
+    odd = open_workbook(_write(tmp_path / "odd.xlsx", odd_tag))
+    assert not odd.scans["DATA"].exact and odd.formula_cells("DATA") == {(0, 0)}
+    assert shortcut and full > 10  # both ways were taken
+
+
+def _write(path, xml: bytes):
+    path.write_bytes(hw.workbook([("DATA", xml)]))
+    return path

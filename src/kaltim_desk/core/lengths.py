@@ -32,6 +32,7 @@ LABELS = {
     "marital_status": "Status perkawinan",
     "vulnerability": "Kategori kerentanan",
 }
+_NO_LIMIT = 1 << 62
 NOTES_MAX = 4000  # notes are TEXT in the schema; a page of notes is plenty and keeps exports readable
 
 
@@ -50,6 +51,16 @@ def column_limit(model: Any, key: str) -> int | None:
     return int(length) if length else None
 
 
+@functools.cache
+def _limits(model: Any, extra: tuple[tuple[str, int], ...] = ()) -> dict[str, int]:
+    """Every `String(n)` limit of `model` by column key (`column_limit` for all columns at once), with the
+    caller's `extra` limits over them."""
+    keys = [column.key for column in model.__table__.columns]
+    limits = {key: limit for key in keys if (limit := column_limit(model, key)) is not None}
+    limits.update((key, limit) for key, limit in extra if limit)
+    return limits
+
+
 def length_problems(
     model: Any,
     values: Mapping[str, Any],
@@ -57,14 +68,17 @@ def length_problems(
     extra_limits: Mapping[str, int] | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> list[DomainError]:
-    """A `too_long` problem for each text in `values` longer than the schema (or `extra_limits`) allows."""
+    """A `too_long` problem for each text in `values` longer than the schema (or `extra_limits`) allows,
+    in the order of `values`."""
+    limits = _limits(model, tuple(extra_limits.items()) if extra_limits else ())
+    too_long = [
+        key
+        for key, value in values.items()
+        if isinstance(value, str) and len(value) > limits.get(key, _NO_LIMIT)
+    ]
     problems = []
-    for key, value in values.items():
-        if not isinstance(value, str):
-            continue
-        limit = (extra_limits or {}).get(key) or column_limit(model, key)
-        if limit is None or len(value) <= limit:
-            continue
+    for key in too_long:
+        value, limit = values[key], limits[key]
         label = (labels or {}).get(key) or LABELS.get(key, "Isian")
         problems.append(
             DomainError(

@@ -220,13 +220,16 @@ def excel_serial_date(value: float) -> date:
     return EXCEL_EPOCH + timedelta(days=int(value))
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _build(day: int, month: int, year_text: str, original: str, century_from: date | None = None) -> date:
     year = _year(year_text, original, century_from)
     if not 1 <= month <= 12:
         raise DateParseError(f"Bulan {month} pada tanggal '{original}' tidak ada (harus 1-12)")
     if year < 1:
         raise DateParseError(f"Tahun pada tanggal '{original}' tidak mungkin")
-    last = calendar.monthrange(year, month)[1]
+    last = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
     if not 1 <= day <= last:
         raise DateParseError(
             f"Tanggal '{original}' tidak ada: {MONTH_NAMES_ID[month]} {year} hanya sampai tanggal {last}"
@@ -237,6 +240,8 @@ def _build(day: int, month: int, year_text: str, original: str, century_from: da
 def _strip_day_name(text: str) -> str:
     """Drop a leading day name: "Sabtu, 17 Agustus 2024" -> "17 Agustus 2024"."""
     lowered = text.lower()
+    if not lowered.startswith(_DAY_NAMES):
+        return text
     for name in _DAY_NAMES:
         if lowered.startswith(name):
             rest = text[len(name) :]

@@ -16,11 +16,12 @@ Everything here is pure: no I/O, no Qt, no database.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Container, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
@@ -44,6 +45,7 @@ __all__ = [
     "encode_nik",
     "mask_kk",
     "mask_nik",
+    "nik_record_warnings",
     "normalize_nik",
     "normalize_nip",
 ]
@@ -265,10 +267,18 @@ _MASK_PLACEHOLDER = re.compile(r"[xX?*#]+")
 _PLAIN = re.compile(r"[0-9A-Za-z*]*\Z")  # nothing to strip: the usual case, checked at C speed
 
 
+# ASCII has no format (Cf) characters: there only whitespace, dots and dashes go (one C-level pass)
+_ASCII_DECORATION = str.maketrans(
+    "", "", "".join(ch for ch in map(chr, range(128)) if ch.isspace() or ch in _DOTS or ch in _DASHES)
+)
+
+
 def _strip_invisible(raw: str) -> str:
     """Remove whitespace (incl. NBSP), dots, dashes and invisible format characters (zero-width, bidi)."""
     if _PLAIN.match(raw):
         return raw
+    if raw.isascii():
+        return raw.translate(_ASCII_DECORATION)
     return "".join(
         ch
         for ch in raw
@@ -298,7 +308,7 @@ def normalize_nip(raw: str) -> str:
 
 def _is_digit_placeholder(digits: str) -> bool:
     """All one digit ("0", "1111111111111111") or a run like 1234567890123456 / 9876543210987654."""
-    if len(set(digits)) == 1:
+    if digits.count(digits[:1]) == len(digits):
         return True
     if len(digits) < 4 or (int(digits[1]) - int(digits[0])) % 10 not in (1, 9):
         return False  # not a run from its first step on: most real numbers stop here
@@ -338,6 +348,12 @@ def _structural_errors(raw: object, label: str, length: int) -> tuple[str, list[
     """
     if raw is None:
         return "", [_format_issue(label, NikError.EMPTY)]
+    if isinstance(raw, str) and len(raw) == length and raw.isascii() and raw.isdigit():
+        # the usual case: exactly the digits (nothing to strip, no placeholder text, the right length)
+        if _is_digit_placeholder(raw):
+            detail = "angka yang sama berulang" if len(set(raw)) == 1 else "deret angka berurutan"
+            return raw, [_format_issue(label, NikError.PLACEHOLDER, detail=detail)]
+        return raw, []
     if isinstance(raw, bool) or not isinstance(raw, str):
         text = str(raw)
         if isinstance(raw, int | float):
@@ -369,8 +385,10 @@ def _resolve_century(yy: int, reference: date) -> int:
     return 2000 + yy if yy <= reference.year % 100 else 1900 + yy
 
 
+@functools.lru_cache(maxsize=65_536)
 def _decode_birth(digits: str, reference: date) -> tuple[date | None, str, str | None]:
-    """Decode ``DDMMYY`` from a NIK. Returns (birth date or None, sex, error detail or None)."""
+    """Decode ``DDMMYY`` from a NIK. Returns (birth date or None, sex, error detail or None); remembered,
+    as a sheet's women share birth dates."""
     day_raw, month, yy = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
     if 1 <= day_raw <= 31:
         day, sex = day_raw, "L"
@@ -448,6 +466,15 @@ def check_nik(
     out) come from the same record and are compared with the NIK. ``reference`` (default today) resolves the
     two-digit birth year: not after the reference's two digits means 20xx, otherwise 19xx.
     """
+    result = _check_nik_alone(raw, known_regions, reference)
+    if result.info is None or (birth_date is None and sex is None):
+        return result
+    compared = nik_record_warnings(result.info, birth_date=birth_date, sex=sex)
+    return replace(result, warnings=result.warnings + compared) if compared else result
+
+
+def _check_nik_alone(raw: object, known_regions: Container[str] | None, reference: date | None) -> NikResult:
+    """`check_nik` without a record to compare: errors, the region and the man's-NIK warnings."""
     ref = reference or date.today()
     label = "NIK"
     value, errors = _structural_errors(raw, label, NIK_LENGTH)
@@ -464,15 +491,8 @@ def check_nik(
     if errors or birth is None:
         return NikResult(False, value, None, tuple(errors), ())
 
-    info = NikInfo(
-        nik=value,
-        province_code=value[0:2],
-        regency_code=value[0:4],
-        district_code=value[0:6],
-        birth_date=birth,
-        sex=nik_sex,
-        serial=value[12:16],
-    )
+    # nik, province, regency, district, birth date, sex, serial (positional: an import checks thousands)
+    info = NikInfo(value, value[0:2], value[0:4], value[0:6], birth, nik_sex, value[12:16])
     warnings: list[NikIssue] = []
     if known_regions is not None and not _region_known(info, known_regions):
         warnings.append(_unknown_region_issue(label, info.district_code))
@@ -484,7 +504,16 @@ def check_nik(
                 "untuk perempuan; periksa kembali",
             )
         )
-    if birth_date is not None:
+    return NikResult(True, value, info, (), tuple(warnings))
+
+
+def nik_record_warnings(info: NikInfo, *, birth_date: date | None, sex: str | None) -> tuple[NikIssue, ...]:
+    """What `check_nik` warns when the record's birth date or sex disagrees with what the NIK encodes
+    (the day and month, and the year's two digits; the sex spelt any usual way). For a caller that
+    checked the NIK once (`check_nik` without a record) and compares it with several fields later."""
+    warnings: list[NikIssue] = []
+    birth, nik_sex = info.birth_date, info.sex
+    if birth_date is not None and birth_date != birth:
         differing = [
             name
             for name, a, b in (
@@ -503,7 +532,7 @@ def check_nik(
                     + ")",
                 )
             )
-    record_sex = _normalize_sex(sex)
+    record_sex = sex if sex in ("P", "L") else _normalize_sex(sex)
     if record_sex is not None and record_sex != nik_sex:
         nik_word = "perempuan" if nik_sex == "P" else "laki-laki"
         record_word = "perempuan" if record_sex == "P" else "laki-laki"
@@ -513,7 +542,7 @@ def check_nik(
                 f"Jenis kelamin dalam NIK ({nik_word}) tidak sama dengan yang dicatat ({record_word})",
             )
         )
-    return NikResult(True, value, info, (), tuple(warnings))
+    return tuple(warnings)
 
 
 def decode_nik(nik: str, *, reference: date | None = None) -> NikInfo:

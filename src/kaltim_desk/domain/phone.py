@@ -11,10 +11,11 @@ patterns, so new mobile prefixes and area codes are handled by updating a depend
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberFormat
 
 __all__ = ["PhoneError", "format_phone_local", "normalize_phone"]
 
@@ -22,10 +23,33 @@ _REGION = "ID"
 _LEADING_QUOTES = "'\u2018\u2019`"
 _HINT = "Tulis seperti 0812-3456-7890 atau +62 812-3456-7890"
 # Numbers already read (as typed and as E.164 -> E.164): an import normalises each phone, then the
-# registry's validation normalises the result again; parsing costs ~35 us, a lookup nothing. Only valid
-# numbers are kept, so an invalid one still raises every time.
+# registry's validation normalises the result again; parsing costs ~35 us, a lookup nothing. Text found
+# invalid keeps its message (a sheet repeats the same wrong number), so it raises the same error again.
 _SEEN: dict[str, str] = {}
+_BAD: dict[str, str] = {}
 _SEEN_MAX = 100_000
+
+# The common case read without the parser: an Indonesian mobile number written plainly ("0812-3456-7890",
+# "0812 3456 7890", "+62 813 1234 5678", or 81234567890 from a number cell that lost its zero). Whether
+# its national number is a valid mobile is decided by libphonenumber's own metadata for Indonesia (its
+# possible lengths, its general and mobile patterns: a number matching both is valid), so a dependency
+# update still decides; tests check every input accepted here gives what the parser gives.
+_PLAIN_MOBILE = re.compile(r"(?:\+62[ -]?|0)?(8\d(?:[ .-]?\d){7,10})")
+_SEPARATORS = str.maketrans("", "", " .-")
+
+
+def _id_pattern(kind: str) -> tuple[frozenset[int], re.Pattern[str]]:
+    """Possible lengths and national-number pattern of one kind of Indonesian number, per the metadata."""
+    meta = PhoneMetadata.metadata_for_region(_REGION)
+    desc = getattr(meta, kind, None)
+    if desc is None or not desc.national_number_pattern:
+        raise RuntimeError(f"phonenumbers has no {kind} metadata for {_REGION}")
+    return frozenset(desc.possible_length), re.compile(desc.national_number_pattern)
+
+
+_MOBILE_LENGTHS, _ID_MOBILE = _id_pattern("mobile")
+_GENERAL_LENGTHS, _ID_GENERAL = _id_pattern("general_desc")
+_ID_LENGTHS = _MOBILE_LENGTHS & _GENERAL_LENGTHS
 
 
 class PhoneError(ValueError):
@@ -40,6 +64,17 @@ def _parse(text: str) -> phonenumbers.PhoneNumber:
     if not phonenumbers.is_valid_number(number):
         raise PhoneError(f"Nomor telepon tidak valid (jumlah digit atau kode awal salah). {_HINT}")
     return number
+
+
+def _plain_mobile(text: str) -> str | None:
+    """E.164 of a plainly written Indonesian mobile number, or None (then the parser decides)."""
+    match = _PLAIN_MOBILE.fullmatch(text)
+    if match is None:
+        return None
+    national = match[1].translate(_SEPARATORS)
+    if len(national) in _ID_LENGTHS and _ID_MOBILE.fullmatch(national) and _ID_GENERAL.fullmatch(national):
+        return "+62" + national
+    return None
 
 
 def normalize_phone(raw: object) -> str:
@@ -61,7 +96,9 @@ def normalize_phone(raw: object) -> str:
             raise PhoneError(f"Nomor telepon tidak dapat dibaca. {_HINT}")
         text = str(int(raw))
     elif isinstance(raw, str):
-        text = "".join(ch for ch in raw if unicodedata.category(ch) != "Cf").strip().lstrip(_LEADING_QUOTES)
+        if not raw.isascii():  # ASCII has no format (Cf) characters
+            raw = "".join(ch for ch in raw if unicodedata.category(ch) != "Cf")
+        text = raw.strip().lstrip(_LEADING_QUOTES)
     else:
         raise PhoneError(f"Nomor telepon tidak dapat dibaca dari nilai bertipe {type(raw).__name__}")
     if not text.strip():
@@ -69,8 +106,18 @@ def normalize_phone(raw: object) -> str:
     known = _SEEN.get(text)
     if known is not None:
         return known
-    number = _parse(text)
-    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    refused = _BAD.get(text)
+    if refused is not None:
+        raise PhoneError(refused)
+    e164 = _plain_mobile(text)
+    if e164 is None:
+        try:
+            e164 = phonenumbers.format_number(_parse(text), PhoneNumberFormat.E164)
+        except PhoneError as exc:
+            if len(_BAD) > _SEEN_MAX:
+                _BAD.clear()
+            _BAD[text] = str(exc)
+            raise
     if len(_SEEN) > _SEEN_MAX:
         _SEEN.clear()
     _SEEN[text] = _SEEN[e164] = e164

@@ -43,9 +43,15 @@ class TextError(ValueError):
     """Text that is unusable after cleaning (e.g. an empty name); the message is Indonesian."""
 
 
+# ASCII control characters: the whitespace ones become a space, the others go (ASCII has no Cf)
+_ASCII_CONTROLS = {c: (" " if chr(c).isspace() else None) for c in (*range(32), 127)}
+
+
 def _clean(s: str) -> str:
-    if s.isascii() and s.isprintable() and "  " not in s and s == s.strip():
-        return s  # nothing to remove or collapse, and ASCII is its own NFC (an import's common case)
+    if s.isascii():
+        if s.isprintable() and "  " not in s and s == s.strip():
+            return s  # nothing to remove or collapse, and ASCII is its own NFC (an import's common case)
+        return " ".join(s.translate(_ASCII_CONTROLS).split())
     kept: list[str] = []
     for ch in s:
         category = unicodedata.category(ch)

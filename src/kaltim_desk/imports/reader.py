@@ -119,6 +119,9 @@ class OpenedWorkbook:
 
     def formula_cells(self, name: str) -> set[tuple[int, int]]:
         """Every formula cell of sheet `name`, cached value or not (`imports/formula_cells.py`)."""
+        found = self.scans.get(name)
+        if found is not None and not found.maybe_formulas:
+            return set()  # the scan read the whole part and found no "<f" in it
         zf = zipfile.ZipFile(io.BytesIO(self.data))
         return formula_positions(_inflate(zf, zf.getinfo(self.parts[name]), self.path.name))
 

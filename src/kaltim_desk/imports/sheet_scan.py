@@ -92,6 +92,9 @@ class SheetScan:
     formula_no_value: set[tuple[int, int]] = field(default_factory=set)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1 inclusive
     exact: bool = False
+    # False only when the fast path read the whole part and no "<f" is in it: then no cell holds a
+    # formula and `formula_cells.formula_positions` need not read the part again
+    maybe_formulas: bool = True
 
     @property
     def rows(self) -> int:
@@ -271,9 +274,11 @@ def _fast(chunks: Chunks, tick: Tick, file: str, sheet: str, part: str) -> Sheet
     out = SheetScan()
     digits = lead = 0
     col = b""
+    f_tags = False  # blocks are cut after a '>', so a "<f" is never split between two
     for block in _blocks(chunks, tick, file, part):
         if block == b"\x00":
             return None
+        f_tags = f_tags or b"<f" in block
         if _DTD.search(block):
             raise _refuse_dtd(file, part)
         if _FORMULA.search(block) or _ODD_CELL.search(block) or _PREFIXED_CELL.search(block):
@@ -297,6 +302,7 @@ def _fast(chunks: Chunks, tick: Tick, file: str, sheet: str, part: str) -> Sheet
                 out.merges.append((int(r0) - 1, col_index(c0), int(r1 or r0) - 1, col_index(c1 or c0)))
             if len(out.merges) > MAX_MERGES:
                 raise _too_many_merges(file, sheet)
+    out.maybe_formulas = f_tags
     if not col:
         return out
     out.last_col = col_index(col)

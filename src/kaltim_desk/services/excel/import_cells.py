@@ -70,6 +70,7 @@ _SIGNATURE_WORDS = (
 _SUBHEADING = re.compile(r"^(KEC|KECAMATAN|DESA|KEL|KELURAHAN|KUBE|KELOMPOK|KAB|KABUPATEN|KOTA)\b")
 _DATE_LINE = re.compile(r"^[A-Z .]+,\s*\d{1,2}\s+[A-Z]+\s+\d{4}$")
 SCIENTIFIC = re.compile(r"^\d([.,]\d+)?E\+?\d+$", re.IGNORECASE)
+_NONZERO_DIGIT = re.compile(r"[1-9]")
 EMPTY_MARKS = {"-", "--", "0", "—", ".", "TIDAK ADA", "TDK ADA", "BELUM ADA", "NIHIL", "N A", "NA"}
 # word prefix -> role ("Sekr.", "Bend.", "KETUA KUBE", "Ketua Kelompok"); "Wakil ..." is none of the three
 _ROLE_PREFIXES = (
@@ -156,6 +157,8 @@ def shown(v: Any) -> str:
     """A cell as the clerk sees it: 25709 not 25709.0, 12-05-1980 for a date."""
     if v is None:
         return ""
+    if type(v) is str:  # the usual cell, first
+        return " ".join(v.split()) if ("\n" in v or "  " in v or v != v.strip()) else v
     if isinstance(v, bool):
         return "YA" if v else "TIDAK"
     if isinstance(v, float):
@@ -174,6 +177,8 @@ def raw_text(v: Any) -> str:
     """Text as typed (for names and free text, which the registry cleans itself)."""
     if v is None:
         return ""
+    if type(v) is str:
+        return v
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, datetime | date):
@@ -183,8 +188,8 @@ def raw_text(v: Any) -> str:
 
 def is_empty_mark(s: str) -> bool:
     """ "-", "0", "tidak ada"...: a cell that says "nothing" rather than holding a value."""
-    if len(s) > 12:
-        return False
+    if len(s) > 12 or ("(" not in s and _NONZERO_DIGIT.search(s)):
+        return False  # no mark has a digit 1-9, and only a note in brackets could hide one
     return s.strip() in EMPTY_MARKS or normalize_header(s) in EMPTY_MARKS
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from kaltim_desk.core import audit
 from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError
+from kaltim_desk.core.gc_pause import paused_gc
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.progress import Progress
 from kaltim_desk.core.settings import get_raw, load_section, office_profile, set_raw
@@ -186,6 +187,7 @@ def import_rules(session: Session) -> ImportRules:
     return load_section(session, ImportRules)
 
 
+@paused_gc()  # thousands of rows built, none garbage until the preview is dropped
 def preview_import(
     session: Session,
     path: Path | str,
@@ -279,6 +281,7 @@ def preview_import(
     )
 
 
+@paused_gc()
 def commit_import(session: Session, preview: ImportPreview, selected: set[int] | None = None) -> CommitResult:
     """Store the confirmed rows (all `ok` rows, or only the Excel row numbers in `selected`)."""
     return commit_rows(

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kaltim_desk.core import audit
+from kaltim_desk.core.bulk_insert import insert_many
 from kaltim_desk.core.dto import GroupDTO, GroupInput, MemberDTO, PageFilter, RuleCheck
 from kaltim_desk.core.errors import ConflictError, DomainError, NotFound, ValidationFailed
 from kaltim_desk.core.lengths import NOTES_MAX, length_problems
@@ -158,8 +159,9 @@ def create_imported_groups(
     if not new_groups:
         return 0, warnings
     # one executemany, then the ids by name (unique within the batch): see people.register_imported_people
-    session.execute(
-        insert(KubeGroup.__table__),  # type: ignore[arg-type]
+    insert_many(
+        session,
+        KubeGroup.__table__,  # type: ignore[arg-type]
         [
             dict(values, status=GroupStatus.FORMING.value, import_batch_id=import_batch_id)
             for _n, values, _m in new_groups
@@ -206,7 +208,7 @@ def create_imported_groups(
                 {"group_id": group_id, "person_id": m.person_id, "role": m.role, "joined_on": today}
             )
     if memberships:
-        session.execute(insert(GroupMember), memberships)
+        insert_many(session, GroupMember.__table__, memberships)  # type: ignore[arg-type]
     return len(new_groups), warnings
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import ModuleType
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, union_all
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kaltim_desk.core import audit
+from kaltim_desk.core.bulk_insert import insert_many
 from kaltim_desk.core.dto import (
     MARITAL_STATUSES,
     VULNERABILITY_CATEGORIES,
@@ -25,7 +28,15 @@ from kaltim_desk.core.errors import ConflictError, DomainError, NotFound, Valida
 from kaltim_desk.core.lengths import NOTES_MAX, length_problems
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import registry_rules
-from kaltim_desk.domain.nik import check_kk, check_nik, mask_kk, mask_nik, normalize_nik
+from kaltim_desk.domain.nik import (
+    NikResult,
+    check_kk,
+    check_nik,
+    mask_kk,
+    mask_nik,
+    nik_record_warnings,
+    normalize_nik,
+)
 from kaltim_desk.domain.text import TextError, clean_name, clean_text, shorten
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
@@ -71,6 +82,8 @@ class PersonChecks:
     rules: Any
     holders: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
     prefetched: set[str] = dataclasses.field(default_factory=set)
+    today: date = dataclasses.field(default_factory=date.today)  # one day for the whole batch
+    checked_niks: dict[str, NikResult] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> PersonChecks:
@@ -91,11 +104,92 @@ class PersonChecks:
                 self.holders[nik] = (pid, name)
             self.prefetched.update(part)
 
+    def check_nik(self, nik: str) -> NikResult:
+        """`check_nik` against the known regions (no record compared: `nik_record_warnings` does that),
+        remembered: an import checks each row's NIK in its own loop and again in `validate_person`."""
+        result = self.checked_niks.get(nik)
+        if result is None:
+            result = self.checked_niks[nik] = check_nik(
+                nik, known_regions=self.known_regions, reference=self.today
+            )
+        return result
+
     def holder(self, session: Session, nik: str) -> tuple[int, str] | None:
         if nik in self.prefetched:
             return self.holders.get(nik)
         row = session.execute(select(Person.id, Person.name).where(Person.nik == nik)).first()
         return (row.id, row.name) if row is not None else None
+
+
+@functools.cache
+def _phones() -> ModuleType:
+    """`domain.phone`, imported the first time a phone is checked: phonenumbers' metadata costs ~0.15 s
+    of the app's cold start, and only a saved form or an import needs it."""
+    from kaltim_desk.domain import phone  # lazy: phonenumbers' metadata
+
+    return phone
+
+
+def _check_nik_of(
+    session: Session,
+    data: PersonInput,
+    values: dict[str, Any],
+    warnings: list[str],
+    checks: PersonChecks,
+    person_id: int | None,
+) -> None:
+    """`validate_person`'s NIK: possible, compared with the record's birth date and sex, not held by
+    another person."""
+    res = checks.check_nik(data.nik)
+    if not res.ok or res.info is None:
+        first = res.errors[0]
+        raise DomainError(f"nik_{str(first.code).lower()}", first.message, field="nik")
+    compared = nik_record_warnings(res.info, birth_date=data.birth_date, sex=values.get("sex"))
+    for w in (*res.warnings, *compared):
+        if str(w.code).upper() == "MALE_NIK" and not checks.rules.warn_male_nik:
+            continue
+        warnings.append(w.message)
+    values["nik"] = res.nik
+    holder = checks.holder(session, res.nik)
+    if holder is not None and holder[0] != person_id:
+        group = _current_group(session, holder[0])
+        where = f" (kelompok {group[1]})" if group else ""
+        raise DomainError(
+            "nik_duplicate",
+            f"NIK {mask_nik(res.nik)} sudah terdaftar atas nama {holder[1]}{where}.",
+            field="nik",
+        )
+
+
+def _check_choices(data: PersonInput, values: dict[str, Any]) -> None:
+    """`validate_person`'s fields chosen from a list (welfare source and decile, marital status,
+    vulnerability); the first one wrong raises."""
+    ws = (data.welfare_source or "NONE").strip().upper()
+    if ws not in WELFARE_SOURCES:
+        raise DomainError(
+            "welfare_source_invalid",
+            "Sumber data kesejahteraan harus DTSEN, DTKS, P3KE atau NONE.",
+            field="welfare_source",
+        )
+    values["welfare_source"] = ws
+    dec = data.welfare_decile
+    if dec is not None and not 1 <= int(dec) <= 10:
+        raise DomainError("decile_invalid", "Desil harus antara 1 dan 10.", field="welfare_decile")
+    values["welfare_decile"] = dec
+    ms = (data.marital_status or "").strip()
+    if ms and ms not in MARITAL_STATUSES:
+        raise DomainError(
+            "marital_invalid", f"Status perkawinan tidak dikenal: {shorten(ms)}.", field="marital_status"
+        )
+    values["marital_status"] = ms or None
+    vc = (data.vulnerability or "").strip()
+    if vc and vc not in VULNERABILITY_CATEGORIES:
+        raise DomainError(
+            "vulnerability_invalid",
+            f"Kategori kerentanan tidak dikenal: {shorten(vc)}.",
+            field="vulnerability",
+        )
+    values["vulnerability"] = vc or None
 
 
 def validate_person(
@@ -112,153 +206,89 @@ def validate_person(
     problems: list[DomainError] = []
     warnings: list[str] = []
     values: dict[str, Any] = {}
+    # Each field's check in turn, every problem collected; straight code rather than a closure per
+    # field, since an import runs this for every row of a sheet.
+    try:
+        values["name"] = clean_name(data.name).upper()
+    except TextError:
+        problems.append(DomainError("name_required", "Nama wajib diisi.", field="name"))
 
-    def guard(fn: Any) -> None:
-        try:
-            fn()
-        except DomainError as exc:
-            problems.append(exc)
-
-    def name() -> None:
-        try:
-            values["name"] = clean_name(data.name).upper()
-        except TextError as exc:
-            raise DomainError("name_required", "Nama wajib diisi.", field="name") from exc
-
-    def sex() -> None:
-        s = (data.sex or "").strip().upper()
-        if s not in ("P", "L"):
-            raise DomainError("bad_sex", "Jenis kelamin harus P (perempuan) atau L (laki-laki).", field="sex")
+    s = (data.sex or "").strip().upper()
+    if s in ("P", "L"):
         values["sex"] = s
-
-    guard(name)
-    guard(sex)
-
-    def nik() -> None:
-        res = check_nik(
-            data.nik,
-            known_regions=checks.known_regions,
-            birth_date=data.birth_date,
-            sex=values.get("sex"),
+    else:
+        problems.append(
+            DomainError("bad_sex", "Jenis kelamin harus P (perempuan) atau L (laki-laki).", field="sex")
         )
-        if not res.ok:
-            first = res.errors[0]
-            raise DomainError(f"nik_{str(first.code).lower()}", first.message, field="nik")
-        for w in res.warnings:
-            if str(w.code).upper() == "MALE_NIK" and not checks.rules.warn_male_nik:
-                continue
-            warnings.append(w.message)
-        values["nik"] = res.nik
-        holder = checks.holder(session, res.nik)
-        if holder is not None and holder[0] != person_id:
-            group = _current_group(session, holder[0])
-            where = f" (kelompok {group[1]})" if group else ""
-            raise DomainError(
-                "nik_duplicate",
-                f"NIK {mask_nik(res.nik)} sudah terdaftar atas nama {holder[1]}{where}.",
-                field="nik",
-            )
 
-    guard(nik)
+    try:
+        _check_nik_of(session, data, values, warnings, checks, person_id)
+    except DomainError as exc:
+        problems.append(exc)
 
-    def kk() -> None:
-        if not (data.kk_number or "").strip():
-            values["kk_number"] = None
-            return
-        res = check_kk(data.kk_number)
-        if not res.ok:
-            raise DomainError("kk_invalid", res.errors[0].message, field="kk_number")
-        values["kk_number"] = res.kk
+    if not (data.kk_number or "").strip():
+        values["kk_number"] = None
+    else:
+        kk = check_kk(data.kk_number)
+        if kk.ok:
+            values["kk_number"] = kk.kk
+        else:
+            problems.append(DomainError("kk_invalid", kk.errors[0].message, field="kk_number"))
 
-    guard(kk)
-
-    def phone() -> None:
-        if not (data.phone or "").strip():
-            values["phone"] = None
-            return
-        # Imported here: phonenumbers' metadata costs ~0.15 s of the app's cold start, and only a
-        # saved form needs it.
-        from kaltim_desk.domain.phone import PhoneError, normalize_phone
-
+    if not (data.phone or "").strip():
+        values["phone"] = None
+    else:
+        phones = _phones()
         try:
-            values["phone"] = normalize_phone(data.phone)
-        except PhoneError as exc:
-            raise DomainError("phone_invalid", str(exc), field="phone") from exc
+            values["phone"] = phones.normalize_phone(data.phone)
+        except phones.PhoneError as exc:
+            problems.append(DomainError("phone_invalid", str(exc), field="phone"))
 
-    guard(phone)
-
-    def village() -> None:
-        code = (data.village_code or "").strip()
-        if not code:
-            values["village_code"] = None
-            return
-        if code not in checks.villages:
-            raise DomainError(
+    code = (data.village_code or "").strip()
+    if not code:
+        values["village_code"] = None
+    elif code in checks.villages:
+        values["village_code"] = code
+    else:
+        problems.append(
+            DomainError(
                 "village_unknown", f"Kode desa/kelurahan {shorten(code)} tidak dikenal.", field="village_code"
             )
-        values["village_code"] = code
+        )
 
-    guard(village)
+    for key, label in (("rt", "RT"), ("rw", "RW")):
+        raw = (getattr(data, key) or "").strip()
+        if raw and (not raw.isdigit() or len(raw) > 3):
+            problems.append(DomainError("rt_rw_invalid", f"{label} harus angka 1-3 digit.", field=key))
+            break
+        values[key] = raw.zfill(3) if raw else None
 
-    def rt_rw() -> None:
-        for key, label in (("rt", "RT"), ("rw", "RW")):
-            raw = (getattr(data, key) or "").strip()
-            if raw and (not raw.isdigit() or len(raw) > 3):
-                raise DomainError("rt_rw_invalid", f"{label} harus angka 1-3 digit.", field=key)
-            values[key] = raw.zfill(3) if raw else None
+    try:
+        _check_choices(data, values)
+    except DomainError as exc:
+        problems.append(exc)
 
-    guard(rt_rw)
-
-    def choices() -> None:
-        ws = (data.welfare_source or "NONE").strip().upper()
-        if ws not in WELFARE_SOURCES:
-            raise DomainError(
-                "welfare_source_invalid",
-                "Sumber data kesejahteraan harus DTSEN, DTKS, P3KE atau NONE.",
-                field="welfare_source",
-            )
-        values["welfare_source"] = ws
-        dec = data.welfare_decile
-        if dec is not None and not 1 <= int(dec) <= 10:
-            raise DomainError("decile_invalid", "Desil harus antara 1 dan 10.", field="welfare_decile")
-        values["welfare_decile"] = dec
-        ms = (data.marital_status or "").strip()
-        if ms and ms not in MARITAL_STATUSES:
-            raise DomainError(
-                "marital_invalid", f"Status perkawinan tidak dikenal: {shorten(ms)}.", field="marital_status"
-            )
-        values["marital_status"] = ms or None
-        vc = (data.vulnerability or "").strip()
-        if vc and vc not in VULNERABILITY_CATEGORIES:
-            raise DomainError(
-                "vulnerability_invalid",
-                f"Kategori kerentanan tidak dikenal: {shorten(vc)}.",
-                field="vulnerability",
-            )
-        values["vulnerability"] = vc or None
-
-    guard(choices)
-
-    def dates() -> None:
-        today = date.today()
-        if data.birth_date and not date(1900, 1, 1) <= data.birth_date <= today:
-            raise DomainError("birth_date_invalid", "Tanggal lahir tidak mungkin.", field="birth_date")
-        if data.welfare_checked_on and data.welfare_checked_on > today:
-            raise DomainError(
+    today = checks.today
+    if data.birth_date and not date(1900, 1, 1) <= data.birth_date <= today:
+        problems.append(DomainError("birth_date_invalid", "Tanggal lahir tidak mungkin.", field="birth_date"))
+    elif data.welfare_checked_on and data.welfare_checked_on > today:
+        problems.append(
+            DomainError(
                 "checked_on_future", "Tanggal cek data tidak boleh di masa depan.", field="welfare_checked_on"
             )
+        )
+    else:
         values["birth_date"] = data.birth_date
         values["welfare_checked_on"] = data.welfare_checked_on
 
-    guard(dates)
-
-    def account() -> None:
+    try:
         values["bank_account"] = _digits_field(data.bank_account, "bank_account", "Nomor rekening", 30)
-
-    guard(account)
+    except DomainError as exc:
+        problems.append(exc)
 
     for key in ("birth_place", "street", "business_type", "bank_name", "bank_holder", "notes"):
-        values[key] = clean_text(getattr(data, key) or "") or None
+        raw = getattr(data, key)
+        values[key] = (clean_text(raw) or None) if raw else None
     if values.get("birth_place"):
         values["birth_place"] = values["birth_place"].upper()
     values["is_household_head"] = bool(data.is_household_head)
@@ -319,9 +349,11 @@ def register_imported_people(
         accepted.append((row, dict(values, import_batch_id=import_batch_id)))
     if not accepted:
         return {}, refused
-    # one executemany, then the ids by NIK: INSERT .. RETURNING with sort_by_parameter_order runs row by
-    # row on SQLite and splices the results back quadratically (10,000 people: minutes)
-    session.execute(insert(Person.__table__), [v for _row, v in accepted])  # type: ignore[arg-type]
+    # one executemany of plain tuples (`insert_many`), the name index filled in one statement after it
+    # (`bulk_indexing`), then the ids by NIK: INSERT .. RETURNING with sort_by_parameter_order runs row
+    # by row on SQLite and splices the results back quadratically (10,000 people: minutes)
+    with search.bulk_indexing(session):
+        insert_many(session, Person.__table__, [v for _row, v in accepted])  # type: ignore[arg-type]
     id_of = dict(
         session.execute(select(Person.nik, Person.id).where(Person.import_batch_id == import_batch_id)).all()
     )

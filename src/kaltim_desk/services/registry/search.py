@@ -30,6 +30,7 @@ The index per backend (`dialect.search_backend` picks it by database):
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -87,14 +88,21 @@ def name_key(name: str, person_id: int) -> int:
     After a character that shares its rank (anything but a capital or a space) the key stops: two names
     that share that rank may differ there, and what follows would then say nothing about their order.
     So every name a <= b (in code point order, as SQLite sorts) has key(a) <= key(b) in its top bits."""
+    return (_name_prefix(name[:KEY_CHARS]) << ID_BITS) | person_id
+
+
+@functools.lru_cache(maxsize=65_536)
+def _name_prefix(head: str) -> int:
+    """The top bits of `name_key` from a name's first KEY_CHARS characters (remembered: a bulk load
+    indexes thousands of names that start alike)."""
     prefix, open_ = 0, True
     for i in range(KEY_CHARS):
         rank = 0
-        if open_ and i < len(name):
-            rank = _char_rank(ord(name[i]))
-            open_ = _own_rank(name[i])
+        if open_ and i < len(head):
+            rank = _char_rank(ord(head[i]))
+            open_ = _own_rank(head[i])
         prefix = (prefix << KEY_CHAR_BITS) | rank
-    return (prefix << ID_BITS) | person_id
+    return prefix
 
 
 def _key_sql(row: str) -> str:
@@ -129,6 +137,7 @@ SQLITE_DDL = (
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name) VALUES ('delete', {_key_sql('old')}, old.name); "
     f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES ({_key_sql('new')}, new.name); END",
 )
+BULK_INDEX_SLICE = 50_000
 SQLITE_INDEX_PEOPLE = f"INSERT INTO {FTS_TABLE}(rowid, name) SELECT {_key_sql('person')}, name FROM person"
 
 
@@ -301,7 +310,9 @@ def condition_for_session(session: Any, typed: str) -> ColumnElement[bool] | Non
 @contextlib.contextmanager
 def bulk_indexing(session: Any) -> Iterator[None]:
     """Around a bulk insert of people (demo office, big imports): pause the per-row FTS5 trigger and
-    index the new rows in one statement at the end, which is about 4x faster (50 vs 13 us a row).
+    index the new rows at the end in one executemany, their name keys computed here (`name_key`, the
+    value the trigger's SQL computes; tests check they agree). 10,000 people: ~0.38 s by the trigger,
+    ~0.07 s by one INSERT .. SELECT of the key's SQL (most of it the key), ~0.04 s this way.
 
     Safe inside the caller's transaction: SQLite's DDL is transactional and the transaction holds the
     write lock, so no other connection ever sees `person` without its trigger. Rows are indexed and
@@ -318,7 +329,18 @@ def bulk_indexing(session: Any) -> Iterator[None]:
         yield
     finally:
         session.flush()
-        conn.exec_driver_sql(f"{SQLITE_INDEX_PEOPLE} WHERE id > ?", (before,))
+        last = before
+        while True:  # in slices, so a million new people are never all in memory at once
+            rows = conn.exec_driver_sql(
+                "SELECT id, name FROM person WHERE id > ? ORDER BY id LIMIT ?", (last, BULK_INDEX_SLICE)
+            ).all()
+            if not rows:
+                break
+            conn.exec_driver_sql(
+                f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES (?, ?)",
+                [(name_key(name, pid), name) for pid, name in rows],
+            )
+            last = rows[-1][0]
         conn.exec_driver_sql(SQLITE_INSERT_TRIGGER)
 
 
