@@ -33,7 +33,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from kaltim_desk import __version__, dialect
-from kaltim_desk.core import audit
+from kaltim_desk.core import audit, big_reads
 from kaltim_desk.core.actor import current_actor
 from kaltim_desk.core.errors import DomainError
 from kaltim_desk.core.permissions import require
@@ -144,13 +144,13 @@ class _Dataset:
         self.person_aid_groups: set[int] = set()
         self._load_grants()
         self.current: dict[int, tuple[str, str]] = {}
-        rows = session.execute(
+        for pid, gname, role, _st in big_reads.streamed(
+            session,
             select(GroupMember.person_id, KubeGroup.name, GroupMember.role, KubeGroup.status)
             .join(KubeGroup, KubeGroup.id == GroupMember.group_id)
             .where(KubeGroup.status != GroupStatus.INACTIVE)
-            .order_by(KubeGroup.status)
-        ).all()
-        for pid, gname, role, _st in rows:
+            .order_by(KubeGroup.status),
+        ):
             self.current.setdefault(pid, (gname, role))
         self.by_regency: dict[str, _Agg] = defaultdict(_Agg)
         self.by_district: dict[str, _Agg] = defaultdict(_Agg)
@@ -179,10 +179,11 @@ class _Dataset:
         group_ids = {g.group_id for g in grants if g.group_id is not None}
         members: dict[int, list[tuple[int, int]]] = defaultdict(list)
         if group_ids:
-            for gid, pid, role in self.session.execute(
+            for gid, pid, role in big_reads.streamed(
+                self.session,
                 select(GroupMember.group_id, GroupMember.person_id, GroupMember.role).where(
                     GroupMember.group_id.in_(group_ids)
-                )
+                ),
             ):
                 members[gid].append((ROLE_ORDER.get(role, 9), pid))
         for g in grants:
@@ -198,6 +199,7 @@ class _Dataset:
             for i, pid in enumerate(people):
                 self.shares[pid].append((base + (1 if i < rest else 0), g.funding_source, g.budget_year))
                 self.person_aid_groups.add(pid)
+        big_reads.release(members)
 
     def _count_groups(self) -> None:
         stmt = select(KubeGroup.id, KubeGroup.village_code, KubeGroup.business_type, KubeGroup.status)
@@ -213,6 +215,10 @@ class _Dataset:
                 agg.groups += 1
                 for amount, src in aid:
                     agg.aid[src] += amount
+
+    def release(self) -> None:
+        """Let go of the per-person maps a piece at a time (see `core.big_reads`)."""
+        big_reads.release(self.shares, self.current, self.person_aid_groups, self.group_aid)
 
     def total_people(self) -> int:
         return len(self.shares)
@@ -480,8 +486,10 @@ def export_report(
     )
     key = nik_key(session)
     sheets: list[SheetData] = []
+    done_with_rows = contextlib.ExitStack()  # the per-person maps, let go of once the file is written
     if kind in ("bnba", "recap"):
         data = _Dataset(session, year)
+        done_with_rows.callback(data.release)
         if kind == "bnba":
             sheets.append(SheetData(layouts.BNBA, data.people(full), data.total_people(), full))
         else:
@@ -542,15 +550,16 @@ def export_report(
     )
     session.flush()
     meta["audit_head"] = audit.format_head(audit.chain_head(session))  # the chain with this export in it
-    written: WrittenWorkbook = write_report(
-        target,
-        sheets,
-        title,
-        meta,
-        password=password if full else None,
-        progress=progress,
-        is_cancelled=is_cancelled,
-    )
+    with done_with_rows:
+        written: WrittenWorkbook = write_report(
+            target,
+            sheets,
+            title,
+            meta,
+            password=password if full else None,
+            progress=progress,
+            is_cancelled=is_cancelled,
+        )
     delete_on_rollback(session, target)
     first_rows = next(iter(written.row_counts.values()), 0)
     log.row_count, log.checksum = first_rows, written.checksum
