@@ -23,7 +23,7 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
-REPEAT = 2
+REPEAT = 3
 VILLAGES = (
     ("Sempaja Selatan", "Samarinda Utara", "647205"),
     ("LEMPAKE", "Samarinda Utara", "647205"),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, text
 
-from kaltim_desk.core.bulk_insert import insert_many
+from kaltim_desk.core.bulk_insert import insert_many, rows_where_in
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.group import GroupMember, KubeGroup
 from kaltim_desk.models.person import Person
@@ -108,3 +108,29 @@ def test_groups_and_memberships_too(session):
     )
     got = session.execute(select(GroupMember.person_id, GroupMember.role, GroupMember.joined_on)).all()
     assert sorted(got) == [(pid, "ketua", date(2025, 1, 2)) for pid in ids]
+
+
+def test_rows_where_in_returns_what_sqlalchemys_select_returns(session):
+    rows = _people(6)
+    t: Any = Person.__table__
+    insert_many(session, t, rows)
+    niks = [r["nik"] for r in rows[:4]] + [new_nik(), new_nik()]  # two nobody holds
+    # plain columns (the driver's own query), then columns whose type converts (SQLAlchemy's select)
+    for cols in (("id", "nik", "name"), ("id", "nik", "birth_date", "is_household_head", "welfare_decile")):
+        got = rows_where_in(session, t, cols, "nik", niks)
+        want = session.execute(select(*(t.c[c] for c in cols)).where(t.c.nik.in_(niks))).all()
+        assert len(want) == 4 and sorted(got) == sorted(tuple(r) for r in want)
+        assert all(
+            type(a) is type(b)
+            for g, w in zip(sorted(got), sorted(want), strict=True)
+            for a, b in zip(g, w, strict=True)
+        )
+    assert rows_where_in(session, t, cols, "nik", []) == []
+
+
+def test_rows_where_in_sees_what_the_session_has_not_flushed_yet(session):
+    person = Person(nik=new_nik(), name="BELUM DISIMPAN", sex="P")
+    session.add(person)
+    t: Any = Person.__table__
+    got = rows_where_in(session, t, ("nik", "name"), "nik", [person.nik])
+    assert got == [(person.nik, "BELUM DISIMPAN")]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kaltim_desk.core import audit
-from kaltim_desk.core.bulk_insert import insert_many
+from kaltim_desk.core.bulk_insert import insert_many, rows_where_in
 from kaltim_desk.core.dto import (
     MARITAL_STATUSES,
     VULNERABILITY_CATEGORIES,
@@ -98,9 +98,8 @@ class PersonChecks:
         wanted = sorted({n for n in niks if n} - self.prefetched)
         for i in range(0, len(wanted), chunk):
             part = wanted[i : i + chunk]
-            for pid, nik, name in session.execute(
-                select(Person.id, Person.nik, Person.name).where(Person.nik.in_(part))
-            ):
+            table: Any = Person.__table__
+            for pid, nik, name in rows_where_in(session, table, ("id", "nik", "name"), "nik", part):
                 self.holders[nik] = (pid, name)
             self.prefetched.update(part)
 
