@@ -43,7 +43,6 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
-from kaltim_desk.core import big_reads
 from kaltim_desk.core.permissions import require
 from kaltim_desk.core.settings import load_section
 from kaltim_desk.domain.dates import add_months
@@ -277,8 +276,7 @@ def grant_visits(session: Session, grant_ids: list[int] | None = None) -> dict[i
     by_person: dict[int, list[int]] = defaultdict(list)
     by_group: dict[int, list[int]] = defaultdict(list)
     by_grant: dict[int, list[int]] = defaultdict(list)
-    for vid, on, mentor, status, revenue, pid, grp, grant in big_reads.streamed(
-        session,
+    for vid, on, mentor, status, revenue, pid, grp, grant in session.execute(
         select(
             Visit.id,
             Visit.visited_on,
@@ -288,7 +286,7 @@ def grant_visits(session: Session, grant_ids: list[int] | None = None) -> dict[i
             Visit.person_id,
             Visit.group_id,
             Visit.grant_id,
-        ).order_by(Visit.visited_on, Visit.id),
+        ).order_by(Visit.visited_on, Visit.id)
     ):
         facts[vid] = (vid, on, mentor, status, revenue)
         if pid is not None:
@@ -299,8 +297,8 @@ def grant_visits(session: Session, grant_ids: list[int] | None = None) -> dict[i
             by_grant[grant].append(vid)
     # visits to people, with the groups those people are members of
     by_member_group: dict[int, list[int]] = defaultdict(list)
-    for gid, vid in big_reads.streamed(
-        session, select(GroupMember.group_id, Visit.id).join(Visit, Visit.person_id == GroupMember.person_id)
+    for gid, vid in session.execute(
+        select(GroupMember.group_id, Visit.id).join(Visit, Visit.person_id == GroupMember.person_id)
     ):
         by_member_group[gid].append(vid)
     out: dict[int, list[VisitFact]] = {}
@@ -320,7 +318,6 @@ def grant_visits(session: Session, grant_ids: list[int] | None = None) -> dict[i
         ]
         rows.sort(key=lambda f: (f.visited_on, f.visit_id))
         out[gid] = rows
-    big_reads.release(facts, by_person, by_group, by_grant, by_member_group)
     return out
 
 
