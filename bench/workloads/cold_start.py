@@ -58,14 +58,22 @@ def _pycache() -> Path:
     return cache_dir() / "pycache"
 
 
+def warmed(start: Any) -> dict[str, Any]:
+    """`start()` timed on its second run. The first start after a change of code (or of Python, or of a
+    library) compiles every module it loads into the bytecode cache, which an installed app never does
+    (the installer ships the bytecode); that first, unmeasured start fills the cache."""
+    start()
+    return dict(start())
+
+
 def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     assert db is not None
-    return _spawn("ours", db, workdir)
+    return warmed(lambda: _spawn("ours", db, workdir))
 
 
 def baseline(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     assert db is not None
-    return _spawn("baseline", db, workdir)
+    return warmed(lambda: _spawn("baseline", db, workdir))
 
 
 def _peak() -> float:
