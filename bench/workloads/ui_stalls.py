@@ -422,6 +422,12 @@ def ours(n: int, db: Path | None, workdir: Path) -> dict[str, Any]:
     worst = sorted(beat.worst.items(), key=lambda kv: kv[1], reverse=True)
     window.close()
     app.processEvents()
+    # The window and its dialogs deleted now, not by PySide's clean-up at interpreter exit, where the
+    # child crashed or hung in Qt's teardown after printing its result (on main too).
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return {
         "seconds": beat.longest,
         "worst_step": worst[0][0] if worst else "",
