@@ -21,18 +21,24 @@ from typing import Any
 READY = "COLD-START-READY"
 
 
-def _spawn(side: str, db: Path, workdir: Path) -> dict[str, Any]:
+def start_env(data: Path, config: Path) -> dict[str, str]:
+    """A child's environment: offscreen Qt, the app's folders, and bytecode kept in the bench cache. An
+    installed app starts from compiled bytecode (PyInstaller ships .pyc); this environment sets
+    PYTHONDONTWRITEBYTECODE, which would make every start compile SQLAlchemy & co. from source (~2 s)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    # An installed app starts from compiled bytecode (PyInstaller ships .pyc); this environment sets
-    # PYTHONDONTWRITEBYTECODE, which would make every start compile SQLAlchemy & co. from source
-    # (~2 s). The children keep their bytecode in the bench cache instead.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(_pycache())
-    env["KALTIM_DESK_DATA_DIR"] = str(workdir / "data")
-    env["KALTIM_DESK_CONFIG_DIR"] = str(workdir / f"config-{side}")
+    env["KALTIM_DESK_DATA_DIR"] = str(data)
+    env["KALTIM_DESK_CONFIG_DIR"] = str(config)
+    return env
+
+
+def time_until_ready(args: list[str], env: dict[str, str], ready: str, what: str) -> tuple[float, str]:
+    """Launch `python -m <args>` and time it until it prints a line starting with `ready`; returns the
+    seconds and the rest of that line. `what` names the start in the error when it never gets there."""
     t = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.workloads.cold_start", side, str(db)],
+        [sys.executable, "-m", *args],
         stdout=subprocess.PIPE,
         env=env,
         text=True,
@@ -42,12 +48,23 @@ def _spawn(side: str, db: Path, workdir: Path) -> dict[str, Any]:
     seconds = None
     info = ""
     for line in proc.stdout:
-        if line.startswith(READY):
+        if line.startswith(ready):
             seconds = time.perf_counter() - t
-            info = line[len(READY) :].strip()
+            info = line[len(ready) :].strip()
     proc.wait(120)
     if seconds is None or proc.returncode != 0:
-        raise RuntimeError(f"cold start ({side}) did not reach a usable window (exit {proc.returncode})")
+        raise RuntimeError(f"{what} (exit {proc.returncode})")
+    return seconds, info
+
+
+def _spawn(side: str, db: Path, workdir: Path) -> dict[str, Any]:
+    env = start_env(workdir / "data", workdir / f"config-{side}")
+    seconds, info = time_until_ready(
+        ["bench.workloads.cold_start", side, str(db)],
+        env,
+        READY,
+        f"cold start ({side}) did not reach a usable window",
+    )
     rows, _, peak = info.partition(" ")
     return {"seconds": seconds, "rows": int(rows), "child_peak_mb": float(peak)}
 

@@ -13,9 +13,7 @@ PySide6 alone, a QWizard with a start page of two choices and three form pages, 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,34 +22,18 @@ READY = "FIRST-START-READY"
 
 
 def _spawn(side: str, workdir: Path) -> dict[str, Any]:
-    from bench.workloads.cold_start import _pycache  # here: the child's own start stays as it is
+    from bench.workloads.cold_start import start_env, time_until_ready  # here: the child's start stays lean
 
     profile = workdir / f"first-start-{side}-{uuid.uuid4().hex[:8]}"  # never made before: a fresh profile
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # see cold_start: an installed app starts from .pyc
-    env["PYTHONPYCACHEPREFIX"] = str(_pycache())
-    env["KALTIM_DESK_DATA_DIR"] = str(profile / "data")
-    env["KALTIM_DESK_CONFIG_DIR"] = str(profile / "config")
+    env = start_env(profile / "data", profile / "config")
     for name in ("KALTIM_DESK_AUDIT_KEY_FILE", "KALTIM_DESK_DATABASE_URL"):
         env.pop(name, None)  # a first start has neither
-    t = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.workloads.first_start", side],
-        stdout=subprocess.PIPE,
-        env=env,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
+    seconds, info = time_until_ready(
+        ["bench.workloads.first_start", side],
+        env,
+        READY,
+        f"first start ({side}) did not show the set-up wizard",
     )
-    assert proc.stdout is not None
-    seconds = None
-    info = ""
-    for line in proc.stdout:
-        if line.startswith(READY):
-            seconds = time.perf_counter() - t
-            info = line[len(READY) :].strip()
-    proc.wait(120)
-    if seconds is None or proc.returncode != 0:
-        raise RuntimeError(f"first start ({side}) did not show the set-up wizard (exit {proc.returncode})")
     title, _, peak = info.rpartition(" ")
     return {"seconds": seconds, "window": title, "child_peak_mb": float(peak)}
 
