@@ -107,6 +107,34 @@ def test_a_redraw_replaces_the_chart_and_qt_deletes_the_old_one(qtbot, ctx) -> N
     assert len(page.survival.chart.axes()) == 2
 
 
+def test_two_intakes_close_at_one_age_print_one_label_there(qtbot, ctx, monkeypatch) -> None:
+    """The demo office's 2025 and 2026 intakes were 71,4% and 72,7% running at 3 months: both labels
+    printed over each other. Where two shares are that close only the first intake's label shows; at
+    6 months (71,4% against 33,3%) both do."""
+    from PySide6.QtCharts import QScatterSeries, QXYSeries
+
+    from kaltim_desk.services.monitoring.survival import SurvivalRow
+
+    def row(year: int, months: int, running: int, total: int) -> SurvivalRow:
+        return SurvivalRow(
+            year, "Kota Samarinda", months, running, 0, total - running, 0, 0, total, running / total
+        )
+
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    series = {2025: [row(2025, 3, 5, 7), row(2025, 6, 5, 7)], 2026: [row(2026, 3, 8, 11), row(2026, 6, 1, 3)]}
+    monkeypatch.setattr(page, "survival_series", lambda: series)
+    page._draw_survival()
+    dots = [s for s in page.survival.chart.series() if isinstance(s, QScatterSeries)]
+    assert [[round(p.y(), 1) for p in d.points()] for d in dots] == [[71.4, 71.4], [72.7, 33.3]]
+    hidden = QXYSeries.PointConfiguration.LabelVisibility
+    assert all(d.pointLabelsVisible() for d in dots)
+    assert dots[0].pointConfiguration(0).get(hidden, True) is True
+    assert dots[1].pointConfiguration(0).get(hidden, True) is False  # 72,7% beside 71,4%
+    assert dots[1].pointConfiguration(1).get(hidden, True) is True  # 33,3%: far from 71,4%
+    assert "72,7%" in page.survival_table.text()  # the table under the chart still has the figure
+
+
 def test_empty_office_says_so(qtbot, ctx) -> None:
     page = Page(ctx)
     qtbot.addWidget(page)

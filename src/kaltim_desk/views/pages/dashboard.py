@@ -20,6 +20,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QScatterSeries,
     QValueAxis,
+    QXYSeries,
 )
 from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QResizeEvent
@@ -48,6 +49,9 @@ from kaltim_desk.views.widgets.saved import tell_saved
 
 PALETTE = ("#1f5f8b", "#e07b39", "#3a9a5b", "#b5446e", "#7a5cb8", "#8c7a2b", "#2aa6b3", "#c23b3b")
 ALL = ""
+# Two point labels of the survival chart closer than this (percentage points, at one age) would overlap:
+# a label is ~12 px high and 100 points span ~185 px of the chart at 1366x768.
+LABEL_CLEARANCE_PCT = 8.0
 
 
 def _short_rupiah(amount: int) -> str:
@@ -435,6 +439,7 @@ class Page(QWidget):
         ay.setTickCount(6)
         box.chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
         box.chart.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
+        labelled: dict[int, list[float]] = {}  # month -> the shares already labelled there
         for i, (year, rows) in enumerate(series_by_year.items()):
             colour = QColor(PALETTE[i % len(PALETTE)])
             line = QLineSeries()
@@ -446,9 +451,17 @@ class Page(QWidget):
             dots.setMarkerSize(8)
             dots.setColor(colour)
             dots.setBorderColor(colour)
-            for r in rows:
-                line.append(QPointF(r.months, round(100 * r.share_running, 1)))
-                dots.append(QPointF(r.months, round(100 * r.share_running, 1)))
+            for k, r in enumerate(rows):
+                share = round(100 * r.share_running, 1)
+                line.append(QPointF(r.months, share))
+                dots.append(QPointF(r.months, share))
+                # Labels sit above their point: two intakes a few points apart at one age would print
+                # one over the other. The later one's label is left out (the table under the chart has it).
+                near = labelled.setdefault(r.months, [])
+                if any(abs(share - other) < LABEL_CLEARANCE_PCT for other in near):
+                    dots.setPointConfiguration(k, QXYSeries.PointConfiguration.LabelVisibility, False)
+                else:
+                    near.append(share)
             pen = QPen(colour)
             pen.setWidth(3)
             line.setPen(pen)
