@@ -47,6 +47,7 @@ from kaltim_desk.core.actor import Actor
 from kaltim_desk.core.errors import DomainError, PermissionDenied
 from kaltim_desk.core.permissions import allowed
 from kaltim_desk.services.office.dbfile import SQLITE_MAGIC, check_file, set_aside, sqlite_uri
+from kaltim_desk.services.office.processes import process_alive
 
 log = logging.getLogger(__name__)
 
@@ -247,34 +248,8 @@ def _part_owner(path: Path) -> tuple[str, int] | None:
     return fields[1], int(fields[2])
 
 
-def _pid_alive(pid: int) -> bool:
-    """Is process `pid` of this computer running? (Unsure counts as alive: a live backup is never removed.)"""
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":
-        import ctypes  # lazy: Windows only
-
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return bool(ctypes.get_last_error() == 5)  # type: ignore[attr-defined]  # ACCESS_DENIED: it exists
-        try:
-            code = ctypes.c_ulong()
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-            return code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def stale_parts(
-    folder: Path, *, clock: Clock = _now, pid_alive: Callable[[int], bool] = _pid_alive
+    folder: Path, *, clock: Clock = _now, pid_alive: Callable[[int], bool] = process_alive
 ) -> list[Path]:
     """`.part` files (and SQLite's -journal/-wal/-shm beside them) in `folder` left by backups that are
     no longer running: of this computer when their process is dead; of another computer (a shared USB

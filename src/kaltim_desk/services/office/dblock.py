@@ -27,6 +27,7 @@ from kaltim_desk.core.permissions import allowed
 from kaltim_desk.db import Database
 from kaltim_desk.models.base import utcnow
 from kaltim_desk.models.user import DatabaseLock
+from kaltim_desk.services.office.processes import process_alive
 
 HEARTBEAT_SECONDS = 30
 STALE_AFTER = timedelta(minutes=3)  # six missed heartbeats
@@ -49,18 +50,6 @@ class LockHolder:
         )
 
 
-def _pid_alive(pid: int) -> bool:
-    if os.name == "nt":
-        return True  # no cheap, reliable check: rely on the heartbeat
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 class WriterLock:
     """The lock of one open database for this instance of the app."""
 
@@ -72,7 +61,7 @@ class WriterLock:
         host: str | None = None,
         pid: int | None = None,
         clock: Callable[[], datetime] = utcnow,
-        pid_alive: Callable[[int], bool] = _pid_alive,
+        pid_alive: Callable[[int], bool] = process_alive,
     ) -> None:
         self.db = db
         self.username = username
