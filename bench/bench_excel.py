@@ -108,28 +108,29 @@ def measure_export(n: int, workdir: Path) -> dict[str, float]:
         ours: list[tuple[float, float]] = []
         base: list[tuple[float, float]] = []
         for _ in range(2 if n <= 20_000 else 1):
-            base.append(_timed(lambda: _bare_openpyxl(rows, headers, workdir / "baseline.xlsx")))
+            base.append(timed(lambda: _bare_openpyxl(rows, headers, workdir / "baseline.xlsx")))
 
             def export() -> Any:
                 with db.session(_actor()) as s:
                     return exports.export_report(s, "bnba", workdir / "ours.xlsx")
 
-            ours.append(_timed(export))
+            ours.append(timed(export))
     finally:
         db.dispose()
-    return _result(ours, base, n, rows=float(len(rows)))
+    return best_of(ours, base, n, rows=float(len(rows)))
 
 
-def _timed(fn: Any) -> tuple[float, float]:
+def timed(fn: Any) -> tuple[float, float]:
     """(CPU seconds, wall seconds) of fn()."""
     c0, w0 = time.process_time(), time.perf_counter()
     fn()
     return time.process_time() - c0, time.perf_counter() - w0
 
 
-def _result(
+def best_of(
     ours: list[tuple[float, float]], base: list[tuple[float, float]], n: int, **extra: float
 ) -> dict[str, float]:
+    """A "measure" workload's result from its (CPU, wall) runs per side: the best of each."""
     return {
         "ours_s": min(c for c, _w in ours),
         "baseline_s": min(c for c, _w in base),
@@ -194,15 +195,15 @@ def measure_consolidation(n: int, workdir: Path) -> dict[str, float]:
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     paths = _district_workbooks(n, workdir)
-    base = [_timed(lambda: _bare_merge(paths, workdir / "bare-province.xlsx"))]
+    base = [timed(lambda: _bare_merge(paths, workdir / "bare-province.xlsx"))]
     result: dict[str, Any] = {}
 
     def ours() -> None:
         result["r"] = consolidate(paths, workdir / "province.xlsx")
 
-    timed = [_timed(ours)]
+    runs = [timed(ours)]
     conflicts = float(len(result["r"].conflicts))
-    return _result(timed, base, n, conflicts=conflicts)
+    return best_of(runs, base, n, conflicts=conflicts)
 
 
 def _line(label: str, r: dict[str, float]) -> str:

@@ -94,15 +94,10 @@ def make_messy_list(n: int, target: Path, seed: int = 14) -> Path:
     return target
 
 
-def _timed(fn: Any) -> tuple[float, float]:
-    c0, w0 = time.process_time(), time.perf_counter()
-    fn()
-    return time.process_time() - c0, time.perf_counter() - w0
-
-
 def measure(n: int, workdir: Path) -> dict[str, Any]:
     from python_calamine import CalamineWorkbook
 
+    from bench.bench_excel import best_of, timed
     from bench.generate import fresh_database
     from kaltim_desk.core.actor import Actor
     from kaltim_desk.services.excel import imports
@@ -136,8 +131,8 @@ def measure(n: int, workdir: Path) -> dict[str, Any]:
                     got["result"] = imports.commit_import(s, preview)
                     parts["commit_s"] = time.process_time() - t
 
-            base.append(_timed(read))
-            ours.append(_timed(run))
+            base.append(timed(read))
+            ours.append(timed(run))
         finally:
             db.dispose()
     preview, result = got["preview"], got["result"]
@@ -146,15 +141,13 @@ def measure(n: int, workdir: Path) -> dict[str, Any]:
 
     # our guarded open (zip/XML checks, the sheet scan) plus the calamine read, without validation: what
     # the hostile-file guards cost beside calamine alone (baseline_s)
-    guard_read_s, _wall = _timed(lambda: open_workbook(sheet).sheet("DAFTAR PENERIMA"))
-    return {
-        "ours_s": min(c for c, _w in ours),
-        "baseline_s": min(c for c, _w in base),
-        "ours_wall_s": min(w for _c, w in ours),
-        "baseline_wall_s": min(w for _c, w in base),
-        "n": float(n),
-        "warnings": float(len(preview.warnings)),
-        "groups": float(result.groups_created),
-        "guard_read_s": guard_read_s,
+    guard_read_s, _wall = timed(lambda: open_workbook(sheet).sheet("DAFTAR PENERIMA"))
+    return best_of(
+        ours,
+        base,
+        n,
+        warnings=float(len(preview.warnings)),
+        groups=float(result.groups_created),
+        guard_read_s=guard_read_s,
         **parts,
-    }
+    )
