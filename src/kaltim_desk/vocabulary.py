@@ -125,7 +125,7 @@ class UserRole(StrEnum):
 def user_role_labels() -> dict[str, str]:
     return {
         UserRole.CLERK: _("Operator"),
-        UserRole.TRAINER: _("Pelatih"),
+        UserRole.TRAINER: _("Pelatih/pendamping"),  # trainings and mentoring visits
         UserRole.OFFICER: _("Pejabat"),
         UserRole.ADMIN: _("Admin"),
     }

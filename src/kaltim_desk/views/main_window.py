@@ -25,8 +25,8 @@ from kaltim_desk.core.settings import OfficeProfile, load_section
 from kaltim_desk.i18n import _
 from kaltim_desk.views.help import icon
 from kaltim_desk.views.pages.registry import PageSpec, page_specs
-from kaltim_desk.views.widgets.demo_accounts import role_labels
 from kaltim_desk.views.widgets.form_dialog import fit_to_screen
+from kaltim_desk.vocabulary import user_role_labels
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         actor = self.ctx.actor
         self.user_label.setText(
             _("Pengguna: {name} ({role})").format(
-                name=actor.display_name or actor.username, role=role_labels().get(actor.role, actor.role)
+                name=actor.display_name or actor.username, role=user_role_labels().get(actor.role, actor.role)
             )
         )
         self.db_label.setText(str(self.ctx.db.path or self.ctx.db.url))

@@ -39,10 +39,6 @@ from kaltim_desk.views.widgets.region_filter import RegionPicker
 from kaltim_desk.views.widgets.tables import wrap_lines
 
 
-def role_labels() -> dict[str, str]:
-    return member_role_labels()
-
-
 def status_labels() -> dict[str, str]:
     return group_status_labels()
 
@@ -205,7 +201,7 @@ class GroupEditor(QDialog):
             self.members.setItem(row, 1, QTableWidgetItem(m.nik_masked))
             combo = QComboBox()
             combo.setObjectName(f"role_{m.person_id}")
-            for value, label in role_labels().items():
+            for value, label in member_role_labels().items():
                 combo.addItem(label, value)
             combo.setCurrentIndex(combo.findData(m.role))
             combo.currentIndexChanged.connect(lambda _i, pid=m.person_id, c=combo: self._set_role(pid, c))

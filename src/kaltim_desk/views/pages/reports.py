@@ -39,6 +39,7 @@ from kaltim_desk.tasks import TaskCancelled, TaskState
 from kaltim_desk.views.prompts import describe_error
 from kaltim_desk.views.widgets.inputs import password_edit
 from kaltim_desk.views.widgets.saved import tell_saved
+from kaltim_desk.vocabulary import import_status_labels
 
 
 class Page(QWidget):
@@ -186,7 +187,7 @@ class Page(QWidget):
             if key
             else _("Kunci NIK provinsi belum dipasang: kolom KUNCI NIK ekspor BNBA akan kosong.")
         )
-        labels = {"committed": _("Tersimpan"), "rolled_back": _("Dibatalkan")}
+        labels = import_status_labels()
         self.batches.setRowCount(len(rows))
         for i, b in enumerate(rows):
             values = [

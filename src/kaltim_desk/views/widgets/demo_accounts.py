@@ -12,16 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from kaltim_desk.demo.accounts import DEMO_ACCOUNTS
 from kaltim_desk.i18n import _
-from kaltim_desk.vocabulary import UserRole
-
-
-def role_labels() -> dict[str, str]:
-    return {
-        UserRole.ADMIN: _("Admin"),
-        UserRole.OFFICER: _("Pejabat"),
-        UserRole.CLERK: _("Operator"),
-        UserRole.TRAINER: _("Pelatih/pendamping"),
-    }
+from kaltim_desk.vocabulary import UserRole, user_role_labels
 
 
 def role_tasks() -> dict[str, str]:
@@ -53,7 +44,7 @@ class DemoAccountsTable(QTableWidget):
         self.setColumnCount(4)
         self.setHorizontalHeaderLabels([_("Nama pengguna"), _("Kata sandi"), _("Peran"), _("Untuk")])
         self.setRowCount(len(accounts))
-        roles, tasks = role_labels(), role_tasks()
+        roles, tasks = user_role_labels(), role_tasks()
         for row, (name, role) in enumerate(accounts):
             for col, text in enumerate(
                 (name, demo_password(name), roles.get(role, role), tasks.get(role, ""))
