@@ -210,3 +210,31 @@ def test_the_visit_editor_checks_the_photos_and_reads_the_mentors_in_the_backgro
         Path(stored.file_name).name + " (berkas berubah!)"
     ]
     assert editor.mentor.completer().model().stringList() == ["Rina Pendamping"]
+
+
+def test_a_photo_added_to_a_saved_visit_is_copied_in_the_background(qtbot, ctx, prompts, tmp_path):
+    """Copying and hashing a camera's photo is file work: while the task runner copies it the list shows
+    the photo as being copied; once copied it is listed under its stored name and kept."""
+    photo = tmp_path / "warung.jpg"
+    photo.write_bytes(b"\xff\xd8\xff foto baru")
+    with ctx.session() as s:
+        p = make_person(s, name="Rukmini")
+        v = visits.record_visit(s, VisitInput(date(2026, 1, 5), "Rina Pendamping", person_id=p.id))
+    with ctx.read() as s:
+        dto = visits.get_visit(s, v.id)
+    ctx.tasks = held = HeldTaskRunner()
+    editor = VisitEditor(ctx, dto)
+    qtbot.addWidget(editor)
+    held.finish_all()  # the editor's own reads
+    prompts.file_answer = photo
+    editor.add_photo()
+    assert [editor.photos.item(i).text() for i in range(editor.photos.count())] == ["warung.jpg (menyalin…)"]
+    with ctx.read() as s:
+        assert visits.get_visit(s, v.id).photos == ()
+    held.finish_all()
+    assert editor.photos.count() == 1 and not editor.errors["photos"].text()
+    with ctx.read() as s:
+        kept = visits.get_visit(s, v.id).photos
+        assert len(kept) == 1
+        assert (visits.attachments_root(s) / kept[0].file_name).read_bytes() == photo.read_bytes()
+    assert editor.photos.item(0).text() == Path(kept[0].file_name).name

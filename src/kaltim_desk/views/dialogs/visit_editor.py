@@ -354,16 +354,29 @@ class VisitEditor(QDialog):
             self.pending_photos.append(Path(path))
             self._add_photo_item(Path(path).name + _(" (disalin saat disimpan)"), Path(path))
             return
-        try:
-            with self.ctx.session() as s:
-                photo = visits.attach_photo(s, self.visit.id, Path(path))
-        except Exception as exc:
+        ctx, visit_id = self.ctx, self.visit.id
+
+        def attach(_state: Any) -> tuple[str, Path]:
+            # copying and hashing a camera's photo is file work: in the task runner, not on the GUI thread
+            with ctx.session() as s:
+                photo = visits.attach_photo(s, visit_id, Path(path))
+            with ctx.read() as s:
+                return Path(photo.file_name).name, visits.photo_path(s, photo)
+
+        copying = QListWidgetItem(Path(path).name + _(" (menyalin…)"))
+        self.photos.addItem(copying)
+
+        def attached(result: tuple[str, Path]) -> None:
+            name, stored = result
+            self._set_error("photos", "")
+            copying.setText(name)
+            copying.setData(Qt.ItemDataRole.UserRole, str(stored))
+
+        def failed(exc: BaseException) -> None:
+            self.photos.takeItem(self.photos.row(copying))
             self._set_error("photos", describe_error(exc))
-            return
-        self._set_error("photos", "")
-        with self.ctx.read() as s:
-            stored = visits.photo_path(s, photo)
-        self._add_photo_item(Path(photo.file_name).name, stored)
+
+        ctx.tasks.run(attach, on_done=attached, on_error=failed)
 
     def _add_photo_item(self, text: str, path: Path) -> None:
         item = QListWidgetItem(text)
