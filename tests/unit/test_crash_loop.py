@@ -239,6 +239,11 @@ MIXED = textwrap.dedent(
         op(-1)
     DB.engine.dispose()
 
+    def say(word: str) -> None:
+        # One write per line: with PYTHONUNBUFFERED print writes the word and its newline apart, and a
+        # kill between the two left "done" glued to the server's next "reaped".
+        os.write(1, f"{word}\\n".encode())
+
     for line in sys.stdin:
         kind, child = line.split()
         go_r, go_w = os.pipe()
@@ -247,14 +252,14 @@ MIXED = textwrap.dedent(
             try:
                 os.read(go_r, 1)  # the server announces this child's pid first
                 DB.engine.dispose(close=False)  # a fresh pool in the child (SQLAlchemy's fork recipe)
-                print("working", flush=True)
+                say("working")
                 for j in range(40):
                     OPS[kind](int(child) * 40 + j)
-                    print("done", flush=True)
+                    say("done")
             except BaseException:
                 import traceback
                 traceback.print_exc()
-                print("failed", flush=True)
+                say("failed")
             finally:
                 os._exit(0)
         print(pid, flush=True)
